@@ -1,0 +1,37 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Pointillist",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pointillist", targets: ["pointillist"]),
+        .library(name: "Narratives", targets: ["Narratives"]),
+        .library(name: "Store", targets: ["Store"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // System-library shims: a module map and a header, nothing else.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Stage 1: Localized Narratives records, JSONL reading, validation, word–trace alignment.
+        .target(name: "Narratives", dependencies: ["CZlib"]),
+        // The SQLite corpus: schema, records, the ingest job.
+        .target(name: "Store", dependencies: ["Narratives", "CSQLite"]),
+
+        // The command-line program: argument parsing and printing only.
+        .executableTarget(
+            name: "pointillist",
+            dependencies: [
+                "Narratives", "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "NarrativesTests", dependencies: ["Narratives"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Narratives", "pointillist"]),
+    ]
+)

@@ -1,0 +1,556 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A JSON syntax, type or range error at a byte offset of the scanned text.
+public struct JSONError: Error, Equatable, Sendable {
+    /// Zero-based byte offset where the problem was found.
+    public var offset: Int
+    public var reason: String
+    /// The record field it concerns (`traces[0][12].t`), when a schema-aware reader knows it.
+    public var field: String?
+
+    public init(offset: Int, reason: String, field: String? = nil) {
+        self.offset = offset
+        self.reason = reason
+        self.field = field
+    }
+}
+
+/// A strict, allocation-light JSON scanner over a byte buffer (RFC 8259).
+///
+/// The LN decoder pulls values from it field by field; nothing is materialised that the
+/// caller does not ask for. Everything it accepts is valid JSON and is read as JSON defines
+/// it: all string escapes including surrogate pairs, every number form. It rejects what JSON
+/// does not allow (NaN, comments, trailing commas, control characters in strings, invalid
+/// UTF-8) and, deliberately, two things JSON allows but a record cannot carry: unpaired
+/// UTF-16 surrogates in `\u` escapes and numbers that overflow a Double.
+public struct JSONScanner {
+    /// Deepest nesting of arrays and objects accepted; deeper input is rejected, not recursed into.
+    public static let maximumDepth = 256
+
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    /// Current byte offset.
+    public internal(set) var position: Int
+
+    public init(_ buffer: UnsafeBufferPointer<UInt8>) {
+        // An empty buffer has no base address; point at a static byte so reads stay in bounds.
+        self.base = buffer.baseAddress ?? JSONScanner.emptyByte
+        self.end = buffer.count
+        self.position = 0
+    }
+
+    nonisolated(unsafe) private static let emptyByte: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return UnsafePointer(p)
+    }()
+
+    /// Checks that `bytes` hold exactly one JSON value with optional surrounding whitespace.
+    public static func validate(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) {
+        var scanner = JSONScanner(bytes)
+        try scanner.skipValue()
+        try scanner.expectEnd()
+    }
+
+    // MARK: Structure
+
+    func fail(_ reason: String) -> JSONError { JSONError(offset: position, reason: reason) }
+
+    /// Skips JSON whitespace: space, tab, line feed and carriage return only.
+    @inline(__always)
+    public mutating func skipWhitespace() {
+        while position < end {
+            let c = base[position]
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { position += 1 } else { return }
+        }
+    }
+
+    /// The next non-whitespace byte, not consumed; nil at the end of input.
+    @inline(__always)
+    public mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return position < end ? base[position] : nil
+    }
+
+    /// Requires that only whitespace remains.
+    public mutating func expectEnd() throws(JSONError) {
+        skipWhitespace()
+        if position < end { throw fail("unexpected data after the JSON value") }
+    }
+
+    @inline(__always)
+    mutating func consume(_ byte: UInt8, _ what: String) throws(JSONError) {
+        skipWhitespace()
+        guard position < end else { throw fail("unexpected end of input, expected \(what)") }
+        guard base[position] == byte else { throw fail("expected \(what)") }
+        position += 1
+    }
+
+    /// Consumes `{`.
+    public mutating func beginObject() throws(JSONError) { try consume(UInt8(ascii: "{"), "'{'") }
+
+    /// Consumes `[`.
+    public mutating func beginArray() throws(JSONError) { try consume(UInt8(ascii: "["), "'['") }
+
+    /// After a member's value: consumes `,` (returns true, more members follow) or `}` (false).
+    public mutating func afterMember() throws(JSONError) -> Bool {
+        skipWhitespace()
+        guard position < end else { throw fail("unexpected end of input inside an object") }
+        switch base[position] {
+        case UInt8(ascii: ","):
+            position += 1
+            skipWhitespace()
+            guard position < end, base[position] == UInt8(ascii: "\"") else {
+                throw fail("expected an object key after ','")
+            }
+            return true
+        case UInt8(ascii: "}"):
+            position += 1
+            return false
+        default:
+            throw fail("expected ',' or '}'")
+        }
+    }
+
+    /// Iterates an object's members: `body` receives each key and must consume its value.
+    public mutating func forEachMember(
+        _ body: (inout JSONScanner, JSONKey) throws(JSONError) -> Void
+    ) throws(JSONError) {
+        try beginObject()
+        skipWhitespace()
+        if position < end, base[position] == UInt8(ascii: "}") {
+            position += 1
+            return
+        }
+        repeat {
+            skipWhitespace()
+            let key = try scanKey()
+            try consume(UInt8(ascii: ":"), "':' after object key")
+            try body(&self, key)
+        } while try afterMember()
+    }
+
+    /// Iterates an array's elements: `body` receives the element index and must consume it.
+    public mutating func forEachElement(
+        _ body: (inout JSONScanner, Int) throws(JSONError) -> Void
+    ) throws(JSONError) {
+        try beginArray()
+        skipWhitespace()
+        if position < end, base[position] == UInt8(ascii: "]") {
+            position += 1
+            return
+        }
+        var index = 0
+        while true {
+            try body(&self, index)
+            index += 1
+            skipWhitespace()
+            guard position < end else { throw fail("unexpected end of input inside an array") }
+            let c = base[position]
+            position += 1
+            if c == UInt8(ascii: "]") { return }
+            if c != UInt8(ascii: ",") {
+                position -= 1
+                throw fail("expected ',' or ']'")
+            }
+            skipWhitespace()
+            if position < end, base[position] == UInt8(ascii: "]") {
+                throw fail("trailing comma in array")
+            }
+        }
+    }
+
+    /// Consumes `null` if it is next and reports whether it was.
+    public mutating func consumeNull() throws(JSONError) -> Bool {
+        guard peek() == UInt8(ascii: "n") else { return false }
+        try literal("null")
+        return true
+    }
+
+    mutating func literal(_ text: StaticString) throws(JSONError) {
+        let n = text.utf8CodeUnitCount
+        guard end - position >= n else { throw fail("invalid literal") }
+        let p = text.utf8Start
+        for i in 0..<n where base[position + i] != p[i] {
+            throw fail("invalid literal")
+        }
+        position += n
+    }
+
+    // MARK: Skipping
+
+    /// Consumes and validates one value of any kind.
+    public mutating func skipValue() throws(JSONError) {
+        try skipValue(depth: 0)
+    }
+
+    mutating func skipValue(depth: Int) throws(JSONError) {
+        skipWhitespace()
+        guard position < end else { throw fail("unexpected end of input, expected a value") }
+        switch base[position] {
+        case UInt8(ascii: "{"):
+            guard depth < JSONScanner.maximumDepth else { throw fail("nesting deeper than \(JSONScanner.maximumDepth)") }
+            try forEachMember { (s: inout JSONScanner, _: JSONKey) throws(JSONError) in try s.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            guard depth < JSONScanner.maximumDepth else { throw fail("nesting deeper than \(JSONScanner.maximumDepth)") }
+            try forEachElement { (s: inout JSONScanner, _: Int) throws(JSONError) in try s.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "\""):
+            _ = try scanString(decode: false)
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            _ = try scanNumber(needValue: false)
+        default:
+            throw fail("expected a value")
+        }
+    }
+
+    /// The kind of the next value, without consuming it.
+    public mutating func nextKind() -> JSONKind? {
+        guard let c = peek() else { return nil }
+        switch c {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        default: return .invalid
+        }
+    }
+
+    // MARK: Strings
+
+    /// Reads a string value and decodes it.
+    public mutating func readString() throws(JSONError) -> String {
+        skipWhitespace()
+        guard position < end, base[position] == UInt8(ascii: "\"") else { throw fail("expected a string") }
+        return try scanString(decode: true) ?? ""
+    }
+
+    mutating func scanKey() throws(JSONError) -> JSONKey {
+        guard position < end, base[position] == UInt8(ascii: "\"") else { throw fail("expected an object key (a string)") }
+        let start = position + 1
+        _ = try scanString(decode: false)
+        return JSONKey(scanner: self, start: start, end: position - 1, escaped: scannedEscape)
+    }
+
+    /// Set by `scanString(decode: false)`: whether the last string held a backslash escape.
+    private(set) var scannedEscape = false
+
+    /// Scans a string starting at the opening quote. With `decode`, returns its value;
+    /// otherwise validates it and returns nil.
+    mutating func scanString(decode: Bool) throws(JSONError) -> String? {
+        position += 1  // opening quote
+        let start = position
+        var decoded: [UInt8] = []
+        var runStart = start
+        scannedEscape = false
+        while true {
+            // Fast path over plain ASCII.
+            while position < end {
+                let c = base[position]
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
+                position += 1
+            }
+            guard position < end else { throw fail("unterminated string") }
+            let c = base[position]
+            if c == UInt8(ascii: "\"") {
+                let value: String?
+                if !decode {
+                    value = nil
+                } else if !scannedEscape {
+                    value = String(decoding: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self)
+                } else {
+                    decoded.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: position - runStart))
+                    value = String(decoding: decoded, as: UTF8.self)
+                }
+                position += 1
+                return value
+            } else if c == UInt8(ascii: "\\") {
+                if decode {
+                    if !scannedEscape { decoded.reserveCapacity(position - start + 16) }
+                    decoded.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: position - runStart))
+                }
+                scannedEscape = true
+                try scanEscape(decode: decode, into: &decoded)
+                runStart = position
+            } else if c < 0x20 {
+                throw fail("unescaped control character in string")
+            } else {
+                try skipUTF8Sequence()
+            }
+        }
+    }
+
+    private mutating func scanEscape(decode: Bool, into output: inout [UInt8]) throws(JSONError) {
+        position += 1
+        guard position < end else { throw fail("unterminated escape") }
+        let c = base[position]
+        position += 1
+        let simple: UInt8
+        switch c {
+        case UInt8(ascii: "\""): simple = 0x22
+        case UInt8(ascii: "\\"): simple = 0x5C
+        case UInt8(ascii: "/"): simple = 0x2F
+        case UInt8(ascii: "b"): simple = 0x08
+        case UInt8(ascii: "f"): simple = 0x0C
+        case UInt8(ascii: "n"): simple = 0x0A
+        case UInt8(ascii: "r"): simple = 0x0D
+        case UInt8(ascii: "t"): simple = 0x09
+        case UInt8(ascii: "u"):
+            var scalar = try hex4()
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard end - position >= 6, base[position] == UInt8(ascii: "\\"), base[position + 1] == UInt8(ascii: "u") else {
+                    throw fail("unpaired UTF-16 surrogate in \\u escape")
+                }
+                position += 2
+                let low = try hex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw fail("unpaired UTF-16 surrogate in \\u escape") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                throw fail("unpaired UTF-16 surrogate in \\u escape")
+            }
+            if decode { appendUTF8(scalar, to: &output) }
+            return
+        default:
+            position -= 1
+            throw fail("invalid escape sequence")
+        }
+        if decode { output.append(simple) }
+    }
+
+    private mutating func hex4() throws(JSONError) -> UInt32 {
+        guard end - position >= 4 else { throw fail("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let c = base[position]
+            let digit: UInt32
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(c - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(c - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(c - UInt8(ascii: "A") + 10)
+            default: throw fail("invalid hex digit in \\u escape")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    private func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            out.append(UInt8(scalar))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | scalar >> 6))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | scalar >> 12))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | scalar >> 18))
+            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+
+    /// Validates one multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF).
+    private mutating func skipUTF8Sequence() throws(JSONError) {
+        let c = base[position]
+        let length: Int
+        var lower: UInt8 = 0x80
+        var upper: UInt8 = 0xBF
+        switch c {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; lower = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; upper = 0x9F
+        case 0xF0: length = 4; lower = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; upper = 0x8F
+        default: throw fail("invalid UTF-8 byte in string")
+        }
+        guard end - position >= length else { throw fail("truncated UTF-8 sequence in string") }
+        let second = base[position + 1]
+        guard second >= lower, second <= upper else { throw fail("invalid UTF-8 sequence in string") }
+        for i in 2..<max(length, 2) where base[position + i] & 0xC0 != 0x80 {
+            throw fail("invalid UTF-8 sequence in string")
+        }
+        position += length
+    }
+
+    // MARK: Numbers
+
+    /// Reads a number as a finite Double.
+    public mutating func readDouble() throws(JSONError) -> Double {
+        skipWhitespace()
+        guard position < end else { throw fail("unexpected end of input, expected a number") }
+        let c = base[position]
+        guard c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) else {
+            throw fail("expected a number")
+        }
+        return try scanNumber(needValue: true)
+    }
+
+    /// Reads a number that must be an integer in the range of Int64 (`93` and `93.0` both qualify).
+    public mutating func readInteger() throws(JSONError) -> Int64 {
+        let start = position
+        let value = try readDouble()
+        guard value == value.rounded(), abs(value) < 9.2e18 else {
+            position = start
+            skipWhitespace()
+            throw fail("expected an integer")
+        }
+        return Int64(value)
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { e in
+        var v = 1.0
+        for _ in 0..<e { v *= 10 }
+        return v
+    }
+
+    /// Scans a number by JSON's grammar; with `needValue`, converts it (exactly, as strtod would).
+    mutating func scanNumber(needValue: Bool) throws(JSONError) -> Double {
+        let start = position
+        var negative = false
+        if base[position] == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0  // significant digits accumulated into mantissa
+        var dropped = false  // digits beyond what mantissa can hold
+        var exponent = 0
+        @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+        guard position < end, isDigit(base[position]) else { throw fail("invalid number") }
+        if base[position] == UInt8(ascii: "0") {
+            position += 1
+            if position < end, isDigit(base[position]) { throw fail("invalid number: leading zero") }
+        } else {
+            while position < end, isDigit(base[position]) {
+                if digits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(base[position] - 0x30)
+                    if mantissa != 0 { digits += 1 }
+                } else {
+                    exponent += 1
+                    dropped = true
+                }
+                position += 1
+            }
+        }
+        if position < end, base[position] == UInt8(ascii: ".") {
+            position += 1
+            guard position < end, isDigit(base[position]) else { throw fail("invalid number: no digit after '.'") }
+            while position < end, isDigit(base[position]) {
+                if digits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(base[position] - 0x30)
+                    if mantissa != 0 { digits += 1 }
+                    exponent -= 1
+                } else {
+                    dropped = true
+                }
+                position += 1
+            }
+        }
+        if position < end, base[position] | 0x20 == UInt8(ascii: "e") {
+            position += 1
+            var expNegative = false
+            if position < end, base[position] == UInt8(ascii: "+") || base[position] == UInt8(ascii: "-") {
+                expNegative = base[position] == UInt8(ascii: "-")
+                position += 1
+            }
+            guard position < end, isDigit(base[position]) else { throw fail("invalid number: no digit in exponent") }
+            var e = 0
+            while position < end, isDigit(base[position]) {
+                if e < 100_000 { e = e * 10 + Int(base[position] - 0x30) }
+                position += 1
+            }
+            exponent += expNegative ? -e : e
+        }
+        guard needValue else { return 0 }
+
+        // Exact fast path: the mantissa and the power of ten are both exact doubles,
+        // so one IEEE multiplication or division rounds correctly.
+        if !dropped, mantissa < (1 << 53), exponent >= -22, exponent <= 22 {
+            var value = Double(mantissa)
+            value = exponent < 0 ? value / JSONScanner.powersOfTen[-exponent] : value * JSONScanner.powersOfTen[exponent]
+            return negative ? -value : value
+        }
+        let value = slowConvert(start: start, end: position)
+        guard value.isFinite else {
+            position = start
+            throw fail("number out of range for a double")
+        }
+        return value
+    }
+
+    private func slowConvert(start: Int, end stop: Int) -> Double {
+        let count = stop - start
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer in
+            for i in 0..<count { buffer[i] = CChar(bitPattern: base[start + i]) }
+            buffer[count] = 0
+            return strtod(buffer.baseAddress!, nil)
+        }
+    }
+}
+
+/// The kind of a JSON value, for type checks and error messages.
+public enum JSONKind: String, Sendable {
+    case object, array, string, number, bool, null, invalid
+
+    /// How an error message names it ("a string", "an object", ...).
+    public var described: String {
+        switch self {
+        case .object, .array, .invalid: return "an \(rawValue)"
+        case .null: return "null"
+        default: return "a \(rawValue)"
+        }
+    }
+}
+
+/// An object key as scanned: compared without allocating unless it holds escapes.
+public struct JSONKey {
+    let base: UnsafePointer<UInt8>
+    let start: Int
+    let end: Int
+    let escaped: Bool
+
+    init(scanner: JSONScanner, start: Int, end: Int, escaped: Bool) {
+        self.base = scanner.base
+        self.start = start
+        self.end = end
+        self.escaped = escaped
+    }
+
+    /// Whether the key's decoded value equals `name` (an ASCII literal).
+    @inline(__always)
+    public func equals(_ name: StaticString) -> Bool {
+        if escaped { return decoded == String(describing: name) }
+        let n = name.utf8CodeUnitCount
+        guard end - start == n else { return false }
+        return memcmp(base + start, name.utf8Start, n) == 0
+    }
+
+    /// Whether the key is the single ASCII byte `c` (the trace-point keys `x`, `y`, `t`).
+    @inline(__always)
+    public func isByte(_ c: UInt8) -> Bool {
+        if escaped { return decoded.utf8.count == 1 && decoded.utf8.first == c }
+        return end - start == 1 && base[start] == c
+    }
+
+    /// The decoded key.
+    public var decoded: String {
+        var scanner = JSONScanner(UnsafeBufferPointer(start: base + start - 1, count: end - start + 2))
+        return (try? scanner.readString()) ?? ""
+    }
+}

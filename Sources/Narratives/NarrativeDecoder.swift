@@ -1,0 +1,204 @@
+/// Decodes one JSONL line of the Localized Narratives format into a `Narrative`.
+///
+/// Schema (one object per line): `dataset_id` string, `image_id` string, `annotator_id`
+/// integer, `caption` string (non-empty), `timed_caption` array of `{utterance, start_time,
+/// end_time}`, optional `traces` array of arrays of `{x, y, t}`, optional `voice_recording`
+/// string. Unknown fields are validated as JSON and ignored. A known field given twice,
+/// a wrong type, a missing required field, a non-finite number, an empty caption, or a
+/// trace time going backwards inside a segment make the line invalid.
+public enum NarrativeDecoder {
+    /// Decodes `line` (without its newline); errors carry the byte offset and field.
+    public static func decode(_ line: UnsafeBufferPointer<UInt8>) throws(JSONError) -> Narrative {
+        var s = JSONScanner(line)
+        guard s.nextKind() == .object else {
+            if s.peek() == nil { throw JSONError(offset: 0, reason: "empty line") }
+            throw JSONError(offset: s.position, reason: "a narrative must be a JSON object")
+        }
+        var datasetID: String?
+        var imageID: String?
+        var annotatorID: Int64?
+        var caption: String?
+        var utterances: [Utterance]?
+        var traces: Traces?
+        var voiceRecording: String?
+        var seenVoice = false
+
+        try s.forEachMember { (s: inout JSONScanner, key: JSONKey) throws(JSONError) in
+            let start = s.position
+            func once<T>(_ value: T?, _ name: String) throws(JSONError) {
+                if value != nil { throw JSONError(offset: start, reason: "field given twice", field: name) }
+            }
+            if key.equals("traces") {
+                try once(traces, "traces")
+                do throws(JSONError) { traces = try decodeTraces(&s) } catch { throw labelled(error, "traces") }
+            } else if key.equals("timed_caption") {
+                try once(utterances, "timed_caption")
+                do throws(JSONError) { utterances = try decodeUtterances(&s) } catch { throw labelled(error, "timed_caption") }
+            } else if key.equals("caption") {
+                try once(caption, "caption")
+                caption = try string(&s, "caption")
+            } else if key.equals("image_id") {
+                try once(imageID, "image_id")
+                imageID = try string(&s, "image_id")
+            } else if key.equals("dataset_id") {
+                try once(datasetID, "dataset_id")
+                datasetID = try string(&s, "dataset_id")
+            } else if key.equals("annotator_id") {
+                try once(annotatorID, "annotator_id")
+                annotatorID = try integer(&s, "annotator_id")
+            } else if key.equals("voice_recording") {
+                if seenVoice { throw JSONError(offset: start, reason: "field given twice", field: "voice_recording") }
+                seenVoice = true
+                voiceRecording = try s.consumeNull() ? nil : try string(&s, "voice_recording")
+            } else {
+                try s.skipValue()
+            }
+        }
+        try s.expectEnd()
+
+        let end = s.position
+        func missing(_ name: String) -> JSONError {
+            JSONError(offset: end, reason: "required field is missing", field: name)
+        }
+        guard let datasetID else { throw missing("dataset_id") }
+        guard let imageID else { throw missing("image_id") }
+        guard let annotatorID else { throw missing("annotator_id") }
+        guard let caption else { throw missing("caption") }
+        guard let utterances else { throw missing("timed_caption") }
+        if datasetID.isEmpty { throw JSONError(offset: end, reason: "must not be empty", field: "dataset_id") }
+        if imageID.isEmpty { throw JSONError(offset: end, reason: "must not be empty", field: "image_id") }
+        if caption.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+            throw JSONError(offset: end, reason: "caption is empty", field: "caption")
+        }
+        return Narrative(
+            key: .init(datasetID: datasetID, imageID: imageID, annotatorID: annotatorID),
+            caption: caption, utterances: utterances, traces: traces ?? Traces(),
+            hasTraces: traces != nil, voiceRecording: voiceRecording)
+    }
+
+    // MARK: Fields
+
+    /// `error` with `name` as its field unless a deeper field is already named.
+    private static func labelled(_ error: JSONError, _ name: @autoclosure () -> String) -> JSONError {
+        var e = error
+        if e.field == nil { e.field = name() }
+        return e
+    }
+
+    private static func expect(_ kind: JSONKind, _ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) {
+        let found = s.nextKind()
+        guard found == kind else {
+            let what = found.map(\.described) ?? "nothing"
+            throw JSONError(offset: s.position, reason: "expected \(kind.described), found \(what)", field: name())
+        }
+    }
+
+    private static func string(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> String {
+        try expect(.string, &s, name())
+        do throws(JSONError) { return try s.readString() } catch { throw labelled(error, name()) }
+    }
+
+    private static func double(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> Double {
+        try expect(.number, &s, name())
+        do throws(JSONError) { return try s.readDouble() } catch { throw labelled(error, name()) }
+    }
+
+    private static func integer(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> Int64 {
+        try expect(.number, &s, name())
+        do throws(JSONError) { return try s.readInteger() } catch { throw labelled(error, name()) }
+    }
+
+    private static func decodeUtterances(_ s: inout JSONScanner) throws(JSONError) -> [Utterance] {
+        try expect(.array, &s, "timed_caption")
+        var result: [Utterance] = []
+        try s.forEachElement { (s: inout JSONScanner, i: Int) throws(JSONError) in
+            try expect(.object, &s, "timed_caption[\(i)]")
+            let objectStart = s.position
+            var text: String?
+            var start: Double?
+            var end: Double?
+            try s.forEachMember { (s: inout JSONScanner, key: JSONKey) throws(JSONError) in
+                let at = s.position
+                if key.equals("utterance") {
+                    if text != nil { throw JSONError(offset: at, reason: "field given twice", field: "timed_caption[\(i)].utterance") }
+                    text = try string(&s, "timed_caption[\(i)].utterance")
+                } else if key.equals("start_time") {
+                    if start != nil { throw JSONError(offset: at, reason: "field given twice", field: "timed_caption[\(i)].start_time") }
+                    start = try double(&s, "timed_caption[\(i)].start_time")
+                } else if key.equals("end_time") {
+                    if end != nil { throw JSONError(offset: at, reason: "field given twice", field: "timed_caption[\(i)].end_time") }
+                    end = try double(&s, "timed_caption[\(i)].end_time")
+                } else {
+                    do throws(JSONError) { try s.skipValue() } catch { throw labelled(error, "timed_caption[\(i)]") }
+                }
+            }
+            guard let text else { throw JSONError(offset: objectStart, reason: "required field is missing", field: "timed_caption[\(i)].utterance") }
+            guard let start else { throw JSONError(offset: objectStart, reason: "required field is missing", field: "timed_caption[\(i)].start_time") }
+            guard let end else { throw JSONError(offset: objectStart, reason: "required field is missing", field: "timed_caption[\(i)].end_time") }
+            result.append(Utterance(text: text, start: start, end: end))
+        }
+        return result
+    }
+
+    private static func decodeTraces(_ s: inout JSONScanner) throws(JSONError) -> Traces {
+        try expect(.array, &s, "traces")
+        var traces = Traces()
+        traces.points.reserveCapacity(512)
+        try s.forEachElement { (s: inout JSONScanner, segment: Int) throws(JSONError) in
+            try expect(.array, &s, "traces[\(segment)]")
+            let first = traces.points.count
+            try s.forEachElement { (s: inout JSONScanner, index: Int) throws(JSONError) in
+                let point = try decodePoint(&s, segment: segment, index: index)
+                if traces.points.count > first, let previous = traces.points.last, point.t < previous.t {
+                    throw JSONError(
+                        offset: s.position,
+                        reason: "time goes backwards within a trace segment (\(point.t) after \(previous.t))",
+                        field: "traces[\(segment)][\(index)].t")
+                }
+                traces.points.append(point)
+            }
+            traces.segmentLengths.append(traces.points.count - first)
+        }
+        return traces
+    }
+
+    @inline(__always)
+    private static func decodePoint(_ s: inout JSONScanner, segment: Int, index: Int) throws(JSONError) -> TracePoint {
+        guard s.nextKind() == .object else {
+            try expect(.object, &s, "traces[\(segment)][\(index)]")
+            return TracePoint(x: 0, y: 0, t: 0)
+        }
+        let objectStart = s.position
+        var x = Float.nan, y = Float.nan, t = Float.nan
+        var seen: UInt8 = 0
+        try s.forEachMember { (s: inout JSONScanner, key: JSONKey) throws(JSONError) in
+            let bit: UInt8
+            let name: UInt8
+            if key.isByte(UInt8(ascii: "x")) { bit = 1; name = UInt8(ascii: "x") }
+            else if key.isByte(UInt8(ascii: "y")) { bit = 2; name = UInt8(ascii: "y") }
+            else if key.isByte(UInt8(ascii: "t")) { bit = 4; name = UInt8(ascii: "t") }
+            else {
+                do throws(JSONError) { try s.skipValue() } catch { throw labelled(error, "traces[\(segment)][\(index)]") }
+                return
+            }
+            let fieldName = { "traces[\(segment)][\(index)].\(Character(Unicode.Scalar(name)))" }
+            if seen & bit != 0 { throw JSONError(offset: s.position, reason: "field given twice", field: fieldName()) }
+            seen |= bit
+            let value = try double(&s, fieldName())
+            let narrow = Float(value)
+            guard narrow.isFinite else {
+                throw JSONError(offset: s.position, reason: "number out of range for a 32-bit float", field: fieldName())
+            }
+            switch bit {
+            case 1: x = narrow
+            case 2: y = narrow
+            default: t = narrow
+            }
+        }
+        if seen != 7 {
+            let missing = seen & 1 == 0 ? "x" : seen & 2 == 0 ? "y" : "t"
+            throw JSONError(offset: objectStart, reason: "required field is missing", field: "traces[\(segment)][\(index)].\(missing)")
+        }
+        return TracePoint(x: x, y: y, t: t)
+    }
+}

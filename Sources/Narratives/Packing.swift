@@ -1,0 +1,166 @@
+/// Compact binary layouts for the per-narrative blobs of the corpus.
+///
+/// All integers are unsigned 32-bit and all numbers little-endian; floats are IEEE 754.
+/// `traces`:     u32 segmentCount, u32 pointCount × segmentCount, then per point f32 x, f32 y, f32 t
+///               (12 bytes a point; f32 keeps LN's 4-decimal values for t below 1000 s).
+/// `words`:      u32 wordCount, then per word u32 start, u32 length (Unicode scalars into the
+///               caption), u8 status (`AlignmentStatus`), 3 zero bytes, f32 startTime, f32 endTime.
+/// `utterances`: u32 count, then per utterance f64 start, f64 end, u32 byteCount, UTF-8 text.
+public enum Packing {
+    /// A blob that does not have the documented layout.
+    public struct Corrupt: Error, CustomStringConvertible {
+        public var what: String
+        public var description: String { "corrupt \(what) blob" }
+    }
+
+    // MARK: Traces
+
+    public static func pack(_ traces: Traces) -> [UInt8] {
+        var w = ByteWriter(capacity: 4 + traces.segmentLengths.count * 4 + traces.points.count * 12)
+        w.u32(traces.segmentLengths.count)
+        for length in traces.segmentLengths { w.u32(length) }
+        for p in traces.points {
+            w.f32(p.x)
+            w.f32(p.y)
+            w.f32(p.t)
+        }
+        return w.bytes
+    }
+
+    public static func unpackTraces(_ bytes: UnsafeRawBufferPointer) throws(Corrupt) -> Traces {
+        var r = ByteReader(bytes, what: "traces")
+        let segments = try r.u32()
+        var lengths: [Int] = []
+        lengths.reserveCapacity(segments)
+        var total = 0
+        for _ in 0..<segments {
+            let n = try r.u32()
+            lengths.append(n)
+            total += n
+        }
+        guard r.remaining == total * 12 else { throw Corrupt(what: "traces") }
+        var points: [TracePoint] = []
+        points.reserveCapacity(total)
+        for _ in 0..<total {
+            points.append(TracePoint(x: try r.f32(), y: try r.f32(), t: try r.f32()))
+        }
+        return Traces(points: points, segmentLengths: lengths)
+    }
+
+    // MARK: Words
+
+    public static func pack(_ words: [Word]) -> [UInt8] {
+        var w = ByteWriter(capacity: 4 + words.count * 20)
+        w.u32(words.count)
+        for word in words {
+            w.u32(word.start)
+            w.u32(word.length)
+            w.u32(Int(word.status.rawValue))
+            w.f32(word.startTime)
+            w.f32(word.endTime)
+        }
+        return w.bytes
+    }
+
+    public static func unpackWords(_ bytes: UnsafeRawBufferPointer) throws(Corrupt) -> [Word] {
+        var r = ByteReader(bytes, what: "words")
+        let count = try r.u32()
+        guard r.remaining == count * 20 else { throw Corrupt(what: "words") }
+        var words: [Word] = []
+        words.reserveCapacity(count)
+        for _ in 0..<count {
+            let start = try r.u32(), length = try r.u32(), raw = try r.u32()
+            guard raw < 256, let status = AlignmentStatus(rawValue: UInt8(raw)) else { throw Corrupt(what: "words") }
+            words.append(Word(start: start, length: length, status: status, startTime: try r.f32(), endTime: try r.f32()))
+        }
+        return words
+    }
+
+    // MARK: Utterances
+
+    public static func pack(_ utterances: [Utterance]) -> [UInt8] {
+        var w = ByteWriter(capacity: 4 + utterances.count * 32)
+        w.u32(utterances.count)
+        for u in utterances {
+            w.f64(u.start)
+            w.f64(u.end)
+            let text = Array(u.text.utf8)
+            w.u32(text.count)
+            w.bytes.append(contentsOf: text)
+        }
+        return w.bytes
+    }
+
+    public static func unpackUtterances(_ bytes: UnsafeRawBufferPointer) throws(Corrupt) -> [Utterance] {
+        var r = ByteReader(bytes, what: "utterances")
+        let count = try r.u32()
+        var result: [Utterance] = []
+        for _ in 0..<count {
+            let start = try r.f64(), end = try r.f64()
+            let text = try r.utf8(count: try r.u32())
+            result.append(Utterance(text: text, start: start, end: end))
+        }
+        guard r.remaining == 0 else { throw Corrupt(what: "utterances") }
+        return result
+    }
+}
+
+struct ByteWriter {
+    var bytes: [UInt8]
+
+    init(capacity: Int) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func u32(_ value: Int) {
+        let v = UInt32(truncatingIfNeeded: value)
+        bytes.append(UInt8(truncatingIfNeeded: v))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 24))
+    }
+
+    mutating func f32(_ value: Float) { u32(Int(value.bitPattern)) }
+
+    mutating func f64(_ value: Double) {
+        let v = value.bitPattern
+        u32(Int(v & 0xFFFF_FFFF))
+        u32(Int(v >> 32))
+    }
+}
+
+struct ByteReader {
+    let bytes: UnsafeRawBufferPointer
+    let what: String
+    var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer, what: String) {
+        self.bytes = bytes
+        self.what = what
+    }
+
+    var remaining: Int { bytes.count - offset }
+
+    mutating func u32() throws(Packing.Corrupt) -> Int {
+        guard remaining >= 4 else { throw Packing.Corrupt(what: what) }
+        var v: UInt32 = 0
+        for i in 0..<4 { v |= UInt32(bytes[offset + i]) << (8 * i) }
+        offset += 4
+        return Int(v)
+    }
+
+    mutating func f32() throws(Packing.Corrupt) -> Float { Float(bitPattern: UInt32(try u32())) }
+
+    mutating func f64() throws(Packing.Corrupt) -> Double {
+        let low = UInt64(try u32()), high = UInt64(try u32())
+        return Double(bitPattern: high << 32 | low)
+    }
+
+    mutating func utf8(count: Int) throws(Packing.Corrupt) -> String {
+        guard remaining >= count else { throw Packing.Corrupt(what: what) }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
+        offset += count
+        return text
+    }
+}

@@ -1,0 +1,330 @@
+import Narratives
+
+/// The narrative corpus: one SQLite file holding narratives, their aligned words and packed
+/// traces, the input files they came from with how far each was read, and rejected lines.
+///
+/// Schema (migration 1; `PRAGMA user_version` records the version reached):
+/// - `settings(key, value)`: corpus-wide settings fixed at the first ingest (word-segment margin…).
+/// - `sources`: one row per input file: path, size, fingerprint, how far committed batches reached
+///   (`offset` in the decompressed stream, `lines`), and its counters. `complete` once read to the end.
+/// - `narratives`: one row per (dataset_id, image_id, annotator_id), with the caption, counts and
+///   three blobs in the layouts of `Packing`: `utterances`, `words` (the alignment), `traces`.
+/// - `rejects`: each invalid line with its file, line, column, field, reason and original bytes.
+public final class Corpus {
+    public let database: Database
+
+    /// The schema, one migration per element; a migration runs once, in a transaction.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            offset INTEGER NOT NULL DEFAULT 0,
+            lines INTEGER NOT NULL DEFAULT 0,
+            complete INTEGER NOT NULL DEFAULT 0,
+            read INTEGER NOT NULL DEFAULT 0,
+            stored INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0,
+            blank INTEGER NOT NULL DEFAULT 0,
+            words INTEGER NOT NULL DEFAULT 0,
+            aligned_words INTEGER NOT NULL DEFAULT 0,
+            traced_words INTEGER NOT NULL DEFAULT 0,
+            interpolated_words INTEGER NOT NULL DEFAULT 0,
+            points INTEGER NOT NULL DEFAULT 0,
+            off_image_points INTEGER NOT NULL DEFAULT 0,
+            untraced_narratives INTEGER NOT NULL DEFAULT 0,
+            utterances INTEGER NOT NULL DEFAULT 0,
+            untimed_utterances INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE narratives (
+            id INTEGER PRIMARY KEY,
+            dataset_id TEXT NOT NULL,
+            image_id TEXT NOT NULL,
+            annotator_id INTEGER NOT NULL,
+            caption TEXT NOT NULL,
+            voice_recording TEXT,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            source_line INTEGER NOT NULL,
+            word_count INTEGER NOT NULL,
+            aligned_word_count INTEGER NOT NULL,
+            segment_count INTEGER NOT NULL,
+            point_count INTEGER NOT NULL,
+            has_traces INTEGER NOT NULL,
+            utterances BLOB NOT NULL,
+            words BLOB NOT NULL,
+            traces BLOB NOT NULL,
+            UNIQUE (dataset_id, image_id, annotator_id)
+        );
+        CREATE INDEX narratives_by_image ON narratives(image_id);
+        CREATE TABLE rejects (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            line INTEGER NOT NULL,
+            column INTEGER,
+            field TEXT,
+            reason TEXT NOT NULL,
+            raw BLOB NOT NULL,
+            UNIQUE (source_id, line)
+        );
+        """
+    ]
+
+    /// Opens the corpus at `path`, creating it and bringing its schema up to date.
+    public init(path: String, readOnly: Bool = false) throws(StoreError) {
+        database = try Database(path: path, readOnly: readOnly)
+        if readOnly {
+            guard try database.userVersion == Corpus.migrations.count else {
+                throw StoreError("not a corpus of this version (schema \(try database.userVersion), expected \(Corpus.migrations.count))", doing: "opening \(path)")
+            }
+            return
+        }
+        try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        try migrate()
+    }
+
+    func migrate() throws(StoreError) {
+        let current = try database.userVersion
+        guard current <= Corpus.migrations.count else {
+            throw StoreError("schema version \(current) is newer than this program knows (\(Corpus.migrations.count))", doing: "opening \(database.path)")
+        }
+        for version in current..<Corpus.migrations.count {
+            do {
+                try database.transaction { () throws(StoreError) in
+                    try database.execute(Corpus.migrations[version])
+                    try database.execute("PRAGMA user_version = \(version + 1)")
+                }
+            } catch {
+                throw StoreError("\(error)", doing: "migrating \(database.path) to schema \(version + 1)")
+            }
+        }
+    }
+
+    // MARK: Settings
+
+    /// The stored setting, or nil.
+    public func setting(_ key: String) throws(StoreError) -> String? {
+        let s = try database.prepare("SELECT value FROM settings WHERE key = ?")
+        try s.bind([.text(key)])
+        return try s.step() ? s.text(0) : nil
+    }
+
+    /// Stores `value` unless the key already has one; returns the value in force.
+    @discardableResult
+    public func settingDefault(_ key: String, _ value: String) throws(StoreError) -> String {
+        try database.prepare("INSERT OR IGNORE INTO settings(key, value) VALUES (?, ?)").run([.text(key), .text(value)])
+        return try setting(key) ?? value
+    }
+
+    /// The word-segment settings recorded at the first ingest (the standard ones if none).
+    public func segmenter() throws(StoreError) -> TraceSegmenter {
+        let standard = TraceSegmenter.standard
+        return TraceSegmenter(
+            margin: try setting("segment.margin").flatMap(Float.init) ?? standard.margin,
+            minimumPoints: try setting("segment.minimum_points").flatMap { Int($0) } ?? standard.minimumPoints,
+            outOfImage: try setting("segment.out_of_image").flatMap(OutOfImagePolicy.init(rawValue:)) ?? standard.outOfImage)
+    }
+
+    /// Records `segmenter` as the corpus setting unless one is recorded; returns the one in force.
+    public func fixSegmenter(_ segmenter: TraceSegmenter) throws(StoreError) -> TraceSegmenter {
+        try settingDefault("segment.margin", "\(segmenter.margin)")
+        try settingDefault("segment.minimum_points", "\(segmenter.minimumPoints)")
+        try settingDefault("segment.out_of_image", segmenter.outOfImage.rawValue)
+        return try self.segmenter()
+    }
+
+    // MARK: Reading
+
+    /// Every narrative of `imageID` (all datasets), in key order.
+    public func narratives(imageID: String) throws -> [StoredNarrative] {
+        let s = try database.prepare(
+            """
+            SELECT n.id, n.dataset_id, n.image_id, n.annotator_id, n.caption, n.voice_recording, n.has_traces,
+                   n.utterances, n.words, n.traces, s.path, n.source_line
+            FROM narratives n JOIN sources s ON s.id = n.source_id
+            WHERE n.image_id = ? ORDER BY n.dataset_id, n.annotator_id
+            """)
+        try s.bind([.text(imageID)])
+        var result: [StoredNarrative] = []
+        while try s.step() {
+            let utterances = try s.withBlob(7) { (b) throws(Packing.Corrupt) in try Packing.unpackUtterances(b) }
+            let words = try s.withBlob(8) { (b) throws(Packing.Corrupt) in try Packing.unpackWords(b) }
+            let traces = try s.withBlob(9) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            let narrative = Narrative(
+                key: .init(datasetID: s.text(1), imageID: s.text(2), annotatorID: s.int64(3)),
+                caption: s.text(4), utterances: utterances, traces: traces, hasTraces: s.int(6) != 0,
+                voiceRecording: s.isNull(5) ? nil : s.text(5))
+            result.append(StoredNarrative(id: s.int64(0), narrative: narrative, words: words, sourcePath: s.text(10), sourceLine: s.int(11)))
+        }
+        return result
+    }
+
+    /// All sources, in the order they were first ingested.
+    public func sources() throws(StoreError) -> [SourceProgress] {
+        let s = try database.prepare("SELECT \(SourceProgress.columns) FROM sources ORDER BY id")
+        var result: [SourceProgress] = []
+        while try s.step() { result.append(SourceProgress(row: s)) }
+        return result
+    }
+
+    /// The progress row of `file`, created if new. A file already ingested under the same
+    /// path but with different content is an error: its counts would no longer mean anything.
+    public func source(for file: SourceFile) throws(StoreError) -> SourceProgress {
+        let find = try database.prepare("SELECT \(SourceProgress.columns) FROM sources WHERE path = ?")
+        try find.bind([.text(file.path)])
+        if try find.step() {
+            let existing = SourceProgress(row: find)
+            guard existing.size == file.size, existing.fingerprint == file.fingerprint else {
+                throw StoreError(
+                    "this file changed since it was ingested (size \(existing.size) → \(file.size)); ingest it under a new name or into a new corpus",
+                    doing: "resuming \(file.path)")
+            }
+            return existing
+        }
+        try database.prepare("INSERT INTO sources(path, size, fingerprint) VALUES (?, ?, ?)")
+            .run([.text(file.path), .integer(file.size), .text(file.fingerprint)])
+        try find.bind([.text(file.path)])
+        guard try find.step() else { throw StoreError("row vanished", doing: "registering \(file.path)") }
+        return SourceProgress(row: find)
+    }
+
+    /// Rejected lines of the given sources (all when nil), in file and line order.
+    public func rejects(sourceIDs: [Int64]? = nil) throws(StoreError) -> [RejectedLine] {
+        let filter = sourceIDs.map { " WHERE r.source_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+        let s = try database.prepare(
+            "SELECT s.path, r.line, r.column, r.field, r.reason, r.raw FROM rejects r JOIN sources s ON s.id = r.source_id\(filter) ORDER BY r.source_id, r.line")
+        var result: [RejectedLine] = []
+        while try s.step() {
+            result.append(RejectedLine(
+                path: s.text(0), line: s.int(1), column: s.isNull(2) ? nil : s.int(2),
+                field: s.isNull(3) ? nil : s.text(3), reason: s.text(4), raw: s.blob(5)))
+        }
+        return result
+    }
+
+    /// Number of narratives and of distinct images.
+    public func size() throws(StoreError) -> (narratives: Int, images: Int) {
+        (Int(try database.scalar("SELECT count(*) FROM narratives")),
+         Int(try database.scalar("SELECT count(DISTINCT image_id) FROM narratives")))
+    }
+}
+
+/// A narrative as stored, with its alignment and where it came from.
+public struct StoredNarrative: Sendable {
+    public var id: Int64
+    public var narrative: Narrative
+    public var words: [Word]
+    public var sourcePath: String
+    public var sourceLine: Int
+
+    /// The caption text of `word`.
+    public func text(of word: Word) -> String {
+        let scalars = narrative.caption.unicodeScalars
+        guard let from = scalars.index(scalars.startIndex, offsetBy: word.start, limitedBy: scalars.endIndex),
+              let to = scalars.index(from, offsetBy: word.length, limitedBy: scalars.endIndex) else { return "" }
+        return String(scalars[from..<to])
+    }
+}
+
+/// A line that was not stored, and why.
+public struct RejectedLine: Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var line: Int
+    /// 1-based byte column in the line, when the problem is at a place in the text.
+    public var column: Int?
+    public var field: String?
+    public var reason: String
+    /// The line exactly as read.
+    public var raw: [UInt8]
+
+    public var description: String {
+        var where_ = "\(path):\(line)"
+        if let column { where_ += ":\(column)" }
+        if let field { where_ += ": field \(field)" }
+        return "\(where_): \(reason)"
+    }
+}
+
+/// How far one input file was read, and what it held.
+public struct SourceProgress: Sendable, Equatable {
+    public var id: Int64
+    public var path: String
+    public var size: Int64
+    public var fingerprint: String
+    public var offset: Int64
+    public var lines: Int
+    public var complete: Bool
+    public var counts: IngestCounts
+
+    static let columns = "id, path, size, fingerprint, offset, lines, complete, " + IngestCounts.columns.joined(separator: ", ")
+
+    init(row s: Statement) {
+        id = s.int64(0)
+        path = s.text(1)
+        size = s.int64(2)
+        fingerprint = s.text(3)
+        offset = s.int64(4)
+        lines = s.int(5)
+        complete = s.int(6) != 0
+        counts = IngestCounts(values: (0..<IngestCounts.columns.count).map { s.int(Int32(7 + $0)) })
+    }
+}
+
+/// Counters of an ingest, per source and in total. read = stored + duplicates + rejected.
+public struct IngestCounts: Sendable, Equatable {
+    /// Non-blank lines read.
+    public var read = 0
+    public var stored = 0
+    /// Lines whose (dataset, image, annotator) key was already in the corpus.
+    public var duplicates = 0
+    public var rejected = 0
+    /// Lines holding only whitespace: skipped, not records.
+    public var blank = 0
+    // The rest describe stored narratives only.
+    public var words = 0
+    public var alignedWords = 0
+    /// Aligned words whose trace segment has at least one point.
+    public var tracedWords = 0
+    /// Aligned words whose segment had to be interpolated.
+    public var interpolatedWords = 0
+    public var points = 0
+    public var offImagePoints = 0
+    /// Narratives without a `traces` key.
+    public var untracedNarratives = 0
+    public var utterances = 0
+    public var untimedUtterances = 0
+
+    public init() {}
+
+    /// Column names in `sources`, in the order of `values`.
+    static let columns = [
+        "read", "stored", "duplicates", "rejected", "blank", "words", "aligned_words", "traced_words",
+        "interpolated_words", "points", "off_image_points", "untraced_narratives", "utterances", "untimed_utterances",
+    ]
+
+    var values: [Int] {
+        [read, stored, duplicates, rejected, blank, words, alignedWords, tracedWords, interpolatedWords, points,
+         offImagePoints, untracedNarratives, utterances, untimedUtterances]
+    }
+
+    init(values v: [Int]) {
+        (read, stored, duplicates, rejected, blank) = (v[0], v[1], v[2], v[3], v[4])
+        (words, alignedWords, tracedWords, interpolatedWords) = (v[5], v[6], v[7], v[8])
+        (points, offImagePoints, untracedNarratives, utterances, untimedUtterances) = (v[9], v[10], v[11], v[12], v[13])
+    }
+
+    public static func + (a: IngestCounts, b: IngestCounts) -> IngestCounts {
+        IngestCounts(values: zip(a.values, b.values).map(+))
+    }
+
+    public static func += (a: inout IngestCounts, b: IngestCounts) { a = a + b }
+
+    /// Whether read = stored + duplicates + rejected.
+    public var reconciles: Bool { read == stored + duplicates + rejected }
+}

@@ -1,0 +1,180 @@
+import CSQLite
+
+/// An SQLite error: what the library said, and what we were doing.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var doing: String
+
+    public init(_ message: String, doing: String) {
+        self.message = message
+        self.doing = doing
+    }
+
+    public var description: String { "\(doing): \(message)" }
+}
+
+/// An open SQLite database (the C API, thinly wrapped).
+public final class Database {
+    let handle: OpaquePointer
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path`.
+    public init(path: String, readOnly: Bool = false) throws(StoreError) {
+        var db: OpaquePointer?
+        let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw StoreError(message, doing: "opening database \(path)")
+        }
+        self.handle = db
+        self.path = path
+        sqlite3_busy_timeout(db, 5000)
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    var lastError: String { String(cString: sqlite3_errmsg(handle)) }
+
+    /// Runs one or more statements that return no rows.
+    public func execute(_ sql: String) throws(StoreError) {
+        var error: UnsafeMutablePointer<CChar>?
+        guard sqlite3_exec(handle, sql, nil, nil, &error) == SQLITE_OK else {
+            let message = error.map { String(cString: $0) } ?? lastError
+            sqlite3_free(error)
+            throw StoreError(message, doing: "executing \(sql.prefix(80))")
+        }
+    }
+
+    public func prepare(_ sql: String) throws(StoreError) -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
+    public func transaction<T, E: Error>(_ body: () throws(E) -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// PRAGMA user_version: the schema version reached by migrations.
+    public var userVersion: Int {
+        get throws(StoreError) {
+            let s = try prepare("PRAGMA user_version")
+            return try s.step() ? s.int(0) : 0
+        }
+    }
+
+    /// The first column of the first row of `sql`, as an integer (0 when there is no row).
+    public func scalar(_ sql: String, _ arguments: [SQLValue] = []) throws(StoreError) -> Int64 {
+        let s = try prepare(sql)
+        try s.bind(arguments)
+        return try s.step() ? s.int64(0) : 0
+    }
+}
+
+/// A value bound to a statement parameter.
+public enum SQLValue: Sendable, Equatable {
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+    case null
+}
+
+/// A prepared statement.
+public final class Statement {
+    let handle: OpaquePointer
+    unowned let database: Database
+    let sql: String
+
+    init(database: Database, sql: String) throws(StoreError) {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(database.handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            throw StoreError(database.lastError, doing: "preparing \(sql.prefix(80))")
+        }
+        self.handle = statement
+        self.database = database
+        self.sql = sql
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    /// Resets the statement and binds `values` to parameters 1, 2, ….
+    public func bind(_ values: [SQLValue]) throws(StoreError) {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (i, value) in values.enumerated() {
+            try bind(value, at: Int32(i + 1))
+        }
+    }
+
+    public func bind(_ value: SQLValue, at index: Int32) throws(StoreError) {
+        let rc: Int32
+        switch value {
+        case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
+        case .real(let v): rc = sqlite3_bind_double(handle, index, v)
+        case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, pointillist_sqlite_transient())
+        case .blob(let v):
+            rc = v.withUnsafeBytes { raw in
+                // A zero-length blob still needs a non-null pointer to be a blob, not NULL.
+                sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), pointillist_sqlite_transient())
+            }
+        case .null: rc = sqlite3_bind_null(handle, index)
+        }
+        guard rc == SQLITE_OK else { throw StoreError(database.lastError, doing: "binding parameter \(index) of \(sql.prefix(80))") }
+    }
+
+    /// Executes once; true while a row is available.
+    @discardableResult
+    public func step() throws(StoreError) -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw StoreError(database.lastError, doing: "running \(sql.prefix(80))")
+        }
+    }
+
+    /// Binds, executes to completion and returns the number of changed rows.
+    @discardableResult
+    public func run(_ values: [SQLValue]) throws(StoreError) -> Int {
+        try bind(values)
+        while try step() {}
+        return database.changes
+    }
+
+    public func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
+    public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    public func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+    public func text(_ column: Int32) -> String {
+        guard let p = sqlite3_column_text(handle, column) else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+    }
+
+    /// The column's bytes, valid only until the next step or reset.
+    public func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let p = sqlite3_column_blob(handle, column)
+        let n = Int(sqlite3_column_bytes(handle, column))
+        return try body(UnsafeRawBufferPointer(start: n > 0 ? p : nil, count: n))
+    }
+
+    public func blob(_ column: Int32) -> [UInt8] { withBlob(column) { Array($0) } }
+}

@@ -1,0 +1,332 @@
+import Dispatch
+import Narratives
+import Synchronization
+
+/// How an ingest reads, checks and commits.
+public struct IngestOptions: Sendable {
+    /// Lines are read, decoded and committed in batches of about this many bytes...
+    public var batchBytes = 4 << 20
+    /// ...or this many lines, whichever comes first. Each batch is one transaction.
+    public var batchLines = Int.max
+    /// Stop after this many rejected lines in one run (nil: never). Work up to and including
+    /// the last rejected line is committed, so a later run resumes right after it.
+    public var maxErrors: Int?
+    /// How word trace segments are derived, for the counts (and recorded in a new corpus).
+    public var segmenter = TraceSegmenter.standard
+
+    public init() {}
+}
+
+/// Where an ingest is, for a progress display.
+public struct IngestProgress: Sendable {
+    public var file: String
+    /// Bytes of input files on disk processed, over all files of the run.
+    public var bytesDone: Int64
+    public var bytesTotal: Int64
+    /// Lines processed in this run.
+    public var lines: Int
+}
+
+/// What one run did to one input file.
+public struct SourceReport: Sendable {
+    public enum Outcome: String, Sendable {
+        /// Read from the start to the end in this run.
+        case ingested
+        /// An earlier run had stopped part-way; this one continued and finished it.
+        case resumed
+        /// Read to the end by an earlier run; nothing to do.
+        case alreadyComplete = "already complete"
+        /// This run stopped before the end (error limit); a later run resumes it.
+        case stopped
+    }
+
+    public var path: String
+    public var outcome: Outcome
+    /// Counts over the whole file, all runs together.
+    public var counts: IngestCounts
+    /// Counts of this run alone.
+    public var thisRun: IngestCounts
+}
+
+/// The result of an ingest run.
+public struct IngestReport: Sendable {
+    public var sources: [SourceReport]
+    /// True when the run stopped at the error limit.
+    public var stoppedAtErrorLimit: Bool
+
+    /// Counts over the run's files, all runs together.
+    public var counts: IngestCounts { sources.reduce(IngestCounts()) { $0 + $1.counts } }
+    public var thisRun: IngestCounts { sources.reduce(IngestCounts()) { $0 + $1.thisRun } }
+}
+
+/// Streams input files into a corpus: read → decode and validate → align → store.
+///
+/// Reading and decoding run on a second thread while this one writes the previous batch.
+/// Each batch is one transaction that also advances the file's committed offset, so a run
+/// killed at any moment and started again ends with exactly the same corpus.
+public final class Ingester {
+    public let corpus: Corpus
+    public let options: IngestOptions
+
+    public init(corpus: Corpus, options: IngestOptions = IngestOptions()) {
+        self.corpus = corpus
+        self.options = options
+    }
+
+    /// Ingests `files` in order. `onReject` sees each rejected line as it is committed.
+    public func run(
+        _ files: [SourceFile],
+        progress: ((IngestProgress) -> Void)? = nil,
+        onReject: ((RejectedLine) -> Void)? = nil
+    ) throws -> IngestReport {
+        let segmenter = try corpus.fixSegmenter(options.segmenter)
+        var progressRows = try files.map { (file) throws(StoreError) in try corpus.source(for: file) }
+        var reports = zip(files, progressRows).map { file, row in
+            SourceReport(path: file.path, outcome: row.complete ? .alreadyComplete : row.offset > 0 ? .resumed : .ingested,
+                         counts: row.counts, thisRun: IngestCounts())
+        }
+        let pending = files.indices.filter { !progressRows[$0].complete }
+        let bytesTotal = pending.reduce(Int64(0)) { $0 + files[$1].size }
+        var bytesBefore: Int64 = 0
+        var linesThisRun = 0
+        var errorsThisRun = 0
+        var stopped = false
+
+        let channel = BatchChannel(capacity: 2)
+        let producerOptions = options
+        let work = pending.map { (files[$0], progressRows[$0], $0) }
+        DispatchQueue.global(qos: .userInitiated).async {
+            Ingester.produce(work, options: producerOptions, segmenter: segmenter, into: channel)
+        }
+        defer { channel.cancel() }
+
+        let insert = try corpus.database.prepare(
+            """
+            INSERT OR IGNORE INTO narratives(dataset_id, image_id, annotator_id, caption, voice_recording,
+                source_id, source_line, word_count, aligned_word_count, segment_count, point_count, has_traces,
+                utterances, words, traces)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let reject = try corpus.database.prepare(
+            "INSERT OR IGNORE INTO rejects(source_id, line, column, field, reason, raw) VALUES (?, ?, ?, ?, ?, ?)")
+        let advance = try corpus.database.prepare(
+            "UPDATE sources SET offset = ?, lines = ?, complete = ?, "
+                + IngestCounts.columns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
+
+        while !stopped, let message = channel.take() {
+            switch message {
+            case .failed(let error):
+                throw error
+            case .batch(let index, let batch, let decoded, let diskPosition):
+                let sourceID = progressRows[index].id
+                var row = progressRows[index]
+                var added = IngestCounts()
+                var newRejects: [RejectedLine] = []
+                var consumed = batch.lines.count
+                try corpus.database.transaction { () throws(StoreError) in
+                    for (i, line) in decoded.enumerated() {
+                        let lineNumber = batch.firstLineNumber + i
+                        switch line {
+                        case .blank:
+                            added.blank += 1
+                        case .record(let r):
+                            added.read += 1
+                            let changed = try insert.run([
+                                .text(r.key.datasetID), .text(r.key.imageID), .integer(r.key.annotatorID),
+                                .text(r.caption), r.voiceRecording.map(SQLValue.text) ?? .null,
+                                .integer(sourceID), .integer(Int64(lineNumber)),
+                                .integer(Int64(r.counts.words)), .integer(Int64(r.counts.alignedWords)),
+                                .integer(Int64(r.segmentCount)), .integer(Int64(r.counts.points)),
+                                .integer(r.hasTraces ? 1 : 0), .blob(r.utterances), .blob(r.words), .blob(r.traces),
+                            ])
+                            if changed == 1 {
+                                added += r.counts
+                            } else {
+                                added.duplicates += 1
+                            }
+                        case .rejected(let error):
+                            added.read += 1
+                            added.rejected += 1
+                            let raw = Array(batch.bytes[batch.lines[i]])
+                            try reject.run([
+                                .integer(sourceID), .integer(Int64(lineNumber)), .integer(Int64(error.offset + 1)),
+                                error.field.map(SQLValue.text) ?? .null, .text(error.reason), .blob(raw),
+                            ])
+                            newRejects.append(RejectedLine(
+                                path: row.path, line: lineNumber, column: error.offset + 1, field: error.field,
+                                reason: error.reason, raw: raw))
+                            errorsThisRun += 1
+                            if let limit = options.maxErrors, errorsThisRun >= limit {
+                                consumed = i + 1
+                                stopped = true
+                            }
+                        }
+                        if stopped { break }
+                    }
+                    let batchStart = batch.endOffset - Int64(batch.bytes.count)
+                    row.offset = consumed == batch.lines.count
+                        ? batch.endOffset : batchStart + Int64(batch.lines[consumed - 1].upperBound + 1)
+                    row.lines += consumed
+                    row.counts += added
+                    try advance.run(
+                        [.integer(row.offset), .integer(Int64(row.lines)), .integer(0)]
+                            + row.counts.values.map { .integer(Int64($0)) } + [.integer(sourceID)])
+                }
+                progressRows[index] = row
+                reports[index].counts = row.counts
+                reports[index].thisRun += added
+                linesThisRun += consumed
+                newRejects.forEach { onReject?($0) }
+                progress?(IngestProgress(file: row.path, bytesDone: bytesBefore + diskPosition, bytesTotal: bytesTotal, lines: linesThisRun))
+                if stopped { reports[index].outcome = .stopped }
+            case .endOfSource(let index):
+                try corpus.database.prepare("UPDATE sources SET complete = 1 WHERE id = ?").run([.integer(progressRows[index].id)])
+                progressRows[index].complete = true
+                bytesBefore += files[index].size
+                progress?(IngestProgress(file: files[index].path, bytesDone: bytesBefore, bytesTotal: bytesTotal, lines: linesThisRun))
+            }
+        }
+        return IngestReport(sources: reports, stoppedAtErrorLimit: stopped)
+    }
+
+    // MARK: Producer
+
+    /// Reads and decodes every pending file, batch by batch, into `channel`.
+    static func produce(
+        _ work: [(SourceFile, SourceProgress, Int)], options: IngestOptions, segmenter: TraceSegmenter,
+        into channel: BatchChannel
+    ) {
+        do {
+            for (file, row, index) in work {
+                let reader = try LineReader(file, startOffset: row.offset, startLineNumber: row.lines + 1)
+                while let batch = try reader.next(maxBytes: options.batchBytes, maxLines: options.batchLines) {
+                    let decoded = batch.bytes.withUnsafeBufferPointer { bytes in
+                        batch.lines.map { range in
+                            decodeLine(UnsafeBufferPointer(rebasing: bytes[range]), segmenter: segmenter)
+                        }
+                    }
+                    guard channel.put(.batch(index, batch, decoded, reader.diskPosition)) else { return }
+                }
+                guard channel.put(.endOfSource(index)) else { return }
+            }
+            channel.finish()
+        } catch {
+            _ = channel.put(.failed(error))
+            channel.finish()
+        }
+    }
+
+    /// Decodes, validates and aligns one line, and packs what is stored.
+    static func decodeLine(_ bytes: UnsafeBufferPointer<UInt8>, segmenter: TraceSegmenter) -> DecodedLine {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
+        let narrative: Narrative
+        do {
+            narrative = try NarrativeDecoder.decode(bytes)
+        } catch {
+            return .rejected(error)
+        }
+        let words = WordAligner.align(caption: narrative.caption, utterances: narrative.utterances)
+        var counts = IngestCounts()
+        counts.stored = 1
+        counts.words = words.count
+        counts.points = narrative.traces.points.count
+        counts.offImagePoints = narrative.traces.points.reduce(0) { $0 + ($1.isOnImage ? 0 : 1) }
+        counts.untracedNarratives = narrative.hasTraces ? 0 : 1
+        counts.utterances = narrative.utterances.count
+        counts.untimedUtterances = narrative.utterances.reduce(0) { $0 + ($1.isTimed ? 0 : 1) }
+        for word in words where word.isAligned {
+            counts.alignedWords += 1
+            let segment = segmenter.segment(of: word, in: narrative.traces)
+            if !segment.points.isEmpty { counts.tracedWords += 1 }
+            if segment.interpolated { counts.interpolatedWords += 1 }
+        }
+        return .record(DecodedRecord(
+            key: narrative.key, caption: narrative.caption, voiceRecording: narrative.voiceRecording,
+            hasTraces: narrative.hasTraces, segmentCount: narrative.traces.segmentLengths.count, counts: counts,
+            utterances: Packing.pack(narrative.utterances), words: Packing.pack(words),
+            traces: Packing.pack(narrative.traces)))
+    }
+}
+
+/// A decoded line, ready to store.
+enum DecodedLine: Sendable {
+    case blank
+    case record(DecodedRecord)
+    case rejected(JSONError)
+}
+
+struct DecodedRecord: Sendable {
+    var key: Narrative.Key
+    var caption: String
+    var voiceRecording: String?
+    var hasTraces: Bool
+    var segmentCount: Int
+    /// What the record adds to its source's counters if it is stored.
+    var counts: IngestCounts
+    var utterances: [UInt8]
+    var words: [UInt8]
+    var traces: [UInt8]
+}
+
+/// A bounded hand-over between the reading thread and the writing thread.
+final class BatchChannel: Sendable {
+    enum Message: Sendable {
+        case batch(Int, LineBatch, [DecodedLine], Int64)
+        case endOfSource(Int)
+        case failed(any Error)
+    }
+
+    private struct State {
+        var queue: [Message] = []
+        var finished = false
+        var cancelled = false
+    }
+
+    private let state = Mutex(State())
+    private let slots: DispatchSemaphore
+    private let items = DispatchSemaphore(value: 0)
+
+    init(capacity: Int) {
+        slots = DispatchSemaphore(value: capacity)
+    }
+
+    /// Waits for room and enqueues; false when the consumer has gone.
+    func put(_ message: Message) -> Bool {
+        slots.wait()
+        let accepted = state.withLock { s in
+            guard !s.cancelled else { return false }
+            s.queue.append(message)
+            return true
+        }
+        if accepted { items.signal() } else { slots.signal() }
+        return accepted
+    }
+
+    /// No more messages will come.
+    func finish() {
+        state.withLock { $0.finished = true }
+        items.signal()
+    }
+
+    /// The next message, or nil once the producer has finished and everything was taken.
+    func take() -> Message? {
+        while true {
+            items.wait()
+            let message: Message?? = state.withLock { s in
+                if !s.queue.isEmpty { return .some(s.queue.removeFirst()) }
+                if s.finished { return .some(nil) }
+                return nil
+            }
+            if let message {
+                if message != nil { slots.signal() } else { items.signal() }
+                return message
+            }
+        }
+    }
+
+    /// The consumer stops: unblock and stop the producer.
+    func cancel() {
+        state.withLock { $0.cancelled = true }
+        slots.signal()
+    }
+}

@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Writes rejected lines where a person can fix and re-ingest them.
+///
+/// `path` receives the original bytes of each rejected line, one per line, so it can be
+/// edited and fed back to `ingest`. `path` + `.tsv` lists, in the same order, the file,
+/// line, column, field and reason of each. Both are replaced atomically.
+public enum RejectsFile {
+    public static func write(_ rejects: [RejectedLine], to path: String) throws(StoreError) {
+        var raw: [UInt8] = []
+        var table = Array("file\tline\tcolumn\tfield\treason\n".utf8)
+        for r in rejects {
+            raw += r.raw
+            raw.append(0x0A)
+            let fields = [r.path, "\(r.line)", r.column.map(String.init) ?? "", r.field ?? "", r.reason]
+            table += Array(fields.map { $0.replacingTabs }.joined(separator: "\t").utf8)
+            table.append(0x0A)
+        }
+        try atomicWrite(raw, to: path)
+        try atomicWrite(table, to: path + ".tsv")
+    }
+
+    static func atomicWrite(_ bytes: [UInt8], to path: String) throws(StoreError) {
+        let temporary = path + ".partial"
+        guard let file = fopen(temporary, "wb") else {
+            throw StoreError(String(cString: strerror(errno)), doing: "writing \(temporary)")
+        }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        let closed = fclose(file)
+        guard written == bytes.count, closed == 0, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw StoreError(String(cString: strerror(errno)), doing: "writing \(path)")
+        }
+    }
+}
+
+extension String {
+    /// Tabs and newlines replaced by spaces, for a TSV cell.
+    var replacingTabs: String {
+        String(unicodeScalars.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : Character($0) })
+    }
+}

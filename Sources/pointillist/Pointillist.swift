@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// The `pointillist` command: Localized Narratives in, point-annotation questions out.
+@main
+struct Pointillist: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pointillist",
+        abstract: "Turn Localized Narratives into point-annotation questions for semantic segmentation.",
+        discussion: """
+            Pipeline: ingest (narratives → SQLite corpus, words aligned with mouse traces) → show.
+            Later stages (class dictionary, pixel embedding, questions) build on the corpus.
+            """,
+        version: "0.1.0",
+        subcommands: [Ingest.self, Show.self]
+    )
+}
+
+/// The corpus database option shared by subcommands.
+struct CorpusOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The corpus database (SQLite).", valueName: "path"))
+    var db: String = "corpus.sqlite"
+}
