@@ -96,17 +96,35 @@ public struct JSONScanner {
     /// Consumes `[`.
     public mutating func beginArray() throws(JSONError) { try consume(UInt8(ascii: "["), "'['") }
 
+    /// Consumes `{`; returns false, having consumed `}` too, when the object is empty.
+    @inline(__always)
+    public mutating func enterObject() throws(JSONError) -> Bool {
+        try beginObject()
+        skipWhitespace()
+        if position < end, base[position] == UInt8(ascii: "}") {
+            position += 1
+            return false
+        }
+        return true
+    }
+
+    /// Reads a member's key and the `:` after it.
+    @inline(__always)
+    public mutating func memberKey() throws(JSONError) -> JSONKey {
+        skipWhitespace()
+        let key = try scanKey()
+        try consume(UInt8(ascii: ":"), "':' after object key")
+        return key
+    }
+
     /// After a member's value: consumes `,` (returns true, more members follow) or `}` (false).
+    @inline(__always)
     public mutating func afterMember() throws(JSONError) -> Bool {
         skipWhitespace()
         guard position < end else { throw fail("unexpected end of input inside an object") }
         switch base[position] {
         case UInt8(ascii: ","):
             position += 1
-            skipWhitespace()
-            guard position < end, base[position] == UInt8(ascii: "\"") else {
-                throw fail("expected an object key after ','")
-            }
             return true
         case UInt8(ascii: "}"):
             position += 1
@@ -116,20 +134,42 @@ public struct JSONScanner {
         }
     }
 
+    /// Consumes `[`; returns false, having consumed `]` too, when the array is empty.
+    @inline(__always)
+    public mutating func enterArray() throws(JSONError) -> Bool {
+        try beginArray()
+        skipWhitespace()
+        if position < end, base[position] == UInt8(ascii: "]") {
+            position += 1
+            return false
+        }
+        return true
+    }
+
+    /// After an element: consumes `,` (returns true, another element follows) or `]` (false).
+    @inline(__always)
+    public mutating func afterElement() throws(JSONError) -> Bool {
+        skipWhitespace()
+        guard position < end else { throw fail("unexpected end of input inside an array") }
+        switch base[position] {
+        case UInt8(ascii: ","):
+            position += 1
+            return true
+        case UInt8(ascii: "]"):
+            position += 1
+            return false
+        default:
+            throw fail("expected ',' or ']'")
+        }
+    }
+
     /// Iterates an object's members: `body` receives each key and must consume its value.
     public mutating func forEachMember(
         _ body: (inout JSONScanner, JSONKey) throws(JSONError) -> Void
     ) throws(JSONError) {
-        try beginObject()
-        skipWhitespace()
-        if position < end, base[position] == UInt8(ascii: "}") {
-            position += 1
-            return
-        }
+        guard try enterObject() else { return }
         repeat {
-            skipWhitespace()
-            let key = try scanKey()
-            try consume(UInt8(ascii: ":"), "':' after object key")
+            let key = try memberKey()
             try body(&self, key)
         } while try afterMember()
     }
@@ -138,30 +178,12 @@ public struct JSONScanner {
     public mutating func forEachElement(
         _ body: (inout JSONScanner, Int) throws(JSONError) -> Void
     ) throws(JSONError) {
-        try beginArray()
-        skipWhitespace()
-        if position < end, base[position] == UInt8(ascii: "]") {
-            position += 1
-            return
-        }
+        guard try enterArray() else { return }
         var index = 0
-        while true {
+        repeat {
             try body(&self, index)
             index += 1
-            skipWhitespace()
-            guard position < end else { throw fail("unexpected end of input inside an array") }
-            let c = base[position]
-            position += 1
-            if c == UInt8(ascii: "]") { return }
-            if c != UInt8(ascii: ",") {
-                position -= 1
-                throw fail("expected ',' or ']'")
-            }
-            skipWhitespace()
-            if position < end, base[position] == UInt8(ascii: "]") {
-                throw fail("trailing comma in array")
-            }
-        }
+        } while try afterElement()
     }
 
     /// Consumes `null` if it is next and reports whether it was.
@@ -412,10 +434,34 @@ public struct JSONScanner {
         return Int64(value)
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { e in
-        var v = 1.0
-        for _ in 0..<e { v *= 10 }
-        return v
+    /// 10^e for 0 ≤ e ≤ 22, all exact doubles (a switch: no lazy global on the hot path).
+    @inline(__always)
+    static func powerOfTen(_ e: Int) -> Double {
+        switch e {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
+        }
     }
 
     /// Scans a number by JSON's grammar; with `needValue`, converts it (exactly, as strtod would).
@@ -483,7 +529,7 @@ public struct JSONScanner {
         // so one IEEE multiplication or division rounds correctly.
         if !dropped, mantissa < (1 << 53), exponent >= -22, exponent <= 22 {
             var value = Double(mantissa)
-            value = exponent < 0 ? value / JSONScanner.powersOfTen[-exponent] : value * JSONScanner.powersOfTen[exponent]
+            value = exponent < 0 ? value / JSONScanner.powerOfTen(-exponent) : value * JSONScanner.powerOfTen(exponent)
             return negative ? -value : value
         }
         let value = slowConvert(start: start, end: position)

@@ -16,15 +16,23 @@ public enum Packing {
     // MARK: Traces
 
     public static func pack(_ traces: Traces) -> [UInt8] {
-        var w = ByteWriter(capacity: 4 + traces.segmentLengths.count * 4 + traces.points.count * 12)
-        w.u32(traces.segmentLengths.count)
-        for length in traces.segmentLengths { w.u32(length) }
-        for p in traces.points {
-            w.f32(p.x)
-            w.f32(p.y)
-            w.f32(p.t)
+        let count = 4 + traces.segmentLengths.count * 4 + traces.points.count * 12
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            var at = 0
+            func put(_ v: UInt32) {
+                raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt32.self)
+                at += 4
+            }
+            put(UInt32(traces.segmentLengths.count))
+            for length in traces.segmentLengths { put(UInt32(length)) }
+            for p in traces.points {
+                put(p.x.bitPattern)
+                put(p.y.bitPattern)
+                put(p.t.bitPattern)
+            }
+            initialized = at
         }
-        return w.bytes
     }
 
     public static func unpackTraces(_ bytes: UnsafeRawBufferPointer) throws(Corrupt) -> Traces {

@@ -76,6 +76,27 @@ public struct TraceSegmenter: Sendable, Equatable {
         return WordSegment(points: applyPolicy(points), interpolated: interpolated)
     }
 
+    /// The number of points `segment(of:in:)` would return and whether they are interpolated,
+    /// without building the segment when enough points were recorded (the ingest counts).
+    public func pointCount(of word: Word, in traces: Traces) -> (count: Int, interpolated: Bool) {
+        guard word.isAligned else { return (0, false) }
+        let from = word.startTime - margin, to = word.endTime + margin
+        var recorded = 0, kept = 0
+        var start = 0
+        for length in traces.segmentLengths {
+            let range = start..<start + length
+            start += length
+            var i = firstIndex(in: traces.points, range, notBefore: from)
+            while i < range.upperBound, traces.points[i].t <= to {
+                recorded += 1
+                if outOfImage != .drop || traces.points[i].isOnImage { kept += 1 }
+                i += 1
+            }
+        }
+        if recorded >= minimumPoints { return (kept, false) }
+        return (segment(of: word, in: traces).points.count, true)
+    }
+
     func applyPolicy(_ points: [TracePoint]) -> [TracePoint] {
         switch outOfImage {
         case .keep:

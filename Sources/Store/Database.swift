@@ -159,6 +159,20 @@ public final class Statement {
         return database.changes
     }
 
+    /// Number of columns in the result.
+    public var columnCount: Int32 { sqlite3_column_count(handle) }
+
+    /// The column's value with its SQLite storage class.
+    public func value(_ column: Int32) -> SQLValue {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_INTEGER: return .integer(int64(column))
+        case SQLITE_FLOAT: return .real(double(column))
+        case SQLITE_TEXT: return .text(text(column))
+        case SQLITE_BLOB: return .blob(blob(column))
+        default: return .null
+        }
+    }
+
     public func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
     public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
     public func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }

@@ -13,6 +13,8 @@ public struct IngestOptions: Sendable {
     public var maxErrors: Int?
     /// How word trace segments are derived, for the counts (and recorded in a new corpus).
     public var segmenter = TraceSegmenter.standard
+    /// Threads decoding each batch (the writer is one more).
+    public var decodeWorkers = 2
 
     public init() {}
 }
@@ -200,11 +202,7 @@ public final class Ingester {
             for (file, row, index) in work {
                 let reader = try LineReader(file, startOffset: row.offset, startLineNumber: row.lines + 1)
                 while let batch = try reader.next(maxBytes: options.batchBytes, maxLines: options.batchLines) {
-                    let decoded = batch.bytes.withUnsafeBufferPointer { bytes in
-                        batch.lines.map { range in
-                            decodeLine(UnsafeBufferPointer(rebasing: bytes[range]), segmenter: segmenter)
-                        }
-                    }
+                    let decoded = decodeBatch(batch, segmenter: segmenter, workers: options.decodeWorkers)
                     guard channel.put(.batch(index, batch, decoded, reader.diskPosition)) else { return }
                 }
                 guard channel.put(.endOfSource(index)) else { return }
@@ -214,6 +212,26 @@ public final class Ingester {
             _ = channel.put(.failed(error))
             channel.finish()
         }
+    }
+
+    /// Decodes a batch's lines on `workers` threads, each taking a contiguous share.
+    static func decodeBatch(_ batch: LineBatch, segmenter: TraceSegmenter, workers: Int) -> [DecodedLine] {
+        let lines = batch.lines
+        let shares = max(1, min(workers, lines.count / 8))
+        if shares == 1 {
+            return batch.bytes.withUnsafeBufferPointer { bytes in
+                lines.map { decodeLine(UnsafeBufferPointer(rebasing: bytes[$0]), segmenter: segmenter) }
+            }
+        }
+        let results = Mutex([[DecodedLine]](repeating: [], count: shares))
+        DispatchQueue.concurrentPerform(iterations: shares) { share in
+            let from = lines.count * share / shares, to = lines.count * (share + 1) / shares
+            let part = batch.bytes.withUnsafeBufferPointer { bytes in
+                lines[from..<to].map { decodeLine(UnsafeBufferPointer(rebasing: bytes[$0]), segmenter: segmenter) }
+            }
+            results.withLock { $0[share] = part }
+        }
+        return results.withLock { $0.flatMap { $0 } }
     }
 
     /// Decodes, validates and aligns one line, and packs what is stored.
@@ -236,8 +254,8 @@ public final class Ingester {
         counts.untimedUtterances = narrative.utterances.reduce(0) { $0 + ($1.isTimed ? 0 : 1) }
         for word in words where word.isAligned {
             counts.alignedWords += 1
-            let segment = segmenter.segment(of: word, in: narrative.traces)
-            if !segment.points.isEmpty { counts.tracedWords += 1 }
+            let segment = segmenter.pointCount(of: word, in: narrative.traces)
+            if segment.count > 0 { counts.tracedWords += 1 }
             if segment.interpolated { counts.interpolatedWords += 1 }
         }
         return .record(DecodedRecord(
