@@ -83,10 +83,10 @@ public struct JSONScanner {
     }
 
     @inline(__always)
-    mutating func consume(_ byte: UInt8, _ what: String) throws(JSONError) {
+    mutating func consume(_ byte: UInt8, _ what: @autoclosure () -> String) throws(JSONError) {
         skipWhitespace()
-        guard position < end else { throw fail("unexpected end of input, expected \(what)") }
-        guard base[position] == byte else { throw fail("expected \(what)") }
+        guard position < end else { throw fail("unexpected end of input, expected \(what())") }
+        guard base[position] == byte else { throw fail("expected \(what())") }
         position += 1
     }
 
@@ -99,13 +99,13 @@ public struct JSONScanner {
     /// Consumes `{`; returns false, having consumed `}` too, when the object is empty.
     @inline(__always)
     public mutating func enterObject() throws(JSONError) -> Bool {
-        try beginObject()
-        skipWhitespace()
-        if position < end, base[position] == UInt8(ascii: "}") {
-            position += 1
-            return false
-        }
-        return true
+        try enter(UInt8(ascii: "{"), closing: UInt8(ascii: "}"))
+    }
+
+    /// Consumes `[`; returns false, having consumed `]` too, when the array is empty.
+    @inline(__always)
+    public mutating func enterArray() throws(JSONError) -> Bool {
+        try enter(UInt8(ascii: "["), closing: UInt8(ascii: "]"))
     }
 
     /// Reads a member's key and the `:` after it.
@@ -120,47 +120,36 @@ public struct JSONScanner {
     /// After a member's value: consumes `,` (returns true, more members follow) or `}` (false).
     @inline(__always)
     public mutating func afterMember() throws(JSONError) -> Bool {
-        skipWhitespace()
-        guard position < end else { throw fail("unexpected end of input inside an object") }
-        switch base[position] {
-        case UInt8(ascii: ","):
-            position += 1
-            return true
-        case UInt8(ascii: "}"):
-            position += 1
-            return false
-        default:
-            throw fail("expected ',' or '}'")
-        }
+        try separatorOrEnd(closing: UInt8(ascii: "}"), inside: "an object")
     }
 
-    /// Consumes `[`; returns false, having consumed `]` too, when the array is empty.
+    /// After an element: consumes `,` (returns true, another element follows) or `]` (false).
     @inline(__always)
-    public mutating func enterArray() throws(JSONError) -> Bool {
-        try beginArray()
+    public mutating func afterElement() throws(JSONError) -> Bool {
+        try separatorOrEnd(closing: UInt8(ascii: "]"), inside: "an array")
+    }
+
+    @inline(__always)
+    mutating func enter(_ opening: UInt8, closing: UInt8) throws(JSONError) -> Bool {
+        try consume(opening, "'\(Character(Unicode.Scalar(opening)))'")
         skipWhitespace()
-        if position < end, base[position] == UInt8(ascii: "]") {
+        if position < end, base[position] == closing {
             position += 1
             return false
         }
         return true
     }
 
-    /// After an element: consumes `,` (returns true, another element follows) or `]` (false).
     @inline(__always)
-    public mutating func afterElement() throws(JSONError) -> Bool {
+    mutating func separatorOrEnd(closing: UInt8, inside container: String) throws(JSONError) -> Bool {
         skipWhitespace()
-        guard position < end else { throw fail("unexpected end of input inside an array") }
-        switch base[position] {
-        case UInt8(ascii: ","):
+        guard position < end else { throw fail("unexpected end of input inside \(container)") }
+        let c = base[position]
+        if c == UInt8(ascii: ",") || c == closing {
             position += 1
-            return true
-        case UInt8(ascii: "]"):
-            position += 1
-            return false
-        default:
-            throw fail("expected ',' or ']'")
+            return c == UInt8(ascii: ",")
         }
+        throw fail("expected ',' or '\(Character(Unicode.Scalar(closing)))'")
     }
 
     /// Iterates an object's members: `body` receives each key and must consume its value.

@@ -7,13 +7,13 @@ extension OutOfImagePolicy: ExpressibleByArgument {}
 
 /// Options that set how word trace segments are derived.
 struct SegmentOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Seconds added before and after a word's time span when collecting its trace points.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds added before and after a word's time span when collecting its trace points (default 0.2, or the corpus's recorded value).", valueName: "seconds"))
     var margin: Float?
 
-    @Option(name: .customLong("min-points"), help: ArgumentHelp("Fewer recorded points than this in a word's span: interpolate the trace at this many times instead.", valueName: "n"))
+    @Option(name: .customLong("min-points"), help: ArgumentHelp("Fewer recorded points than this in a word's span: interpolate the trace at this many times instead (default 3).", valueName: "n"))
     var minimumPoints: Int?
 
-    @Option(name: .customLong("out-of-image"), help: ArgumentHelp("Trace points outside the image in word segments: keep, clamp (onto the edge) or drop. Stored traces always keep them.", valueName: "policy"))
+    @Option(name: .customLong("out-of-image"), help: ArgumentHelp("Trace points outside the image in word segments: keep, clamp (onto the edge) or drop. Stored traces always keep them (default drop).", valueName: "policy"))
     var outOfImage: OutOfImagePolicy?
 
     func validate() throws {
