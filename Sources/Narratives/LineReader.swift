@@ -192,8 +192,14 @@ public final class LineReader {
         }
         filled += n
         if n == 0 {
-            if let gz, gzeof(gz) == 0 {
-                throw InputError(path: source.path, reason: "corrupt or truncated gzip data")
+            if let gz {
+                var code: Int32 = Z_OK
+                let message = gzerror(gz, &code).map { String(cString: $0) } ?? ""
+                if code != Z_OK || gzeof(gz) == 0 {
+                    throw InputError(
+                        path: source.path,
+                        reason: "gzip stream is corrupt or truncated (\(message)) after \(offset + Int64(filled - start)) decompressed bytes; the lines before it were read")
+                }
             }
             atEnd = true
         }
