@@ -90,12 +90,6 @@ public struct JSONScanner {
         position += 1
     }
 
-    /// Consumes `{`.
-    public mutating func beginObject() throws(JSONError) { try consume(UInt8(ascii: "{"), "'{'") }
-
-    /// Consumes `[`.
-    public mutating func beginArray() throws(JSONError) { try consume(UInt8(ascii: "["), "'['") }
-
     /// Consumes `{`; returns false, having consumed `}` too, when the object is empty.
     @inline(__always)
     public mutating func enterObject() throws(JSONError) -> Bool {

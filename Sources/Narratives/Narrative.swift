@@ -117,7 +117,6 @@ public struct Word: Sendable, Equatable {
     }
 
     public var isAligned: Bool { status.isAligned }
-    public var characterRange: Range<Int> { start..<start + length }
 }
 
 /// How a caption word was matched to the spoken utterances.

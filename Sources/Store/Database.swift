@@ -69,8 +69,6 @@ public final class Database {
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
     /// PRAGMA user_version: the schema version reached by migrations.
     public var userVersion: Int {
         get throws(StoreError) {
