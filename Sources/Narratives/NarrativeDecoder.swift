@@ -26,7 +26,7 @@ public enum NarrativeDecoder {
         try s.forEachMember { (s: inout JSONScanner, key: JSONKey) throws(JSONError) in
             let start = s.position
             func once<T>(_ value: T?, _ name: String) throws(JSONError) {
-                if value != nil { throw JSONError(offset: start, reason: "field given twice", field: name) }
+                try rejectRepeat(value != nil, at: start, field: name)
             }
             if key.equals("traces") {
                 try once(traces, "traces")
@@ -47,7 +47,7 @@ public enum NarrativeDecoder {
                 try once(annotatorID, "annotator_id")
                 annotatorID = try integer(&s, "annotator_id")
             } else if key.equals("voice_recording") {
-                if seenVoice { throw JSONError(offset: start, reason: "field given twice", field: "voice_recording") }
+                try rejectRepeat(seenVoice, at: start, field: "voice_recording")
                 seenVoice = true
                 voiceRecording = try s.consumeNull() ? nil : try string(&s, "voice_recording")
             } else {
@@ -89,6 +89,12 @@ public enum NarrativeDecoder {
         return e
     }
 
+    /// A known field may appear once per object.
+    @inline(__always)
+    private static func rejectRepeat(_ repeated: Bool, at offset: Int, field: @autoclosure () -> String) throws(JSONError) {
+        if repeated { throw JSONError(offset: offset, reason: "field given twice", field: field()) }
+    }
+
     private static func expect(_ kind: JSONKind, _ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) {
         let found = s.nextKind()
         guard found == kind else {
@@ -124,13 +130,13 @@ public enum NarrativeDecoder {
             try s.forEachMember { (s: inout JSONScanner, key: JSONKey) throws(JSONError) in
                 let at = s.position
                 if key.equals("utterance") {
-                    if text != nil { throw JSONError(offset: at, reason: "field given twice", field: "timed_caption[\(i)].utterance") }
+                    try rejectRepeat(text != nil, at: at, field: "timed_caption[\(i)].utterance")
                     text = try string(&s, "timed_caption[\(i)].utterance")
                 } else if key.equals("start_time") {
-                    if start != nil { throw JSONError(offset: at, reason: "field given twice", field: "timed_caption[\(i)].start_time") }
+                    try rejectRepeat(start != nil, at: at, field: "timed_caption[\(i)].start_time")
                     start = try double(&s, "timed_caption[\(i)].start_time")
                 } else if key.equals("end_time") {
-                    if end != nil { throw JSONError(offset: at, reason: "field given twice", field: "timed_caption[\(i)].end_time") }
+                    try rejectRepeat(end != nil, at: at, field: "timed_caption[\(i)].end_time")
                     end = try double(&s, "timed_caption[\(i)].end_time")
                 } else {
                     do throws(JSONError) { try s.skipValue() } catch { throw labelled(error, "timed_caption[\(i)]") }
@@ -202,7 +208,7 @@ public enum NarrativeDecoder {
                     try s.skipValue()
                     continue
                 }
-                if seen & bit != 0 { throw JSONError(offset: s.position, reason: "field given twice", field: pointField(bit)) }
+                try rejectRepeat(seen & bit != 0, at: s.position, field: pointField(bit))
                 seen |= bit
                 let value: Double
                 do throws(JSONError) {

@@ -114,6 +114,7 @@ public final class Ingester {
         let advance = try corpus.database.prepare(
             "UPDATE sources SET offset = ?, lines = ?, complete = ?, "
                 + IngestCounts.columns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
+        let markComplete = try corpus.database.prepare("UPDATE sources SET complete = 1 WHERE id = ?")
 
         while !stopped, let message = channel.take() {
             switch message {
@@ -182,7 +183,7 @@ public final class Ingester {
                 progress?(IngestProgress(file: row.path, bytesDone: bytesBefore + diskPosition, bytesTotal: bytesTotal, lines: linesThisRun))
                 if stopped { reports[index].outcome = .stopped }
             case .endOfSource(let index):
-                try corpus.database.prepare("UPDATE sources SET complete = 1 WHERE id = ?").run([.integer(progressRows[index].id)])
+                try markComplete.run([.integer(progressRows[index].id)])
                 progressRows[index].complete = true
                 bytesBefore += files[index].size
                 progress?(IngestProgress(file: files[index].path, bytesDone: bytesBefore, bytesTotal: bytesTotal, lines: linesThisRun))

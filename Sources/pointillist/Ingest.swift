@@ -77,8 +77,9 @@ extension Pointillist {
             var options = IngestOptions()
             options.maxErrors = maxErrors
             options.batchLines = batchLines ?? .max
-            options.segmenter = segments.applied(to: try store.segmenter())
-            if let recorded = try store.setting("segment.margin"), options.segmenter != (try store.segmenter()) {
+            let recordedSegmenter = try store.segmenter()
+            options.segmenter = segments.applied(to: recordedSegmenter)
+            if let recorded = try store.setting("segment.margin"), options.segmenter != recordedSegmenter {
                 Terminal.error("note: this corpus keeps its recorded word-segment settings (margin \(recorded) s, ...); the options given apply to this run's counts only")
             }
 
