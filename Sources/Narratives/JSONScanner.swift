@@ -540,7 +540,8 @@ public enum JSONKind: String, Sendable {
     /// How an error message names it ("a string", "an object", ...).
     public var described: String {
         switch self {
-        case .object, .array, .invalid: return "an \(rawValue)"
+        case .object, .array: return "an \(rawValue)"
+        case .invalid: return "text that is not JSON (NaN, Infinity, a bare word…)"
         case .null: return "null"
         default: return "a \(rawValue)"
         }
