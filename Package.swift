@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "pointillist", targets: ["pointillist"]),
         .library(name: "Narratives", targets: ["Narratives"]),
+        .library(name: "Lexicon", targets: ["Lexicon"]),
+        .library(name: "Vocabulary", targets: ["Vocabulary"]),
         .library(name: "Store", targets: ["Store"]),
     ],
     dependencies: [
@@ -16,11 +18,16 @@ let package = Package(
         // System-library shims: a module map and a header, nothing else.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Stage 1: Localized Narratives records, JSONL reading, validation, word–trace alignment.
         .target(name: "Narratives", dependencies: ["CZlib"]),
-        // The SQLite corpus: schema, records, the ingest job.
-        .target(name: "Store", dependencies: ["Narratives", "CSQLite"]),
+        // Stage 2a: WordNet nouns (the Princeton database or WN-LMF XML), morphology.
+        .target(name: "Lexicon", dependencies: ["Narratives", "CLibXML2"]),
+        // Stage 2b: mention extraction, tangible and dictionary filters, class dictionary, curation files.
+        .target(name: "Vocabulary", dependencies: ["Narratives", "Lexicon"]),
+        // The SQLite corpus: schema, records, and the jobs that fill it (ingest, vocabulary build).
+        .target(name: "Store", dependencies: ["Narratives", "Lexicon", "Vocabulary", "CSQLite"]),
 
         // The command-line program: argument parsing and printing only.
         .executableTarget(

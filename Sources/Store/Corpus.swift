@@ -10,6 +10,12 @@ import Narratives
 /// - `narratives`: one row per (dataset_id, image_id, annotator_id), with the caption, counts and
 ///   three blobs in the layouts of `Packing`: `utterances`, `words` (the alignment), `traces`.
 /// - `rejects`: each invalid line with its file, line, column, field, reason and original bytes.
+///
+/// Migration 2, written by `VocabularyBuild` (replaced whole at each build):
+/// - `classes`: the class dictionary, one row per class (the columns of the dictionary TSV).
+/// - `mentions`: one row per kept mention: narrative, class, caption span, word range, time span
+///   and its trace points (a one-segment blob in the `traces` layout).
+/// - `near_misses`: lemmas filtered out, with the verdict, reason, count and example captions.
 public final class Corpus {
     public let database: Database
 
@@ -73,7 +79,54 @@ public final class Corpus {
             raw BLOB NOT NULL,
             UNIQUE (source_id, line)
         );
+        """,
         """
+        CREATE TABLE classes (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            sense TEXT NOT NULL,
+            synset TEXT NOT NULL UNIQUE,
+            ili TEXT NOT NULL,
+            lexfile TEXT NOT NULL,
+            mentions INTEGER NOT NULL,
+            images INTEGER NOT NULL,
+            train INTEGER NOT NULL,
+            oi_mid TEXT NOT NULL,
+            oi_name TEXT NOT NULL,
+            ambiguous INTEGER NOT NULL,
+            variants TEXT NOT NULL,
+            gloss TEXT NOT NULL,
+            examples TEXT NOT NULL,
+            rules TEXT NOT NULL
+        );
+        CREATE TABLE mentions (
+            id INTEGER PRIMARY KEY,
+            narrative_id INTEGER NOT NULL REFERENCES narratives(id),
+            class_id INTEGER NOT NULL REFERENCES classes(id),
+            start INTEGER NOT NULL,
+            length INTEGER NOT NULL,
+            first_word INTEGER NOT NULL,
+            word_count INTEGER NOT NULL,
+            surface TEXT NOT NULL,
+            lemma TEXT NOT NULL,
+            start_time REAL,
+            end_time REAL,
+            point_count INTEGER NOT NULL,
+            interpolated INTEGER NOT NULL,
+            points BLOB NOT NULL
+        );
+        CREATE INDEX mentions_by_class ON mentions(class_id);
+        CREATE INDEX mentions_by_narrative ON mentions(narrative_id);
+        CREATE TABLE near_misses (
+            id INTEGER PRIMARY KEY,
+            lemma TEXT NOT NULL,
+            sense TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            mentions INTEGER NOT NULL,
+            examples TEXT NOT NULL
+        );
+        """,
     ]
 
     /// Opens the corpus at `path`, creating it and bringing its schema up to date.

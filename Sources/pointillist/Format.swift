@@ -31,4 +31,11 @@ enum Format {
     }
 
     static func time(_ t: Float) -> String { String(format: "%.2f", t) }
+
+    static func seconds(_ s: Double) -> String { s < 60 ? String(format: "%.2f s", s) : duration(s) }
+
+    /// A file next to the database: corpus.sqlite → corpus<suffix>.
+    static func besideDatabase(_ db: String, suffix: String) -> String {
+        URL(fileURLWithPath: db).deletingPathExtension().path + suffix
+    }
 }

@@ -7,11 +7,12 @@ struct Pointillist: ParsableCommand {
         commandName: "pointillist",
         abstract: "Turn Localized Narratives into point-annotation questions for semantic segmentation.",
         discussion: """
-            Pipeline: ingest (narratives → SQLite corpus, words aligned with mouse traces) → show.
-            Later stages (class dictionary, pixel embedding, questions) build on the corpus.
+            Pipeline: ingest (narratives → SQLite corpus, words aligned with mouse traces) → vocab \
+            (class dictionary from WordNet and the captions, mentions with their trace points). \
+            Later stages (pixel embedding, questions) build on the corpus.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Show.self]
+        subcommands: [Ingest.self, Show.self, Vocab.self]
     )
 }
 

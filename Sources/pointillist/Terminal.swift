@@ -60,6 +60,21 @@ final class ProgressBar {
         Terminal.writeError(line)
     }
 
+    /// A bar for counted work (narratives, images) rather than bytes.
+    func updateCount(done: Int, total: Int, label: String) {
+        guard enabled else { return }
+        let now = Terminal.now()
+        guard done == total || now - lastDraw >= 0.1 else { return }
+        lastDraw = now
+        let elapsed = max(now - start, 1e-6)
+        let fraction = total > 0 ? min(Double(done) / Double(total), 1) : 1
+        let width = 28
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        Terminal.writeError(
+            String(format: "\r%@ %3.0f%%  %@: %ld / %ld  %.0f/s ", bar, fraction * 100, label, done, total, Double(done) / elapsed))
+    }
+
     func finish() {
         guard enabled else { return }
         Terminal.writeError("\r\u{1B}[2K")

@@ -1,0 +1,289 @@
+import Lexicon
+
+/// One class of the dictionary: a synset, named the way captions name it.
+public struct ClassEntry: Sendable, Equatable {
+    /// Stable: kept from the previous dictionary for the same synset; new classes get ids
+    /// above every id the previous dictionary used, so an id never changes meaning.
+    public var id: Int
+    /// The lemma variant captions use most ("sneaker" rather than "gym shoe").
+    public var name: String
+    /// Readable sense name ("sneaker.n.01") and the lexicon's synset id.
+    public var sense: String
+    public var synset: String
+    public var ili: String
+    public var lexFile: String
+    public var mentions: Int
+    public var images: Int
+    /// Among the `trainClasses` most mentioned: the embedding is trained on these.
+    public var train: Bool
+    public var openImagesMID: String
+    public var openImagesName: String
+    /// Mentions whose sense choice had tangible rivals in other lexicographer files.
+    public var ambiguous: Int
+    /// Surface forms with their counts, most frequent first: "sneakers:12 sneaker:3".
+    public var variants: String
+    public var gloss: String
+    /// One caption with the mention in brackets.
+    public var example: String
+    /// Curation rules that fired for this class ("Vocab/aliases.tsv:12").
+    public var rules: String
+    /// Up to three captions with the mention in brackets (the first is `example`); not in the TSV.
+    public var examples: [String] = []
+
+    public init(
+        id: Int, name: String, sense: String, synset: String, ili: String, lexFile: String, mentions: Int, images: Int,
+        train: Bool, openImagesMID: String, openImagesName: String, ambiguous: Int, variants: String, gloss: String,
+        example: String, rules: String, examples: [String]
+    ) {
+        self.id = id
+        self.name = name
+        self.sense = sense
+        self.synset = synset
+        self.ili = ili
+        self.lexFile = lexFile
+        self.mentions = mentions
+        self.images = images
+        self.train = train
+        self.openImagesMID = openImagesMID
+        self.openImagesName = openImagesName
+        self.ambiguous = ambiguous
+        self.variants = variants
+        self.gloss = gloss
+        self.example = example
+        self.rules = rules
+        self.examples = examples
+    }
+
+    public static let columns = [
+        "id", "name", "sense", "synset", "ili", "lexfile", "mentions", "images", "train", "oi_mid", "oi_name",
+        "ambiguous", "variants", "gloss", "example", "rules",
+    ]
+
+    var fields: [String] {
+        [
+            String(id), name, sense, synset, ili, lexFile, String(mentions), String(images), train ? "1" : "0",
+            openImagesMID, openImagesName, String(ambiguous), variants, gloss, example, rules,
+        ].map(TSV.clean)
+    }
+}
+
+/// Something that looked like a class but was filtered out, grouped by lemma and reason.
+public struct NearMiss: Sendable, Equatable {
+    public var lemma: String
+    public var sense: String
+    /// `Verdict.code` and `Verdict.explanation` of the filter that dropped it.
+    public var verdict: String
+    public var reason: String
+    public var mentions: Int
+    /// Up to three captions with the text in brackets.
+    public var examples: [String]
+
+    public init(lemma: String, sense: String, verdict: String, reason: String, mentions: Int, examples: [String]) {
+        self.lemma = lemma
+        self.sense = sense
+        self.verdict = verdict
+        self.reason = reason
+        self.mentions = mentions
+        self.examples = examples
+    }
+}
+
+/// Counts mentions per class and near-misses per lemma over a corpus. Workers tally batches
+/// separately; merging tallies in batch order keeps "first example" deterministic.
+public struct DictionaryTally: Sendable {
+    struct ClassTally: Sendable {
+        var mentions = 0
+        var images: Set<Int32> = []
+        var variants: [String: Int] = [:]
+        var lemmas: [String: Int] = [:]
+        var ambiguous = 0
+        var rules: Set<RuleSource> = []
+        var examples: [String] = []
+    }
+    struct MissTally: Sendable {
+        var verdict: Verdict
+        var sense: Int32?
+        var mentions = 0
+        var examples: [String] = []
+    }
+    var classes: [Int32: ClassTally] = [:]
+    var misses: [String: MissTally] = [:]  // key: lemma + "\t" + verdict code
+    public private(set) var captions = 0
+    public private(set) var candidates = 0
+    public private(set) var kept = 0
+    /// Candidates per verdict code, and how often each curation rule fired.
+    public private(set) var verdicts: [String: Int] = [:]
+    public private(set) var rulesFired: [RuleSource: Int] = [:]
+
+    public init() {}
+
+    /// Adds one caption's candidates. `image` identifies the image (any stable number).
+    public mutating func add(_ found: [Candidate], caption: String, image: Int32) {
+        captions += 1
+        for c in found {
+            candidates += 1
+            verdicts[c.verdict.code, default: 0] += 1
+            for rule in c.rules { rulesFired[rule, default: 0] += 1 }
+            if case .blocklisted(_, let rule) = c.verdict { rulesFired[rule, default: 0] += 1 }
+            if c.verdict.isKept, let synset = c.synset {
+                kept += 1
+                var t = classes[synset] ?? ClassTally()
+                t.mentions += 1
+                t.images.insert(image)
+                t.variants[c.surface, default: 0] += 1
+                t.lemmas[c.lemma, default: 0] += 1
+                if c.ambiguous { t.ambiguous += 1 }
+                t.rules.formUnion(c.rules)
+                if t.examples.count < 3 { t.examples.append(Self.example(caption, start: c.start, length: c.length)) }
+                classes[synset] = t
+            } else {
+                let key = c.lemma + "\t" + c.verdict.code
+                var t = misses[key] ?? MissTally(verdict: c.verdict, sense: c.sense)
+                t.mentions += 1
+                if t.examples.count < 3 { t.examples.append(Self.example(caption, start: c.start, length: c.length)) }
+                misses[key] = t
+            }
+        }
+    }
+
+    /// Adds another tally; `other` covers captions after this one's.
+    public mutating func merge(_ other: DictionaryTally) {
+        captions += other.captions
+        candidates += other.candidates
+        kept += other.kept
+        verdicts.merge(other.verdicts, uniquingKeysWith: +)
+        rulesFired.merge(other.rulesFired, uniquingKeysWith: +)
+        for (synset, o) in other.classes {
+            guard var t = classes[synset] else {
+                classes[synset] = o
+                continue
+            }
+            t.mentions += o.mentions
+            t.images.formUnion(o.images)
+            t.variants.merge(o.variants, uniquingKeysWith: +)
+            t.lemmas.merge(o.lemmas, uniquingKeysWith: +)
+            t.ambiguous += o.ambiguous
+            t.rules.formUnion(o.rules)
+            t.examples = Array((t.examples + o.examples).prefix(3))
+            classes[synset] = t
+        }
+        for (key, o) in other.misses {
+            if var t = misses[key] {
+                t.mentions += o.mentions
+                t.examples = Array((t.examples + o.examples).prefix(3))
+                misses[key] = t
+            } else {
+                misses[key] = o
+            }
+        }
+    }
+
+    /// The caption with the span in brackets, cut to about 50 characters of context each side.
+    static func example(_ caption: String, start: Int, length: Int) -> String {
+        let scalars = Array(caption.unicodeScalars)
+        let end = min(scalars.count, start + length)
+        guard start >= 0, start <= end else { return caption }
+        let from = max(0, start - 50)
+        let to = min(scalars.count, end + 50)
+        func text(_ r: Range<Int>) -> String {
+            var v = String.UnicodeScalarView()
+            v.append(contentsOf: scalars[r])
+            return String(v)
+        }
+        return (from > 0 ? "…" : "") + text(from..<start) + "[" + text(start..<end) + "]" + text(end..<to)
+            + (to < scalars.count ? "…" : "")
+    }
+}
+
+/// Settings of a dictionary build.
+public struct DictionaryOptions: Sendable {
+    /// Classes mentioned fewer times are left out (unless a `includes.tsv` rule keeps them).
+    public var minimumMentions: Int
+    /// How many of the most mentioned classes are marked for embedding training.
+    public var trainClasses: Int
+
+    public init(minimumMentions: Int = 20, trainClasses: Int = 200) {
+        self.minimumMentions = minimumMentions
+        self.trainClasses = trainClasses
+    }
+}
+
+/// The class dictionary: the classes kept, the near-misses, and how ids were assigned.
+public struct ClassDictionary: Sendable {
+    public var classes: [ClassEntry]
+    public var nearMisses: [NearMiss]
+    /// Classes whose id came from the previous dictionary, and those given a new id.
+    public var keptIDs = 0
+    public var newIDs = 0
+
+    public init(classes: [ClassEntry], nearMisses: [NearMiss]) {
+        self.classes = classes
+        self.nearMisses = nearMisses
+    }
+
+    /// Builds the dictionary from a tally. `previous` maps synset ids to the ids an earlier
+    /// dictionary gave them.
+    public init(
+        tally: DictionaryTally, extractor: MentionExtractor, options: DictionaryOptions, previous: [String: Int] = [:],
+        openImages: OpenImagesClasses? = nil
+    ) {
+        let lexicon = extractor.lexicon
+        var entries: [ClassEntry] = []
+        var misses: [NearMiss] = []
+        for (synset, t) in tally.classes {
+            let node = lexicon.synsets[Int(synset)]
+            let sense = lexicon.senseName(of: synset)
+            let included = extractor.curation.includes[synset] != nil
+            let example = t.examples.first ?? ""
+            if t.mentions < options.minimumMentions, !included {
+                let lemma = t.lemmas.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? sense
+                misses.append(
+                    NearMiss(
+                        lemma: lemma, sense: sense, verdict: "rare",
+                        reason: Verdict.rare(mentions: t.mentions, minimum: options.minimumMentions).explanation,
+                        mentions: t.mentions, examples: t.examples))
+                continue
+            }
+            let lemmaCounts = t.lemmas.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            let name = lemmaCounts.first?.key ?? Lexicon.key(node.lemmas.first ?? sense)
+            let variants = t.variants.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+                .map { "\($0.key):\($0.value)" }.joined(separator: " ")
+            let rules = t.rules.sorted { ($0.file, $0.line) < ($1.file, $1.line) }.map(\.description).joined(separator: " ")
+            var entry = ClassEntry(
+                id: 0, name: name, sense: sense, synset: node.id, ili: node.ili ?? "", lexFile: node.lexFile.name,
+                mentions: t.mentions, images: t.images.count, train: false, openImagesMID: "", openImagesName: "",
+                ambiguous: t.ambiguous, variants: variants, gloss: node.gloss, example: example, rules: rules,
+                examples: t.examples)
+            if let oi = openImages?.match(name: name, lemmas: node.lemmas) {
+                entry.openImagesMID = oi.mid
+                entry.openImagesName = oi.name
+            }
+            entries.append(entry)
+        }
+        // Ids: previous ones kept; new classes numbered after the largest previous id, most
+        // mentioned first, so a fresh build numbers classes by frequency.
+        entries.sort { ($0.mentions, $1.synset) > ($1.mentions, $0.synset) }
+        var next = (previous.values.max() ?? 0) + 1
+        for i in entries.indices {
+            if let id = previous[entries[i].synset] {
+                entries[i].id = id
+                keptIDs += 1
+            } else {
+                entries[i].id = next
+                next += 1
+                newIDs += 1
+            }
+        }
+        for i in entries.indices.prefix(options.trainClasses) { entries[i].train = true }
+        for (key, m) in tally.misses {
+            let lemma = String(key.prefix { $0 != "\t" })
+            misses.append(
+                NearMiss(
+                    lemma: lemma, sense: m.sense.map { lexicon.senseName(of: $0) } ?? "", verdict: m.verdict.code,
+                    reason: m.verdict.explanation, mentions: m.mentions, examples: m.examples))
+        }
+        misses.sort { ($0.mentions, $1.lemma, $1.verdict) > ($1.mentions, $0.lemma, $0.verdict) }
+        classes = entries
+        nearMisses = misses
+    }
+}

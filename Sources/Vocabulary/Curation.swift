@@ -1,0 +1,245 @@
+import Lexicon
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A curation file or word list that does not follow its format, or names something the
+/// lexicon does not have.
+public struct VocabError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var line: Int?
+    public var field: String?
+    public var reason: String
+
+    public init(file: String, line: Int? = nil, field: String? = nil, reason: String) {
+        self.file = file
+        self.line = line
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String {
+        var place = file
+        if let line { place += ":\(line)" }
+        if let field { place += ": field \(field)" }
+        return "\(place): \(reason)"
+    }
+}
+
+/// Where a curation decision comes from, so every verdict can name the rule that fired.
+public struct RuleSource: Hashable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    /// The rule as written, columns joined by " → " ("people → person.n.01").
+    public var entry: String
+    public var description: String { "\(file):\(line)" }
+}
+
+/// The grammatical role of a closed-class word, which the mention rules look at.
+public enum WordCategory: String, Sendable, CaseIterable {
+    case determiner, pronoun, preposition, conjunction, auxiliary, modal, adverb, quantifier, number,
+        adjective, verb, other
+}
+
+/// The linguist-owned files in `Vocab/`, parsed and checked against the lexicon. Each is TSV
+/// with `#` comments and blank lines allowed; see `Vocab/README.md` for their meaning.
+///
+/// | file | columns |
+/// |---|---|
+/// | `function-words.tsv` | word, category (`WordCategory`) |
+/// | `blocklist.tsv` | word or phrase, reason |
+/// | `aliases.tsv` | word or phrase, sense (`person.n.01` or a synset id) |
+/// | `senses.tsv` | lemma, sense: the sense to use instead of the most frequent tangible one |
+/// | `merges.tsv` | sense, sense it merges into |
+/// | `includes.tsv` | sense, reason: kept whatever the filters say |
+/// | `tangible.tsv` | `root` + sense, `deny-lexfile` + name, or `allow-lexfile` + name |
+public struct Curation: Sendable {
+    public var functionWords: [String: WordCategory] = [:]
+    public var blocklist: [String: (reason: String, rule: RuleSource)] = [:]
+    public var aliases: [String: (synset: Int32, rule: RuleSource)] = [:]
+    public var senseOverrides: [String: (synset: Int32, rule: RuleSource)] = [:]
+    public var merges: [Int32: (into: Int32, rule: RuleSource)] = [:]
+    public var includes: [Int32: (reason: String, rule: RuleSource)] = [:]
+    public var tangibleRoots: [(synset: Int32, rule: RuleSource)] = []
+    public var deniedLexFiles: [LexFile: RuleSource] = [:]
+    public var allowedLexFiles: [LexFile: RuleSource] = [:]
+    /// Phrases of the blocklist and aliases, in words: phrase matching looks this far.
+    public var longestPhrase = 1
+    public var directory: String
+
+    public static let fileNames = [
+        "function-words.tsv", "blocklist.tsv", "aliases.tsv", "senses.tsv", "merges.tsv", "includes.tsv",
+        "tangible.tsv",
+    ]
+
+    /// Reads every curation file of `directory`. A missing file is an empty list, except
+    /// `tangible.tsv`, which must name at least one root. Nothing is returned half-read:
+    /// the first error aborts.
+    public init(directory: String, lexicon: Lexicon) throws(VocabError) {
+        self.directory = directory
+        func path(_ name: String) -> String { directory + "/" + name }
+        func sense(_ text: String, _ file: String, _ line: Int, _ field: String) throws(VocabError) -> Int32 {
+            guard let s = lexicon.resolve(text) else {
+                throw VocabError(file: file, line: line, field: field, reason: "'\(text)' is not a noun sense in \(lexicon.source)")
+            }
+            return s
+        }
+        func phrase(_ text: String, _ file: String, _ line: Int, _ field: String) throws(VocabError) -> String {
+            let key = Lexicon.key(text)
+            guard !key.isEmpty else { throw VocabError(file: file, line: line, field: field, reason: "empty word or phrase") }
+            return key
+        }
+
+        try TSV.read(path("function-words.tsv"), columns: ["word", "category"], optional: true) { (row) throws(VocabError) in
+            let word = try phrase(row[0], row.file, row.line, "word")
+            guard let category = WordCategory(rawValue: row[1]) else {
+                throw VocabError(
+                    file: row.file, line: row.line, field: "category",
+                    reason: "'\(row[1])' is not one of \(WordCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            functionWords[word] = category
+        }
+        try TSV.read(path("blocklist.tsv"), columns: ["word", "reason"], optional: true) { (row) throws(VocabError) in
+            let key = try phrase(row[0], row.file, row.line, "word")
+            blocklist[key] = (row[1], row.source)
+        }
+        try TSV.read(path("aliases.tsv"), columns: ["phrase", "sense"], optional: true) { (row) throws(VocabError) in
+            let key = try phrase(row[0], row.file, row.line, "phrase")
+            aliases[key] = (try sense(row[1], row.file, row.line, "sense"), row.source)
+        }
+        try TSV.read(path("senses.tsv"), columns: ["lemma", "sense"], optional: true) { (row) throws(VocabError) in
+            let key = try phrase(row[0], row.file, row.line, "lemma")
+            guard lexicon.contains(key) else {
+                throw VocabError(file: row.file, line: row.line, field: "lemma", reason: "'\(row[0])' is not a noun lemma in \(lexicon.source)")
+            }
+            senseOverrides[key] = (try sense(row[1], row.file, row.line, "sense"), row.source)
+        }
+        try TSV.read(path("merges.tsv"), columns: ["sense", "into"], optional: true) { (row) throws(VocabError) in
+            let from = try sense(row[0], row.file, row.line, "sense")
+            let into = try sense(row[1], row.file, row.line, "into")
+            guard from != into else { throw VocabError(file: row.file, line: row.line, field: "into", reason: "a sense cannot merge into itself") }
+            merges[from] = (into, row.source)
+        }
+        try TSV.read(path("includes.tsv"), columns: ["sense", "reason"], optional: true) { (row) throws(VocabError) in
+            includes[try sense(row[0], row.file, row.line, "sense")] = (row[1], row.source)
+        }
+        try TSV.read(path("tangible.tsv"), columns: ["rule", "value"], optional: false) { (row) throws(VocabError) in
+            switch row[0] {
+            case "root":
+                tangibleRoots.append((try sense(row[1], row.file, row.line, "value"), row.source))
+            case "deny-lexfile", "allow-lexfile":
+                guard let f = LexFile(name: row[1]), f.name.hasPrefix("noun.") else {
+                    throw VocabError(file: row.file, line: row.line, field: "value", reason: "'\(row[1])' is not a noun lexicographer file")
+                }
+                if row[0] == "deny-lexfile" { deniedLexFiles[f] = row.source } else { allowedLexFiles[f] = row.source }
+            default:
+                throw VocabError(file: row.file, line: row.line, field: "rule", reason: "'\(row[0])' is not root, deny-lexfile or allow-lexfile")
+            }
+        }
+        if tangibleRoots.isEmpty {
+            throw VocabError(file: path("tangible.tsv"), reason: "no root: name at least one sense the tangible classes descend from")
+        }
+        // A merge chain must end: a → b → a would loop.
+        for (start, first) in merges {
+            var seen: Set<Int32> = [start]
+            var s = start
+            while let next = merges[s]?.into {
+                guard seen.insert(next).inserted else {
+                    throw VocabError(file: first.rule.file, line: first.rule.line, reason: "merges form a cycle")
+                }
+                s = next
+            }
+        }
+        longestPhrase = (Array(blocklist.keys) + Array(aliases.keys)).reduce(1) {
+            max($0, $1.split(separator: " ").count)
+        }
+    }
+
+    /// Where a merge chain starting at `synset` ends.
+    public func mergeTarget(_ synset: Int32) -> (synset: Int32, rule: RuleSource?) {
+        var s = synset
+        var rule: RuleSource?
+        while let m = merges[s] {
+            s = m.into
+            rule = rule ?? m.rule
+        }
+        return (s, rule)
+    }
+}
+
+/// Reads the project's TSV files: UTF-8, tab-separated, `#` starts a comment line, blank
+/// lines ignored, an optional header row equal to the column names.
+public enum TSV {
+    public struct Row {
+        public var fields: [String]
+        public var file: String
+        public var line: Int
+        public subscript(i: Int) -> String { i < fields.count ? fields[i] : "" }
+        public var source: RuleSource { RuleSource(file: file, line: line, entry: fields.prefix(2).joined(separator: " → ")) }
+    }
+
+    public static func read(
+        _ path: String, columns: [String], optional: Bool, minimumColumns: Int? = nil,
+        _ body: (Row) throws(VocabError) -> Void
+    ) throws(VocabError) {
+        guard let text = try readText(path, optional: optional) else { return }
+        var number = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            var line = Substring(rawLine)
+            if line.last == "\r" { line = line.dropLast() }
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.first == "#" { continue }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map {
+                String($0).trimmingSpaces()
+            }
+            if fields.count >= columns.count, Array(fields.prefix(columns.count)) == columns { continue }  // header
+            let needed = minimumColumns ?? columns.count
+            guard fields.count >= needed else {
+                throw VocabError(
+                    file: path, line: number, field: columns[fields.count],
+                    reason: "expected \(needed) tab-separated columns (\(columns.joined(separator: ", "))), found \(fields.count)")
+            }
+            if let empty = fields.prefix(needed).firstIndex(where: \.isEmpty) {
+                throw VocabError(file: path, line: number, field: columns[empty], reason: "empty")
+            }
+            try body(Row(fields: fields, file: path, line: number))
+        }
+    }
+
+    /// The whole file as text; nil when it is absent and `optional`.
+    public static func readText(_ path: String, optional: Bool) throws(VocabError) -> String? {
+        guard let file = fopen(path, "rb") else {
+            if optional, errno == ENOENT { return nil }
+            throw VocabError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            bytes.append(contentsOf: chunk[0..<n])
+            if n < chunk.count { break }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw VocabError(file: path, reason: "not valid UTF-8")
+        }
+        return text
+    }
+
+    /// A field with tabs and newlines replaced by spaces, so it cannot break the row.
+    public static func clean(_ field: String) -> String {
+        String(field.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,183 @@
+import Lexicon
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The dictionary TSV: a header row of `ClassEntry.columns`, then one class per row in id
+/// order. It is the file a team commits under `Vocab/` and the source of stable ids.
+public enum DictionaryFile {
+    public static func write(_ classes: [ClassEntry], to path: String) throws(VocabError) {
+        var text = ClassEntry.columns.joined(separator: "\t") + "\n"
+        for c in classes.sorted(by: { $0.id < $1.id }) { text += c.fields.joined(separator: "\t") + "\n" }
+        try writeAtomically(text, to: path)
+    }
+
+    /// Reads a dictionary written by `write` (or edited by hand, keeping the header).
+    public static func read(_ path: String) throws(VocabError) -> [ClassEntry] {
+        guard let text = try TSV.readText(path, optional: false) else { return [] }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) else {
+            throw VocabError(file: path, line: 1, reason: "empty file: expected a header row")
+        }
+        var index: [String: Int] = [:]
+        for (i, name) in header.enumerated() { index[name] = i }
+        for required in ["id", "synset"] where index[required] == nil {
+            throw VocabError(file: path, line: 1, field: required, reason: "header has no '\(required)' column")
+        }
+        var result: [ClassEntry] = []
+        var seenIDs: [Int: Int] = [:]
+        var seenSynsets: [String: Int] = [:]
+        for (n, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+            let number = n + 1
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == header.count else {
+                throw VocabError(file: path, line: number, reason: "\(fields.count) columns, the header has \(header.count)")
+            }
+            func field(_ name: String) -> String { index[name].map { fields[$0] } ?? "" }
+            func integer(_ name: String) throws(VocabError) -> Int {
+                let text = field(name)
+                if text.isEmpty, name != "id" { return 0 }
+                guard let v = Int(text), v >= 0 else {
+                    throw VocabError(file: path, line: number, field: name, reason: "'\(text)' is not a non-negative integer")
+                }
+                return v
+            }
+            let id = try integer("id")
+            guard id > 0 else { throw VocabError(file: path, line: number, field: "id", reason: "ids start at 1") }
+            let synset = field("synset")
+            guard !synset.isEmpty else { throw VocabError(file: path, line: number, field: "synset", reason: "empty") }
+            if let earlier = seenIDs[id] {
+                throw VocabError(file: path, line: number, field: "id", reason: "id \(id) is also on line \(earlier)")
+            }
+            if let earlier = seenSynsets[synset] {
+                throw VocabError(file: path, line: number, field: "synset", reason: "\(synset) is also on line \(earlier)")
+            }
+            seenIDs[id] = number
+            seenSynsets[synset] = number
+            let example = field("example")
+            result.append(
+                ClassEntry(
+                    id: id, name: field("name"), sense: field("sense"), synset: synset, ili: field("ili"),
+                    lexFile: field("lexfile"), mentions: try integer("mentions"), images: try integer("images"),
+                    train: field("train") == "1", openImagesMID: field("oi_mid"), openImagesName: field("oi_name"),
+                    ambiguous: try integer("ambiguous"), variants: field("variants"), gloss: field("gloss"),
+                    example: example, rules: field("rules"), examples: example.isEmpty ? [] : [example]))
+        }
+        return result
+    }
+
+    /// Synset id → class id of an existing dictionary; empty when the file does not exist.
+    public static func ids(_ path: String) throws(VocabError) -> [String: Int] {
+        guard access(path, F_OK) == 0 else { return [:] }
+        return Dictionary(uniqueKeysWithValues: try read(path).map { ($0.synset, $0.id) })
+    }
+}
+
+/// Writes a file by writing a temporary file beside it and renaming it over the target, so
+/// readers see the old file or the new one, never half of one.
+public func writeAtomically(_ text: String, to path: String) throws(VocabError) {
+    let temporary = path + ".tmp-\(getpid())"
+    guard let file = fopen(temporary, "wb") else {
+        throw VocabError(file: path, reason: "cannot write: \(String(cString: strerror(errno)))")
+    }
+    let bytes = Array(text.utf8)
+    let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    let flushed = fflush(file) == 0 && fsync(fileno(file)) == 0
+    fclose(file)
+    guard written == bytes.count, flushed, rename(temporary, path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        unlink(temporary)
+        throw VocabError(file: path, reason: "cannot write: \(reason)")
+    }
+}
+
+/// The Open Images class list (`MID,DisplayName`, no header, CSV quoting), for mapping
+/// classes to the ids Open Images labels use.
+public struct OpenImagesClasses: Sendable {
+    public let path: String
+    let byName: [String: (mid: String, name: String)]
+    public let count: Int
+
+    public init(path: String) throws(VocabError) {
+        guard let text = try TSV.readText(path, optional: false) else { throw VocabError(file: path, reason: "missing") }
+        var byName: [String: (String, String)] = [:]
+        var count = 0
+        var number = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            var l = Substring(line)
+            if l.last == "\r" { l = l.dropLast() }
+            if l.isEmpty { continue }
+            guard let fields = CSV.fields(l), fields.count == 2, fields[0].hasPrefix("/m/") || fields[0].hasPrefix("/g/")
+            else {
+                throw VocabError(file: path, line: number, reason: "expected MID,DisplayName")
+            }
+            count += 1
+            let key = Lexicon.key(fields[1])
+            if byName[key] == nil { byName[key] = (fields[0], fields[1]) }
+        }
+        self.path = path
+        self.byName = byName
+        self.count = count
+    }
+
+    /// The first Open Images class whose name equals the class name or one of the synset's
+    /// lemmas (compared as lemma keys: case, hyphens and spaces do not matter).
+    public func match(name: String, lemmas: [String]) -> (mid: String, name: String)? {
+        for candidate in [name] + lemmas {
+            if let hit = byName[Lexicon.key(candidate)] { return hit }
+        }
+        return nil
+    }
+}
+
+/// Minimal RFC 4180 field splitting for one line.
+public enum CSV {
+    public static func fields(_ line: Substring) -> [String]? {
+        var fields: [String] = []
+        var current = ""
+        var inQuotes = false
+        var afterQuote = false
+        var iterator = line.makeIterator()
+        while let ch = iterator.next() {
+            if inQuotes {
+                if ch == "\"" {
+                    inQuotes = false
+                    afterQuote = true
+                } else {
+                    current.append(ch)
+                }
+            } else if ch == "," {
+                fields.append(current)
+                current = ""
+                afterQuote = false
+            } else if ch == "\"" {
+                if afterQuote {
+                    current.append("\"")  // a doubled quote inside a quoted field
+                    inQuotes = true
+                    afterQuote = false
+                } else if current.isEmpty {
+                    inQuotes = true
+                } else {
+                    return nil
+                }
+            } else {
+                if afterQuote { return nil }
+                current.append(ch)
+            }
+        }
+        if inQuotes { return nil }
+        fields.append(current)
+        return fields
+    }
+
+    /// A field quoted when it holds a comma, a quote or a line break.
+    public static func quote(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacing("\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,341 @@
+import Lexicon
+import Narratives
+
+/// Why a piece of caption text is, or is not, a mention of a dictionary class.
+public enum Verdict: Sendable, Equatable {
+    case kept
+    /// A closed-class word (`Vocab/function-words.tsv`); only reported when asked for.
+    case functionWord(WordCategory)
+    /// A word read as a verb from its context ("holding" after a noun, "see" after "can").
+    case verbContext(String)
+    case blocklisted(reason: String, rule: RuleSource)
+    /// Not a noun lemma of the lexicon, even after morphology.
+    case unknown
+    /// No tangible sense among the lemma's dominant senses; `lexFile` is the first sense's.
+    case notTangible(sense: String, lexFile: LexFile)
+    /// The only tangible senses are instances: a person, place or brand name.
+    case properName(sense: String)
+    /// A word of the lemma is not in the English word list.
+    case uncommon(word: String)
+    /// Fewer mentions in the corpus than the dictionary's minimum (decided by `ClassDictionary`).
+    case rare(mentions: Int, minimum: Int)
+
+    public var isKept: Bool { self == .kept }
+
+    /// A short stable code for TSV files and grouping.
+    public var code: String {
+        switch self {
+        case .kept: "kept"
+        case .functionWord: "function-word"
+        case .verbContext: "verb"
+        case .blocklisted: "blocklist"
+        case .unknown: "unknown"
+        case .notTangible: "not-tangible"
+        case .properName: "proper-name"
+        case .uncommon: "uncommon"
+        case .rare: "rare"
+        }
+    }
+
+    /// The reason in words, naming the filter or the curation rule.
+    public var explanation: String {
+        switch self {
+        case .kept: "passed every filter"
+        case .functionWord(let c): "function word (\(c.rawValue))"
+        case .verbContext(let why): "read as a verb: \(why)"
+        case .blocklisted(let reason, let rule): "blocklisted at \(rule): \(reason)"
+        case .unknown: "not a noun in the lexicon"
+        case .notTangible(let sense, let lexFile): "not tangible: dominant sense \(sense) is \(lexFile)"
+        case .properName(let sense): "proper name: \(sense) is an instance"
+        case .uncommon(let word): "'\(word)' is not in the English word list"
+        case .rare(let n, let minimum): "\(n) mention\(n == 1 ? "" : "s"), fewer than \(minimum)"
+        }
+    }
+}
+
+/// One stretch of a caption that names (or nearly names) a class.
+public struct Candidate: Sendable {
+    /// Token indices in the caption (`Tokenizer`), so words and their times line up.
+    public var tokens: Range<Int>
+    /// Span in the caption, in Unicode scalars.
+    public var start: Int
+    public var length: Int
+    /// The matched text, normalised ("sneakers", "traffic lights").
+    public var surface: String
+    /// The lemma it was read as ("sneaker", "traffic light"); the surface when none.
+    public var lemma: String
+    /// The sense picked for the lemma (before merges), when one was.
+    public var sense: Int32?
+    /// The class synset, after merges; nil when no sense was picked.
+    public var synset: Int32?
+    public var verdict: Verdict
+    /// Curation rules that changed the outcome (alias, sense override, merge, include).
+    public var rules: [RuleSource]
+    /// More than one tangible sense in different lexicographer files was eligible.
+    public var ambiguous: Bool
+}
+
+/// Finds noun mentions in captions and judges each one.
+///
+/// Rules, in order (documented in ARCHITECTURE.md; measured against human noun spans on VidLN):
+/// 1. The caption is tokenised as in alignment. Punctuation between words, function words and
+///    words read as verbs split it into chunks of content words.
+/// 2. A word right after a modal or a pronoun is a verb ("we can see", "it looks"). A modal
+///    right after a determiner is a noun ("a can of soda"). A word ending in -ing or -ed is a
+///    verb unless a determiner, quantifier, number or adjective precedes it ("a woman holding",
+///    but "the building", "a swimming pool").
+/// 3. Each chunk is cut into the longest phrases the lexicon, the blocklist or the aliases
+///    know ("fire hydrant", "ice cream"); the last phrase of a chunk is its head and the only
+///    mention ("white shirt" → shirt, "coffee cup" → coffee cup).
+/// 4. The head is judged: blocklist; alias; morphology; the sense (a `senses.tsv` override,
+///    else the first tangible sense among the dominant ones: sense 1 and any sense tagged at
+///    least a quarter as often as the most tagged one); proper names; merges; forced includes;
+///    the English word list.
+public struct MentionExtractor: Sendable {
+    public let lexicon: Lexicon
+    public let curation: Curation
+    public let wordList: WordList
+    /// Per synset: its hypernym closure reaches a tangible root or its lexicographer file is
+    /// allowed, and its lexicographer file is not denied.
+    let tangible: [Bool]
+    let phraseLimit: Int
+
+    public init(lexicon: Lexicon, curation: Curation, wordList: WordList) {
+        self.lexicon = lexicon
+        self.curation = curation
+        self.wordList = wordList
+        phraseLimit = max(lexicon.longestLemma, curation.longestPhrase)
+        let roots = Set(curation.tangibleRoots.map(\.synset))
+        // 0 unknown, 1 in progress, 2 reaches a root, 3 does not.
+        var state = [UInt8](repeating: 0, count: lexicon.synsets.count)
+        func reaches(_ s: Int32) -> Bool {
+            switch state[Int(s)] {
+            case 2: return true
+            case 1, 3: return false
+            default: break
+            }
+            state[Int(s)] = 1
+            let node = lexicon.synsets[Int(s)]
+            var result = roots.contains(s)
+            if !result {
+                for h in node.hypernyms + node.instanceOf where reaches(h) {
+                    result = true
+                    break
+                }
+            }
+            state[Int(s)] = result ? 2 : 3
+            return result
+        }
+        var tangible = [Bool](repeating: false, count: lexicon.synsets.count)
+        for i in lexicon.synsets.indices {
+            let f = lexicon.synsets[i].lexFile
+            tangible[i] =
+                curation.deniedLexFiles[f] == nil && (curation.allowedLexFiles[f] != nil || reaches(Int32(i)))
+        }
+        self.tangible = tangible
+    }
+
+    public func isTangible(_ synset: Int32) -> Bool { tangible[Int(synset)] }
+
+    /// The mentions of a caption. With `includeSkipped`, content-looking words that the rules
+    /// skipped (function words, verbs) are returned too, for explaining.
+    public func candidates(in caption: String, includeSkipped: Bool = false) -> [Candidate] {
+        candidates(in: caption, tokens: Tokenizer.tokens(in: caption), includeSkipped: includeSkipped)
+    }
+
+    public func candidates(in caption: String, tokens: [Token], includeSkipped: Bool = false) -> [Candidate] {
+        guard !tokens.isEmpty else { return [] }
+        let gaps = Self.punctuationBefore(tokens, in: caption)
+        var result: [Candidate] = []
+        var chunk: [Int] = []
+        var previous: WordCategory?  // category of the previous token; nil for a content word
+        var previousIsContent = false
+
+        func skip(_ i: Int, _ verdict: Verdict) {
+            guard includeSkipped else { return }
+            let t = tokens[i]
+            result.append(
+                Candidate(
+                    tokens: i..<(i + 1), start: t.start, length: t.length, surface: t.normalized, lemma: t.normalized,
+                    sense: nil, synset: nil, verdict: verdict, rules: [], ambiguous: false))
+        }
+
+        for i in tokens.indices {
+            let word = tokens[i].normalized
+            if gaps[i] {
+                flush(&chunk, tokens, &result)
+                previous = nil
+                previousIsContent = false
+            }
+            var category = curation.functionWords[word]
+            if word.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) { category = .number }
+            if category == .modal, let p = previous, p == .determiner || p == .quantifier || p == .number || p == .adjective {
+                category = nil  // "a can of soda"
+            }
+            if let category {
+                flush(&chunk, tokens, &result)
+                skip(i, .functionWord(category))
+                previous = category
+                previousIsContent = false
+                continue
+            }
+            if let p = previous, p == .modal || p == .pronoun {
+                flush(&chunk, tokens, &result)
+                skip(i, .verbContext("follows the \(p.rawValue) '\(tokens[i - 1].normalized)'"))
+                previous = .verb
+                previousIsContent = false
+                continue
+            }
+            let scalars = word.unicodeScalars.count
+            if (word.hasSuffix("ing") && scalars >= 6) || (word.hasSuffix("ed") && scalars >= 6) {
+                let modified = previous.map { [.determiner, .quantifier, .number, .adjective].contains($0) } ?? false
+                if !modified {
+                    flush(&chunk, tokens, &result)
+                    let context = previousIsContent ? "after a noun" : i == 0 ? "at the start" : "after '\(tokens[i - 1].normalized)'"
+                    skip(i, .verbContext("-\(word.hasSuffix("ing") ? "ing" : "ed") form \(context)"))
+                    previous = .verb
+                    previousIsContent = false
+                    continue
+                }
+            }
+            chunk.append(i)
+            previous = nil
+            previousIsContent = true
+        }
+        flush(&chunk, tokens, &result)
+        return result
+    }
+
+    /// For each token, whether punctuation (anything but spaces) separates it from the previous one.
+    static func punctuationBefore(_ tokens: [Token], in caption: String) -> [Bool] {
+        var result = [Bool](repeating: false, count: tokens.count)
+        var scalars = caption.unicodeScalars.makeIterator()
+        var offset = 0
+        var previousEnd = 0
+        for (i, t) in tokens.enumerated() {
+            var punctuation = false
+            while offset < t.start, let s = scalars.next() {
+                if offset >= previousEnd, !s.properties.isWhitespace { punctuation = true }
+                offset += 1
+            }
+            while offset < t.start + t.length, scalars.next() != nil { offset += 1 }
+            result[i] = punctuation && i > 0
+            previousEnd = t.start + t.length
+        }
+        return result
+    }
+
+    /// Turns a finished chunk into its head mention.
+    func flush(_ chunk: inout [Int], _ tokens: [Token], _ result: inout [Candidate]) {
+        guard !chunk.isEmpty else { return }
+        defer { chunk.removeAll(keepingCapacity: true) }
+        // Longest-match segmentation, left to right; the last unit is the head.
+        var position = 0
+        var head = 0..<1
+        while position < chunk.count {
+            var length = min(phraseLimit, chunk.count - position)
+            while length > 1 {
+                let key = chunk[position..<(position + length)].map { tokens[$0].normalized }.joined(separator: " ")
+                if curation.blocklist[key] != nil || curation.aliases[key] != nil || !lexicon.baseForms(of: key).isEmpty {
+                    break
+                }
+                length -= 1
+            }
+            head = position..<(position + length)
+            position += length
+        }
+        let range = chunk[head.lowerBound]..<(chunk[head.upperBound - 1] + 1)
+        let surface = range.map { tokens[$0].normalized }.joined(separator: " ")
+        let first = tokens[range.lowerBound]
+        let last = tokens[range.upperBound - 1]
+        var candidate = judge(surface)
+        candidate.tokens = range
+        candidate.start = first.start
+        candidate.length = last.start + last.length - first.start
+        result.append(candidate)
+    }
+
+    /// The verdict on one phrase, as `explain` reports it.
+    public func judge(_ surface: String) -> Candidate {
+        var c = Candidate(
+            tokens: 0..<0, start: 0, length: 0, surface: surface, lemma: surface, sense: nil, synset: nil,
+            verdict: .unknown, rules: [], ambiguous: false)
+        if let blocked = curation.blocklist[surface] {
+            c.verdict = .blocklisted(reason: blocked.reason, rule: blocked.rule)
+            return c
+        }
+        var curated = false
+        if let alias = curation.aliases[surface] {
+            c.sense = alias.synset
+            c.rules.append(alias.rule)
+            curated = true
+        } else {
+            let forms = lexicon.baseForms(of: surface)
+            guard !forms.isEmpty else { return c }
+            for form in forms {
+                if let blocked = curation.blocklist[form] {
+                    c.lemma = form
+                    c.verdict = .blocklisted(reason: blocked.reason, rule: blocked.rule)
+                    return c
+                }
+                if let override = curation.senseOverrides[form] {
+                    c.lemma = form
+                    c.sense = override.synset
+                    c.rules.append(override.rule)
+                    curated = true
+                    break
+                }
+                if let pick = pickSense(form) {
+                    c.lemma = form
+                    c.sense = pick.synset
+                    c.ambiguous = pick.ambiguous
+                    break
+                }
+            }
+            if c.sense == nil {
+                c.lemma = forms[0]
+                let senses = forms.flatMap { lexicon.senses(of: $0) }
+                if let instance = senses.first(where: { isTangible($0.synset) && lexicon.synsets[Int($0.synset)].isInstance }) {
+                    c.verdict = .properName(sense: lexicon.senseName(of: instance.synset))
+                } else if let dominant = senses.first {
+                    c.verdict = .notTangible(
+                        sense: lexicon.senseName(of: dominant.synset), lexFile: lexicon.synsets[Int(dominant.synset)].lexFile)
+                }
+                return c
+            }
+        }
+        guard let sense = c.sense else { return c }
+        let merged = curation.mergeTarget(sense)
+        c.synset = merged.synset
+        if let rule = merged.rule { c.rules.append(rule) }
+        if let include = curation.includes[merged.synset] {
+            c.rules.append(include.rule)
+            c.verdict = .kept
+            return c
+        }
+        if !curated, let word = wordList.uncommonWord(in: c.lemma) {
+            c.verdict = .uncommon(word: word)
+            return c
+        }
+        c.verdict = .kept
+        return c
+    }
+
+    /// The first tangible, non-instance sense among the dominant senses of a lemma key.
+    func pickSense(_ key: String) -> (synset: Int32, ambiguous: Bool)? {
+        let senses = lexicon.senses(of: key)
+        let most = senses.reduce(0) { max($0, $1.count) }
+        var chosen: Sense?
+        var ambiguous = false
+        for s in senses where s.number == 1 || most == 0 || s.count * 4 >= most {
+            let node = lexicon.synsets[Int(s.synset)]
+            guard (isTangible(s.synset) || curation.includes[s.synset] != nil), !node.isInstance else { continue }
+            if let c = chosen {
+                if lexicon.synsets[Int(c.synset)].lexFile != node.lexFile { ambiguous = true }
+            } else {
+                chosen = s
+            }
+        }
+        return chosen.map { ($0.synset, ambiguous) }
+    }
+}
