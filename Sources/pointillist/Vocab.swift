@@ -164,12 +164,17 @@ extension Pointillist.Vocab {
         @Flag(help: "Also list skipped words (function words, verbs).")
         var all = false
 
+        @Flag(help: "Print load and extraction times to standard error (for benchmarks).")
+        var timings = false
+
         func validate() throws {
             if texts.isEmpty && file == nil { throw ValidationError("give texts as arguments or --file <path>") }
         }
 
         func run() throws {
+            let started = Terminal.now()
             let extractor = try lexicon.loadExtractor()
+            let loaded = Terminal.now()
             var inputs = texts
             if let file {
                 guard let text = try TSV.readText(file, optional: false) else { return }
@@ -179,8 +184,17 @@ extension Pointillist.Vocab {
             if let dictionary { known = Set(try DictionaryFile.read(dictionary).map(\.synset)) }
             let lex = extractor.lexicon
             print(["text", "lemma", "sense", "synset", "verdict", "reason", "rules", "gloss"].joined(separator: "\t"))
+            let extracting = Terminal.now()
+            var mentions = 0
+            defer {
+                if timings {
+                    Terminal.error(
+                        "timings: load \(loaded - started) s, extract \(Terminal.now() - extracting) s, \(inputs.count) texts, \(mentions) rows")
+                }
+            }
             for input in inputs {
                 for c in extractor.candidates(in: input, includeSkipped: all) {
+                    mentions += 1
                     let scalars = Array(input.unicodeScalars)
                     var span = String.UnicodeScalarView()
                     span.append(contentsOf: scalars[c.start..<min(scalars.count, c.start + c.length)])
