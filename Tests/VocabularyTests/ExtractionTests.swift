@@ -1,0 +1,154 @@
+import Foundation
+import Lexicon
+import Testing
+
+@testable import Vocabulary
+
+/// The real WordNet 3.0 database, the project's own `Vocab/` files and the real word list.
+enum Real {
+    static let vocabDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Vocab").standardizedFileURL.path
+
+    static let extractor: MentionExtractor = {
+        do {
+            let lexicon = try PrincetonLoader.load()
+            let curation = try Curation(directory: vocabDirectory, lexicon: lexicon)
+            return MentionExtractor(lexicon: lexicon, curation: curation, wordList: try WordList())
+        } catch {
+            fatalError("real lexicon and Vocab/: \(error) (run script/setup)")
+        }
+    }()
+
+    /// (surface text, lemma, verdict code) of each mention.
+    static func mentions(_ caption: String) -> [(String, String, String)] {
+        extractor.candidates(in: caption).map { c in
+            let scalars = Array(caption.unicodeScalars)
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: scalars[c.start..<(c.start + c.length)])
+            return (String(text), c.lemma, c.verdict.code)
+        }
+    }
+
+    static func kept(_ caption: String) -> [String] {
+        mentions(caption).filter { $0.2 == "kept" }.map(\.1)
+    }
+
+    static func verdict(_ word: String) -> Candidate { extractor.judge(Lexicon.key(word)) }
+}
+
+@Suite struct FilterTests {
+    @Test(arguments: ["pelican", "sneaker", "sneakers", "sky", "grass", "person", "tree", "umbrella", "people", "leaves"])
+    func tangibleCommonNounsAreKept(_ word: String) {
+        let c = Real.verdict(word)
+        #expect(c.verdict == .kept, "\(word): \(c.verdict.explanation)")
+    }
+
+    @Test(arguments: ["politics", "night", "idea", "colour", "color", "happiness", "week"])
+    func intangibleNounsAreRejected(_ word: String) {
+        let c = Real.verdict(word)
+        #expect(!c.verdict.isKept, "\(word) was kept")
+        #expect(["not-tangible", "blocklist"].contains(c.verdict.code), "\(word): \(c.verdict.explanation)")
+    }
+
+    @Test func rejectionsNameTheirReason() {
+        #expect(Real.verdict("night").verdict == .notTangible(sense: "night.n.01", lexFile: LexFile(name: "noun.time")!))
+        #expect(Real.verdict("politics").verdict.explanation.contains("politics.n.01"))
+        if case .blocklisted(_, let rule) = Real.verdict("background").verdict {
+            #expect(rule.file.hasSuffix("Vocab/blocklist.tsv"))
+            #expect(rule.entry.hasPrefix("background"))
+        } else {
+            Issue.record("background is not blocklisted")
+        }
+        #expect(Real.verdict("xyzzyq").verdict == .unknown)
+    }
+
+    @Test func fineGrainedAndProperNamesAreOut() {
+        // The head of "Nike Classic Cortez" is a proper name (an instance in WordNet); "Nike"
+        // alone is a goddess.
+        let found = Real.mentions("a man wearing Nike Classic Cortez")
+        #expect(found.map(\.0) == ["man", "Cortez"])
+        #expect(found[1].2 == "proper-name")
+        #expect(Real.verdict("nike").verdict.code == "proper-name")
+        // A lemma with a word outside the word list is uncommon.
+        #expect(Real.verdict("abelmosk").verdict.code == "uncommon")
+        #expect(Real.kept("he wears sneakers") == ["sneaker"])
+    }
+
+    @Test func morphologyAndMultiwordExpressions() {
+        #expect(Real.kept("a fire hydrant, two traffic lights and an ice cream") == ["fire hydrant", "traffic light", "ice cream"])
+        #expect(Real.kept("geese on the leaves") == ["goose", "leaf"])
+        let spans = Real.mentions("there are traffic lights").map(\.0)
+        #expect(spans == ["traffic lights"])
+    }
+
+    @Test func senseChoiceUsesOverridesAndFlagsAmbiguity() throws {
+        let wn = Real.extractor.lexicon
+        // senses.tsv: plants in captions are flora, not factories.
+        let plant = Real.verdict("plant")
+        #expect(plant.synset.map { wn.senseName(of: $0) } == "plant.n.02")
+        #expect(plant.rules.contains { $0.file.hasSuffix("senses.tsv") })
+        // Without an override the most frequent tangible sense wins and rivals are flagged:
+        // "mouse" is an animal first, a computer device too.
+        let mouse = Real.verdict("mouse")
+        #expect(mouse.synset.map { wn.senseName(of: $0) } == "mouse.n.01")
+        #expect(mouse.ambiguous)
+        // The dominant sense of "blue" is a colour; the sky sense is too rare to count.
+        #expect(Real.extractor.pickSense("blue") == nil)
+        // merges.tsv: puppies count as dogs.
+        let puppy = Real.verdict("puppy")
+        #expect(puppy.synset.map { wn.senseName(of: $0) } == "dog.n.01")
+        #expect(puppy.sense.map { wn.senseName(of: $0) } == "puppy.n.01")
+        // includes.tsv: WordNet files traffic lights under noun.communication.
+        let light = Real.verdict("traffic light")
+        #expect(light.verdict == .kept)
+        #expect(light.rules.contains { $0.file.hasSuffix("includes.tsv") })
+        #expect(!Real.extractor.isTangible(try #require(light.synset)))
+    }
+}
+
+@Suite struct CaptionTests {
+    @Test func boilerplateYieldsOnlyTheObjects() {
+        #expect(
+            Real.kept("In this image we can see a woman holding an umbrella. In the background there are trees and sky.")
+                == ["woman", "umbrella", "tree", "sky"])
+        #expect(Real.kept("In this picture I can see a person standing on the road.") == ["person", "road"])
+        #expect(Real.kept("This is an image of a building. On the left side of the image there is a car.") == ["building", "car"])
+        #expect(Real.kept("In the front we can see a table, on the table there are plates and glasses.") == ["table", "table", "plate", "glass"])
+        #expect(Real.kept("At the top of the image we can see the sky with clouds.") == ["sky", "cloud"])
+    }
+
+    @Test func canIsAVerbAfterAPronounAndANounAfterADeterminer() {
+        let skipped = Real.extractor.candidates(in: "we can see a can of soda", includeSkipped: true)
+        let byText = skipped.map { ($0.surface, $0.verdict.code) }
+        #expect(byText.map(\.0) == ["we", "can", "see", "a", "can", "of", "soda"])
+        #expect(byText[1].1 == "function-word")
+        #expect(byText[2].1 == "verb")
+        #expect(byText[4].1 == "kept")
+        #expect(Real.kept("we can see a can of soda") == ["can", "soda"])
+    }
+
+    @Test func participlesAfterNounsAreVerbsButNounsAfterDeterminers() {
+        #expect(Real.kept("a woman holding a bag and a man standing near a building") == ["woman", "bag", "man", "building"])
+        #expect(Real.kept("a swimming pool and the ceiling") == ["swimming pool", "ceiling"])
+        let skipped = Real.extractor.candidates(in: "a woman holding a bag", includeSkipped: true)
+        #expect(skipped.first { $0.surface == "holding" }?.verdict.code == "verb")
+    }
+
+    @Test func modifiersLeaveTheHead() {
+        #expect(Real.kept("a white shirt and a black dog") == ["shirt", "dog"])
+        #expect(Real.kept("a man's shirt") == ["shirt"])
+        #expect(Real.kept("a coffee cup") == ["coffee cup"])
+    }
+
+    @Test func spansAndTokensLineUpWithTheCaption() {
+        let caption = "In this image, we can see traffic lights near 2 poles."
+        let found = Real.extractor.candidates(in: caption)
+        let scalars = Array(caption.unicodeScalars)
+        for c in found {
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: scalars[c.start..<(c.start + c.length)])
+            #expect(Lexicon.key(String(text)) == c.surface)
+        }
+        #expect(found.map(\.tokens) == [2..<3, 6..<8, 10..<11])
+    }
+}
