@@ -227,10 +227,12 @@ public final class Ingester {
         }
     }
 
-    /// Decodes a batch's lines on `workers` threads, each taking a contiguous share.
+    /// Decodes a batch's lines on `workers` threads, in contiguous shares of about an eighth
+    /// of the batch each (with two workers) so that a worker slowed by the writer sharing its
+    /// core does not hold up the whole batch.
     static func decodeBatch(_ batch: LineBatch, segmenter: TraceSegmenter, workers: Int) -> [DecodedLine] {
         let lines = batch.lines
-        let shares = max(1, min(workers, lines.count / 8))
+        let shares = max(1, min(workers * 4, lines.count / 8))
         if shares == 1 {
             return batch.bytes.withUnsafeBufferPointer { bytes in
                 lines.map { decodeLine(UnsafeBufferPointer(rebasing: bytes[$0]), segmenter: segmenter) }
