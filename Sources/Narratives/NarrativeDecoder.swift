@@ -190,6 +190,7 @@ public enum NarrativeDecoder {
     /// relative to the point (`.x`); the caller prefixes the point's place.
     @inline(__always)
     private static func decodePoint(_ s: inout JSONScanner) throws(JSONError) -> TracePoint {
+        if let point = plainPoint(&s) { return point }
         guard s.nextKind() == .object else {
             let what = s.nextKind().map(\.described) ?? "nothing"
             throw JSONError(offset: s.position, reason: "expected an object, found \(what)")
@@ -234,6 +235,42 @@ public enum NarrativeDecoder {
         if seen != 7 {
             let missing: UInt8 = seen & 1 == 0 ? 1 : seen & 2 == 0 ? 2 : 4
             throw JSONError(offset: objectStart, reason: "required field is missing", field: pointField(missing))
+        }
+        return TracePoint(x: x, y: y, t: t)
+    }
+
+    /// The common case `{"x": n, "y": n, "t": n}`, keys in that order without escapes and
+    /// numbers in plain decimal form, read without the general machinery. Anything else
+    /// (including every invalid input) returns nil with the position unchanged, and the
+    /// general path reads it and reports errors. Values are those the general path gives.
+    @inline(__always)
+    private static func plainPoint(_ s: inout JSONScanner) -> TracePoint? {
+        let start = s.position
+        @inline(__always) func byte(_ c: UInt8) -> Bool {
+            s.skipWhitespace()
+            guard s.position < s.end, s.base[s.position] == c else { return false }
+            s.position += 1
+            return true
+        }
+        @inline(__always) func key(_ c: UInt8) -> Bool {
+            s.skipWhitespace()
+            guard s.end - s.position >= 3, s.base[s.position] == 0x22, s.base[s.position + 1] == c,
+                  s.base[s.position + 2] == 0x22 else { return false }
+            s.position += 3
+            return byte(UInt8(ascii: ":"))
+        }
+        @inline(__always) func number() -> Float? {
+            s.skipWhitespace()
+            guard let value = s.readPlainDecimal() else { return nil }
+            let narrow = Float(value)
+            return narrow.isFinite ? narrow : nil
+        }
+        guard byte(UInt8(ascii: "{")), key(UInt8(ascii: "x")), let x = number(), byte(UInt8(ascii: ",")),
+              key(UInt8(ascii: "y")), let y = number(), byte(UInt8(ascii: ",")),
+              key(UInt8(ascii: "t")), let t = number(), byte(UInt8(ascii: "}"))
+        else {
+            s.position = start
+            return nil
         }
         return TracePoint(x: x, y: y, t: t)
     }

@@ -1,5 +1,11 @@
 import CSQLite
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// An SQLite error: what the library said, and what we were doing.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public var message: String
@@ -64,6 +70,14 @@ public final class Database {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Flushes the database file to stable storage (after commits made with synchronous = OFF).
+    public func syncFile() {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.

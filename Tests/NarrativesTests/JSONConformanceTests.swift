@@ -59,3 +59,68 @@ import Testing
         #expect(error.reason.contains("nesting"))
     }
 }
+
+/// The plain-decimal fast path gives exactly what the general number reader gives, and
+/// leaves everything it does not handle (including invalid text) to it.
+@Suite struct PlainDecimalTests {
+    static func general(_ text: String) -> Double? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { b in
+            var s = JSONScanner(UnsafeBufferPointer(b))
+            guard let v = try? s.readDouble() else { return nil }
+            return s.position == b.count ? v : nil
+        }
+    }
+
+    /// The fast path's value and how many bytes it consumed, or nil.
+    static func fast(_ text: String) -> (Double, Int)? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { b in
+            var s = JSONScanner(UnsafeBufferPointer(b))
+            guard let v = s.readPlainDecimal() else {
+                #expect(s.position == 0, "\(text): position moved without a value")
+                return nil
+            }
+            return (v, s.position)
+        }
+    }
+
+    @Test(arguments: [
+        "0", "-0", "0.4213", "12.345", "-0.0312", "1.05", "123456.789012", "0.000001", "9007199254740991",
+        "9007199254740993", "0.9007199254740993", "1234567890123456789", "0.1234567890123456789",
+        "0.00000000000000000000001", "0.0000000000000000000001", "17.976931348623157", "3.4028235",
+        "1e5", "1.5E-3", "01", "-", "-a", ".5", "1.", "0.e1", "00", "-01.2", "1.2.3", "12345678901234567890",
+    ])
+    func agreesWithTheGeneralReader(_ text: String) {
+        if let (value, consumed) = Self.fast(text) {
+            #expect(consumed == text.utf8.count, "\(text)")
+            let reference = Self.general(text)
+            #expect(reference?.bitPattern == value.bitPattern, "\(text): \(value) vs \(String(describing: reference))")
+        }
+    }
+
+    @Test func agreesOnManyShortDecimals() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 17
+        }
+        var handled = 0
+        for _ in 0..<200_000 {
+            let whole = next() % 3 == 0 ? next() % 100_000 : next() % 2
+            let decimals = Int(next() % 9)
+            var text = (next() % 4 == 0 ? "-" : "") + String(whole)
+            if decimals > 0 {
+                var fraction = String(next() % 1_000_000_000)
+                fraction = String(repeating: "0", count: max(0, 9 - fraction.count)) + fraction
+                text += "." + fraction.prefix(decimals)
+            }
+            guard let (value, _) = Self.fast(text) else { Issue.record("\(text) not handled"); continue }
+            let reference = Self.general(text)
+            #expect(reference?.bitPattern == value.bitPattern, "\(text)")
+            #expect(Float(value) == Float(strtod(text, nil)), "\(text)")
+            handled += 1
+        }
+        #expect(handled == 200_000)
+    }
+}
