@@ -57,7 +57,10 @@ public enum LMFLoader {
             return String(cString: value)
         }
         func fail(_ reason: String) -> LexiconError {
-            LexiconError(file: path, line: Int(xmlTextReaderGetParserLineNumber(reader)), reason: reason)
+            // The node's own line: the parser itself may already have read further ahead.
+            let node = xmlTextReaderCurrentNode(reader)
+            let line = node.map { Int(xmlGetLineNo($0)) } ?? Int(xmlTextReaderGetParserLineNumber(reader))
+            return LexiconError(file: path, line: line, reason: reason)
         }
 
         // The entry being read.

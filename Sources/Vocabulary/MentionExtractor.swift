@@ -13,7 +13,7 @@ public enum Verdict: Sendable, Equatable {
     case unknown
     /// No tangible sense among the lemma's dominant senses; `lexFile` is the first sense's.
     case notTangible(sense: String, lexFile: LexFile)
-    /// The only tangible senses are instances: a person, place or brand name.
+    /// No tangible common sense, and the dominant sense is an instance: a person, place or brand name.
     case properName(sense: String)
     /// A word of the lemma is not in the English word list.
     case uncommon(word: String)
@@ -295,8 +295,9 @@ public struct MentionExtractor: Sendable {
             if c.sense == nil {
                 c.lemma = forms[0]
                 let senses = forms.flatMap { lexicon.senses(of: $0) }
-                if let instance = senses.first(where: { isTangible($0.synset) && lexicon.synsets[Int($0.synset)].isInstance }) {
-                    c.verdict = .properName(sense: lexicon.senseName(of: instance.synset))
+                // Explained by the dominant sense: a proper name when it is an instance.
+                if let dominant = senses.first, lexicon.synsets[Int(dominant.synset)].isInstance {
+                    c.verdict = .properName(sense: lexicon.senseName(of: dominant.synset))
                 } else if let dominant = senses.first {
                     c.verdict = .notTangible(
                         sense: lexicon.senseName(of: dominant.synset), lexFile: lexicon.synsets[Int(dominant.synset)].lexFile)

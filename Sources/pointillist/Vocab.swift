@@ -145,7 +145,8 @@ extension Pointillist.Vocab {
         static let configuration = CommandConfiguration(
             abstract: "Show what words, phrases or captions yield, one TSV row per mention, and why.",
             discussion: """
-                Columns: text, lemma, sense, synset, verdict, reason, rules, gloss. With --all, words the \
+                Columns: text, lemma, sense, synset, verdict, reason, rules, ambiguous (other tangible \
+                senses in other lexicographer files were eligible), gloss. With --all, words the \
                 rules skip (function words, verbs) get a row too. When the dictionary file exists, a kept \
                 mention of a class not in it is reported as rare.
                 """)
@@ -183,7 +184,7 @@ extension Pointillist.Vocab {
             var known: Set<String>?
             if let dictionary { known = Set(try DictionaryFile.read(dictionary).map(\.synset)) }
             let lex = extractor.lexicon
-            print(["text", "lemma", "sense", "synset", "verdict", "reason", "rules", "gloss"].joined(separator: "\t"))
+            print(["text", "lemma", "sense", "synset", "verdict", "reason", "rules", "ambiguous", "gloss"].joined(separator: "\t"))
             let extracting = Terminal.now()
             var mentions = 0
             defer {
@@ -209,7 +210,9 @@ extension Pointillist.Vocab {
                     let synset = c.synset.map { lex.synsets[Int($0)].id } ?? ""
                     let gloss = c.synset.map { lex.synsets[Int($0)].gloss } ?? ""
                     let rules = c.rules.map(\.description).joined(separator: " ")
-                    print([String(span), c.lemma, sense, synset, verdict.code, reason, rules, gloss].map(TSV.clean).joined(separator: "\t"))
+                    print(
+                        [String(span), c.lemma, sense, synset, verdict.code, reason, rules, c.ambiguous ? "yes" : "", gloss]
+                            .map(TSV.clean).joined(separator: "\t"))
                 }
             }
         }

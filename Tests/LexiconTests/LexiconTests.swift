@@ -39,7 +39,7 @@ enum Lexicons {
         let plant = wn.senses(of: "plant")
         #expect(plant.map(\.number) == [1, 2, 3, 4])
         #expect(wn.synsets[Int(plant[0].synset)].lexFile.name == "noun.artifact")  // industrial plant
-        #expect(wn.synsets[Int(plant[1].synset)].lexFile.name == "noun.plant")  // flora
+        #expect(wn.synsets[Int(plant[1].synset)].lexFile.name == "noun.Tops")  // flora, plant life
         // cntlist.rev: the first senses of common words were tagged.
         #expect(wn.senses(of: "dog")[0].count > 0)
         #expect(wn.resolve("plant.n.02") == plant[1].synset)
@@ -137,43 +137,28 @@ enum Lexicons {
         #expect(oewn.unresolvedRelations > 0)
     }
 
-    /// Both loaders, on lemmas present in both sources, agree on the tangible verdict and
-    /// give hypernym chains that name the same concepts.
-    @Test func bothFormatsGiveTheSameVerdictsAndComparableChains() throws {
-        let wnRoot = try #require(wn.resolve("physical_entity.n.01"))
-        let oewnRoot = try #require(oewn.resolve("physical_entity.n.01"))
+    /// On food lemmas present in both sources, the hypernym chains name the same concepts as
+    /// far as the sample reaches. (The tangible verdicts are compared in VocabularyTests,
+    /// through the filter itself.)
+    @Test func bothFormatsGiveComparableHypernymChains() throws {
         var compared = 0
-        var agreeing = 0
         var chainOverlap = 0.0
         for (i, synset) in oewn.synsets.enumerated() where synset.lexFile.name == "noun.food" {
             guard let lemma = synset.lemmas.first else { continue }
             let key = Lexicon.key(lemma)
-            guard let oewnSense = oewn.senses(of: key).first(where: { $0.synset == Int32(i) }),
-                let wnSense = wn.senses(of: key).first(where: { wn.synsets[Int($0.synset)].lexFile.name == "noun.food" })
+            guard let wnSense = wn.senses(of: key).first(where: { wn.synsets[Int($0.synset)].lexFile.name == "noun.food" })
             else { continue }
-            _ = oewnSense
             compared += 1
-            let a = oewn.closure(Int32(i)).contains(oewnRoot)
-            let b = wn.closure(wnSense.synset).contains(wnRoot)
-            if a == b { agreeing += 1 }
-            // Chains as lemma sets: the OEWN chain stops where the sample ends, so measure how
-            // much of it the WordNet 3.0 chain shares.
+            // Chains as lemma sets: the OEWN chain stops where the sample ends (its next
+            // hypernym lies in a file not loaded), so measure how much of it the WordNet 3.0
+            // chain shares.
             let oewnChain = oewn.hypernymChain(Int32(i)).map { Set(oewn.synsets[Int($0)].lemmas.map(Lexicon.key)) }
             let wnChain = wn.hypernymChain(wnSense.synset).map { Set(wn.synsets[Int($0)].lemmas.map(Lexicon.key)) }
             let shared = oewnChain.filter { step in wnChain.contains { !$0.isDisjoint(with: step) } }.count
             chainOverlap += Double(shared) / Double(oewnChain.count)
         }
         #expect(compared > 1_000)
-        #expect(Double(agreeing) / Double(compared) > 0.97, "\(agreeing) of \(compared) verdicts agree")
         #expect(chainOverlap / Double(compared) > 0.9, "mean chain overlap \(chainOverlap / Double(compared))")
-
-        // The named examples: the same verdict from both.
-        for (word, tangible) in [("apple", true), ("rice", true), ("bread", true), ("cheese", true), ("abstraction", false), ("attribute", false)] {
-            let a = try #require(oewn.senses(of: word).first).synset
-            let b = try #require(wn.senses(of: word).first).synset
-            #expect(oewn.closure(a).contains(oewnRoot) == tangible, "\(word) in OEWN")
-            #expect(wn.closure(b).contains(wnRoot) == tangible, "\(word) in WordNet 3.0")
-        }
         let apple = oewn.hypernymChain(try #require(oewn.senses(of: "apple").first).synset).map { oewn.synsets[Int($0)].lemmas[0] }
         #expect(apple.prefix(3) == ["apple", "edible fruit", "produce"])
         let wnApple = wn.hypernymChain(try #require(wn.senses(of: "apple").first).synset).map { wn.synsets[Int($0)].lemmas[0] }
