@@ -182,7 +182,7 @@ public enum TSV {
     }
 
     public static func read(
-        _ path: String, columns: [String], optional: Bool, minimumColumns: Int? = nil,
+        _ path: String, columns: [String], optional: Bool, minimumColumns: Int? = nil, firstRequired: Int = 0,
         _ body: (Row) throws(VocabError) -> Void
     ) throws(VocabError) {
         guard let text = try readText(path, optional: optional) else { return }
@@ -202,7 +202,7 @@ public enum TSV {
                     file: path, line: number, field: columns[fields.count],
                     reason: "expected \(needed) tab-separated columns (\(columns.joined(separator: ", "))), found \(fields.count)")
             }
-            if let empty = fields.prefix(needed).firstIndex(where: \.isEmpty) {
+            if let empty = fields.prefix(needed).indices.first(where: { $0 >= firstRequired && fields[$0].isEmpty }) {
                 throw VocabError(file: path, line: number, field: columns[empty], reason: "empty")
             }
             try body(Row(fields: fields, file: path, line: number))

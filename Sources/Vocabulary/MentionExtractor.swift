@@ -267,6 +267,7 @@ public struct MentionExtractor: Sendable {
         var curated = false
         if let alias = curation.aliases[surface] {
             c.sense = alias.synset
+            c.lemma = lexicon.synsets[Int(alias.synset)].lemmas.first.map(Lexicon.key) ?? surface
             c.rules.append(alias.rule)
             curated = true
         } else {

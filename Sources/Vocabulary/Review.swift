@@ -187,7 +187,7 @@ public struct ReviewDecisions: Sendable {
     /// error naming its line, and nothing is applied.
     public init(sheet path: String, lexicon: Lexicon) throws(VocabError) {
         var edits: [Edit] = []
-        try TSV.read(path, columns: ReviewSheet.columns, optional: false, minimumColumns: 2) { (row) throws(VocabError) in
+        try TSV.read(path, columns: ReviewSheet.columns, optional: false, minimumColumns: 2, firstRequired: 1) { (row) throws(VocabError) in
             let decision = row[0]
             guard !decision.isEmpty else { return }
             let kind = row[1]

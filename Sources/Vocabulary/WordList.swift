@@ -4,9 +4,9 @@ import Lexicon
 /// `wamerican-small`/`-large`/`-huge`/`-insane` are sizes 35/70/80/95). A class lemma is
 /// "common" when every word of it is in the list.
 ///
-/// Only common words count: entries starting with a capital are proper names ("Nike") and are
-/// left out, except a single capital joined by a hyphen ("T-shirt", "X-ray"). Entries are
-/// normalised like captions, so "T-shirt" is stored as "tshirt".
+/// Only common words count: entries starting with a capital are proper names ("Nike") and
+/// possessives ("dog's") add nothing, so both are left out. Entries are normalised like
+/// captions (lower case, hyphens dropped).
 public struct WordList: Sendable {
     public let path: String
     let words: Set<String>
@@ -18,11 +18,7 @@ public struct WordList: Sendable {
         var words: Set<String> = []
         words.reserveCapacity(110_000)
         for line in text.split(separator: "\n") {
-            guard let first = line.first else { continue }
-            if first.isUppercase {
-                let scalars = Array(line.unicodeScalars.prefix(2))
-                guard scalars.count == 2, scalars[1] == "-" else { continue }
-            }
+            guard let first = line.first, !first.isUppercase, !line.contains("'") else { continue }
             let key = Lexicon.key(String(line))
             if !key.isEmpty, !key.contains(" ") { words.insert(key) }
         }

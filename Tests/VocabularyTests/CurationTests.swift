@@ -1,0 +1,310 @@
+import Foundation
+import Lexicon
+import Testing
+
+@testable import Vocabulary
+
+/// A copy of the real `Vocab/` in a temporary directory, to edit or break.
+struct VocabCopy {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("vocab-\(UUID().uuidString)")
+        try FileManager.default.copyItem(atPath: Real.vocabDirectory, toPath: url.path)
+        for file in Curation.fileNames {
+            let path = url.appendingPathComponent(file).path
+            try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        }
+    }
+
+    var path: String { url.path }
+
+    func append(_ text: String, to file: String) throws {
+        let path = url.appendingPathComponent(file).path
+        let old = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        try (old + text).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func lineCount(_ file: String) throws -> Int {
+        try String(contentsOfFile: url.appendingPathComponent(file).path, encoding: .utf8).split(separator: "\n").count
+    }
+
+    func contents(_ file: String) throws -> String {
+        try String(contentsOfFile: url.appendingPathComponent(file).path, encoding: .utf8)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
+
+@Suite struct CurationTests {
+    let lexicon = Real.extractor.lexicon
+
+    /// Appends `line` to `file` of a copy of Vocab/ and returns the error loading it gives.
+    func error(appending line: String, to file: String) throws -> VocabError? {
+        let copy = try VocabCopy()
+        defer { copy.remove() }
+        let before = try copy.lineCount(file)
+        try copy.append(line + "\n", to: file)
+        do {
+            _ = try Curation(directory: copy.path, lexicon: lexicon)
+            return nil
+        } catch {
+            #expect(error.line == before + 1, "\(error)")
+            #expect(error.file.hasSuffix(file))
+            return error
+        }
+    }
+
+    @Test func theProjectsCurationFilesLoad() throws {
+        let c = Real.extractor.curation
+        #expect(c.functionWords["the"] == .determiner)
+        #expect(c.functionWords["can"] == .modal)
+        #expect(c.blocklist["background"] != nil)
+        #expect(c.aliases["people"] != nil)
+        #expect(c.tangibleRoots.count == 1)
+        #expect(c.deniedLexFiles[LexFile(name: "noun.time")!] != nil)
+    }
+
+    @Test func malformedRowsNameFileLineAndField() throws {
+        let missing = try #require(try error(appending: "lonely-word", to: "blocklist.tsv"))
+        #expect(missing.field == "reason")
+        let category = try #require(try error(appending: "the\tarticle", to: "function-words.tsv"))
+        #expect(category.field == "category")
+        #expect(category.reason.contains("determiner"))
+        let sense = try #require(try error(appending: "tv\tnot_a_word.n.01", to: "aliases.tsv"))
+        #expect(sense.field == "sense")
+        #expect(sense.reason.contains("not_a_word.n.01"))
+        let number = try #require(try error(appending: "plant\tplant.n.99", to: "senses.tsv"))
+        #expect(number.field == "sense")
+        let lemma = try #require(try error(appending: "xyzzyq\tplant.n.02", to: "senses.tsv"))
+        #expect(lemma.field == "lemma")
+        let rule = try #require(try error(appending: "rooot\tentity.n.01", to: "tangible.tsv"))
+        #expect(rule.field == "rule")
+        let lexfile = try #require(try error(appending: "deny-lexfile\tnoun.nonsense", to: "tangible.tsv"))
+        #expect(lexfile.field == "value")
+        let empty = try #require(try error(appending: "\tperson.n.01", to: "aliases.tsv"))
+        #expect(empty.field == "phrase")
+        let selfMerge = try #require(try error(appending: "dog.n.01\tdog.n.01", to: "merges.tsv"))
+        #expect(selfMerge.reason.contains("itself"))
+    }
+
+    @Test func mergeCyclesAndMissingRootsAreErrors() throws {
+        let copy = try VocabCopy()
+        defer { copy.remove() }
+        try copy.append("dog.n.01\tpuppy.n.01\n", to: "merges.tsv")
+        #expect(throws: VocabError.self) { try Curation(directory: copy.path, lexicon: lexicon) }
+
+        let bare = try VocabCopy()
+        defer { bare.remove() }
+        try FileManager.default.removeItem(at: bare.url.appendingPathComponent("tangible.tsv"))
+        do {
+            _ = try Curation(directory: bare.path, lexicon: lexicon)
+            Issue.record("a curation without tangible.tsv loaded")
+        } catch {
+            #expect(error.file.hasSuffix("tangible.tsv"))
+        }
+    }
+
+    @Test func wordListKeepsCommonWordsOnly() throws {
+        let words = try WordList()
+        let common = ["sneaker", "hydrant", "pelican", "accessibilitys"].filter { words.contains($0) }
+        #expect(common == ["sneaker", "hydrant", "pelican"])  // "accessibility's" is not read as a word
+        #expect(words.count > 60_000 && words.count < 80_000)
+        let nike = words.contains("nike")  // "Nike" is a proper name
+        #expect(!nike)
+        #expect(words.uncommonWord(in: "fire hydrant") == nil)
+        #expect(words.uncommonWord(in: "nike classic cortez") == "nike")
+        #expect(throws: VocabError.self) { try WordList(path: "/nonexistent/words") }
+    }
+}
+
+@Suite struct DictionaryTests {
+    let extractor = Real.extractor
+
+    static let captions = [
+        "In this image we can see a woman holding an umbrella. In the background there are trees and sky.",
+        "In this picture we can see a man standing on the road and a dog. At the top there is the sky.",
+        "Here we can see a woman and a dog on the grass, trees and the sky with clouds.",
+        "This is an image of a pelican standing on a rock. In the background there is water.",
+        "In this image there are people sitting on a bench. Behind them there are trees and a building.",
+    ]
+
+    func tally(_ captions: [String]) -> DictionaryTally {
+        var t = DictionaryTally()
+        for (i, c) in captions.enumerated() { t.add(extractor.candidates(in: c), caption: c, image: Int32(i)) }
+        return t
+    }
+
+    @Test func countsFiltersAndNumbersClassesByFrequency() throws {
+        let dictionary = ClassDictionary(
+            tally: tally(Self.captions), extractor: extractor, options: DictionaryOptions(minimumMentions: 2, trainClasses: 2))
+        let names = dictionary.classes.map(\.name)
+        // sky 3, tree 3, woman 2, dog 2: each at least twice. Ties by synset id.
+        #expect(Set(names) == ["sky", "tree", "woman", "dog"])
+        let sky = try #require(dictionary.classes.first { $0.name == "sky" })
+        #expect(sky.id == 1)
+        #expect(sky.mentions == 3)
+        #expect(sky.images == 3)
+        #expect(sky.train)
+        #expect(sky.sense == "sky.n.01")
+        #expect(sky.example.contains("[sky]"))
+        #expect(dictionary.classes.filter(\.train).count == 2)
+        // Mentioned once: a near-miss for being rare, with the reason.
+        let pelican = try #require(dictionary.nearMisses.first { $0.lemma == "pelican" })
+        #expect(pelican.verdict == "rare")
+        #expect(pelican.reason.contains("fewer than 2"))
+        // Blocklisted words are near-misses too.
+        #expect(dictionary.nearMisses.contains { $0.lemma == "background" && $0.verdict == "blocklist" })
+    }
+
+    @Test func idsAreStableAcrossRebuilds() throws {
+        let first = ClassDictionary(tally: tally(Self.captions), extractor: extractor, options: DictionaryOptions(minimumMentions: 1))
+        let previous = Dictionary(uniqueKeysWithValues: first.classes.map { ($0.synset, $0.id) })
+        // A rebuild on more captions: new classes, changed counts, old ids kept.
+        let more = Self.captions + ["a giraffe and a zebra near trees", "a giraffe eating grass", "the sky and a giraffe"]
+        let second = ClassDictionary(
+            tally: tally(more), extractor: extractor, options: DictionaryOptions(minimumMentions: 1), previous: previous)
+        #expect(second.keptIDs == first.classes.count)
+        #expect(second.newIDs == 2)
+        for c in first.classes {
+            #expect(second.classes.first { $0.synset == c.synset }?.id == c.id)
+        }
+        let giraffe = try #require(second.classes.first { $0.name == "giraffe" })
+        #expect(giraffe.id > first.classes.map(\.id).max()!)
+        // A class that disappears leaves its id unused.
+        let smaller = ClassDictionary(
+            tally: tally(Array(Self.captions.prefix(1))), extractor: extractor, options: DictionaryOptions(minimumMentions: 1),
+            previous: Dictionary(uniqueKeysWithValues: second.classes.map { ($0.synset, $0.id) }))
+        #expect(smaller.newIDs == 0)
+    }
+
+    @Test func openImagesMIDsAreMatchedByName() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Data/openimages/oidv6-class-descriptions.csv").standardizedFileURL.path
+        let oi = try OpenImagesClasses(path: path)
+        #expect(oi.count == 19_994)
+        #expect(oi.match(name: "woman", lemmas: [])?.mid == "/m/03bt1vf")
+        #expect(oi.match(name: "sky", lemmas: [])?.mid == "/m/01bqvp")
+        let dictionary = ClassDictionary(
+            tally: tally(Self.captions), extractor: extractor, options: DictionaryOptions(minimumMentions: 1), openImages: oi)
+        #expect(dictionary.classes.first { $0.name == "dog" }?.openImagesMID == "/m/0bt9lr")
+        #expect(CSV.fields(#"/m/01c_0l,"Ducks, geese and swans""#) == ["/m/01c_0l", "Ducks, geese and swans"])
+        #expect(CSV.fields(#"a,"b""c""#) == ["a", #"b"c"#])
+        #expect(CSV.fields(#"a,"b"#) == nil)
+    }
+
+    @Test func dictionaryFileRoundTripsAndRejectsBadRows() throws {
+        let dictionary = ClassDictionary(tally: tally(Self.captions), extractor: extractor, options: DictionaryOptions(minimumMentions: 1))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dict-\(UUID().uuidString).tsv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try DictionaryFile.write(dictionary.classes, to: path)
+        let read = try DictionaryFile.read(path)
+        #expect(read.count == dictionary.classes.count)
+        for (a, b) in zip(read, dictionary.classes.sorted { $0.id < $1.id }) {
+            var expected = b
+            expected.examples = b.example.isEmpty ? [] : [b.example]
+            #expect(a == expected)
+        }
+        #expect(try DictionaryFile.ids(path).count == read.count)
+
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        text += lines[1] + "\n"  // the first class again
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try DictionaryFile.read(path)
+            Issue.record("duplicate id accepted")
+        } catch {
+            #expect(error.line == lines.count + 1)
+            #expect(error.field == "id")
+        }
+        try (lines[0] + "\n" + "x\t" + lines[1].split(separator: "\t", omittingEmptySubsequences: false).dropFirst().joined(separator: "\t") + "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: VocabError.self) { try DictionaryFile.read(path) }
+    }
+
+    @Test func diffReportsAddedRemovedAndChanged() {
+        let a = ClassDictionary(tally: tally(Self.captions), extractor: extractor, options: DictionaryOptions(minimumMentions: 1))
+        let previous = Dictionary(uniqueKeysWithValues: a.classes.map { ($0.synset, $0.id) })
+        let b = ClassDictionary(
+            tally: tally(Array(Self.captions.dropLast()) + ["a giraffe under the sky"]), extractor: extractor,
+            options: DictionaryOptions(minimumMentions: 1), previous: previous)
+        let diff = DictionaryDiff(old: a.classes, new: b.classes)
+        #expect(diff.added.map(\.name) == ["giraffe"])
+        #expect(Set(diff.removed.map(\.name)) == ["person", "bench", "building"])
+        #expect(diff.changed.contains { $0.0.name == "tree" && $0.1.mentions == $0.0.mentions - 1 })
+        #expect(diff.lines.contains { $0.hasPrefix("+\t") && $0.contains("giraffe") })
+    }
+}
+
+@Suite struct ReviewTests {
+    let extractor = Real.extractor
+
+    func sheet() -> ReviewSheet {
+        var t = DictionaryTally()
+        for (i, c) in DictionaryTests.captions.enumerated() { t.add(extractor.candidates(in: c), caption: c, image: Int32(i)) }
+        let options = DictionaryOptions(minimumMentions: 2)
+        return ReviewSheet(dictionary: ClassDictionary(tally: t, extractor: extractor, options: options), extractor: extractor, options: options)
+    }
+
+    @Test func sheetExplainsEveryRow() throws {
+        let s = sheet()
+        let sky = try #require(s.rows.first { $0.kind == "class" && $0.name == "sky" })
+        #expect(sky.reasons.contains("tangible: noun.object, descends from physical_entity.n.01"))
+        #expect(sky.reasons.contains("frequent: 3 mentions ≥ 2"))
+        #expect(sky.concordance.count == 3)
+        #expect(s.rows.contains { $0.kind == "near-miss" && $0.lemma == "background" && $0.reasons.contains("blocklist.tsv") })
+        let lines = s.tsv.split(separator: "\n")
+        #expect(lines[0].split(separator: "\t").map(String.init) == ReviewSheet.columns)
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: "\t", omittingEmptySubsequences: false).count == ReviewSheet.columns.count })
+        let html = s.html(title: "review <test>", summary: [("classes", "4")])
+        #expect(html.contains("<title>review &lt;test&gt;</title>"))
+        #expect(html.contains("<mark>sky</mark>"))
+        #expect(html.components(separatedBy: "<tr class=").count - 1 == s.rows.count)
+    }
+
+    @Test func applyingDecisionsEditsVocabOnceAndRejectsBadDecisions() throws {
+        let copy = try VocabCopy()
+        defer { copy.remove() }
+        var s = sheet()
+        let treeIndex = try #require(s.rows.firstIndex { $0.name == "tree" })
+        s.rows[treeIndex].decision = "drop"
+        let pelicanIndex = try #require(s.rows.firstIndex { $0.lemma == "pelican" })
+        s.rows[pelicanIndex].decision = "keep"
+        let dogIndex = try #require(s.rows.firstIndex { $0.name == "dog" })
+        s.rows[dogIndex].decision = "merge:animal.n.01"
+        let path = copy.url.appendingPathComponent("review.tsv").path
+        try s.tsv.write(toFile: path, atomically: true, encoding: .utf8)
+
+        let decisions = try ReviewDecisions(sheet: path, lexicon: extractor.lexicon)
+        #expect(decisions.edits.count == 3)
+        let made = try decisions.apply(to: copy.path)
+        #expect(made.count == 3)
+        #expect(try copy.contents("blocklist.tsv").hasSuffix("tree\tdropped in review\n"))
+        #expect(try copy.contents("includes.tsv").contains("pelican.n.01\tkept in review"))
+        #expect(try copy.contents("merges.tsv").contains("dog.n.01\tanimal.n.01"))
+        // Applying again changes nothing; the edited files load and take effect.
+        #expect(try decisions.apply(to: copy.path).isEmpty)
+        let curation = try Curation(directory: copy.path, lexicon: extractor.lexicon)
+        let edited = MentionExtractor(lexicon: extractor.lexicon, curation: curation, wordList: extractor.wordList)
+        #expect(edited.judge("tree").verdict.code == "blocklist")
+        #expect(edited.judge("dog").synset.map { extractor.lexicon.senseName(of: $0) } == "animal.n.01")
+
+        // A bad decision names its line and nothing is written.
+        let before = try copy.contents("senses.tsv")
+        s.rows[dogIndex].decision = "sense:dog.n.01"
+        s.rows[treeIndex].decision = "sense:no_such.n.01"
+        try s.tsv.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try ReviewDecisions(sheet: path, lexicon: extractor.lexicon)
+            Issue.record("an unknown sense was accepted")
+        } catch {
+            #expect(error.line == treeIndex + 2)
+            #expect(error.field == "decision")
+        }
+        #expect(try copy.contents("senses.tsv") == before)
+        s.rows[treeIndex].decision = "maybe"
+        try s.tsv.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: VocabError.self) { try ReviewDecisions(sheet: path, lexicon: extractor.lexicon) }
+    }
+}
