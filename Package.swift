@@ -41,6 +41,6 @@ let package = Package(
         .testTarget(name: "NarrativesTests", dependencies: ["Narratives"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LexiconTests", dependencies: ["Lexicon"], exclude: ["Fixtures"]),
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary", "Lexicon"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Narratives", "pointillist"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Narratives", "Lexicon", "Vocabulary", "pointillist"]),
     ]
 )
