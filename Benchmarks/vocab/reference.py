@@ -631,13 +631,12 @@ class Curation:
 
 
 def load_word_list(path=WORD_LIST) -> set:
-    """Common words: entries starting with a capital are skipped unless 'X-...'."""
+    """Common words: entries starting with a capital (proper names) and possessives
+    (entries with an apostrophe) are skipped; the rest are normalised like captions."""
     text = read_text(path, False)
     words = set()
     for line in text.split("\n"):
-        if not line:
-            continue
-        if line[0].isupper() and not (len(line) >= 2 and line[1] == "-"):
+        if not line or line[0].isupper() or "'" in line:
             continue
         k = key(line)
         if k and " " not in k:
@@ -769,6 +768,9 @@ class Extractor:
         alias = cur.aliases.get(surface)
         if alias is not None:
             c["sense"] = alias[0]
+            # The class is named by its synset's first lemma ("people" -> person).
+            lemmas = lex.synsets[alias[0]].lemmas
+            c["lemma"] = key(lemmas[0]) if lemmas else surface
             c["rules"].append(alias[1])
             curated = True
         else:
