@@ -127,7 +127,8 @@ public struct ReviewSheet: Sendable {
             tr.near-miss{color:#666;background:#fafafa}
             .v-kept{color:#176f2c;font-weight:600} .v-other{color:#a33;font-weight:600}
             .gloss{color:#555;font-style:italic} .conc{font-size:12px;color:#333}
-            .conc div{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:46em}
+            .conc div{max-width:34em;margin-bottom:4px}
+            td.why{font-size:12px;max-width:24em} td.why div{margin-bottom:2px}
             mark{background:#ffe08a} .flag{color:#b45f06} dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px}
             dt{font-weight:600} input{font-size:14px;padding:4px;width:24em;margin:8px 0}
             </style></head><body>
@@ -148,7 +149,9 @@ public struct ReviewSheet: Sendable {
             h += "<tr class=\"\(r.kind)\"><td>\(e(r.kind))</td><td class=\"n\">\(e(r.id))</td>"
             h += "<td>\(e(r.kind == "class" ? r.name : r.lemma))\(flag)</td><td><code>\(e(r.sense))</code></td>"
             h += "<td>\(e(r.lexFile))</td><td class=\"n\">\(r.mentions)</td><td class=\"n\">\(e(r.images))</td>"
-            h += "<td class=\"\(verdictClass)\">\(e(r.verdict))</td><td>\(e(r.reasons))</td>"
+            h += "<td class=\"\(verdictClass)\">\(e(r.verdict))</td><td class=\"why\">"
+            for reason in r.reasons.split(separator: "; ") { h += "<div>\(e(String(reason)))</div>" }
+            h += "</td>"
             h += "<td class=\"gloss\">\(e(r.gloss))</td><td class=\"conc\">"
             for line in r.concordance { h += "<div>\(concordance(line))</div>" }
             h += "</td></tr>\n"
