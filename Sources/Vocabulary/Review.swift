@@ -126,7 +126,7 @@ public struct ReviewSheet: Sendable {
             td.n{text-align:right;font-variant-numeric:tabular-nums}
             tr.near-miss{color:#666;background:#fafafa}
             .v-kept{color:#176f2c;font-weight:600} .v-other{color:#a33;font-weight:600}
-            .gloss{color:#555;font-style:italic} .conc{font-size:12px;color:#333}
+            .gloss{color:#555;font-style:italic;max-width:20em} .conc{font-size:12px;color:#333;min-width:28em}
             .conc div{max-width:34em;margin-bottom:4px}
             td.why{font-size:12px;max-width:24em} td.why div{margin-bottom:2px}
             mark{background:#ffe08a} .flag{color:#b45f06} dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px}
