@@ -104,6 +104,9 @@ public struct Lexicon: Sendable {
 
     public var lemmaCount: Int { senses.count }
 
+    /// Every lemma key ("traffic light", "dog").
+    public var lemmaKeys: Dictionary<String, [Sense]>.Keys { senses.keys }
+
     /// The senses of a lemma key, most frequent first; empty when it is not a noun lemma.
     public func senses(of key: String) -> [Sense] { senses[key] ?? [] }
 

@@ -66,8 +66,6 @@ public struct Curation: Sendable {
     public var tangibleRoots: [(synset: Int32, rule: RuleSource)] = []
     public var deniedLexFiles: [LexFile: RuleSource] = [:]
     public var allowedLexFiles: [LexFile: RuleSource] = [:]
-    /// Phrases of the blocklist and aliases, in words: phrase matching looks this far.
-    public var longestPhrase = 1
     public var directory: String
 
     public static let fileNames = [
@@ -152,9 +150,6 @@ public struct Curation: Sendable {
                 }
                 s = next
             }
-        }
-        longestPhrase = (Array(blocklist.keys) + Array(aliases.keys)).reduce(1) {
-            max($0, $1.split(separator: " ").count)
         }
     }
 

@@ -98,13 +98,23 @@ public struct MentionExtractor: Sendable {
     /// Per synset: its hypernym closure reaches a tangible root or its lexicographer file is
     /// allowed, and its lexicographer file is not denied.
     let tangible: [Bool]
-    let phraseLimit: Int
+    /// Proper word prefixes of every multiword lemma and curated phrase ("traffic" for
+    /// "traffic light"): phrase matching extends a phrase only while it is one of these.
+    let phrasePrefixes: Set<String>
 
     public init(lexicon: Lexicon, curation: Curation, wordList: WordList) {
         self.lexicon = lexicon
         self.curation = curation
         self.wordList = wordList
-        phraseLimit = max(lexicon.longestLemma, curation.longestPhrase)
+        var prefixes: Set<String> = []
+        for key in Array(lexicon.lemmaKeys) + Array(curation.blocklist.keys) + Array(curation.aliases.keys) {
+            var end = key.startIndex
+            while let space = key[end...].firstIndex(of: " ") {
+                prefixes.insert(String(key[..<space]))
+                end = key.index(after: space)
+            }
+        }
+        phrasePrefixes = prefixes
         let roots = Set(curation.tangibleRoots.map(\.synset))
         // 0 unknown, 1 in progress, 2 reaches a root, 3 does not.
         var state = [UInt8](repeating: 0, count: lexicon.synsets.count)
@@ -229,20 +239,23 @@ public struct MentionExtractor: Sendable {
     func flush(_ chunk: inout [Int], _ tokens: [Token], _ result: inout [Candidate]) {
         guard !chunk.isEmpty else { return }
         defer { chunk.removeAll(keepingCapacity: true) }
-        // Longest-match segmentation, left to right; the last unit is the head.
+        // Longest-match segmentation, left to right; the last unit is the head. A phrase grows
+        // only while it is the prefix of some known phrase; morphology applies to its last word.
         var position = 0
         var head = 0..<1
         while position < chunk.count {
-            var length = min(phraseLimit, chunk.count - position)
-            while length > 1 {
-                let key = chunk[position..<(position + length)].map { tokens[$0].normalized }.joined(separator: " ")
+            var key = tokens[chunk[position]].normalized
+            var best = 1
+            var length = 1
+            while position + length < chunk.count, phrasePrefixes.contains(key) {
+                key += " " + tokens[chunk[position + length]].normalized
+                length += 1
                 if curation.blocklist[key] != nil || curation.aliases[key] != nil || !lexicon.baseForms(of: key).isEmpty {
-                    break
+                    best = length
                 }
-                length -= 1
             }
-            head = position..<(position + length)
-            position += length
+            head = position..<(position + best)
+            position += best
         }
         let range = chunk[head.lowerBound]..<(chunk[head.upperBound - 1] + 1)
         let surface = range.map { tokens[$0].normalized }.joined(separator: " ")

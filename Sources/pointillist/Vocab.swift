@@ -194,9 +194,9 @@ extension Pointillist.Vocab {
                 }
             }
             for input in inputs {
+                let scalars = Array(input.unicodeScalars)
                 for c in extractor.candidates(in: input, includeSkipped: all) {
                     mentions += 1
-                    let scalars = Array(input.unicodeScalars)
                     var span = String.UnicodeScalarView()
                     span.append(contentsOf: scalars[c.start..<min(scalars.count, c.start + c.length)])
                     var verdict = c.verdict
