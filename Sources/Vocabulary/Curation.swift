@@ -226,7 +226,8 @@ public enum TSV {
 
     /// A field with tabs and newlines replaced by spaces, so it cannot break the row.
     public static func clean(_ field: String) -> String {
-        String(field.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+        guard field.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return field }
+        return String(field.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
     }
 }
 

@@ -80,3 +80,24 @@ final class ProgressBar {
         Terminal.writeError("\r\u{1B}[2K")
     }
 }
+
+/// Standard output written in 64 KB chunks: row-by-row `print` locks and flushes too often
+/// for commands that print hundreds of thousands of rows.
+struct BufferedOutput {
+    private var buffer: [UInt8] = []
+
+    mutating func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
+            if n <= 0 { break }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

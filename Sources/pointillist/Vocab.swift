@@ -184,10 +184,12 @@ extension Pointillist.Vocab {
             var known: Set<String>?
             if let dictionary { known = Set(try DictionaryFile.read(dictionary).map(\.synset)) }
             let lex = extractor.lexicon
-            print(["text", "lemma", "sense", "synset", "verdict", "reason", "rules", "ambiguous", "gloss"].joined(separator: "\t"))
+            var output = BufferedOutput()
+            output.write(["text", "lemma", "sense", "synset", "verdict", "reason", "rules", "ambiguous", "gloss"].joined(separator: "\t") + "\n")
             let extracting = Terminal.now()
             var mentions = 0
             defer {
+                output.flush()
                 if timings {
                     Terminal.error(
                         "timings: load \(loaded - started) s, extract \(Terminal.now() - extracting) s, \(inputs.count) texts, \(mentions) rows")
@@ -210,9 +212,9 @@ extension Pointillist.Vocab {
                     let synset = c.synset.map { lex.synsets[Int($0)].id } ?? ""
                     let gloss = c.synset.map { lex.synsets[Int($0)].gloss } ?? ""
                     let rules = c.rules.map(\.description).joined(separator: " ")
-                    print(
+                    output.write(
                         [String(span), c.lemma, sense, synset, verdict.code, reason, rules, c.ambiguous ? "yes" : "", gloss]
-                            .map(TSV.clean).joined(separator: "\t"))
+                            .map(TSV.clean).joined(separator: "\t") + "\n")
                 }
             }
         }
