@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "Narratives", targets: ["Narratives"]),
         .library(name: "Lexicon", targets: ["Lexicon"]),
         .library(name: "Vocabulary", targets: ["Vocabulary"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Scenes", targets: ["Scenes"]),
+        .library(name: "Embedding", targets: ["Embedding"]),
         .library(name: "Store", targets: ["Store"]),
     ],
     dependencies: [
@@ -19,6 +22,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // Stage 1: Localized Narratives records, JSONL reading, validation, word–trace alignment.
         .target(name: "Narratives", dependencies: ["CZlib"]),
@@ -26,14 +32,20 @@ let package = Package(
         .target(name: "Lexicon", dependencies: ["Narratives", "CLibXML2"]),
         // Stage 2b: mention extraction, tangible and dictionary filters, class dictionary, curation files.
         .target(name: "Vocabulary", dependencies: ["Narratives", "Lexicon"]),
+        // Images: JPEG/PNG decoding, PNG writing, finding images by id, drawing.
+        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG"]),
+        // Generated scenes with ground truth: images, LN narratives, class masks.
+        .target(name: "Scenes", dependencies: ["Imaging"]),
+        // Stage 3: pixel features, the MLP and its embedding, the model file.
+        .target(name: "Embedding", dependencies: ["Imaging", "COpenBLAS"]),
         // The SQLite corpus: schema, records, and the jobs that fill it (ingest, vocabulary build).
-        .target(name: "Store", dependencies: ["Narratives", "Lexicon", "Vocabulary", "CSQLite"]),
+        .target(name: "Store", dependencies: ["Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "CSQLite"]),
 
         // The command-line program: argument parsing and printing only.
         .executableTarget(
             name: "pointillist",
             dependencies: [
-                "Narratives", "Store",
+                "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +53,9 @@ let package = Package(
         .testTarget(name: "NarrativesTests", dependencies: ["Narratives"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LexiconTests", dependencies: ["Lexicon"], exclude: ["Fixtures"]),
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary", "Lexicon"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "ScenesTests", dependencies: ["Scenes", "Imaging"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Narratives", "Lexicon", "Vocabulary", "pointillist"]),
     ]
 )

@@ -1,0 +1,70 @@
+import CPNG
+
+/// An 8-bit image in memory: rows top to bottom, pixels left to right, channels interleaved
+/// (1 grey, 3 RGB, 4 RGBA).
+public struct Image: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    public var channels: Int
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
+        precondition(width > 0 && height > 0 && [1, 3, 4].contains(channels) && pixels.count == width * height * channels)
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.pixels = pixels
+    }
+
+    /// A blank image (every byte `fill`).
+    public init(width: Int, height: Int, channels: Int, fill: UInt8 = 0) {
+        self.init(width: width, height: height, channels: channels, pixels: [UInt8](repeating: fill, count: width * height * channels))
+    }
+
+    @inlinable public func offset(x: Int, y: Int) -> Int { (y * width + x) * channels }
+
+    /// Trace coordinates are normalised to [0, 1] with the origin at the top-left corner; this
+    /// is the one place they become pixels: (0, 0) is the top-left corner of the first pixel,
+    /// (1, 1) the bottom-right corner of the last, so the pixel is `floor(x · width)`, clamped.
+    @inlinable public func pixel(normalizedX x: Float, y: Float) -> (x: Int, y: Int) {
+        (min(max(Int((x * Float(width)).rounded(.down)), 0), width - 1),
+         min(max(Int((y * Float(height)).rounded(.down)), 0), height - 1))
+    }
+}
+
+/// An image that could not be read or written.
+public struct ImageError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// PNG files through libpng's simplified API.
+public enum PNGFile {
+    /// Writes `image` as an 8-bit grey, RGB or RGBA PNG, atomically (temporary file, rename).
+    public static func write(_ image: Image, to path: String) throws(ImageError) {
+        var png = png_image()
+        png.version = pointillist_png_image_version()
+        png.width = png_uint_32(image.width)
+        png.height = png_uint_32(image.height)
+        png.format =
+            image.channels == 1
+            ? pointillist_png_format_gray() : image.channels == 3 ? pointillist_png_format_rgb() : pointillist_png_format_rgba()
+        let temporary = path + ".tmp"
+        let ok = image.pixels.withUnsafeBytes { raw in
+            png_image_write_to_file(&png, temporary, 0, raw.baseAddress, Int32(image.width * image.channels), nil)
+        }
+        defer { png_image_free(&png) }
+        guard ok != 0 else {
+            let reason = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            throw ImageError(path: path, reason: "cannot write PNG: \(reason)")
+        }
+        guard rename(temporary, path) == 0 else { throw ImageError(path: path, reason: "cannot rename \(temporary)") }
+    }
+}

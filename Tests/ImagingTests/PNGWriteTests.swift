@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+
+@testable import Imaging
+
+@Suite struct PNGWriteTests {
+    @Test func writesAValidPNGFile() throws {
+        var image = Image(width: 5, height: 3, channels: 3)
+        image.pixels[image.offset(x: 4, y: 2)] = 255
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("w-\(UUID().uuidString).png").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try PNGFile.write(image, to: path)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        #expect(throws: ImageError.self) { try PNGFile.write(image, to: "/nonexistent/dir/x.png") }
+    }
+
+    @Test func normalisedCoordinatesBecomePixelsInOnePlace() {
+        let image = Image(width: 640, height: 480, channels: 1)
+        #expect(image.pixel(normalizedX: 0, y: 0) == (0, 0))
+        #expect(image.pixel(normalizedX: 0.5, y: 0.5) == (320, 240))
+        #expect(image.pixel(normalizedX: 1, y: 1) == (639, 479))
+        #expect(image.pixel(normalizedX: -0.05, y: 1.04) == (0, 479))
+    }
+}
