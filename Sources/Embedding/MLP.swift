@@ -1,0 +1,227 @@
+import COpenBLAS
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A multilayer perceptron: ReLU hidden layers and a linear output layer trained with
+/// softmax cross-entropy. The last hidden layer's activations are the pixel embedding.
+///
+/// Batches are row-major matrices (one example per row); weights are stored inputs × outputs,
+/// so every product is one `cblas_sgemm` call.
+public struct MLP: Sendable, Equatable {
+    public struct Layer: Sendable, Equatable {
+        public var inputs: Int
+        public var outputs: Int
+        /// inputs × outputs, row-major.
+        public var weights: [Float]
+        public var bias: [Float]
+
+        public init(inputs: Int, outputs: Int, weights: [Float], bias: [Float]) {
+            precondition(weights.count == inputs * outputs && bias.count == outputs)
+            self.inputs = inputs
+            self.outputs = outputs
+            self.weights = weights
+            self.bias = bias
+        }
+    }
+
+    public var layers: [Layer]
+
+    public init(layers: [Layer]) {
+        self.layers = layers
+    }
+
+    /// Layer sizes input, hidden…, classes; He-uniform weights from `seed`, zero biases.
+    public init(sizes: [Int], seed: UInt64) {
+        precondition(sizes.count >= 3, "at least one hidden layer")
+        var rng = SplitMix64(seed: seed)
+        layers = zip(sizes, sizes.dropFirst()).map { inputs, outputs in
+            let limit = Float((6.0 / Double(inputs)).squareRoot())
+            let weights = (0..<(inputs * outputs)).map { _ in (rng.unit() * 2 - 1) * limit }
+            return Layer(inputs: inputs, outputs: outputs, weights: weights, bias: [Float](repeating: 0, count: outputs))
+        }
+    }
+
+    public var inputDimension: Int { layers[0].inputs }
+    public var embeddingDimension: Int { layers[layers.count - 1].inputs }
+    public var classCount: Int { layers[layers.count - 1].outputs }
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.weights.count + $1.bias.count } }
+
+    /// Activations of every layer for a batch: [input, hidden 1, …, logits].
+    func forward(_ x: [Float], batch: Int) -> [[Float]] {
+        var activations = [x]
+        for (index, layer) in layers.enumerated() {
+            var z = [Float](repeating: 0, count: batch * layer.outputs)
+            // Bias first, then Z += X · W.
+            for r in 0..<batch {
+                let base = r * layer.outputs
+                for c in 0..<layer.outputs { z[base + c] = layer.bias[c] }
+            }
+            activations[activations.count - 1].withUnsafeBufferPointer { input in
+                layer.weights.withUnsafeBufferPointer { w in
+                    z.withUnsafeMutableBufferPointer { out in
+                        cblas_sgemm(
+                            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(batch), Int32(layer.outputs), Int32(layer.inputs), 1,
+                            input.baseAddress, Int32(layer.inputs), w.baseAddress, Int32(layer.outputs), 1, out.baseAddress,
+                            Int32(layer.outputs))
+                    }
+                }
+            }
+            if index < layers.count - 1 {
+                for i in z.indices where z[i] < 0 { z[i] = 0 }
+            }
+            activations.append(z)
+        }
+        return activations
+    }
+
+    /// Class scores (before softmax) for a batch of `batch` rows.
+    public func logits(_ x: [Float], batch: Int) -> [Float] { forward(x, batch: batch)[layers.count] }
+
+    /// The embedding (last hidden layer) for a batch of `batch` rows.
+    public func embed(_ x: [Float], batch: Int) -> [Float] {
+        var activations = [x]
+        var truncated = self
+        truncated.layers.removeLast()
+        activations = truncated.forward(x, batch: batch)
+        // `forward` leaves the last layer linear; in the full network it is a hidden layer.
+        var e = activations[truncated.layers.count]
+        for i in e.indices where e[i] < 0 { e[i] = 0 }
+        return e
+    }
+
+    /// Mean softmax cross-entropy over the batch, the number of rows whose top class is the
+    /// label, and the gradient of the loss for every layer.
+    public func lossAndGradients(_ x: [Float], labels: [Int32], batch: Int) -> (loss: Float, correct: Int, gradients: [Layer]) {
+        let activations = forward(x, batch: batch)
+        let k = classCount
+        var delta = activations[layers.count]
+        var loss: Float = 0
+        var correct = 0
+        for r in 0..<batch {
+            let row = r * k
+            var best = 0
+            var maximum = delta[row]
+            for c in 1..<k where delta[row + c] > maximum {
+                maximum = delta[row + c]
+                best = c
+            }
+            var sum: Float = 0
+            for c in 0..<k {
+                let e = (delta[row + c] - maximum).exp
+                delta[row + c] = e
+                sum += e
+            }
+            let label = Int(labels[r])
+            if best == label { correct += 1 }
+            loss -= (delta[row + label] / sum).log
+            for c in 0..<k { delta[row + c] = delta[row + c] / sum / Float(batch) }
+            delta[row + label] -= 1 / Float(batch)
+        }
+        var gradients = layers
+        for index in stride(from: layers.count - 1, through: 0, by: -1) {
+            let layer = layers[index]
+            let input = activations[index]
+            var dw = [Float](repeating: 0, count: layer.inputs * layer.outputs)
+            input.withUnsafeBufferPointer { a in
+                delta.withUnsafeBufferPointer { d in
+                    dw.withUnsafeMutableBufferPointer { out in
+                        cblas_sgemm(
+                            CblasRowMajor, CblasTrans, CblasNoTrans, Int32(layer.inputs), Int32(layer.outputs), Int32(batch), 1,
+                            a.baseAddress, Int32(layer.inputs), d.baseAddress, Int32(layer.outputs), 0, out.baseAddress,
+                            Int32(layer.outputs))
+                    }
+                }
+            }
+            var db = [Float](repeating: 0, count: layer.outputs)
+            for r in 0..<batch {
+                for c in 0..<layer.outputs { db[c] += delta[r * layer.outputs + c] }
+            }
+            gradients[index].weights = dw
+            gradients[index].bias = db
+            if index > 0 {
+                var previous = [Float](repeating: 0, count: batch * layer.inputs)
+                delta.withUnsafeBufferPointer { d in
+                    layer.weights.withUnsafeBufferPointer { w in
+                        previous.withUnsafeMutableBufferPointer { out in
+                            cblas_sgemm(
+                                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), Int32(layer.inputs), Int32(layer.outputs), 1,
+                                d.baseAddress, Int32(layer.outputs), w.baseAddress, Int32(layer.outputs), 0, out.baseAddress,
+                                Int32(layer.inputs))
+                        }
+                    }
+                }
+                // Through the ReLU of the layer below.
+                for i in previous.indices where input[i] <= 0 { previous[i] = 0 }
+                delta = previous
+            }
+        }
+        return (loss / Float(batch), correct, gradients)
+    }
+}
+
+/// Adam updates for an `MLP`, with decoupled weight decay on the weights (not the biases).
+public struct Adam: Sendable {
+    public var learningRate: Float
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var epsilon: Float = 1e-8
+    public var weightDecay: Float
+    var m: [MLP.Layer]
+    var v: [MLP.Layer]
+    var step = 0
+
+    public init(for model: MLP, learningRate: Float = 1e-3, weightDecay: Float = 1e-4) {
+        self.learningRate = learningRate
+        self.weightDecay = weightDecay
+        let zero = model.layers.map {
+            MLP.Layer(
+                inputs: $0.inputs, outputs: $0.outputs, weights: [Float](repeating: 0, count: $0.weights.count),
+                bias: [Float](repeating: 0, count: $0.bias.count))
+        }
+        m = zero
+        v = zero
+    }
+
+    public mutating func update(_ model: inout MLP, gradients: [MLP.Layer]) {
+        step += 1
+        let c1 = 1 - beta1.pow(Float(step))
+        let c2 = 1 - beta2.pow(Float(step))
+        for l in model.layers.indices {
+            func apply(_ p: inout [Float], _ g: [Float], _ m: inout [Float], _ v: inout [Float], decay: Float) {
+                for i in p.indices {
+                    m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                    p[i] -= learningRate * ((m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon) + decay * p[i])
+                }
+            }
+            apply(&model.layers[l].weights, gradients[l].weights, &m[l].weights, &v[l].weights, decay: weightDecay)
+            apply(&model.layers[l].bias, gradients[l].bias, &m[l].bias, &v[l].bias, decay: 0)
+        }
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64): training must not depend on the system RNG.
+public struct SplitMix64: Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    public mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+extension Float {
+    var exp: Float { expf(self) }
+    var log: Float { logf(self) }
+    func pow(_ e: Float) -> Float { Float(Double(self).pow(Double(e))) }
+}

@@ -1,0 +1,221 @@
+import Foundation
+
+/// A trained pixel-embedding model: how features are computed and standardised, the classes
+/// it was trained on, the network, and how it was trained.
+public struct EmbeddingModel: Sendable, Equatable {
+    public struct ClassLabel: Sendable, Equatable, Codable {
+        /// The dictionary's stable class id and its name.
+        public var id: Int
+        public var name: String
+        public init(id: Int, name: String) {
+            self.id = id
+            self.name = name
+        }
+    }
+
+    public struct TrainingRecord: Sendable, Equatable, Codable {
+        public var seed: UInt64
+        public var epochs: Int
+        public var bestEpoch: Int
+        public var trainingPoints: Int
+        public var validationPoints: Int
+        public var trainingImages: Int
+        public var validationImages: Int
+        public var validationAccuracy: Double
+        public var validationLoss: Double
+        public init(
+            seed: UInt64, epochs: Int, bestEpoch: Int, trainingPoints: Int, validationPoints: Int, trainingImages: Int,
+            validationImages: Int, validationAccuracy: Double, validationLoss: Double
+        ) {
+            self.seed = seed
+            self.epochs = epochs
+            self.bestEpoch = bestEpoch
+            self.trainingPoints = trainingPoints
+            self.validationPoints = validationPoints
+            self.trainingImages = trainingImages
+            self.validationImages = validationImages
+            self.validationAccuracy = validationAccuracy
+            self.validationLoss = validationLoss
+        }
+    }
+
+    public var features: FeatureConfiguration
+    public var classes: [ClassLabel]
+    /// Per feature: subtracted, then divided by (standardisation from the training points).
+    public var mean: [Float]
+    public var scale: [Float]
+    public var network: MLP
+    public var training: TrainingRecord
+
+    public init(
+        features: FeatureConfiguration, classes: [ClassLabel], mean: [Float], scale: [Float], network: MLP,
+        training: TrainingRecord
+    ) {
+        self.features = features
+        self.classes = classes
+        self.mean = mean
+        self.scale = scale
+        self.network = network
+        self.training = training
+    }
+
+    /// Standardises raw feature rows in place.
+    public func standardise(_ rows: inout [Float]) {
+        let d = mean.count
+        for i in rows.indices {
+            let j = i % d
+            rows[i] = (rows[i] - mean[j]) / scale[j]
+        }
+    }
+
+    /// L2-normalised embeddings of raw feature rows.
+    public func embed(raw rows: [Float], count: Int) -> [Float] {
+        var x = rows
+        standardise(&x)
+        var e = network.embed(x, batch: count)
+        normalise(&e, dimension: network.embeddingDimension)
+        return e
+    }
+}
+
+/// Scales each row of a row-major matrix to unit length (rows of zeros stay zero).
+public func normalise(_ rows: inout [Float], dimension: Int) {
+    guard dimension > 0 else { return }
+    for start in stride(from: 0, to: rows.count, by: dimension) {
+        var sum: Float = 0
+        for i in start..<(start + dimension) { sum += rows[i] * rows[i] }
+        guard sum > 0 else { continue }
+        let inverse = 1 / sum.squareRoot()
+        for i in start..<(start + dimension) { rows[i] *= inverse }
+    }
+}
+
+/// A model file that cannot be read.
+public struct ModelError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// The model file, version 1 (little-endian):
+///
+///     8 bytes   "PTLEMBED"
+///     u32       format version (1)
+///     u32       header length H
+///     H bytes   header, JSON: {"features", "classes", "layers": [[inputs, outputs]…], "training"}
+///     f32 × …   mean and scale (one per feature), then per layer its weights (inputs × outputs,
+///               row-major) and biases
+///     u64       FNV-1a hash of every byte before it
+///
+/// A file of another version, a truncated file or one whose hash does not match is refused
+/// with a message saying which.
+public enum ModelFile {
+    public static let magic = Array("PTLEMBED".utf8)
+    public static let version: UInt32 = 1
+
+    struct Header: Codable {
+        var features: FeatureConfiguration
+        var classes: [EmbeddingModel.ClassLabel]
+        var layers: [[Int]]
+        var training: EmbeddingModel.TrainingRecord
+    }
+
+    public static func encode(_ model: EmbeddingModel) throws -> [UInt8] {
+        let header = Header(
+            features: model.features, classes: model.classes, layers: model.network.layers.map { [$0.inputs, $0.outputs] },
+            training: model.training)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = Array(try encoder.encode(header))
+        var bytes = magic
+        append(&bytes, version)
+        append(&bytes, UInt32(json.count))
+        bytes += json
+        for v in model.mean + model.scale { append(&bytes, v.bitPattern) }
+        for layer in model.network.layers {
+            for v in layer.weights + layer.bias { append(&bytes, v.bitPattern) }
+        }
+        append(&bytes, fnv1a(bytes))
+        return bytes
+    }
+
+    public static func write(_ model: EmbeddingModel, to path: String) throws {
+        let bytes = try encode(model)
+        let temporary = path + ".tmp"
+        try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+    }
+
+    public static func read(_ path: String) throws(ModelError) -> EmbeddingModel {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ModelError(path: path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        return try decode(Array(data), path: path)
+    }
+
+    public static func decode(_ bytes: [UInt8], path: String) throws(ModelError) -> EmbeddingModel {
+        func fail(_ reason: String) -> ModelError { ModelError(path: path, reason: reason) }
+        guard bytes.count >= 16, Array(bytes[0..<8]) == magic else { throw fail("not a Pointillist embedding model (bad magic)") }
+        let fileVersion = u32(bytes, 8)
+        guard fileVersion == version else {
+            throw fail("model file format version \(fileVersion); this program reads version \(version)")
+        }
+        let headerLength = Int(u32(bytes, 12))
+        guard bytes.count >= 16 + headerLength else { throw fail("truncated (header)") }
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + headerLength)])) } catch {
+            throw fail("unreadable header: \(error)")
+        }
+        let d = header.features.dimension
+        guard let first = header.layers.first, first.count == 2, first[0] == d, header.layers.count >= 2,
+            header.layers.allSatisfy({ $0.count == 2 && $0[0] > 0 && $0[1] > 0 }),
+            zip(header.layers, header.layers.dropFirst()).allSatisfy({ $0[1] == $1[0] }),
+            header.layers.last?[1] == header.classes.count
+        else { throw fail("inconsistent layer sizes in the header") }
+        let floats = 2 * d + header.layers.reduce(0) { $0 + $1[0] * $1[1] + $1[1] }
+        let expected = 16 + headerLength + 4 * floats + 8
+        guard bytes.count >= expected else { throw fail("truncated: \(bytes.count) bytes, expected \(expected)") }
+        guard bytes.count == expected else { throw fail("\(bytes.count - expected) unexpected bytes after the model") }
+        guard fnv1a(Array(bytes[0..<(expected - 8)])) == u64(bytes, expected - 8) else {
+            throw fail("corrupt: checksum mismatch")
+        }
+        var offset = 16 + headerLength
+        func take(_ n: Int) -> [Float] {
+            defer { offset += 4 * n }
+            return (0..<n).map { Float(bitPattern: u32(bytes, offset + 4 * $0)) }
+        }
+        let mean = take(d)
+        let scale = take(d)
+        let layers = header.layers.map { size in
+            let w = take(size[0] * size[1])
+            let b = take(size[1])
+            return MLP.Layer(inputs: size[0], outputs: size[1], weights: w, bias: b)
+        }
+        return EmbeddingModel(
+            features: header.features, classes: header.classes, mean: mean, scale: scale, network: MLP(layers: layers),
+            training: header.training)
+    }
+
+    static func append(_ bytes: inout [UInt8], _ v: UInt32) {
+        for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * i))) }
+    }
+    static func append(_ bytes: inout [UInt8], _ v: UInt64) {
+        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * i))) }
+    }
+    static func u32(_ b: [UInt8], _ o: Int) -> UInt32 {
+        (0..<4).reduce(UInt32(0)) { $0 | UInt32(b[o + $1]) << (8 * $1) }
+    }
+    static func u64(_ b: [UInt8], _ o: Int) -> UInt64 {
+        (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[o + $1]) << (8 * $1) }
+    }
+    static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return h
+    }
+}

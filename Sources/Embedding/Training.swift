@@ -1,0 +1,193 @@
+import COpenBLAS
+
+/// Trace points with raw features and the class of the mention they belong to.
+public struct LabelledPoints: Sendable {
+    public let dimension: Int
+    /// count × dimension raw features, row-major.
+    public var features: [Float] = []
+    /// Index into the model's class list.
+    public var labels: [Int32] = []
+    /// Index into `imageIDs`.
+    public var images: [Int32] = []
+    /// The mention a point came from: points of one mention are one trace segment.
+    public var mentions: [Int32] = []
+    public var imageIDs: [String] = []
+
+    public init(dimension: Int) { self.dimension = dimension }
+
+    public var count: Int { labels.count }
+
+    public mutating func append(features row: [Float], label: Int32, image: Int32, mention: Int32) {
+        precondition(row.count == dimension)
+        features += row
+        labels.append(label)
+        images.append(image)
+        mentions.append(mention)
+    }
+
+    /// The points whose image satisfies `keep`.
+    public func filter(images keep: (Int32) -> Bool) -> LabelledPoints {
+        var result = LabelledPoints(dimension: dimension)
+        result.imageIDs = imageIDs
+        for i in 0..<count where keep(images[i]) {
+            result.features += features[(i * dimension)..<((i + 1) * dimension)]
+            result.labels.append(labels[i])
+            result.images.append(images[i])
+            result.mentions.append(mentions[i])
+        }
+        return result
+    }
+}
+
+/// Settings of a training run; recorded in part in the model file.
+public struct TrainingOptions: Sendable {
+    /// Hidden layer widths before the embedding layer.
+    public var hidden: [Int] = [128]
+    /// Width of the last hidden layer: the embedding dimension.
+    public var embedding = 64
+    public var epochs = 40
+    public var batch = 256
+    public var learningRate: Float = 2e-3
+    public var weightDecay: Float = 1e-4
+    /// Stop when the validation loss has not improved for this many epochs; keep the best.
+    public var patience = 5
+    /// Share of images held out for validation (split by image, never by point).
+    public var validationFraction = 0.15
+    public var seed: UInt64 = 1
+
+    public init() {}
+}
+
+/// One epoch's figures.
+public struct EpochReport: Sendable {
+    public var epoch: Int
+    public var trainingLoss: Double
+    public var trainingAccuracy: Double
+    public var validationLoss: Double
+    public var validationAccuracy: Double
+    public var best: Bool
+}
+
+/// Trains the per-pixel classifier on trace points and returns it as an embedding model.
+///
+/// Reproducible: the split, the initial weights and the batch order come from the seed, and
+/// OpenBLAS runs on one thread (a threaded sum may change the order of additions), so the
+/// same inputs and seed give a byte-identical model file on the same machine.
+public enum Trainer {
+    /// Whether an image is held out for validation: a hash of its id and the seed.
+    public static func isValidation(_ imageID: String, seed: UInt64, fraction: Double) -> Bool {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+        for b in imageID.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        h ^= h >> 29
+        return Double(h % 1_000_000) / 1_000_000 < fraction
+    }
+
+    public static func train(
+        points: LabelledPoints, classes: [EmbeddingModel.ClassLabel], features: FeatureConfiguration, options: TrainingOptions,
+        progress: ((EpochReport) -> Void)? = nil, batchProgress: ((Int, Int) -> Void)? = nil
+    ) -> EmbeddingModel {
+        openblas_set_num_threads(1)
+        let d = points.dimension
+        let validationImage = points.imageIDs.map { isValidation($0, seed: options.seed, fraction: options.validationFraction) }
+        let training = points.filter { !validationImage[Int($0)] }
+        let validation = points.filter { validationImage[Int($0)] }
+
+        // Standardisation from the training points.
+        var mean = [Float](repeating: 0, count: d)
+        var scale = [Float](repeating: 1, count: d)
+        if training.count > 0 {
+            var sum = [Double](repeating: 0, count: d), squares = [Double](repeating: 0, count: d)
+            for i in 0..<training.count {
+                for j in 0..<d {
+                    let v = Double(training.features[i * d + j])
+                    sum[j] += v
+                    squares[j] += v * v
+                }
+            }
+            let n = Double(training.count)
+            for j in 0..<d {
+                let m = sum[j] / n
+                mean[j] = Float(m)
+                scale[j] = Float(max((squares[j] / n - m * m), 1e-12).squareRoot())
+            }
+        }
+        var model = EmbeddingModel(
+            features: features, classes: classes, mean: mean, scale: scale,
+            network: MLP(sizes: [d] + options.hidden + [options.embedding, classes.count], seed: options.seed),
+            training: .init(
+                seed: options.seed, epochs: 0, bestEpoch: 0, trainingPoints: training.count, validationPoints: validation.count,
+                trainingImages: Set(training.images).count, validationImages: Set(validation.images).count,
+                validationAccuracy: 0, validationLoss: 0))
+        var x = training.features
+        model.standardise(&x)
+        var vx = validation.features
+        model.standardise(&vx)
+
+        var optimiser = Adam(for: model.network, learningRate: options.learningRate, weightDecay: options.weightDecay)
+        var rng = SplitMix64(seed: options.seed ^ 0x5EED)
+        var order = Array(0..<training.count)
+        var best: (loss: Double, accuracy: Double, epoch: Int, network: MLP)?
+        var stale = 0
+        let batchesPerEpoch = (training.count + options.batch - 1) / max(options.batch, 1)
+        for epoch in 1...max(options.epochs, 1) where training.count > 0 {
+            // Fisher–Yates with the seeded generator.
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }
+            var lossSum = 0.0, correct = 0
+            var batchX = [Float](), batchY = [Int32]()
+            for (b, start) in stride(from: 0, to: order.count, by: options.batch).enumerated() {
+                let rows = order[start..<min(start + options.batch, order.count)]
+                batchX.removeAll(keepingCapacity: true)
+                batchY.removeAll(keepingCapacity: true)
+                for r in rows {
+                    batchX += x[(r * d)..<((r + 1) * d)]
+                    batchY.append(training.labels[r])
+                }
+                let (loss, right, gradients) = model.network.lossAndGradients(batchX, labels: batchY, batch: rows.count)
+                optimiser.update(&model.network, gradients: gradients)
+                lossSum += Double(loss) * Double(rows.count)
+                correct += right
+                batchProgress?((epoch - 1) * batchesPerEpoch + b + 1, options.epochs * batchesPerEpoch)
+            }
+            let (validationLoss, validationAccuracy) = evaluateLoss(model.network, vx, validation.labels)
+            let improved = best.map { validationLoss < $0.loss - 1e-6 } ?? true
+            if improved {
+                best = (validationLoss, validationAccuracy, epoch, model.network)
+                stale = 0
+            } else {
+                stale += 1
+            }
+            progress?(
+                EpochReport(
+                    epoch: epoch, trainingLoss: lossSum / Double(training.count),
+                    trainingAccuracy: Double(correct) / Double(training.count), validationLoss: validationLoss,
+                    validationAccuracy: validationAccuracy, best: improved))
+            model.training.epochs = epoch
+            if validation.count > 0, stale >= options.patience { break }
+        }
+        if let best {
+            model.network = best.network
+            model.training.bestEpoch = best.epoch
+            model.training.validationLoss = best.loss
+            model.training.validationAccuracy = best.accuracy
+        }
+        return model
+    }
+
+    /// Mean cross-entropy and accuracy over standardised rows (0, 0 when there are none).
+    static func evaluateLoss(_ network: MLP, _ x: [Float], _ labels: [Int32]) -> (Double, Double) {
+        guard !labels.isEmpty else { return (0, 0) }
+        let d = network.inputDimension
+        var loss = 0.0, correct = 0
+        for start in stride(from: 0, to: labels.count, by: 1024) {
+            let n = min(1024, labels.count - start)
+            let rows = Array(x[(start * d)..<((start + n) * d)])
+            let (l, c, _) = network.lossAndGradients(rows, labels: Array(labels[start..<(start + n)]), batch: n)
+            loss += Double(l) * Double(n)
+            correct += c
+        }
+        return (loss / Double(labels.count), Double(correct) / Double(labels.count))
+    }
+}

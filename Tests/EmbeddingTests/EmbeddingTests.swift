@@ -1,0 +1,193 @@
+import Foundation
+import Imaging
+import Testing
+
+@testable import Embedding
+
+@Suite struct MLPTests {
+    /// Analytic gradients against central finite differences on a tiny network. A step that
+    /// moves a hidden unit across the ReLU kink for some example is skipped (the loss is not
+    /// differentiable there); every other parameter must agree to 1%.
+    @Test func gradientsMatchFiniteDifferences() {
+        let network = MLP(sizes: [4, 6, 5, 3], seed: 7)
+        var rng = SplitMix64(seed: 3)
+        let batch = 5
+        let x = (0..<(batch * 4)).map { _ in rng.unit() * 2 - 1 }
+        let labels: [Int32] = [0, 2, 1, 2, 0]
+        let (_, _, gradients) = network.lossAndGradients(x, labels: labels, batch: batch)
+        func pattern(_ n: MLP) -> [Bool] { n.forward(x, batch: batch).dropFirst().dropLast().flatMap { $0.map { $0 > 0 } } }
+        let base = pattern(network)
+        let h: Float = 5e-3
+        var checked = 0, skipped = 0
+        var worst: Float = 0
+        func check(_ plus: MLP, _ minus: MLP, _ analytic: Float) {
+            guard pattern(plus) == base, pattern(minus) == base else {
+                skipped += 1
+                return
+            }
+            let numeric =
+                (plus.lossAndGradients(x, labels: labels, batch: batch).loss
+                    - minus.lossAndGradients(x, labels: labels, batch: batch).loss) / (2 * h)
+            worst = max(worst, abs(numeric - analytic) / max(1e-2, abs(numeric) + abs(analytic)))
+            checked += 1
+        }
+        for l in network.layers.indices {
+            for i in network.layers[l].weights.indices {
+                var plus = network, minus = network
+                plus.layers[l].weights[i] += h
+                minus.layers[l].weights[i] -= h
+                check(plus, minus, gradients[l].weights[i])
+            }
+            for i in network.layers[l].bias.indices {
+                var plus = network, minus = network
+                plus.layers[l].bias[i] += h
+                minus.layers[l].bias[i] -= h
+                check(plus, minus, gradients[l].bias[i])
+            }
+        }
+        #expect(checked > 80, "\(checked) checked, \(skipped) skipped")
+        #expect(worst < 0.01, "worst relative error \(worst)")
+    }
+
+    @Test func embeddingIsTheLastHiddenLayer() {
+        let network = MLP(sizes: [3, 8, 4, 2], seed: 1)
+        let x: [Float] = [0.5, -1, 2, 1, 0, -0.5]
+        let activations = network.forward(x, batch: 2)
+        #expect(network.embed(x, batch: 2) == activations[2])
+        #expect(network.embeddingDimension == 4)
+        #expect(network.logits(x, batch: 2) == activations[3])
+    }
+}
+
+/// Points of three classes in a 5-dimensional feature space, spread over 60 images.
+func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
+    var rng = SplitMix64(seed: seed)
+    var points = LabelledPoints(dimension: 5)
+    points.imageIDs = (0..<60).map { String(format: "%016llx", UInt64($0) &* 0x9E37_79B9_7F4A_7C15) }
+    var mention: Int32 = 0
+    for image in 0..<60 {
+        for label in 0..<3 {
+            mention += 1
+            for _ in 0..<20 {
+                let row = (0..<5).map { j in Float(j == label ? 1.5 : 0) + (rng.unit() - 0.5) * 2 }
+                points.append(features: row, label: Int32(label), image: Int32(image), mention: mention)
+            }
+        }
+    }
+    return points
+}
+
+@Suite struct TrainingTests {
+    let classes = (0..<3).map { EmbeddingModel.ClassLabel(id: $0 + 1, name: "class\($0)") }
+    let features = FeatureConfiguration(scales: [], referenceSide: 320, position: true)  // dimension 5
+
+    func options(seed: UInt64) -> TrainingOptions {
+        var o = TrainingOptions()
+        o.hidden = [16]
+        o.embedding = 8
+        o.epochs = 15
+        o.seed = seed
+        return o
+    }
+
+    @Test func learnsASeparableProblemAndIsReproducible() throws {
+        let points = syntheticPoints()
+        var reports: [EpochReport] = []
+        let a = Trainer.train(points: points, classes: classes, features: features, options: options(seed: 1)) { reports.append($0) }
+        let b = Trainer.train(points: points, classes: classes, features: features, options: options(seed: 1))
+        #expect(try ModelFile.encode(a) == ModelFile.encode(b))
+        let c = Trainer.train(points: points, classes: classes, features: features, options: options(seed: 2))
+        #expect(try ModelFile.encode(a) != ModelFile.encode(c))
+        #expect(a.training.validationImages > 0 && a.training.trainingImages > a.training.validationImages)
+        #expect(a.training.trainingPoints + a.training.validationPoints == points.count)
+        // The Bayes rate of this problem is about 93%; the classifier gets close.
+        #expect(a.training.validationAccuracy > 0.85, "\(a.training.validationAccuracy)")
+        #expect(reports.first!.trainingLoss > reports.last!.trainingLoss)
+        let heldOut = points.filter { Trainer.isValidation(points.imageIDs[Int($0)], seed: 1, fraction: 0.15) }
+        let reference = points.filter { !Trainer.isValidation(points.imageIDs[Int($0)], seed: 1, fraction: 0.15) }
+        let report = Evaluation.evaluate(a, on: heldOut, reference: reference)
+        #expect(report.points == heldOut.count)
+        #expect(report.top1 > 0.85)
+        #expect(report.top5 == 1)  // three classes
+        #expect(report.neighbourPoints > 0)
+        #expect(report.embeddingAccuracy > 0.85, "\(report)")
+        #expect(report.rawAccuracy > report.majorityAccuracy, "\(report)")
+    }
+
+    @Test func validationSplitIsByImage() {
+        let ids = (0..<2000).map { "image-\($0)" }
+        let held = ids.filter { Trainer.isValidation($0, seed: 9, fraction: 0.15) }
+        #expect(held.count > 220 && held.count < 380)
+        #expect(held == ids.filter { Trainer.isValidation($0, seed: 9, fraction: 0.15) })
+        #expect(held != ids.filter { Trainer.isValidation($0, seed: 10, fraction: 0.15) })
+    }
+}
+
+@Suite struct ModelFileTests {
+    func model() -> EmbeddingModel {
+        let features = FeatureConfiguration.standard
+        return EmbeddingModel(
+            features: features, classes: [.init(id: 3, name: "dog"), .init(id: 9, name: "grass")],
+            mean: (0..<features.dimension).map { Float($0) }, scale: [Float](repeating: 2, count: features.dimension),
+            network: MLP(sizes: [features.dimension, 12, 6, 2], seed: 4),
+            training: .init(
+                seed: 4, epochs: 3, bestEpoch: 2, trainingPoints: 10, validationPoints: 2, trainingImages: 2,
+                validationImages: 1, validationAccuracy: 0.5, validationLoss: 0.7))
+    }
+
+    @Test func roundTripsExactly() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("m-\(UUID().uuidString).model").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ModelFile.write(model(), to: path)
+        #expect(try ModelFile.read(path) == model())
+    }
+
+    @Test func refusesOtherVersionsTruncationAndCorruption() throws {
+        let bytes = try ModelFile.encode(model())
+        func reason(_ b: [UInt8]) -> String {
+            do {
+                _ = try ModelFile.decode(b, path: "m.model")
+                return "accepted"
+            } catch { return error.reason }
+        }
+        var other = bytes
+        other[8] = 2
+        #expect(reason(other) == "model file format version 2; this program reads version 1")
+        #expect(reason(Array(bytes.dropLast(100))).hasPrefix("truncated"))
+        #expect(reason(Array(bytes.prefix(12))).contains("magic"))
+        var flipped = bytes
+        flipped[bytes.count - 40] ^= 0x10
+        #expect(reason(flipped) == "corrupt: checksum mismatch")
+        #expect(reason(Array("hello world, not a model".utf8)).contains("magic"))
+        #expect(throws: ModelError.self) { try ModelFile.read("/nonexistent.model") }
+    }
+}
+
+@Suite struct FeatureTests {
+    @Test func labColoursAreRight() {
+        let white = ColourSpace.lab(r: 255, g: 255, b: 255)
+        #expect(abs(white.l - 100) < 0.01 && abs(white.a) < 0.01 && abs(white.b) < 0.01)
+        let red = ColourSpace.lab(r: 255, g: 0, b: 0)
+        #expect(abs(red.l - 53.24) < 0.05 && abs(red.a - 80.09) < 0.1 && abs(red.b - 67.20) < 0.1)
+    }
+
+    @Test func windowStatisticsDescribeColourAndTexture() {
+        // Left half flat grey, right half vertical stripes.
+        var image = Image(width: 64, height: 32, channels: 3, fill: 128)
+        for y in 0..<32 {
+            for x in 32..<64 where (x / 2) % 2 == 0 {
+                for c in 0..<3 { image.pixels[image.offset(x: x, y: y) + c] = 230 }
+            }
+        }
+        let f = PixelFeatures(image: image, configuration: FeatureConfiguration(scales: [3], referenceSide: 64, position: true))
+        #expect(f.configuration.dimension == 12)
+        let flat = f.features(x: 8, y: 16)
+        let striped = f.features(x: 48, y: 16)
+        #expect(flat[6] < 0.001)  // std of L
+        #expect(striped[6] > 0.1)
+        #expect(flat[7] < 0.001)  // gradient
+        #expect(striped[7] > 0.1)
+        #expect(striped[8] > 0.9)  // vertical stripes: horizontal gradients, cos 2θ ≈ 1
+        #expect(abs(flat[10] - 8.5 / 64) < 1e-6)  // x position
+    }
+}
