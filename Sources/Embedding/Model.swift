@@ -23,10 +23,19 @@ public struct EmbeddingModel: Sendable, Equatable {
         public var validationImages: Int
         public var validationAccuracy: Double
         public var validationLoss: Double
+        /// Share of images held out (`Trainer.isValidation` with `seed` picks them).
+        public var validationFraction: Double
+        /// Points sampled per mention and per class, to rebuild the same data for evaluation.
+        public var pointsPerMention: Int
+        public var pointsPerClass: Int
         public init(
             seed: UInt64, epochs: Int, bestEpoch: Int, trainingPoints: Int, validationPoints: Int, trainingImages: Int,
-            validationImages: Int, validationAccuracy: Double, validationLoss: Double
+            validationImages: Int, validationAccuracy: Double, validationLoss: Double, validationFraction: Double = 0.15,
+            pointsPerMention: Int = 0, pointsPerClass: Int = 0
         ) {
+            self.validationFraction = validationFraction
+            self.pointsPerMention = pointsPerMention
+            self.pointsPerClass = pointsPerClass
             self.seed = seed
             self.epochs = epochs
             self.bestEpoch = bestEpoch

@@ -120,7 +120,7 @@ public enum Trainer {
             training: .init(
                 seed: options.seed, epochs: 0, bestEpoch: 0, trainingPoints: training.count, validationPoints: validation.count,
                 trainingImages: Set(training.images).count, validationImages: Set(validation.images).count,
-                validationAccuracy: 0, validationLoss: 0))
+                validationAccuracy: 0, validationLoss: 0, validationFraction: options.validationFraction))
         var x = training.features
         model.standardise(&x)
         var vx = validation.features

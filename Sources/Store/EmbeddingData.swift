@@ -1,0 +1,157 @@
+import Dispatch
+import Embedding
+import Imaging
+import Narratives
+import Synchronization
+
+/// How trace points are sampled into a training set.
+public struct TrainingSampling: Sendable {
+    /// At most this many points of one mention, evenly spaced along its trace segment.
+    public var pointsPerMention = 24
+    /// About this many points per class at most: a class with more is subsampled uniformly
+    /// (decided per point from a hash of the seed, the mention and the point).
+    public var pointsPerClass = 4000
+    public var seed: UInt64 = 1
+    public init() {}
+}
+
+/// An image the data could not use, and why.
+public struct SkippedImage: Sendable {
+    public var imageID: String
+    public var reason: String
+}
+
+/// What went into a training set.
+public struct TrainingDataReport: Sendable {
+    public var images = 0
+    public var skipped: [SkippedImage] = []
+    public var mentions = 0
+    public var points = 0
+}
+
+extension Corpus {
+    /// The classes marked for training in the stored dictionary, in id order.
+    public func trainingClasses() throws -> [EmbeddingModel.ClassLabel] {
+        try storedDictionary().classes.filter(\.train).sorted { $0.id < $1.id }.map { .init(id: $0.id, name: $0.name) }
+    }
+
+    /// The trace points of every stored mention of `classes`, with features computed on the
+    /// images `loadImage` returns (an image that fails to load is reported and skipped).
+    /// Images are read and featurised on `workers` threads; the result is in image-id order
+    /// whatever the thread count.
+    public func labelledPoints(
+        classes: [EmbeddingModel.ClassLabel], features: FeatureConfiguration, sampling: TrainingSampling,
+        workers: Int = 2, loadImage: @escaping @Sendable (String) throws -> Image,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> (LabelledPoints, TrainingDataReport) {
+        guard try vocabularyComplete() == true else {
+            throw StoreError("no complete class dictionary: run `pointillist vocab build` first", doing: "reading \(database.path)")
+        }
+        let labelOf = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element.id, Int32($0.offset)) })
+        // Count first, for the per-class sampling rate.
+        var perClass: [Int: Int] = [:]
+        let counts = try database.prepare(
+            "SELECT class_id, sum(min(point_count, \(sampling.pointsPerMention))) FROM mentions WHERE point_count > 0 GROUP BY class_id")
+        while try counts.step() { perClass[counts.int(0)] = counts.int(1) }
+
+        struct Mention: Sendable {
+            var id: Int64
+            var label: Int32
+            var rate: Double
+            var points: [TracePoint]
+        }
+        var byImage: [(String, [Mention])] = []
+        let select = try database.prepare(
+            """
+            SELECT m.id, m.class_id, m.points, n.image_id FROM mentions m JOIN narratives n ON n.id = m.narrative_id
+            WHERE m.point_count > 0 ORDER BY n.image_id, m.id
+            """)
+        while try select.step() {
+            guard let label = labelOf[select.int(1)] else { continue }
+            let traces = try select.withBlob(2) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            let image = select.text(3)
+            let available = perClass[select.int(1)] ?? 1
+            let mention = Mention(
+                id: select.int64(0), label: label, rate: min(1, Double(sampling.pointsPerClass) / Double(max(available, 1))),
+                points: traces.points)
+            if byImage.last?.0 == image { byImage[byImage.count - 1].1.append(mention) } else { byImage.append((image, [mention])) }
+        }
+
+        // Featurise images in parallel, in contiguous shares; merge in order.
+        struct Share: Sendable {
+            var rows: [Float] = []
+            var labels: [Int32] = []
+            var images: [Int32] = []
+            var mentions: [Int32] = []
+            var skipped: [SkippedImage] = []
+            var mentionCount = 0
+        }
+        let total = byImage.count
+        let groups = byImage
+        let pointsPerMention = sampling.pointsPerMention
+        let seed = sampling.seed
+        let dimension = features.dimension
+        var collected: [Share] = []
+        // Chunks of images, each split between the workers; progress is reported between chunks.
+        let chunk = 32
+        for chunkStart in stride(from: 0, to: total, by: chunk) {
+            let chunkEnd = min(chunkStart + chunk, total)
+            let shares = max(1, min(workers, chunkEnd - chunkStart))
+            let results = Mutex([Share](repeating: Share(), count: shares))
+            DispatchQueue.concurrentPerform(iterations: shares) { share in
+                var out = Share()
+                let n = chunkEnd - chunkStart
+                for index in (chunkStart + n * share / shares)..<(chunkStart + n * (share + 1) / shares) {
+                    let (imageID, mentions) = groups[index]
+                    do {
+                        let image = try loadImage(imageID)
+                        let pixels = PixelFeatures(image: image, configuration: features)
+                        var row = [Float](repeating: 0, count: dimension)
+                        for m in mentions {
+                            out.mentionCount += 1
+                            let step = max(1, (m.points.count + pointsPerMention - 1) / pointsPerMention)
+                            for (k, p) in m.points.enumerated() where k % step == 0 {
+                                guard keep(seed: seed, mention: m.id, point: k, rate: m.rate) else { continue }
+                                let (x, y) = image.pixel(normalizedX: p.x, y: p.y)
+                                row.withUnsafeMutableBufferPointer { pixels.features(x: x, y: y, into: $0) }
+                                out.rows += row
+                                out.labels.append(m.label)
+                                out.images.append(Int32(index))
+                                out.mentions.append(Int32(truncatingIfNeeded: m.id))
+                            }
+                        }
+                    } catch {
+                        out.skipped.append(SkippedImage(imageID: imageID, reason: "\(error)"))
+                    }
+                }
+                results.withLock { $0[share] = out }
+            }
+            collected += results.withLock { $0 }
+            progress?(chunkEnd, total)
+        }
+        var points = LabelledPoints(dimension: dimension)
+        points.imageIDs = byImage.map(\.0)
+        var report = TrainingDataReport()
+        for share in collected {
+            points.features += share.rows
+            points.labels += share.labels
+            points.images += share.images
+            points.mentions += share.mentions
+            report.skipped += share.skipped
+            report.mentions += share.mentionCount
+        }
+        report.images = total - report.skipped.count
+        report.points = points.count
+        return (points, report)
+    }
+}
+
+/// Keeps a point with probability `rate`, decided by a hash so the choice is reproducible.
+func keep(seed: UInt64, mention: Int64, point: Int, rate: Double) -> Bool {
+    guard rate < 1 else { return true }
+    var z = seed &+ UInt64(bitPattern: mention) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(point) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    z ^= z >> 31
+    return Double(z >> 11) / Double(1 << 53) < rate
+}

@@ -1,0 +1,311 @@
+import ArgumentParser
+import Embedding
+import Foundation
+import Imaging
+import Store
+
+/// Where images are and how their files are named.
+struct ImageOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Directory holding the images.", valueName: "dir"))
+    var images: String
+
+    @Option(help: ArgumentHelp("File name pattern under the image directory: {id} is the image id, {id:012} zero-pads a numeric id (Open Images: {id}.jpg; COCO: {id:012}.jpg; VidLN: {id}.jpg with ids like OVIS_train/<video>/<frame>).", valueName: "pattern"))
+    var pattern: String = "{id}.jpg"
+
+    func locator() throws -> ImageLocator {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: images, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("image directory '\(images)' not found")
+        }
+        return try ImageLocator(root: images, pattern: pattern)
+    }
+}
+
+extension Pointillist {
+    struct Embed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train and evaluate the class-generic pixel embedding on mouse-trace points.",
+            discussion: """
+                train: a per-pixel classifier (an MLP over colour and texture features) trained on the \
+                trace points of the classes marked for training in the dictionary; its last hidden layer \
+                is the embedding. eval: held-out accuracy of the classifier, and nearest-neighbour \
+                accuracy of the embedding against raw features. show: what a model file holds.
+                """,
+            subcommands: [Train.self, Eval.self, Show.self, Bench.self])
+    }
+}
+
+extension Pointillist.Embed {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the embedding on the trace points of the dictionary's training classes.",
+            discussion: """
+                Images are split into training and validation by a hash of their id and the seed; \
+                training stops when the validation loss has not improved for --patience epochs and keeps \
+                the best epoch. The same corpus, images and seed give the same model file.
+                """)
+
+        @OptionGroup var corpus: CorpusOption
+        @OptionGroup var imageOptions: ImageOptions
+
+        @Option(help: ArgumentHelp("Model file to write (default: beside the database, <name>.embedding).", valueName: "path"))
+        var model: String?
+
+        @Option(help: ArgumentHelp("Hidden layer widths before the embedding layer, comma-separated.", valueName: "n,…"))
+        var hidden: String = "128"
+
+        @Option(help: ArgumentHelp("Embedding dimension (the last hidden layer).", valueName: "n"))
+        var dimension = 64
+
+        @Option(help: "Maximum number of epochs.")
+        var epochs = 40
+
+        @Option(help: "Examples per mini-batch.")
+        var batch = 256
+
+        @Option(name: .customLong("learning-rate"), help: "Adam learning rate.")
+        var learningRate: Float = 2e-3
+
+        @Option(help: "Epochs without validation improvement before stopping.")
+        var patience = 5
+
+        @Option(help: "Share of images held out for validation.")
+        var validation = 0.15
+
+        @Option(name: .customLong("points-per-mention"), help: "Trace points sampled per mention at most.")
+        var pointsPerMention = 24
+
+        @Option(name: .customLong("points-per-class"), help: "About this many points per class at most.")
+        var pointsPerClass = 4000
+
+        @Option(help: "Seed for the split, the initial weights, the batch order and the sampling.")
+        var seed: UInt64 = 1
+
+        @Flag(help: "Print only the summary: no progress bar, no per-epoch lines.")
+        var quiet = false
+
+        func validate() throws {
+            guard let h = hiddenSizes, h.allSatisfy({ $0 > 0 }) else { throw ValidationError("--hidden must be positive integers, e.g. 128 or 256,128") }
+            if dimension < 1 { throw ValidationError("--dimension must be at least 1") }
+            if epochs < 1 || batch < 1 || patience < 1 { throw ValidationError("--epochs, --batch and --patience must be at least 1") }
+            if !(validation > 0 && validation < 1) { throw ValidationError("--validation must be between 0 and 1") }
+        }
+
+        var hiddenSizes: [Int]? {
+            let parts = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            return parts.contains(nil) ? nil : parts.compactMap { $0 }
+        }
+
+        func run() throws {
+            let started = Terminal.now()
+            guard FileManager.default.fileExists(atPath: corpus.db) else { throw ValidationError("no corpus at \(corpus.db)") }
+            let store = try Corpus(path: corpus.db)
+            let classes = try store.trainingClasses()
+            guard classes.count >= 2 else { throw ValidationError("the dictionary marks \(classes.count) class for training; at least 2 are needed") }
+            let locator = try imageOptions.locator()
+            var sampling = TrainingSampling()
+            sampling.pointsPerMention = pointsPerMention
+            sampling.pointsPerClass = pointsPerClass
+            sampling.seed = seed
+            let bar = ProgressBar(enabled: !quiet)
+            let (points, data) = try store.labelledPoints(
+                classes: classes, features: .standard, sampling: sampling, loadImage: { try locator.load($0) }
+            ) { done, total in bar.updateCount(done: done, total: total, label: "images") }
+            bar.finish()
+            for s in data.skipped.prefix(quiet ? 0 : 10) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
+            if data.skipped.count > 10, !quiet { Terminal.error("… \(data.skipped.count - 10) more images skipped") }
+            print("data       \(data.points) trace points of \(data.mentions) mentions on \(data.images) images, \(classes.count) classes (\(data.skipped.count) images skipped)")
+            guard points.count > 0 else { throw ValidationError("no trace points with images to train on") }
+
+            var options = TrainingOptions()
+            options.hidden = hiddenSizes ?? [128]
+            options.embedding = dimension
+            options.epochs = epochs
+            options.batch = batch
+            options.learningRate = learningRate
+            options.patience = patience
+            options.validationFraction = validation
+            options.seed = seed
+            let trainBar = ProgressBar(enabled: !quiet)
+            var last = ""
+            var model = Trainer.train(
+                points: points, classes: classes, features: .standard, options: options,
+                progress: { e in
+                    last = String(format: "loss %.3f acc %.1f%%", e.trainingLoss, 100 * e.trainingAccuracy)
+                    if !quiet {
+                        trainBar.finish()
+                        print(String(format: "epoch %3d  train loss %.4f  acc %5.1f%%   validation loss %.4f  acc %5.1f%%%@",
+                                     e.epoch, e.trainingLoss, 100 * e.trainingAccuracy, e.validationLoss, 100 * e.validationAccuracy,
+                                     e.best ? "  *" : ""))
+                    }
+                },
+                batchProgress: { done, total in trainBar.updateCount(done: done, total: total, label: "batches, " + last) })
+            trainBar.finish()
+            model.training.pointsPerMention = pointsPerMention
+            model.training.pointsPerClass = pointsPerClass
+            let path = model(default: Format.besideDatabase(corpus.db, suffix: ".embedding"))
+            try ModelFile.write(model, to: path)
+            let t = model.training
+            print("split      \(t.trainingPoints) training points on \(t.trainingImages) images, \(t.validationPoints) validation points on \(t.validationImages) images")
+            print(String(format: "best       epoch %d of %d: validation loss %.4f, accuracy %.1f%%", t.bestEpoch, t.epochs, t.validationLoss, 100 * t.validationAccuracy))
+            print("model      \(path): \(model.network.layers.map { "\($0.inputs)" }.joined(separator: " → ")) → \(model.network.classCount), embedding \(model.network.embeddingDimension), \(model.network.parameterCount) parameters")
+            print("time       \(Format.seconds(Terminal.now() - started))")
+        }
+
+        func model(default path: String) -> String { model ?? path }
+    }
+
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Held-out accuracy: the classifier (top-1, top-5) and nearest neighbours (embedding vs raw features).",
+            discussion: """
+                Rebuilds the model's data (same classes, sampling and seed) and scores the validation \
+                images. Nearest neighbours: each held-out trace point takes the majority class of its k \
+                nearest training points among the classes mentioned for its image, compared in the \
+                embedding (cosine) and in the standardised raw features (Euclidean).
+                """)
+
+        @OptionGroup var corpus: CorpusOption
+        @OptionGroup var imageOptions: ImageOptions
+
+        @Option(help: ArgumentHelp("The model file (default: beside the database, <name>.embedding).", valueName: "path"))
+        var model: String?
+
+        @Option(help: "Neighbours that vote.")
+        var k = 10
+
+        @Option(help: "Training points used as the neighbours' pool at most (evenly sampled).")
+        var reference = 20000
+
+        @Flag(help: "No progress bar.")
+        var quiet = false
+
+        func run() throws {
+            let path = model ?? Format.besideDatabase(corpus.db, suffix: ".embedding")
+            let trained = try ModelFile.read(path)
+            guard FileManager.default.fileExists(atPath: corpus.db) else { throw ValidationError("no corpus at \(corpus.db)") }
+            let store = try Corpus(path: corpus.db)
+            let locator = try imageOptions.locator()
+            var sampling = TrainingSampling()
+            sampling.seed = trained.training.seed
+            if trained.training.pointsPerMention > 0 { sampling.pointsPerMention = trained.training.pointsPerMention }
+            if trained.training.pointsPerClass > 0 { sampling.pointsPerClass = trained.training.pointsPerClass }
+            let bar = ProgressBar(enabled: !quiet)
+            let (points, data) = try store.labelledPoints(
+                classes: trained.classes, features: trained.features, sampling: sampling, loadImage: { try locator.load($0) }
+            ) { done, total in bar.updateCount(done: done, total: total, label: "images") }
+            bar.finish()
+            let held = { (i: Int32) in
+                Trainer.isValidation(points.imageIDs[Int(i)], seed: trained.training.seed, fraction: trained.training.validationFraction)
+            }
+            let heldOut = points.filter(images: held)
+            var pool = points.filter { !held($0) }
+            if pool.count > reference {
+                let step = Double(pool.count) / Double(reference)
+                var sampled = LabelledPoints(dimension: pool.dimension)
+                sampled.imageIDs = pool.imageIDs
+                for t in 0..<reference {
+                    let i = Int(Double(t) * step)
+                    sampled.append(
+                        features: Array(pool.features[(i * pool.dimension)..<((i + 1) * pool.dimension)]), label: pool.labels[i],
+                        image: pool.images[i], mention: pool.mentions[i])
+                }
+                pool = sampled
+            }
+            let r = Evaluation.evaluate(trained, on: heldOut, reference: pool, k: k)
+            print("model        \(path): \(trained.classes.count) classes, embedding \(trained.network.embeddingDimension)")
+            print("held out     \(r.points) trace points on \(r.neighbourImages) images (\(data.skipped.count) images skipped)")
+            print(String(format: "classifier   top-1 %.1f%%   top-5 %.1f%%", 100 * r.top1, 100 * r.top5))
+            print(String(format: "neighbours   embedding %.1f%%   raw features %.1f%%   most frequent class %.1f%%   (k = %d, pool %d points)",
+                         100 * r.embeddingAccuracy, 100 * r.rawAccuracy, 100 * r.majorityAccuracy, k, pool.count))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print what a model file holds.")
+
+        @Argument(help: ArgumentHelp("The model file.", valueName: "path"))
+        var model: String
+
+        func run() throws {
+            let m = try ModelFile.read(model)
+            let t = m.training
+            print("file         \(model) (format version \(ModelFile.version))")
+            print("features     \(m.features.dimension): \(m.features.names.joined(separator: " "))")
+            print("network      \(m.network.layers.map { "\($0.inputs)" }.joined(separator: " → ")) → \(m.network.classCount) (ReLU hidden layers), embedding \(m.network.embeddingDimension), \(m.network.parameterCount) parameters")
+            print("training     seed \(t.seed), \(t.epochs) epochs, best \(t.bestEpoch); \(t.trainingPoints) points on \(t.trainingImages) images; validation \(t.validationPoints) points on \(t.validationImages) images")
+            print(String(format: "validation   loss %.4f, accuracy %.1f%%", t.validationLoss, 100 * t.validationAccuracy))
+            print("classes      \(m.classes.count): " + m.classes.prefix(30).map { "\($0.id) \($0.name)" }.joined(separator: ", ") + (m.classes.count > 30 ? ", …" : ""))
+        }
+    }
+
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time training and embedding on synthetic points (for Benchmarks/embed).",
+            discussion: """
+                Trains the MLP for --epochs epochs on --points random points of --classes Gaussian \
+                classes (no validation), then embeds them, and featurises points of a random image. \
+                Prints points per second for each; the numbers depend only on the shapes.
+                """)
+
+        @Option var points = 200_000
+        @Option var classes = 200
+        @Option var hidden = 128
+        @Option var dimension = 64
+        @Option var batch = 256
+        @Option var epochs = 2
+        @Option var seed: UInt64 = 1
+
+        func run() throws {
+            let d = FeatureConfiguration.standard.dimension
+            var rng = SplitMix64(seed: seed)
+            var data = LabelledPoints(dimension: d)
+            data.imageIDs = (0..<1000).map { "image\($0)" }
+            let centres = (0..<(classes * d)).map { _ in rng.unit() * 4 - 2 }
+            data.features.reserveCapacity(points * d)
+            for i in 0..<points {
+                let label = i % classes
+                data.features += (0..<d).map { centres[label * d + $0] + rng.unit() - 0.5 }
+                data.labels.append(Int32(label))
+                data.images.append(Int32(i % 1000))
+                data.mentions.append(Int32(i / 20))
+            }
+            var options = TrainingOptions()
+            options.hidden = [hidden]
+            options.embedding = dimension
+            options.batch = batch
+            options.epochs = epochs
+            options.validationFraction = 0
+            options.seed = seed
+            let labels = (0..<classes).map { EmbeddingModel.ClassLabel(id: $0 + 1, name: "c\($0)") }
+            let t0 = Terminal.now()
+            let model = Trainer.train(points: data, classes: labels, features: .standard, options: options)
+            let t1 = Terminal.now()
+            var embedded = 0
+            for start in stride(from: 0, to: points, by: 4096) {
+                let n = min(4096, points - start)
+                embedded += model.embed(raw: Array(data.features[(start * d)..<((start + n) * d)]), count: n).count
+            }
+            let t2 = Terminal.now()
+            var pixels = [UInt8](repeating: 0, count: 640 * 480 * 3)
+            for i in pixels.indices { pixels[i] = UInt8(truncatingIfNeeded: rng.next()) }
+            let image = Image(width: 640, height: 480, channels: 3, pixels: pixels)
+            let t3 = Terminal.now()
+            let featuriser = PixelFeatures(image: image)
+            let t3b = Terminal.now()
+            var row = [Float](repeating: 0, count: d)
+            let samples = 100_000
+            var checksum: Float = 0
+            for i in 0..<samples {
+                row.withUnsafeMutableBufferPointer { featuriser.features(x: (i * 7919) % 640, y: (i * 104_729) % 480, into: $0) }
+                checksum += row[0]
+            }
+            let t4 = Terminal.now()
+            print("shapes      points \(points), features \(d), hidden \(hidden), embedding \(dimension), classes \(classes), batch \(batch), epochs \(epochs)")
+            print(String(format: "training    %.0f points/s (%.3f s)", Double(points * epochs) / (t1 - t0), t1 - t0))
+            print(String(format: "embedding   %.0f points/s (%.3f s)", Double(points) / (t2 - t1), t2 - t1))
+            print(String(format: "features    %.1f ms per 640x480 image for the tables, then %.0f points/s (checksum %.1f, %d values)",
+                         1000 * (t3b - t3), Double(samples) / (t4 - t3b), checksum, embedded))
+        }
+    }
+}
