@@ -13,49 +13,47 @@ extension Image {
         let newWidth = max(1, min(maxSide, Int((Double(width) * scale).rounded())))
         let newHeight = max(1, min(maxSide, Int((Double(height) * scale).rounded())))
         // Separable: rows first into floats, then columns, so each pass is a 1-D box average.
-        let columns = Image.coverage(from: width, to: newWidth)
-        let rows = Image.coverage(from: height, to: newHeight)
+        let columns = Coverage(from: width, to: newWidth)
+        let rows = Coverage(from: height, to: newHeight)
+        let channels = channels
+        let sourceWidth = width
         var horizontal = [Float](repeating: 0, count: newWidth * height * channels)
-        for y in 0..<height {
-            let sourceRow = y * width * channels
-            let targetRow = y * newWidth * channels
-            for (x, taps) in columns.enumerated() {
-                for c in 0..<channels {
-                    var sum: Float = 0
-                    for tap in taps { sum += Float(pixels[sourceRow + tap.index * channels + c]) * tap.weight }
-                    horizontal[targetRow + x * channels + c] = sum
+        pixels.withUnsafeBufferPointer { source in
+            horizontal.withUnsafeMutableBufferPointer { target in
+                for y in 0..<height {
+                    let sourceRow = y * sourceWidth * channels
+                    let targetRow = y * newWidth * channels
+                    for x in 0..<newWidth {
+                        for c in 0..<channels {
+                            var sum: Float = 0
+                            for k in columns.starts[x]..<columns.starts[x + 1] {
+                                sum += Float(source[sourceRow + columns.indices[k] * channels + c]) * columns.weights[k]
+                            }
+                            target[targetRow + x * channels + c] = sum
+                        }
+                    }
                 }
             }
         }
         var result = [UInt8](repeating: 0, count: newWidth * newHeight * channels)
         let rowLength = newWidth * channels
-        for (y, taps) in rows.enumerated() {
-            let targetRow = y * rowLength
-            for i in 0..<rowLength {
-                var sum: Float = 0
-                for tap in taps { sum += horizontal[tap.index * rowLength + i] * tap.weight }
-                result[targetRow + i] = UInt8(min(max(sum.rounded(), 0), 255))
+        horizontal.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { target in
+                var sums = [Float](repeating: 0, count: rowLength)
+                for y in 0..<newHeight {
+                    // Whole rows at a time: the inner loop runs over contiguous memory.
+                    for i in 0..<rowLength { sums[i] = 0 }
+                    for k in rows.starts[y]..<rows.starts[y + 1] {
+                        let row = rows.indices[k] * rowLength
+                        let weight = rows.weights[k]
+                        for i in 0..<rowLength { sums[i] += source[row + i] * weight }
+                    }
+                    let targetRow = y * rowLength
+                    for i in 0..<rowLength { target[targetRow + i] = UInt8(min(max(sums[i].rounded(), 0), 255)) }
+                }
             }
         }
         return Image(width: newWidth, height: newHeight, channels: channels, pixels: result)
-    }
-
-    /// For each of `target` output cells spread over `source` input cells: the inputs it
-    /// overlaps and the share of the output each contributes (shares sum to 1).
-    static func coverage(from source: Int, to target: Int) -> [[(index: Int, weight: Float)]] {
-        let step = Double(source) / Double(target)
-        return (0..<target).map { i in
-            let start = Double(i) * step
-            let end = min(Double(i + 1) * step, Double(source))
-            var taps: [(index: Int, weight: Float)] = []
-            var j = Int(start.rounded(.down))
-            while Double(j) < end, j < source {
-                let overlap = min(end, Double(j + 1)) - max(start, Double(j))
-                if overlap > 1e-9 { taps.append((j, Float(overlap / step))) }
-                j += 1
-            }
-            return taps
-        }
     }
 
     /// The image with 1 (grey), 3 (RGB) or 4 (RGBA) channels.
@@ -86,5 +84,32 @@ extension Image {
             }
         }
         return Image(width: width, height: height, channels: target, pixels: result)
+    }
+}
+
+/// For each of `target` output cells spread over `source` input cells: the inputs it overlaps
+/// (`indices[starts[i]..<starts[i + 1]]`) and the share of the output each contributes
+/// (`weights`, summing to 1 per output), in flat arrays so the inner loops stay simple.
+struct Coverage {
+    var starts: [Int] = [0]
+    var indices: [Int] = []
+    var weights: [Float] = []
+
+    init(from source: Int, to target: Int) {
+        let step = Double(source) / Double(target)
+        for i in 0..<target {
+            let start = Double(i) * step
+            let end = min(Double(i + 1) * step, Double(source))
+            var j = Int(start.rounded(.down))
+            while Double(j) < end, j < source {
+                let overlap = min(end, Double(j + 1)) - max(start, Double(j))
+                if overlap > 1e-9 {
+                    indices.append(j)
+                    weights.append(Float(overlap / step))
+                }
+                j += 1
+            }
+            starts.append(indices.count)
+        }
     }
 }
