@@ -1,0 +1,109 @@
+import CPNG
+import CTurboJPEG
+
+/// A libjpeg-turbo decompressor handle, for one file; freed when the decoder goes.
+final class JPEGDecoder {
+    let path: String
+    let handle: tjhandle?
+
+    init(path: String) {
+        self.path = path
+        handle = tjInitDecompress()
+    }
+
+    deinit {
+        if let handle { tjDestroy(handle) }
+    }
+
+    /// Decodes a complete JPEG file held in `bytes`. Warnings are errors (see `ImageFile`).
+    func decode(_ bytes: [UInt8], layout: ImageFile.Layout) throws(ImageError) -> Image {
+        guard let handle else { throw ImageError(path: path, reason: "cannot start the JPEG decoder: \(message(nil))") }
+        var width: Int32 = 0
+        var height: Int32 = 0
+        var subsampling: Int32 = 0
+        var colorspace: Int32 = 0
+        let headerStatus = bytes.withUnsafeBufferPointer { b in
+            tjDecompressHeader3(handle, b.baseAddress, UInt(b.count), &width, &height, &subsampling, &colorspace)
+        }
+        guard headerStatus == 0 else { throw failure("cannot read the JPEG header") }
+        // A file cut before its frame header is accepted as "tables only", with no size.
+        guard width > 0, height > 0 else {
+            throw ImageError(path: path, reason: "truncated or corrupt JPEG: no frame header before the end of the file")
+        }
+        let size = try ImageFile.checkedSize(width: Int(width), height: Int(height), path: path)
+        let grey = layout == .asStored && colorspace == TJCS_GRAY.rawValue
+        let channels = grey ? 1 : 3
+        let format = grey ? TJPF_GRAY : TJPF_RGB
+        var pixels = [UInt8](repeating: 0, count: size.width * size.height * channels)
+        let status = bytes.withUnsafeBufferPointer { source in
+            pixels.withUnsafeMutableBufferPointer { target in
+                tjDecompress2(
+                    handle, source.baseAddress, UInt(source.count), target.baseAddress, width, width * Int32(channels), height,
+                    format.rawValue, TJFLAG_STOPONWARNING)
+            }
+        }
+        guard status == 0 else {
+            // With TJFLAG_STOPONWARNING a warning aborts decoding, leaving the rest of the
+            // image blank, so it is an error too; the code only sharpens the wording.
+            let kind = tjGetErrorCode(handle) == TJERR_WARNING.rawValue ? "corrupt or truncated JPEG" : "cannot decode JPEG"
+            throw failure(kind)
+        }
+        return Image(width: size.width, height: size.height, channels: channels, pixels: pixels)
+    }
+
+    private func failure(_ what: String) -> ImageError {
+        ImageError(path: path, reason: "\(what): \(message(handle))")
+    }
+
+    private func message(_ handle: tjhandle?) -> String {
+        guard let text = tjGetErrorStr2(handle) else { return "unknown error" }
+        return String(cString: text)
+    }
+}
+
+/// PNG decoding through libpng's simplified API, which reports errors in the `png_image`
+/// struct instead of longjmp-ing through Swift frames.
+enum PNGDecoder {
+    /// Decodes a complete PNG file held in `bytes`.
+    static func decode(_ bytes: [UInt8], path: String, layout: ImageFile.Layout) throws(ImageError) -> Image {
+        var png = png_image()
+        png.version = pointillist_png_image_version()
+        defer { png_image_free(&png) }
+        let begun = bytes.withUnsafeBytes { raw in png_image_begin_read_from_memory(&png, raw.baseAddress, raw.count) }
+        guard begun != 0 else { throw failure(&png, path: path, what: "cannot read the PNG header") }
+        let size = try ImageFile.checkedSize(width: Int(png.width), height: Int(png.height), path: path)
+        let stored = png.format
+        let hasAlpha = stored & PNG_FORMAT_FLAG_ALPHA != 0
+        let hasColour = stored & PNG_FORMAT_FLAG_COLOR != 0
+        let channels: Int
+        switch layout {
+        case .rgb: channels = 3
+        case .asStored: channels = hasAlpha ? 4 : hasColour ? 3 : 1
+        }
+        png.format =
+            channels == 1 ? pointillist_png_format_gray() : channels == 3 ? pointillist_png_format_rgb() : pointillist_png_format_rgba()
+        var pixels = [UInt8](repeating: 0, count: size.width * size.height * channels)
+        // Only used when alpha is removed (`.rgb` from an image with alpha).
+        var white = png_color(red: 255, green: 255, blue: 255)
+        let finished = pixels.withUnsafeMutableBytes { target in
+            png_image_finish_read(&png, &white, target.baseAddress, Int32(size.width * channels), nil)
+        }
+        guard finished != 0 else { throw failure(&png, path: path, what: "cannot decode PNG") }
+        return Image(width: size.width, height: size.height, channels: channels, pixels: pixels)
+    }
+
+    /// Width and height from the IHDR chunk, which the PNG format puts first.
+    static func size(fromHeader bytes: [UInt8], path: String) throws(ImageError) -> (width: Int, height: Int) {
+        guard bytes.count >= 24 else { throw ImageError(path: path, reason: "truncated PNG: the file ends inside the header") }
+        guard bytes[12..<16].elementsEqual("IHDR".utf8) else {
+            throw ImageError(path: path, reason: "corrupt PNG: the first chunk is not IHDR")
+        }
+        func bigEndian(_ at: Int) -> Int { bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+        return try ImageFile.checkedSize(width: bigEndian(16), height: bigEndian(20), path: path)
+    }
+
+    private static func failure(_ png: inout png_image, path: String, what: String) -> ImageError {
+        let message = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return ImageError(path: path, reason: "\(what): \(message.isEmpty ? "unknown error" : message)")
+    }
+}

@@ -1,0 +1,197 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reading JPEG and PNG files, told apart by their first bytes rather than their name.
+///
+/// What counts as an error: anything that is not a complete, well-formed image. In particular
+/// libjpeg-turbo's *warnings* (a truncated file, "corrupt JPEG data: extraneous bytes") are
+/// errors here, because a half-grey frame silently fed to the pipeline is worse than a
+/// rejected one. libpng's simplified API reports truncation as an error on its own; its
+/// warnings (a bad ancillary chunk) are not errors, as the pixels are intact.
+///
+/// Limits: images wider or taller than `maxSide`, or with more than `maxPixels` pixels, are
+/// refused before any pixel memory is allocated, so a crafted header cannot make the process
+/// allocate gigabytes; files over `maxFileBytes` are refused before being read.
+///
+/// EXIF orientation is not applied: pixels come back in stored order.
+public enum ImageFile {
+    /// The largest width or height accepted.
+    public static let maxSide = 30_000
+    /// The largest pixel count accepted (200 megapixels, 600 MB as RGB).
+    public static let maxPixels = 200_000_000
+    /// The largest file accepted.
+    public static let maxFileBytes = 1 << 30
+
+    /// Which channels `read` returns.
+    public enum Layout: Sendable, Equatable {
+        /// Always 3-channel RGB. Grey is replicated; PNG alpha (and palette transparency) is
+        /// composited onto white, so transparent areas look as they do on a web page.
+        case rgb
+        /// As stored, within what `Image` holds: grey JPEG and PNG give 1 channel, colour gives
+        /// 3, PNG with alpha or palette transparency gives 4 (grey+alpha becomes RGBA).
+        case asStored
+    }
+
+    /// The container format, recognised from the file's magic bytes.
+    public enum Format: Sendable, Equatable {
+        case jpeg, png
+    }
+
+    /// Decodes the JPEG or PNG file at `path`; 16-bit PNG channels are reduced to 8 bits.
+    public static func read(_ path: String, layout: Layout = .rgb) throws(ImageError) -> Image {
+        let bytes = try readBytes(path, limit: nil)
+        switch try format(of: bytes, path: path) {
+        case .jpeg: return try JPEGDecoder(path: path).decode(bytes, layout: layout)
+        case .png: return try PNGDecoder.decode(bytes, path: path, layout: layout)
+        }
+    }
+
+    /// The width and height stored in the header of the image at `path`, reading only as much
+    /// of the file as it takes to reach them (for a PNG 24 bytes, for a JPEG its segments up
+    /// to the frame header). It checks the header only: a file truncated after it still has
+    /// a size, though `read` refuses it.
+    public static func readSize(_ path: String) throws(ImageError) -> (width: Int, height: Int) {
+        var prefix = try readBytes(path, limit: 64 << 10)
+        switch try format(of: prefix, path: path) {
+        case .png:
+            return try PNGDecoder.size(fromHeader: prefix, path: path)
+        case .jpeg:
+            while true {
+                switch try JPEGHeader.size(in: prefix, path: path) {
+                case .found(let width, let height):
+                    return try checkedSize(width: width, height: height, path: path)
+                case .needsBytes(let count):
+                    // Large EXIF or ICC segments can push the frame header past the first
+                    // read; read again far enough (the file ending first is reported below).
+                    let larger = try readBytes(path, limit: count + (64 << 10))
+                    guard larger.count > prefix.count else {
+                        throw ImageError(path: path, reason: "truncated or corrupt JPEG: no frame header before the end of the file")
+                    }
+                    prefix = larger
+                }
+            }
+        }
+    }
+
+    /// The format of `bytes`, from the JPEG (FF D8 FF) or PNG (89 'PNG' CR LF 1A LF) signature.
+    public static func format(of bytes: [UInt8], path: String) throws(ImageError) -> Format {
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if bytes.starts(with: pngSignature) { return .png }
+        guard !bytes.isEmpty else { throw ImageError(path: path, reason: "empty file") }
+        if bytes.count < pngSignature.count, pngSignature.starts(with: bytes) || [0xFF, 0xD8, 0xFF].starts(with: bytes) {
+            throw ImageError(path: path, reason: "truncated file: only \(bytes.count) bytes")
+        }
+        let start = bytes.prefix(8).map { byte in
+            let hex = String(byte, radix: 16, uppercase: true)
+            return byte < 16 ? "0" + hex : hex
+        }
+        throw ImageError(path: path, reason: "not a JPEG or PNG file (starts with \(start.joined(separator: " ")))")
+    }
+
+    static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// `width` × `height` if within the limits, otherwise an error naming the limit.
+    static func checkedSize(width: Int, height: Int, path: String) throws(ImageError) -> (width: Int, height: Int) {
+        guard width > 0, height > 0 else {
+            throw ImageError(path: path, reason: "invalid dimensions \(width)×\(height)")
+        }
+        guard width <= maxSide, height <= maxSide, width * height <= maxPixels else {
+            throw ImageError(
+                path: path,
+                reason: "image too large: \(width)×\(height) exceeds the limit of \(maxSide) pixels a side and \(maxPixels / 1_000_000) megapixels")
+        }
+        return (width, height)
+    }
+
+    /// The file's bytes, or its first `limit` bytes.
+    static func readBytes(_ path: String, limit: Int?) throws(ImageError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ImageError(path: path, reason: systemReason(errno)) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ImageError(path: path, reason: systemReason(errno)) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw ImageError(path: path, reason: (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file")
+        }
+        let size = Int(info.st_size)
+        guard size <= maxFileBytes else {
+            throw ImageError(path: path, reason: "file too large: \(size) bytes (limit \(maxFileBytes))")
+        }
+        let wanted = min(size, limit ?? size)
+        var bytes = [UInt8](repeating: 0, count: wanted)
+        var filled = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            while filled < wanted {
+                let n = Glibc.read(fd, base + filled, wanted - filled)
+                if n > 0 {
+                    filled += n
+                } else if n == 0 {
+                    break  // The file shrank since fstat; keep what there is.
+                } else if errno != EINTR {
+                    failure = errno
+                    return
+                }
+            }
+        }
+        guard failure == 0 else { throw ImageError(path: path, reason: systemReason(failure)) }
+        return filled == wanted ? bytes : Array(bytes.prefix(filled))
+    }
+
+    static func systemReason(_ code: Int32) -> String {
+        switch code {
+        case ENOENT: return "no such file"
+        case EACCES: return "permission denied"
+        case EISDIR: return "is a directory"
+        default: return String(cString: strerror(code))
+        }
+    }
+}
+
+/// Finding the frame header (SOFn) of a JPEG by walking its marker segments.
+enum JPEGHeader {
+    enum Result {
+        case found(width: Int, height: Int)
+        /// The header lies beyond the bytes given; read at least this many.
+        case needsBytes(Int)
+    }
+
+    static func size(in bytes: [UInt8], path: String) throws(ImageError) -> Result {
+        var i = 2  // After SOI.
+        while true {
+            // A marker is 0xFF (possibly repeated as fill) and a code byte.
+            guard i + 1 < bytes.count else { return .needsBytes(i + 2) }
+            guard bytes[i] == 0xFF else {
+                throw ImageError(path: path, reason: "corrupt JPEG: expected a marker at byte \(i)")
+            }
+            let code = bytes[i + 1]
+            if code == 0xFF {
+                i += 1
+                continue
+            }
+            if code == 0x01 || (0xD0...0xD7).contains(code) {  // Segments without a length.
+                i += 2
+                continue
+            }
+            if code == 0xD9 || code == 0xDA {
+                throw ImageError(path: path, reason: "corrupt JPEG: no frame header before the image data")
+            }
+            guard i + 3 < bytes.count else { return .needsBytes(i + 4) }
+            let length = Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
+            guard length >= 2 else { throw ImageError(path: path, reason: "corrupt JPEG: segment length \(length) at byte \(i)") }
+            // SOF0–SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
+            if (0xC0...0xCF).contains(code), code != 0xC4, code != 0xC8, code != 0xCC {
+                guard length >= 8 else { throw ImageError(path: path, reason: "corrupt JPEG: frame header too short") }
+                guard i + 10 < bytes.count else { return .needsBytes(i + 11) }
+                let height = Int(bytes[i + 5]) << 8 | Int(bytes[i + 6])
+                let width = Int(bytes[i + 7]) << 8 | Int(bytes[i + 8])
+                return .found(width: width, height: height)
+            }
+            i += 2 + length
+        }
+    }
+}

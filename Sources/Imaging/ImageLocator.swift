@@ -1,0 +1,171 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Finds the image file of an image id under a root directory, by a naming pattern.
+///
+/// A pattern is a relative path with placeholders:
+/// - `{id}`: the id as given. Ids may contain `/` (VidLN frames are named
+///   `OVIS_train/<video_id>/<frame>`), but an id that is empty, absolute or has an empty,
+///   `.` or `..` component is refused, so an id cannot reach outside the root.
+/// - `{id:0N}`: the id left-padded with zeros to N digits; the id must then be all digits
+///   (COCO files are named by 12-digit ids: `{id:012}.jpg` makes `397133` `000000397133.jpg`).
+///   A longer id is used as is.
+/// - `{ext}`: each of `extensions` in turn; the first file that exists wins.
+///
+/// The presets name the usual layouts; the file's contents decide how it is decoded
+/// (see `ImageFile`), whatever its extension.
+public struct ImageLocator: Sendable, Equatable {
+    public var root: String
+    public var pattern: String
+    public var extensions: [String]
+    private var parts: [Part]
+
+    private enum Part: Sendable, Equatable {
+        case text(String)
+        case id(padding: Int)
+        case ext
+    }
+
+    /// A pattern that cannot be used.
+    public struct PatternError: Error, CustomStringConvertible, Sendable, Equatable {
+        public var pattern: String
+        public var reason: String
+        public var description: String { "image name pattern \"\(pattern)\": \(reason)" }
+    }
+
+    /// A locator for `pattern` under `root`; `extensions` (without dots) fill `{ext}`.
+    public init(root: String, pattern: String, extensions: [String] = ["jpg", "jpeg", "png"]) throws(PatternError) {
+        self.root = root
+        self.pattern = pattern
+        self.extensions = extensions
+        parts = try ImageLocator.parse(pattern)
+        guard parts.contains(where: { if case .id = $0 { true } else { false } }) else {
+            throw PatternError(pattern: pattern, reason: "it has no {id} placeholder")
+        }
+        if parts.contains(.ext), extensions.isEmpty {
+            throw PatternError(pattern: pattern, reason: "it has {ext} but no extensions are given")
+        }
+        guard !pattern.hasPrefix("/") else { throw PatternError(pattern: pattern, reason: "it must be relative to the root") }
+    }
+
+    /// Open Images: `<root>/<id>.jpg`, ids like `0a0f9c7d2e1b3c44`.
+    public static func openImages(root: String) -> ImageLocator { preset(root: root, pattern: "{id}.jpg") }
+    /// COCO 2017: `<root>/<12-digit zero-padded id>.jpg` (`397133` → `000000397133.jpg`).
+    public static func coco(root: String) -> ImageLocator { preset(root: root, pattern: "{id:012}.jpg") }
+    /// Flickr30k: `<root>/<id>.jpg`.
+    public static func flickr30k(root: String) -> ImageLocator { preset(root: root, pattern: "{id}.jpg") }
+    /// Video Localized Narratives keyframes: id `OVIS_train/<video_id>/<frame>` →
+    /// `<root>/frames/OVIS_train/<video_id>/<frame>.jpg`.
+    public static func vidln(root: String) -> ImageLocator { preset(root: root, pattern: "frames/{id}.jpg") }
+
+    private static func preset(root: String, pattern: String) -> ImageLocator {
+        // The preset patterns are constants that parse; the fallback only satisfies the types.
+        (try? ImageLocator(root: root, pattern: pattern)) ?? ImageLocator(root: root, pattern: pattern, parts: [.text(pattern)])
+    }
+
+    private init(root: String, pattern: String, parts: [Part]) {
+        self.root = root
+        self.pattern = pattern
+        self.extensions = []
+        self.parts = parts
+    }
+
+    /// The candidate paths for `id` in the order they are tried (one unless the pattern has
+    /// `{ext}`), or why the id cannot be used with this pattern.
+    public func paths(for id: String) -> Result<[String], ImageError> {
+        if let problem = ImageLocator.problem(with: id) {
+            return .failure(ImageError(path: root, reason: "invalid image id \"\(id)\": \(problem)"))
+        }
+        if parts.contains(where: { if case .id(let padding) = $0 { padding > 0 } else { false } }),
+            !id.utf8.allSatisfy({ (0x30...0x39).contains($0) })
+        {
+            return .failure(ImageError(path: root, reason: "image id \"\(id)\" is not numeric, as \(pattern) requires"))
+        }
+        let directory = root.isEmpty || root.hasSuffix("/") ? root : root + "/"
+        let choices = parts.contains(.ext) ? extensions : [""]
+        return .success(choices.map { ext in directory + name(id: id, ext: ext) })
+    }
+
+    /// The pattern filled in with `id` (already checked) and `ext`.
+    private func name(id: String, ext: String) -> String {
+        var name = ""
+        for part in parts {
+            switch part {
+            case .text(let text): name += text
+            case .ext: name += ext
+            case .id(let padding): name += String(repeating: "0", count: max(0, padding - id.utf8.count)) + id
+            }
+        }
+        return name
+    }
+
+    /// The path of the image file for `id`, or nil when no candidate exists (or the id is
+    /// invalid for this pattern).
+    public func locate(_ id: String) -> String? {
+        guard case .success(let candidates) = paths(for: id) else { return nil }
+        return candidates.first(where: ImageLocator.isFile)
+    }
+
+    /// The decoded image for `id` (see `ImageFile.read`).
+    public func load(_ id: String, layout: ImageFile.Layout = .rgb) throws(ImageError) -> Image {
+        let candidates: [String]
+        switch paths(for: id) {
+        case .success(let found): candidates = found
+        case .failure(let error): throw error
+        }
+        guard let path = candidates.first(where: ImageLocator.isFile) else {
+            let shown = candidates.count == 1 ? candidates[0] : candidates.joined(separator: " or ")
+            throw ImageError(path: shown, reason: "image \(id) not found at \(shown)")
+        }
+        return try ImageFile.read(path, layout: layout)
+    }
+
+    static func isFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Why `id` cannot name a file under the root, or nil if it can.
+    static func problem(with id: String) -> String? {
+        if id.isEmpty { return "empty" }
+        if id.hasPrefix("/") { return "absolute path" }
+        if id.utf8.contains(0) { return "contains a NUL byte" }
+        for component in id.split(separator: "/", omittingEmptySubsequences: false) {
+            if component.isEmpty || component == "." || component == ".." { return "path component \"\(component)\"" }
+        }
+        return nil
+    }
+
+    private static func parse(_ pattern: String) throws(PatternError) -> [Part] {
+        var parts: [Part] = []
+        var text = ""
+        var rest = Substring(pattern)
+        while let open = rest.firstIndex(of: "{") {
+            guard !rest[..<open].contains("}") else { throw PatternError(pattern: pattern, reason: "unmatched }") }
+            text += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else {
+                throw PatternError(pattern: pattern, reason: "unclosed {")
+            }
+            let name = rest[rest.index(after: open)..<close]
+            if !text.isEmpty { parts.append(.text(text)) }
+            text = ""
+            if name == "id" {
+                parts.append(.id(padding: 0))
+            } else if name == "ext" {
+                parts.append(.ext)
+            } else if name.hasPrefix("id:0"), let width = Int(name.dropFirst(4)), width > 0, width <= 64 {
+                parts.append(.id(padding: width))
+            } else {
+                throw PatternError(pattern: pattern, reason: "unknown placeholder {\(name)} (known: {id}, {id:0N}, {ext})")
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        if rest.contains("}") { throw PatternError(pattern: pattern, reason: "unmatched }") }
+        text += rest
+        if !text.isEmpty { parts.append(.text(text)) }
+        return parts
+    }
+}
