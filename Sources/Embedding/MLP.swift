@@ -54,11 +54,14 @@ public struct MLP: Sendable, Equatable {
     func forward(_ x: [Float], batch: Int) -> [[Float]] {
         var activations = [x]
         for (index, layer) in layers.enumerated() {
-            var z = [Float](repeating: 0, count: batch * layer.outputs)
-            // Bias first, then Z += X · W.
-            for r in 0..<batch {
-                let base = r * layer.outputs
-                for c in 0..<layer.outputs { z[base + c] = layer.bias[c] }
+            var z = [Float](unsafeUninitializedCapacity: batch * layer.outputs) { buffer, initialised in
+                // Bias first, then Z += X · W.
+                layer.bias.withUnsafeBufferPointer { bias in
+                    for r in 0..<batch {
+                        (buffer.baseAddress! + r * layer.outputs).initialize(from: bias.baseAddress!, count: layer.outputs)
+                    }
+                }
+                initialised = batch * layer.outputs
             }
             activations[activations.count - 1].withUnsafeBufferPointer { input in
                 layer.weights.withUnsafeBufferPointer { w in
@@ -67,11 +70,11 @@ public struct MLP: Sendable, Equatable {
                             CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(batch), Int32(layer.outputs), Int32(layer.inputs), 1,
                             input.baseAddress, Int32(layer.inputs), w.baseAddress, Int32(layer.outputs), 1, out.baseAddress,
                             Int32(layer.outputs))
+                        if index < layers.count - 1 {
+                            for i in 0..<out.count { out[i] = max(out[i], 0) }  // branch-free: vectorises
+                        }
                     }
                 }
-            }
-            if index < layers.count - 1 {
-                for i in z.indices where z[i] < 0 { z[i] = 0 }
             }
             activations.append(z)
         }
@@ -101,25 +104,27 @@ public struct MLP: Sendable, Equatable {
         var delta = activations[layers.count]
         var loss: Float = 0
         var correct = 0
-        for r in 0..<batch {
-            let row = r * k
-            var best = 0
-            var maximum = delta[row]
-            for c in 1..<k where delta[row + c] > maximum {
-                maximum = delta[row + c]
-                best = c
+        let inverseBatch = 1 / Float(batch)
+        delta.withUnsafeMutableBufferPointer { d in
+            for r in 0..<batch {
+                let row = d.baseAddress! + r * k
+                var maximum = row[0]
+                for c in 1..<k { maximum = max(maximum, row[c]) }
+                var best = 0
+                while row[best] != maximum { best += 1 }
+                var sum: Float = 0
+                for c in 0..<k {
+                    let e = (row[c] - maximum).exp
+                    row[c] = e
+                    sum += e
+                }
+                let label = Int(labels[r])
+                if best == label { correct += 1 }
+                loss -= (row[label] / sum).log
+                let factor = inverseBatch / sum
+                for c in 0..<k { row[c] *= factor }
+                row[label] -= inverseBatch
             }
-            var sum: Float = 0
-            for c in 0..<k {
-                let e = (delta[row + c] - maximum).exp
-                delta[row + c] = e
-                sum += e
-            }
-            let label = Int(labels[r])
-            if best == label { correct += 1 }
-            loss -= (delta[row + label] / sum).log
-            for c in 0..<k { delta[row + c] = delta[row + c] / sum / Float(batch) }
-            delta[row + label] -= 1 / Float(batch)
         }
         var gradients = layers
         for index in stride(from: layers.count - 1, through: 0, by: -1) {
@@ -136,9 +141,15 @@ public struct MLP: Sendable, Equatable {
                     }
                 }
             }
+            // Bias gradient: column sums of delta, as one matrix-vector product.
             var db = [Float](repeating: 0, count: layer.outputs)
-            for r in 0..<batch {
-                for c in 0..<layer.outputs { db[c] += delta[r * layer.outputs + c] }
+            let ones = [Float](repeating: 1, count: batch)
+            delta.withUnsafeBufferPointer { d in
+                db.withUnsafeMutableBufferPointer { out in
+                    cblas_sgemv(
+                        CblasRowMajor, CblasTrans, Int32(batch), Int32(layer.outputs), 1, d.baseAddress, Int32(layer.outputs),
+                        ones, 1, 0, out.baseAddress, 1)
+                }
             }
             gradients[index].weights = dw
             gradients[index].bias = db
@@ -155,7 +166,26 @@ public struct MLP: Sendable, Equatable {
                     }
                 }
                 // Through the ReLU of the layer below.
-                for i in previous.indices where input[i] <= 0 { previous[i] = 0 }
+                previous.withUnsafeMutableBufferPointer { p in
+                    input.withUnsafeBufferPointer { a in
+                        // Four lanes at a time: the two buffers may alias as far as the
+                        // compiler knows, so the scalar loop would not vectorise.
+                        let base = UnsafeMutableRawPointer(p.baseAddress!)
+                        let gate = UnsafeRawPointer(a.baseAddress!)
+                        var i = 0
+                        while i + 4 <= p.count {
+                            let g = gate.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self)
+                            var v = base.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self)
+                            v.replace(with: 0, where: g .<= 0)
+                            base.storeBytes(of: v, toByteOffset: 4 * i, as: SIMD4<Float>.self)
+                            i += 4
+                        }
+                        while i < p.count {
+                            if a[i] <= 0 { p[i] = 0 }
+                            i += 1
+                        }
+                    }
+                }
                 delta = previous
             }
         }
@@ -192,10 +222,19 @@ public struct Adam: Sendable {
         let c2 = 1 - beta2.pow(Float(step))
         for l in model.layers.indices {
             func apply(_ p: inout [Float], _ g: [Float], _ m: inout [Float], _ v: inout [Float], decay: Float) {
-                for i in p.indices {
-                    m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                    p[i] -= learningRate * ((m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon) + decay * p[i])
+                let (b1, b2, rate, eps) = (beta1, beta2, learningRate, epsilon)
+                p.withUnsafeMutableBufferPointer { p in
+                    m.withUnsafeMutableBufferPointer { m in
+                        v.withUnsafeMutableBufferPointer { v in
+                            g.withUnsafeBufferPointer { g in
+                                for i in 0..<p.count {
+                                    m[i] = b1 * m[i] + (1 - b1) * g[i]
+                                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                                    p[i] -= rate * ((m[i] / c1) / ((v[i] / c2).squareRoot() + eps) + decay * p[i])
+                                }
+                            }
+                        }
+                    }
                 }
             }
             apply(&model.layers[l].weights, gradients[l].weights, &m[l].weights, &v[l].weights, decay: weightDecay)

@@ -71,9 +71,16 @@ public struct EmbeddingModel: Sendable, Equatable {
     /// Standardises raw feature rows in place.
     public func standardise(_ rows: inout [Float]) {
         let d = mean.count
-        for i in rows.indices {
-            let j = i % d
-            rows[i] = (rows[i] - mean[j]) / scale[j]
+        guard d > 0 else { return }
+        let inverse = scale.map { 1 / $0 }
+        rows.withUnsafeMutableBufferPointer { r in
+            mean.withUnsafeBufferPointer { m in
+                inverse.withUnsafeBufferPointer { s in
+                    for start in stride(from: 0, to: r.count, by: d) {
+                        for j in 0..<d { r[start + j] = (r[start + j] - m[j]) * s[j] }
+                    }
+                }
+            }
         }
     }
 

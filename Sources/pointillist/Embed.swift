@@ -143,7 +143,7 @@ extension Pointillist.Embed {
             trainBar.finish()
             model.training.pointsPerMention = pointsPerMention
             model.training.pointsPerClass = pointsPerClass
-            let path = model(default: Format.besideDatabase(corpus.db, suffix: ".embedding"))
+            let path = self.model ?? Format.besideDatabase(corpus.db, suffix: ".embedding")
             try ModelFile.write(model, to: path)
             let t = model.training
             print("split      \(t.trainingPoints) training points on \(t.trainingImages) images, \(t.validationPoints) validation points on \(t.validationImages) images")
@@ -151,8 +151,6 @@ extension Pointillist.Embed {
             print("model      \(path): \(model.network.layers.map { "\($0.inputs)" }.joined(separator: " → ")) → \(model.network.classCount), embedding \(model.network.embeddingDimension), \(model.network.parameterCount) parameters")
             print("time       \(Format.seconds(Terminal.now() - started))")
         }
-
-        func model(default path: String) -> String { model ?? path }
     }
 
     struct Eval: ParsableCommand {
