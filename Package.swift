@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "ScenesTests", dependencies: ["Scenes", "Imaging"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Narratives", "Lexicon", "Vocabulary", "pointillist"]),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist"]),
     ]
 )
