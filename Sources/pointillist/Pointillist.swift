@@ -12,7 +12,7 @@ struct Pointillist: ParsableCommand {
             Later stages (pixel embedding, questions) build on the corpus.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Show.self, Vocab.self]
+        subcommands: [Ingest.self, Show.self, Vocab.self, Scenes.self]
     )
 }
 
