@@ -35,7 +35,7 @@ let package = Package(
         // Images: JPEG/PNG decoding, PNG writing, finding images by id, drawing.
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG"]),
         // Generated scenes with ground truth: images, LN narratives, class masks.
-        .target(name: "Scenes", dependencies: ["Imaging"]),
+        .target(name: "Scenes", dependencies: ["Imaging", "Narratives"]),
         // Stage 3: pixel features, the MLP and its embedding, the model file.
         .target(name: "Embedding", dependencies: ["Imaging", "COpenBLAS"]),
         // The SQLite corpus: schema, records, and the jobs that fill it (ingest, vocabulary build).
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "LexiconTests", dependencies: ["Lexicon"], exclude: ["Fixtures"]),
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary", "Lexicon"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
-        .testTarget(name: "ScenesTests", dependencies: ["Scenes", "Imaging"]),
+        .testTarget(name: "ScenesTests", dependencies: ["Scenes", "Imaging", "Narratives"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging"]),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist"]),

@@ -9,10 +9,11 @@ struct Pointillist: ParsableCommand {
         discussion: """
             Pipeline: ingest (narratives → SQLite corpus, words aligned with mouse traces) → vocab \
             (class dictionary from WordNet and the captions, mentions with their trace points). \
-            Later stages (pixel embedding, questions) build on the corpus.
+            → embed (a pixel embedding trained on the trace points of the most frequent classes). \
+            scenes writes generated scenes with ground truth to try it all on. Later: questions.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Show.self, Vocab.self, Embed.self]
+        subcommands: [Ingest.self, Show.self, Vocab.self, Scenes.self, Embed.self]
     )
 }
 

@@ -1,0 +1,202 @@
+import Foundation
+import Imaging
+import Narratives
+
+/// One generated image with everything known about it.
+public struct GeneratedScene: Sendable {
+    /// Position in the generated sequence (0-based).
+    public var index: Int
+    /// 16 lower-case hex digits, like an Open Images id.
+    public var imageID: String
+    public var setting: Setting
+    /// RGB.
+    public var image: Image
+    /// Grey: each pixel's class value (see `classes.tsv`); 0 (void) is never drawn.
+    public var mask: Image
+    /// Each pixel's object number + 1.
+    public var instances: [UInt16]
+    /// Background regions first, then things from far to near (paint order).
+    public var objects: [SceneObject]
+    public var narratives: [GeneratedNarrative]
+}
+
+/// What `SceneGenerator.write` produced.
+public struct GenerationSummary: Sendable, Equatable {
+    public var images = 0
+    public var narratives = 0
+    public var objects = 0
+    public var namedObjects = 0
+    public var mentions = 0
+    public var utterances = 0
+    public var untimedUtterances = 0
+    public var tracePoints = 0
+    public var outOfImagePoints = 0
+    public var bytesWritten: Int64 = 0
+    /// Image count per class value (index 0 unused).
+    public var imagesPerClass: [Int] = []
+}
+
+/// Seeded generator of scenes with Localized Narratives and class masks.
+///
+/// Everything is a function of the configuration and the image index: scene `i` is the
+/// same whether 1 or 300 are generated, on any number of threads.
+public struct SceneGenerator: Sendable {
+    public let configuration: SceneConfiguration
+    public let classes: [SceneClass]
+
+    public init(configuration: SceneConfiguration) throws(SceneError) {
+        try configuration.validate()
+        self.configuration = configuration
+        classes = configuration.classes
+    }
+
+    /// The image id of scene `index`: distinct for distinct indices under one seed (the
+    /// SplitMix64 finaliser is a bijection).
+    public func imageID(_ index: Int) -> String {
+        let value = SceneRandom.mix(SceneRandom.mix(configuration.seed) &+ UInt64(index))
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Generates scene `index` in memory.
+    public func scene(_ index: Int) -> GeneratedScene {
+        let composition = Composer(configuration: configuration, classes: classes).compose(index: index)
+        var random = SceneRandom(seed: configuration.seed, stream: 99, index: UInt64(index))
+        let count = configuration.annotatorsPerImage + (random.chance(configuration.extraAnnotatorProbability) ? 1 : 0)
+        var annotatorIDs: [Int] = []
+        while annotatorIDs.count < count {
+            let id = random.index(140)
+            if !annotatorIDs.contains(id) { annotatorIDs.append(id) }
+        }
+        let narrator = Narrator(configuration: configuration, classes: classes)
+        let narratives = annotatorIDs.enumerated().map { n, id in
+            narrator.narrate(composition, imageIndex: index, annotator: n, annotatorID: id)
+        }
+        let w = configuration.width
+        let h = configuration.height
+        return GeneratedScene(
+            index: index, imageID: imageID(index), setting: composition.setting,
+            image: Image(width: w, height: h, channels: 3, pixels: composition.canvas.rgb),
+            mask: Image(width: w, height: h, channels: 1, pixels: composition.canvas.label),
+            instances: composition.canvas.instance, objects: composition.objects, narratives: narratives)
+    }
+
+    /// Generates scenes `0..<count` in order, computing up to `parallelism` at a time, and
+    /// hands each to `body` in index order.
+    public func forEachScene(count: Int, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, _ body: (GeneratedScene) throws(SceneError) -> Void) throws(SceneError) {
+        let batch = max(1, parallelism) * 2
+        var start = 0
+        while start < count {
+            let n = min(batch, count - start)
+            let slots = Slots<GeneratedScene>(count: n)
+            let first = start
+            DispatchQueue.concurrentPerform(iterations: n) { i in
+                slots.set(i, scene(first + i))
+            }
+            for i in 0..<n {
+                guard let scene = slots.get(i) else { throw SceneError("scene \(first + i) was not generated") }
+                try body(scene)
+            }
+            start += n
+        }
+    }
+
+    /// Writes `count` scenes under `directory`: `images/<id>.png`, `masks/<id>.png`,
+    /// `classes.tsv` and `narratives.jsonl`. `progress` is called after each image.
+    @discardableResult
+    public func write(count: Int, into directory: String, progress: (Int) -> Void = { _ in }) throws(SceneError) -> GenerationSummary {
+        let images = directory + "/images"
+        let masks = directory + "/masks"
+        do {
+            try FileManager.default.createDirectory(atPath: images, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: masks, withIntermediateDirectories: true)
+        } catch {
+            throw SceneError("cannot create \(images) and \(masks): \(error.localizedDescription)")
+        }
+        var summary = GenerationSummary()
+        summary.imagesPerClass = [Int](repeating: 0, count: classes.count + 1)
+        let classesText = ClassTable.text(classes)
+        try Self.writeFile(Array(classesText.utf8), to: directory + "/classes.tsv")
+        summary.bytesWritten += Int64(classesText.utf8.count)
+
+        var jsonl: [UInt8] = []
+        try forEachScene(count: count) { (scene: GeneratedScene) throws(SceneError) in
+            do {
+                try PNGFile.write(scene.image, to: "\(images)/\(scene.imageID).png")
+                try PNGFile.write(scene.mask, to: "\(masks)/\(scene.imageID).png")
+            } catch {
+                throw SceneError("\(error)")
+            }
+            for narrative in scene.narratives {
+                NarrativeLine.append(narrative, imageID: scene.imageID, datasetID: configuration.datasetID, to: &jsonl)
+            }
+            summary.add(scene)
+            progress(scene.index + 1)
+        }
+        try Self.writeFile(jsonl, to: directory + "/narratives.jsonl")
+        summary.bytesWritten += Int64(jsonl.count)
+        for name in [images, masks] {
+            if let files = try? FileManager.default.contentsOfDirectory(atPath: name) {
+                for file in files {
+                    let size = (try? FileManager.default.attributesOfItem(atPath: name + "/" + file)[.size] as? Int) ?? nil
+                    summary.bytesWritten += Int64(size ?? 0)
+                }
+            }
+        }
+        return summary
+    }
+
+    /// Writes atomically: a temporary file, then a rename.
+    static func writeFile(_ bytes: [UInt8], to path: String) throws(SceneError) {
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw SceneError("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+extension GenerationSummary {
+    mutating func add(_ scene: GeneratedScene) {
+        images += 1
+        objects += scene.objects.count
+        var named = Set<Int>()
+        var present = Set<Int>()
+        for object in scene.objects where object.pixelCount > 0 { present.insert(object.classValue) }
+        for value in present where value < imagesPerClass.count { imagesPerClass[value] += 1 }
+        for narrative in scene.narratives {
+            narratives += 1
+            mentions += narrative.mentions.count
+            for mention in narrative.mentions { named.formUnion(mention.objects) }
+            utterances += narrative.utterances.count
+            untimedUtterances += narrative.utterances.filter { !$0.isTimed }.count
+            for segment in narrative.traces {
+                tracePoints += segment.count
+                outOfImagePoints += segment.filter { !$0.isOnImage }.count
+            }
+        }
+        namedObjects += named.count
+    }
+}
+
+/// Results written by concurrent workers into distinct slots.
+private final class Slots<T>: @unchecked Sendable {
+    private var items: [T?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        items = [T?](repeating: nil, count: count)
+    }
+
+    func set(_ i: Int, _ value: T) {
+        lock.lock()
+        items[i] = value
+        lock.unlock()
+    }
+
+    func get(_ i: Int) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        return items[i]
+    }
+}

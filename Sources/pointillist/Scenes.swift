@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Scenes
+
+extension Pointillist {
+    struct Scenes: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate scenes with ground truth: images, class masks and Localized Narratives.",
+            discussion: """
+                Writes <out>/images/<id>.png (RGB), <out>/masks/<id>.png (grey, value = class index of \
+                classes.tsv, 0 = void), <out>/classes.tsv and <out>/narratives.jsonl (the official LN \
+                image schema, dataset_id "generated_scenes"). The same options and seed give \
+                byte-identical files. Parameters and defaults: Sources/Scenes/SCENES.md.
+                """)
+
+        @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "dir"))
+        var out: String
+
+        @Option(help: ArgumentHelp("Number of images.", valueName: "n"))
+        var count = 300
+
+        @Option(help: ArgumentHelp("Random seed.", valueName: "n"))
+        var seed: UInt64 = 1
+
+        @Option(help: ArgumentHelp("Number of classes: the first n of the catalogue (20 to \(Catalogue.classes.count)).", valueName: "n"))
+        var classes = 40
+
+        @Option(help: ArgumentHelp("Image width in pixels.", valueName: "px"))
+        var width = 320
+
+        @Option(help: ArgumentHelp("Image height in pixels.", valueName: "px"))
+        var height = 240
+
+        @Option(name: .customLong("min-objects"), help: ArgumentHelp("Fewest things per image.", valueName: "n"))
+        var minObjects = 2
+
+        @Option(name: .customLong("max-objects"), help: ArgumentHelp("Most things per image.", valueName: "n"))
+        var maxObjects = 8
+
+        @Option(name: .customLong("extra-annotator"), help: ArgumentHelp("Probability that an image gets a second narrative.", valueName: "p"))
+        var extraAnnotator = 0.15
+
+        @Option(name: .customLong("lag-mean"), help: ArgumentHelp("Mean delay in seconds between a word and the mouse reaching what it names.", valueName: "s"))
+        var lagMean = 0.1
+
+        @Option(name: .customLong("lag-std"), help: ArgumentHelp("Standard deviation of that delay in seconds.", valueName: "s"))
+        var lagStd = 0.25
+
+        @Option(help: ArgumentHelp("Per-point hand jitter (std, normalised coordinates).", valueName: "std"))
+        var jitter = 0.006
+
+        @Option(help: ArgumentHelp("Slow drift of the hand off its target (std, normalised coordinates).", valueName: "std"))
+        var drift = 0.02
+
+        @Option(help: ArgumentHelp("Probability that a scribble waypoint lands on a neighbouring region.", valueName: "p"))
+        var spill = 0.2
+
+        @Option(name: .customLong("out-of-band"), help: ArgumentHelp("Target fraction of trace points outside [0, 1].", valueName: "p"))
+        var outOfBand = 0.02
+
+        @Flag(help: "Print only the summary: no progress bar.")
+        var quiet = false
+
+        func run() throws {
+            var c = SceneConfiguration()
+            c.seed = seed
+            c.classCount = classes
+            c.width = width
+            c.height = height
+            guard minObjects <= maxObjects else { throw ValidationError("--min-objects must not exceed --max-objects") }
+            guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+            c.objectsPerImage = minObjects...maxObjects
+            c.extraAnnotatorProbability = extraAnnotator
+            c.lagMean = lagMean
+            c.lagStd = lagStd
+            c.jitterStd = jitter
+            c.driftStd = drift
+            c.spillProbability = spill
+            c.outOfBandFraction = outOfBand
+            let generator: SceneGenerator
+            do { generator = try SceneGenerator(configuration: c) } catch { throw ValidationError(error.description) }
+
+            let started = Terminal.now()
+            let bar = ProgressBar(enabled: !quiet)
+            let summary = try generator.write(count: count, into: out) { done in
+                bar.updateCount(done: done, total: count, label: "images")
+            }
+            bar.finish()
+            let seconds = Terminal.now() - started
+            print(Self.summary(summary, configuration: c, classes: generator.classes.map(\.name), out: out, seconds: seconds))
+        }
+
+        static func summary(_ s: GenerationSummary, configuration c: SceneConfiguration, classes: [String], out: String, seconds: Double) -> String {
+            var lines: [String] = []
+            lines.append("Wrote \(out)/: \(Format.count(s.images)) images (\(c.width)×\(c.height)) and masks, \(Format.count(s.narratives)) narratives, classes.tsv (\(classes.count) classes), seed \(c.seed)")
+            lines.append("objects       \(Format.count(s.objects)) drawn, \(Format.percent(s.namedObjects, s.objects)) named; \(Format.count(s.mentions)) mentions")
+            lines.append("utterances    \(Format.count(s.utterances)), untimed \(Format.percent(s.untimedUtterances, s.utterances))")
+            lines.append("trace points  \(Format.count(s.tracePoints)), outside the image \(Format.percent(s.outOfImagePoints, s.tracePoints))")
+            let absent = s.imagesPerClass.enumerated().dropFirst().filter { $0.element == 0 }.map { classes[$0.offset - 1] }
+            if !absent.isEmpty { lines.append("classes in no image: \(absent.joined(separator: ", "))") }
+            lines.append(String(format: "time          %.2f s (%.1f images/s), %@", seconds, Double(s.images) / max(seconds, 1e-9), Format.bytes(s.bytesWritten)))
+            return lines.joined(separator: "\n")
+        }
+    }
+}
