@@ -1,4 +1,5 @@
 import COpenBLAS
+import Imaging
 
 /// Held-out quality of a model, next to a raw-feature baseline computed the same way.
 public struct EvaluationReport: Sendable {
@@ -20,6 +21,39 @@ public struct EvaluationReport: Sendable {
 }
 
 public enum Evaluation {
+    /// The points with their labels replaced by the ground-truth class under each point, read
+    /// from class masks (`mask(imageID)`, one grey value per pixel, `names[value]` the class
+    /// name). Points over void or over a class the model does not know are dropped, as are
+    /// the points of images whose mask cannot be read. Used on generated scenes, where the
+    /// trace labels are noisy by design and the masks are exact.
+    public static func relabel(
+        _ points: LabelledPoints, classes: [EmbeddingModel.ClassLabel], names: [Int: String], mask: (String) throws -> Image
+    ) -> (points: LabelledPoints, dropped: Int) {
+        let labelOfName = Dictionary(classes.enumerated().map { ($0.element.name, Int32($0.offset)) }, uniquingKeysWith: { a, _ in a })
+        var result = LabelledPoints(dimension: points.dimension)
+        result.imageIDs = points.imageIDs
+        var masks: [Int32: Image?] = [:]
+        var dropped = 0
+        let d = points.dimension
+        for i in 0..<points.count {
+            let image = points.images[i]
+            if masks[image] == nil { masks[image] = .some(try? mask(points.imageIDs[Int(image)])) }
+            guard let m = masks[image] ?? nil else {
+                dropped += 1
+                continue
+            }
+            let (x, y) = m.pixel(normalizedX: points.positions[2 * i], y: points.positions[2 * i + 1])
+            guard let name = names[Int(m.pixels[m.offset(x: x, y: y)])], let label = labelOfName[name] else {
+                dropped += 1
+                continue
+            }
+            result.append(
+                features: Array(points.features[(i * d)..<((i + 1) * d)]), label: label, image: image, mention: points.mentions[i],
+                x: points.positions[2 * i], y: points.positions[2 * i + 1])
+        }
+        return (result, dropped)
+    }
+
     /// Evaluates on `points` (the held-out images), with `reference` (a sample of the
     /// training points) as the neighbours' pool.
     public static func evaluate(
@@ -33,15 +67,15 @@ public enum Evaluation {
         model.standardise(&x)
         // Classifier.
         var top1 = 0, top5 = 0
-        let k = model.network.classCount
+        let classCount = model.network.classCount
         for start in stride(from: 0, to: n, by: 1024) {
             let count = min(1024, n - start)
             let logits = model.network.logits(Array(x[(start * d)..<((start + count) * d)]), batch: count)
             for r in 0..<count {
                 let label = Int(points.labels[start + r])
-                let score = logits[r * k + label]
+                let score = logits[r * classCount + label]
                 var higher = 0
-                for c in 0..<k where logits[r * k + c] > score { higher += 1 }
+                for c in 0..<classCount where logits[r * classCount + c] > score { higher += 1 }
                 if higher == 0 { top1 += 1 }
                 if higher < 5 { top5 += 1 }
             }

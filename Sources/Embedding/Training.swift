@@ -11,18 +11,21 @@ public struct LabelledPoints: Sendable {
     public var images: [Int32] = []
     /// The mention a point came from: points of one mention are one trace segment.
     public var mentions: [Int32] = []
+    /// Normalised (x, y) of each point on its image, two values per point.
+    public var positions: [Float] = []
     public var imageIDs: [String] = []
 
     public init(dimension: Int) { self.dimension = dimension }
 
     public var count: Int { labels.count }
 
-    public mutating func append(features row: [Float], label: Int32, image: Int32, mention: Int32) {
+    public mutating func append(features row: [Float], label: Int32, image: Int32, mention: Int32, x: Float = 0, y: Float = 0) {
         precondition(row.count == dimension)
         features += row
         labels.append(label)
         images.append(image)
         mentions.append(mention)
+        positions += [x, y]
     }
 
     /// The points whose image satisfies `keep`.
@@ -34,6 +37,7 @@ public struct LabelledPoints: Sendable {
             result.labels.append(labels[i])
             result.images.append(images[i])
             result.mentions.append(mentions[i])
+            result.positions += positions[(2 * i)..<(2 * i + 2)]
         }
         return result
     }

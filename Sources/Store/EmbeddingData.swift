@@ -83,6 +83,7 @@ extension Corpus {
             var labels: [Int32] = []
             var images: [Int32] = []
             var mentions: [Int32] = []
+            var positions: [Float] = []
             var skipped: [SkippedImage] = []
             var mentionCount = 0
         }
@@ -118,6 +119,7 @@ extension Corpus {
                                 out.labels.append(m.label)
                                 out.images.append(Int32(index))
                                 out.mentions.append(Int32(truncatingIfNeeded: m.id))
+                                out.positions += [p.x, p.y]
                             }
                         }
                     } catch {
@@ -137,6 +139,7 @@ extension Corpus {
             points.labels += share.labels
             points.images += share.images
             points.mentions += share.mentions
+            points.positions += share.positions
             report.skipped += share.skipped
             report.mentions += share.mentionCount
         }

@@ -175,6 +175,12 @@ extension Pointillist.Embed {
         @Option(help: "Training points used as the neighbours' pool at most (evenly sampled).")
         var reference = 20000
 
+        @Option(help: ArgumentHelp("Ground-truth class masks (grey PNG, one class value per pixel), as `pointillist scenes` writes them: also score against the class under each point.", valueName: "dir"))
+        var masks: String?
+
+        @Option(name: .customLong("mask-classes"), help: ArgumentHelp("TSV naming the mask values (columns index, name; default <masks>/../classes.tsv).", valueName: "path"))
+        var maskClasses: String?
+
         @Flag(help: "No progress bar.")
         var quiet = false
 
@@ -216,6 +222,25 @@ extension Pointillist.Embed {
             print(String(format: "classifier   top-1 %.1f%%   top-5 %.1f%%", 100 * r.top1, 100 * r.top5))
             print(String(format: "neighbours   embedding %.1f%%   raw features %.1f%%   most frequent class %.1f%%   (k = %d, pool %d points)",
                          100 * r.embeddingAccuracy, 100 * r.rawAccuracy, 100 * r.majorityAccuracy, k, pool.count))
+            print("             (against the class of the mention each trace point belongs to)")
+            if let masks {
+                let namesPath = maskClasses ?? URL(fileURLWithPath: masks).deletingLastPathComponent().appendingPathComponent("classes.tsv").path
+                var names: [Int: String] = [:]
+                for line in try String(contentsOfFile: namesPath, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
+                    let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+                    if f.count >= 2, let index = Int(f[0]), !f[1].isEmpty { names[index] = String(f[1]) }
+                }
+                guard !names.isEmpty else { throw ValidationError("no class names in \(namesPath)") }
+                let maskLocator = try ImageLocator(root: masks, pattern: "{id}.png")
+                let (truth, dropped) = Evaluation.relabel(heldOut, classes: trained.classes, names: names) {
+                    try maskLocator.load($0, layout: .asStored)
+                }
+                let g = Evaluation.evaluate(trained, on: truth, reference: pool, k: k)
+                print("ground truth \(g.points) held-out trace points scored against the mask class under them (\(dropped) over void or unknown classes)")
+                print(String(format: "classifier   top-1 %.1f%%   top-5 %.1f%%", 100 * g.top1, 100 * g.top5))
+                print(String(format: "neighbours   embedding %.1f%%   raw features %.1f%%   most frequent class %.1f%%",
+                             100 * g.embeddingAccuracy, 100 * g.rawAccuracy, 100 * g.majorityAccuracy))
+            }
         }
     }
 

@@ -191,3 +191,31 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
         #expect(abs(flat[10] - 8.5 / 64) < 1e-6)  // x position
     }
 }
+
+@Suite struct NeighbourTests {
+    /// One reference point of class 0 right next to the query, five of class 1 a little
+    /// further: one neighbour says 0, five say 1. Raw features are compared directly.
+    @Test func votesUseKNeighboursWithinTheImagesClasses() {
+        let features = FeatureConfiguration(scales: [], referenceSide: 1, position: false)  // 3 values
+        let model = EmbeddingModel(
+            features: features, classes: [.init(id: 1, name: "a"), .init(id: 2, name: "b"), .init(id: 3, name: "c")],
+            mean: [0, 0, 0], scale: [1, 1, 1], network: MLP(sizes: [3, 4, 2, 3], seed: 1),
+            training: .init(
+                seed: 1, epochs: 0, bestEpoch: 0, trainingPoints: 0, validationPoints: 0, trainingImages: 0, validationImages: 0,
+                validationAccuracy: 0, validationLoss: 0))
+        var reference = LabelledPoints(dimension: 3)
+        reference.imageIDs = ["r"]
+        reference.append(features: [0.1, 0, 0], label: 0, image: 0, mention: 1)
+        for i in 0..<5 { reference.append(features: [0.3 + 0.01 * Float(i), 0, 0], label: 1, image: 0, mention: 2) }
+        reference.append(features: [0, 0, 0.01], label: 2, image: 0, mention: 3)  // nearest, but not a class of the image
+        var queries = LabelledPoints(dimension: 3)
+        queries.imageIDs = ["q"]
+        queries.append(features: [0, 0, 0], label: 0, image: 0, mention: 9)
+        queries.append(features: [5, 5, 5], label: 1, image: 0, mention: 9)  // far away; makes class 1 a candidate
+        let one = Evaluation.neighbourAccuracy(model, queries: queries, reference: reference, k: 1)
+        let five = Evaluation.neighbourAccuracy(model, queries: queries, reference: reference, k: 5)
+        // k = 1: the first query is right (class 0); k = 5: class 1 outvotes it.
+        #expect(one.0 == 1.0)
+        #expect(five.0 == 0.5)
+    }
+}
