@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Scenes", targets: ["Scenes"]),
         .library(name: "Embedding", targets: ["Embedding"]),
+        .library(name: "Questions", targets: ["Questions"]),
         .library(name: "Store", targets: ["Store"]),
     ],
     dependencies: [
@@ -38,14 +39,16 @@ let package = Package(
         .target(name: "Scenes", dependencies: ["Imaging", "Narratives"]),
         // Stage 3: pixel features, the MLP and its embedding, the model file.
         .target(name: "Embedding", dependencies: ["Imaging", "COpenBLAS"]),
+        // Stage 4: the per-image model M, point sampling, questions, batches, answers, point labels.
+        .target(name: "Questions", dependencies: ["Imaging"]),
         // The SQLite corpus: schema, records, and the jobs that fill it (ingest, vocabulary build).
-        .target(name: "Store", dependencies: ["Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "CSQLite"]),
+        .target(name: "Store", dependencies: ["Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "CSQLite"]),
 
         // The command-line program: argument parsing and printing only.
         .executableTarget(
             name: "pointillist",
             dependencies: [
-                "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Store",
+                "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +59,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "ScenesTests", dependencies: ["Scenes", "Imaging", "Narratives"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging"]),
+        .testTarget(name: "QuestionsTests", dependencies: ["Questions", "Imaging"]),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist"]),
     ]
