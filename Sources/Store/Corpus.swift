@@ -16,6 +16,12 @@ import Narratives
 /// - `mentions`: one row per kept mention: narrative, class, caption span, word range, time span
 ///   and its trace points (a one-segment blob in the `traces` layout).
 /// - `near_misses`: lemmas filtered out, with the verdict, reason, count and example captions.
+///
+/// Migration 3, the question stage:
+/// - `question_points`: the sampled points of each image with M's ranked class ids.
+/// - `questions`: (image, point, class, round) with a stable id and the batch it went out in.
+/// - `batches`: numbered batches of questions written to files; numbering survives restarts.
+/// - `answers`: accepted answers, one per (question, annotator); `answer_rejects`: the rest.
 public final class Corpus {
     public let database: Database
 
@@ -125,6 +131,52 @@ public final class Corpus {
             reason TEXT NOT NULL,
             mentions INTEGER NOT NULL,
             examples TEXT NOT NULL
+        );
+        """,
+        """
+        CREATE TABLE question_points (
+            image_id TEXT NOT NULL,
+            point_index INTEGER NOT NULL,
+            x REAL NOT NULL,
+            y REAL NOT NULL,
+            ranked TEXT NOT NULL,
+            PRIMARY KEY (image_id, point_index)
+        ) WITHOUT ROWID;
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY,
+            round INTEGER NOT NULL,
+            questions INTEGER NOT NULL,
+            assignments INTEGER NOT NULL,
+            csv TEXT NOT NULL,
+            jsonl TEXT NOT NULL
+        );
+        CREATE TABLE questions (
+            id TEXT PRIMARY KEY,
+            image_id TEXT NOT NULL,
+            point_index INTEGER NOT NULL,
+            class_id INTEGER NOT NULL,
+            round INTEGER NOT NULL,
+            batch_id INTEGER REFERENCES batches(id),
+            FOREIGN KEY (image_id, point_index) REFERENCES question_points(image_id, point_index)
+        ) WITHOUT ROWID;
+        CREATE INDEX questions_by_batch ON questions(batch_id);
+        CREATE INDEX questions_by_point ON questions(image_id, point_index, round);
+        CREATE TABLE answers (
+            question_id TEXT NOT NULL REFERENCES questions(id),
+            annotator_id TEXT NOT NULL,
+            value TEXT NOT NULL,
+            duration REAL,
+            source TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            PRIMARY KEY (question_id, annotator_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE answer_rejects (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            field TEXT,
+            reason TEXT NOT NULL,
+            raw TEXT NOT NULL
         );
         """,
     ]

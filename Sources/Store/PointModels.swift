@@ -1,0 +1,168 @@
+import Dispatch
+import Embedding
+import Imaging
+import Narratives
+import Questions
+import Synchronization
+
+/// How the per-image model M is built and queried.
+public struct PointModelOptions: Sendable {
+    public var sampling = SamplingOptions()
+    /// Sample in equal proportion per class of M's prediction instead of uniformly.
+    public var classBalanced = false
+    /// Uniform candidates the class-balanced variant chooses from.
+    public var balancedCandidates = 200
+    public var k = 5
+    public var rule = ScoringRule.meanOfTopK
+    /// Exemplars per mention at most, evenly spaced along its trace segment.
+    public var exemplarsPerMention = 40
+    public init() {}
+}
+
+/// One image's sampled points with M's ranked classes, and its exemplars for baselines.
+public struct ImagePoints: Sendable {
+    public var imageID: String
+    public var width: Int
+    public var height: Int
+    public var points: [PointCandidates]
+    /// Class ids mentioned for the image (its image-level labels), in id order.
+    public var mentioned: [Int]
+    /// Exemplar positions (normalised) and classes, for the image-coordinate baseline.
+    public var exemplarPositions: [(x: Float, y: Float, classID: Int)]
+}
+
+/// Builds M for each image and ranks the classes at its sampled points.
+///
+/// Exemplars are the embedded trace points of every mention of a dictionary class in the
+/// image's narratives (all narratives of the image). A sampled point gets every class with
+/// exemplars ranked by M, then the mentioned classes without trace points, in id order (so a
+/// later round can still ask them).
+public struct PointModelBuilder: Sendable {
+    public var model: EmbeddingModel
+    public var options: PointModelOptions
+    public var workers = 2
+
+    public init(model: EmbeddingModel, options: PointModelOptions) {
+        self.model = model
+        self.options = options
+    }
+
+    /// The mentions of every image, grouped by image id (ascending).
+    public static func mentionsByImage(_ corpus: Corpus) throws -> [(imageID: String, mentions: [(classID: Int, points: [TracePoint])])] {
+        guard try corpus.vocabularyComplete() == true else {
+            throw StoreError("no complete class dictionary: run `pointillist vocab build` first", doing: "reading \(corpus.database.path)")
+        }
+        let select = try corpus.database.prepare(
+            """
+            SELECT n.image_id, m.class_id, m.points FROM mentions m JOIN narratives n ON n.id = m.narrative_id
+            ORDER BY n.image_id, m.id
+            """)
+        var result: [(imageID: String, mentions: [(classID: Int, points: [TracePoint])])] = []
+        while try select.step() {
+            let traces = try select.withBlob(2) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            let image = select.text(0)
+            let mention = (classID: select.int(1), points: traces.points)
+            if result.last?.imageID == image {
+                result[result.count - 1].mentions.append(mention)
+            } else {
+                result.append((image, [mention]))
+            }
+        }
+        return result
+    }
+
+    /// M's ranking for the points of one image.
+    public func points(
+        imageID: String, image: Image, mentions: [(classID: Int, points: [TracePoint])]
+    ) -> ImagePoints {
+        let features = PixelFeatures(image: image, configuration: model.features)
+        let d = model.features.dimension
+        var raw: [Float] = []
+        var labels: [Int] = []
+        var positions: [(x: Float, y: Float, classID: Int)] = []
+        var row = [Float](repeating: 0, count: d)
+        for m in mentions {
+            let step = max(1, (m.points.count + options.exemplarsPerMention - 1) / options.exemplarsPerMention)
+            for (i, p) in m.points.enumerated() where i % step == 0 {
+                let (x, y) = image.pixel(normalizedX: p.x, y: p.y)
+                row.withUnsafeMutableBufferPointer { features.features(x: x, y: y, into: $0) }
+                raw += row
+                labels.append(m.classID)
+                positions.append((p.x, p.y, m.classID))
+            }
+        }
+        let mentioned = Array(Set(mentions.map(\.classID))).sorted()
+        let exemplars = labels.isEmpty ? [] : model.embed(raw: raw, count: labels.count)
+        let neighbours = NeighbourModel(
+            exemplars: exemplars, dimension: model.network.embeddingDimension, labels: labels, k: options.k, rule: options.rule)
+
+        func rank(_ samples: [SamplePoint]) -> [[Int]] {
+            guard !samples.isEmpty else { return [] }
+            var q: [Float] = []
+            for s in samples {
+                let (x, y) = image.pixel(normalizedX: Float(s.x), y: Float(s.y))
+                row.withUnsafeMutableBufferPointer { features.features(x: x, y: y, into: $0) }
+                q += row
+            }
+            let embedded = model.embed(raw: q, count: samples.count)
+            let ranked = labels.isEmpty ? [[(classID: Int, score: Double)]](repeating: [], count: samples.count)
+                : neighbours.rankAll(queries: embedded, count: samples.count)
+            return ranked.map { list in
+                let ids = list.map(\.classID)
+                return ids + mentioned.filter { !ids.contains($0) }
+            }
+        }
+
+        var samples = PointSampler.uniform(imageID: imageID, options: options.sampling)
+        if options.classBalanced {
+            var candidateOptions = options.sampling
+            candidateOptions.pointsPerImage = options.balancedCandidates
+            let candidates = PointSampler.uniform(imageID: imageID, options: candidateOptions)
+            let predicted = rank(candidates).map { $0.first ?? -1 }
+            samples = PointSampler.classBalanced(imageID: imageID, options: options.sampling, candidates: candidates, predicted: predicted)
+        }
+        let ranked = rank(samples)
+        let points = zip(samples, ranked).map { s, r in
+            PointCandidates(imageID: imageID, pointIndex: s.index, x: s.x, y: s.y, ranked: r)
+        }
+        return ImagePoints(
+            imageID: imageID, width: image.width, height: image.height, points: points, mentioned: mentioned,
+            exemplarPositions: positions)
+    }
+
+    /// Every image with mentions, in image-id order, images loaded and processed on `workers`
+    /// threads in chunks; an image that fails to load is reported and skipped.
+    public func run(
+        corpus: Corpus, loadImage: @escaping @Sendable (String) throws -> Image, progress: ((Int, Int) -> Void)? = nil
+    ) throws -> (images: [ImagePoints], skipped: [SkippedImage]) {
+        let groups = try Self.mentionsByImage(corpus)
+        var images: [ImagePoints] = []
+        var skipped: [SkippedImage] = []
+        let chunk = 32
+        for start in stride(from: 0, to: groups.count, by: chunk) {
+            let end = min(start + chunk, groups.count)
+            let shares = max(1, min(workers, end - start))
+            let results = Mutex([([ImagePoints], [SkippedImage])](repeating: ([], []), count: shares))
+            DispatchQueue.concurrentPerform(iterations: shares) { share in
+                var done: [ImagePoints] = []
+                var failed: [SkippedImage] = []
+                let n = end - start
+                for index in (start + n * share / shares)..<(start + n * (share + 1) / shares) {
+                    let (imageID, mentions) = groups[index]
+                    do {
+                        done.append(points(imageID: imageID, image: try loadImage(imageID), mentions: mentions))
+                    } catch {
+                        failed.append(SkippedImage(imageID: imageID, reason: "\(error)"))
+                    }
+                }
+                results.withLock { $0[share] = (done, failed) }
+            }
+            for (done, failed) in results.withLock({ $0 }) {
+                images += done
+                skipped += failed
+            }
+            progress?(end, groups.count)
+        }
+        return (images, skipped)
+    }
+}

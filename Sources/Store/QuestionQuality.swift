@@ -1,0 +1,116 @@
+import Imaging
+import Questions
+
+/// How a way of ranking classes at sampled points fares against ground truth.
+public struct RankingFigures: Sendable {
+    /// Points with a ground-truth class.
+    public var points = 0
+    /// Share whose first question (the top-ranked class) is right: a Yes.
+    public var firstYes = 0.0
+    /// Mean number of questions until a Yes, over the points that get one.
+    public var meanQuestionsToYes = 0.0
+    /// Share that never gets a Yes: their class is not among the image's candidate classes.
+    public var neverYes = 0.0
+}
+
+/// The question stage measured on generated scenes: M against two baselines, in one run.
+public struct QualityReport: Sendable {
+    public var images = 0
+    public var points = 0
+    /// Points over void or over a class the dictionary does not have.
+    public var unlabelled = 0
+    /// Points whose true class is among the classes mentioned for the image.
+    public var mentionedShare = 0.0
+    public var model = RankingFigures()
+    /// A random order of the image's classes.
+    public var random = RankingFigures()
+    /// Classes by the distance, in image coordinates, of their nearest trace point (no embedding).
+    public var nearestTrace = RankingFigures()
+}
+
+public enum QuestionQuality {
+    /// Scores each sampled point: its true class is read from the mask (`classOf[maskValue]`
+    /// gives the dictionary class id), and each ranking is asked in order as a perfect
+    /// annotator would answer.
+    public static func report(
+        _ images: [ImagePoints], seed: UInt64, mask: (String) throws -> Image, classOf: [Int: Int]
+    ) -> QualityReport {
+        var report = QualityReport()
+        var tallies = [Tally](repeating: Tally(), count: 3)
+        var mentioned = 0
+        for image in images {
+            guard let m = try? mask(image.imageID) else { continue }
+            report.images += 1
+            for p in image.points {
+                report.points += 1
+                let (px, py) = m.pixel(normalizedX: Float(p.x), y: Float(p.y))
+                guard let truth = classOf[Int(m.pixels[m.offset(x: px, y: py)])] else {
+                    report.unlabelled += 1
+                    continue
+                }
+                if image.mentioned.contains(truth) { mentioned += 1 }
+                let random = shuffled(image.mentioned, seed: seed, image: image.imageID, point: p.pointIndex)
+                let nearest = nearestTraceRanking(image, x: Float(p.x), y: Float(p.y))
+                for (i, ranking) in [p.ranked, random, nearest].enumerated() {
+                    tallies[i].add(position: ranking.firstIndex(of: truth))
+                }
+            }
+        }
+        let scored = report.points - report.unlabelled
+        report.mentionedShare = scored > 0 ? Double(mentioned) / Double(scored) : 0
+        report.model = tallies[0].figures
+        report.random = tallies[1].figures
+        report.nearestTrace = tallies[2].figures
+        return report
+    }
+
+    struct Tally {
+        var points = 0
+        var first = 0
+        var yes = 0
+        var questions = 0
+        mutating func add(position: Int?) {
+            points += 1
+            guard let position else { return }
+            yes += 1
+            questions += position + 1
+            if position == 0 { first += 1 }
+        }
+        var figures: RankingFigures {
+            RankingFigures(
+                points: points, firstYes: points > 0 ? Double(first) / Double(points) : 0,
+                meanQuestionsToYes: yes > 0 ? Double(questions) / Double(yes) : 0,
+                neverYes: points > 0 ? Double(points - yes) / Double(points) : 0)
+        }
+    }
+
+    /// The image's classes in a random order fixed by the seed, image and point.
+    static func shuffled(_ classes: [Int], seed: UInt64, image: String, point: Int) -> [Int] {
+        var state = seed ^ UInt64(truncatingIfNeeded: point) &* 0x9E37_79B9_7F4A_7C15
+        for b in image.utf8 { state = (state ^ UInt64(b)) &* 0x100_0000_01b3 }
+        var result = classes
+        for i in stride(from: result.count - 1, to: 0, by: -1) {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            result.swapAt(i, Int(z % UInt64(i + 1)))
+        }
+        return result
+    }
+
+    /// Classes ordered by their nearest exemplar trace point to (x, y); mentioned classes
+    /// without trace points last, in id order.
+    static func nearestTraceRanking(_ image: ImagePoints, x: Float, y: Float) -> [Int] {
+        var best: [Int: Float] = [:]
+        let aspect = Float(image.width) / Float(max(image.height, 1))
+        for e in image.exemplarPositions {
+            let dx = (e.x - x) * aspect, dy = e.y - y
+            let d = dx * dx + dy * dy
+            if d < best[e.classID] ?? .infinity { best[e.classID] = d }
+        }
+        let ranked = best.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map(\.key)
+        return ranked + image.mentioned.filter { best[$0] == nil }
+    }
+}

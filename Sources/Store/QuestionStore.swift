@@ -1,0 +1,169 @@
+import Questions
+
+/// What `storeFirstRound` did.
+public struct SamplingReport: Sendable {
+    public var images = 0
+    public var alreadySampled = 0
+    public var points = 0
+    public var questions = 0
+    /// Points with no candidate class (an image whose classes have no trace points and no mentions).
+    public var pointsWithoutCandidates = 0
+}
+
+/// What an answers import did; read = accepted + rejected, exactly.
+public struct AnswersReport: Sendable {
+    public var read = 0
+    public var accepted = 0
+    public var rejected: [RejectedAnswer] = []
+}
+
+extension Corpus {
+    /// Images that already have sampled points: a rerun skips them (resume).
+    public func sampledImages() throws(StoreError) -> Set<String> {
+        let s = try database.prepare("SELECT DISTINCT image_id FROM question_points")
+        var result: Set<String> = []
+        while try s.step() { result.insert(s.text(0)) }
+        return result
+    }
+
+    /// Stores sampled points with their ranking and the first-round question of each point
+    /// (its top class). Images already sampled are left as they are. One transaction.
+    public func storeFirstRound(_ images: [ImagePoints]) throws -> SamplingReport {
+        var report = SamplingReport()
+        let done = try sampledImages()
+        try database.transaction { () throws(StoreError) in
+            let point = try database.prepare("INSERT INTO question_points(image_id, point_index, x, y, ranked) VALUES (?, ?, ?, ?, ?)")
+            let question = try database.prepare(
+                "INSERT OR IGNORE INTO questions(id, image_id, point_index, class_id, round) VALUES (?, ?, ?, ?, 1)")
+            for image in images {
+                guard !done.contains(image.imageID) else {
+                    report.alreadySampled += 1
+                    continue
+                }
+                report.images += 1
+                for p in image.points {
+                    try point.run([
+                        .text(p.imageID), .integer(Int64(p.pointIndex)), .real(p.x), .real(p.y),
+                        .text(p.ranked.map(String.init).joined(separator: " ")),
+                    ])
+                    report.points += 1
+                    guard let top = p.ranked.first else {
+                        report.pointsWithoutCandidates += 1
+                        continue
+                    }
+                    try question.run([
+                        .text(Question.id(imageID: p.imageID, pointIndex: p.pointIndex, classID: top)), .text(p.imageID),
+                        .integer(Int64(p.pointIndex)), .integer(Int64(top)),
+                    ])
+                    report.questions += 1
+                }
+            }
+        }
+        return report
+    }
+
+    /// Every sampled point with its ranking.
+    public func pointCandidates() throws(StoreError) -> [PointCandidates] {
+        let s = try database.prepare("SELECT image_id, point_index, x, y, ranked FROM question_points ORDER BY image_id, point_index")
+        var result: [PointCandidates] = []
+        while try s.step() {
+            result.append(
+                PointCandidates(
+                    imageID: s.text(0), pointIndex: s.int(1), x: s.double(2), y: s.double(3),
+                    ranked: s.text(4).split(separator: " ").compactMap { Int($0) }))
+        }
+        return result
+    }
+
+    /// Every question asked so far (`unbatchedOnly`: those not yet in a batch), in id order.
+    public func questions(unbatchedOnly: Bool = false) throws(StoreError) -> [Question] {
+        let s = try database.prepare(
+            """
+            SELECT q.id, q.image_id, q.point_index, p.x, p.y, q.class_id, q.round FROM questions q
+            JOIN question_points p ON p.image_id = q.image_id AND p.point_index = q.point_index
+            \(unbatchedOnly ? "WHERE q.batch_id IS NULL" : "") ORDER BY q.id
+            """)
+        var result: [Question] = []
+        while try s.step() {
+            result.append(
+                Question(
+                    id: s.text(0), imageID: s.text(1), pointIndex: s.int(2), x: s.double(3), y: s.double(4), classID: s.int(5),
+                    round: s.int(6)))
+        }
+        return result
+    }
+
+    /// Records a batch and marks its questions, in one transaction; returns the batch number.
+    /// Numbers come from the table, so they continue across runs.
+    public func recordBatch(round: Int, questions: [String], assignments: Int, csv: String, jsonl: String) throws -> Int {
+        try database.transaction { () throws(StoreError) -> Int in
+            try database.prepare("INSERT INTO batches(round, questions, assignments, csv, jsonl) VALUES (?, ?, ?, ?, ?)").run([
+                .integer(Int64(round)), .integer(Int64(questions.count)), .integer(Int64(assignments)), .text(csv), .text(jsonl),
+            ])
+            let id = Int(try database.scalar("SELECT last_insert_rowid()"))
+            let mark = try database.prepare("UPDATE questions SET batch_id = ? WHERE id = ? AND batch_id IS NULL")
+            for q in questions {
+                guard try mark.run([.integer(Int64(id)), .text(q)]) == 1 else {
+                    throw StoreError("question \(q) is already in a batch", doing: "recording batch \(id)")
+                }
+            }
+            return id
+        }
+    }
+
+    /// The next batch number (for naming files before the batch is recorded).
+    public func nextBatchNumber() throws(StoreError) -> Int {
+        Int(try database.scalar("SELECT coalesce(max(id), 0) + 1 FROM batches"))
+    }
+
+    /// Every accepted answer.
+    public func answers() throws(StoreError) -> [Answer] {
+        let s = try database.prepare("SELECT question_id, annotator_id, value, duration, line FROM answers ORDER BY question_id, annotator_id")
+        var result: [Answer] = []
+        while try s.step() {
+            guard let value = AnswerValue(rawValue: s.text(2)) else { continue }
+            result.append(
+                Answer(
+                    questionID: s.text(0), annotatorID: s.text(1), value: value, durationSeconds: s.isNull(3) ? nil : s.double(3),
+                    line: s.int(4)))
+        }
+        return result
+    }
+
+    /// Imports one answers file: parsed against the known questions and the answers already
+    /// stored; accepted answers and rejects are stored in one transaction.
+    public func importAnswers(file: String, text: String) throws -> AnswersReport {
+        let known = Set(try questions().map(\.id))
+        let result = AnswerImport.parse(file: file, text: text, knownQuestions: known, existing: try answers())
+        try database.transaction { () throws(StoreError) in
+            let insert = try database.prepare(
+                "INSERT INTO answers(question_id, annotator_id, value, duration, source, line) VALUES (?, ?, ?, ?, ?, ?)")
+            for a in result.accepted {
+                try insert.run([
+                    .text(a.questionID), .text(a.annotatorID), .text(a.value.rawValue), a.durationSeconds.map { .real($0) } ?? .null,
+                    .text(file), .integer(Int64(a.line)),
+                ])
+            }
+            let reject = try database.prepare("INSERT INTO answer_rejects(source, line, field, reason, raw) VALUES (?, ?, ?, ?, ?)")
+            for r in result.rejected {
+                try reject.run([.text(file), .integer(Int64(r.line)), r.field.map { .text($0) } ?? .null, .text("\(r.reason)"), .text(r.raw)])
+            }
+        }
+        return AnswersReport(read: result.accepted.count + result.rejected.count, accepted: result.accepted.count, rejected: result.rejected)
+    }
+
+    /// Adds next-round questions for the points whose latest question got No.
+    public func nextRound(rule: AggregationRule, maxRounds: Int) throws -> (labels: [String: PointLabel], added: [Question]) {
+        let aggregated = Aggregation.aggregate(try answers(), rule: rule)
+        let labels = aggregated.mapValues(\.label)
+        let next = Rounds.next(points: try pointCandidates(), labels: labels, asked: try questions(), maxRounds: maxRounds)
+        try database.transaction { () throws(StoreError) in
+            let insert = try database.prepare(
+                "INSERT OR IGNORE INTO questions(id, image_id, point_index, class_id, round) VALUES (?, ?, ?, ?, ?)")
+            for q in next {
+                try insert.run([.text(q.id), .text(q.imageID), .integer(Int64(q.pointIndex)), .integer(Int64(q.classID)), .integer(Int64(q.round))])
+            }
+        }
+        return (labels, next)
+    }
+}
