@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Imaging
+import Narratives
+import Questions
+import Store
+
+extension Pointillist {
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Draw an image with its mentions' trace segments and its sampled points, coloured by class.",
+            discussion: """
+                Trace segments are coloured by the class of their mention; each sampled point by the \
+                class of its latest question, marked with its aggregated answer (tick Yes, cross No, \
+                ring Unresolved) when answers exist. A legend names the classes.
+                """)
+
+        @OptionGroup var corpus: CorpusOption
+        @OptionGroup var imageOptions: ImageOptions
+
+        @Argument(help: "The image id.")
+        var imageID: String
+
+        @Option(help: ArgumentHelp("Output PNG (default <image id>.png; path separators in the id become _).", valueName: "path"))
+        var out: String?
+
+        @Option(name: .customLong("max-side"), help: "Longer side of the drawn photo at most.")
+        var maxSide = 800
+
+        func run() throws {
+            guard FileManager.default.fileExists(atPath: corpus.db) else { throw ValidationError("no corpus at \(corpus.db)") }
+            let store = try Corpus(path: corpus.db)
+            let image = try imageOptions.locator().load(imageID)
+            let figure = try OverlayFigure.make(store: store, imageID: imageID, image: image, maxSide: maxSide)
+            let path = out ?? imageID.replacingOccurrences(of: "/", with: "_") + ".png"
+            try PNGFile.write(figure.image, to: path)
+            print("wrote \(path): \(figure.traces) trace segments, \(figure.points) points, \(figure.classes) classes")
+        }
+    }
+}
+
+/// The overlay of one image, from the corpus.
+enum OverlayFigure {
+    static func make(store: Corpus, imageID: String, image: Image, maxSide: Int) throws -> (image: Image, traces: Int, points: Int, classes: Int) {
+        let dictionary = try store.storedDictionary().classes
+        let nameOf = Dictionary(uniqueKeysWithValues: dictionary.map { ($0.id, $0.name) })
+        var order: [Int] = []  // class ids in order of first appearance → legend index
+        func index(_ classID: Int) -> Int {
+            if let i = order.firstIndex(of: classID) { return i }
+            order.append(classID)
+            return order.count - 1
+        }
+        var traces: [OverlayTrace] = []
+        let mentions = try store.database.prepare(
+            """
+            SELECT m.class_id, m.points FROM mentions m JOIN narratives n ON n.id = m.narrative_id
+            WHERE n.image_id = ? ORDER BY m.id
+            """)
+        try mentions.bind([.text(imageID)])
+        while try mentions.step() {
+            let t = try mentions.withBlob(1) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            guard !t.points.isEmpty else { continue }
+            traces.append(OverlayTrace(classIndex: index(mentions.int(0)), points: t.points.map { (x: $0.x, y: $0.y) }))
+        }
+        guard !traces.isEmpty || (try store.narratives(imageID: imageID)).count > 0 else {
+            throw ValidationError("image \(imageID) has no narrative in \(store.database.path)")
+        }
+        // Each point's latest question, with its aggregated label.
+        let labels = Aggregation.aggregate(try store.answers(), rule: AggregationRule())
+        var latest: [Int: Question] = [:]
+        for q in try store.questions() where q.imageID == imageID {
+            if let seen = latest[q.pointIndex], seen.round >= q.round { continue }
+            latest[q.pointIndex] = q
+        }
+        let points = latest.keys.sorted().compactMap { i -> OverlayPoint? in
+            guard let q = latest[i] else { return nil }
+            return OverlayPoint(x: q.x, y: q.y, classIndex: index(q.classID), label: labels[q.id]?.label.rawValue)
+        }
+        let figure = Overlay.render(
+            image: image, traces: traces, points: points, classNames: order.map { nameOf[$0] ?? "class \($0)" },
+            title: "\(imageID): traces and point questions", maxSide: maxSide)
+        return (figure, traces.count, points.count, order.count)
+    }
+}
