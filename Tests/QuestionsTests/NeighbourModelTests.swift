@@ -54,6 +54,15 @@ private func _cos(_ x: Double) -> Double { cos(x) }
         #expect(ranking.map(\.score) == [2, 1, 0])
     }
 
+    @Test func classesWithoutVotesFollowByTheirBestSimilarity() {
+        // k = 1 at 85°: only class 3 votes; class 1's best exemplar (80°) is nearer than
+        // class 2's (20°), so class 1 comes before class 2 though both score 0.
+        let model = NeighbourModel(exemplars: exemplars, dimension: 2, labels: labels, k: 1, rule: .voteOfTopK)
+        let ranking = model.rank(rows([85]))
+        #expect(ranking.map(\.classID) == [3, 1, 2])
+        #expect(ranking.map(\.score) == [1, 0, 0])
+    }
+
     @Test func voteTiesGoToTheCloserVoters() {
         // k = 2 at 12°: nearest are 10° (class 1) and 20° (class 2), one vote each; class 1's
         // voter is closer. Class 3 gets no vote and comes last.
