@@ -1,0 +1,140 @@
+/// A problem in a file the question stage reads back, with where it is.
+public struct QuestionsError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var file: String
+    /// 1-based line.
+    public var line: Int
+    /// The column at fault, when one is.
+    public var field: String?
+    public var reason: String
+
+    public init(file: String, line: Int, field: String?, reason: String) {
+        self.file = file
+        self.line = line
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String {
+        "\(file):\(line): " + (field.map { "\($0): " } ?? "") + reason
+    }
+}
+
+/// One point label in the Open Images V7 point-label layout.
+public struct ExportRow: Sendable, Equatable, Hashable {
+    public var imageID: String
+    /// Normalised position in [0, 1), origin top-left.
+    public var x: Double
+    public var y: Double
+    /// The class's Open Images MID ("/m/01g317") when the dictionary maps it, else the
+    /// dictionary's class id as decimal text.
+    public var label: String
+    /// "yes", "no" or "unsure" (`PointLabel.estimatedYesNo`).
+    public var estimatedYesNo: String
+    /// Where the candidate class came from; "ln" for Localized Narratives mentions.
+    public var source: String
+    public var yesVotes: Int
+    public var noVotes: Int
+    public var unsureVotes: Int
+    /// The class's display name.
+    public var textLabel: String
+
+    public init(
+        imageID: String, x: Double, y: Double, label: String, estimatedYesNo: String, source: String,
+        yesVotes: Int, noVotes: Int, unsureVotes: Int, textLabel: String
+    ) {
+        self.imageID = imageID
+        self.x = x
+        self.y = y
+        self.label = label
+        self.estimatedYesNo = estimatedYesNo
+        self.source = source
+        self.yesVotes = yesVotes
+        self.noVotes = noVotes
+        self.unsureVotes = unsureVotes
+        self.textLabel = textLabel
+    }
+
+    /// The row for an aggregated question; `mid` nil or empty uses the class id.
+    public init(question: Question, label: PointLabel, votes: Votes, mid: String?, className: String, source: String = "ln") {
+        let mapped = mid.flatMap { $0.isEmpty ? nil : $0 }
+        self.init(
+            imageID: question.imageID, x: question.x, y: question.y, label: mapped ?? String(question.classID),
+            estimatedYesNo: label.estimatedYesNo, source: source,
+            yesVotes: votes.yes, noVotes: votes.no, unsureVotes: votes.unsure, textLabel: className)
+    }
+}
+
+/// Writes and reads point labels as the Open Images V7 point-label CSV.
+///
+/// Columns as in `header`; `\n` line ends as in the Open Images files; fields quoted as in
+/// RFC 4180 when needed; X and Y as the shortest decimal that reads back to the same
+/// `Double`, so `parse(csv(rows)) == rows` exactly.
+public enum PointLabelExport {
+    public static let header = "ImageId,X,Y,Label,EstimatedYesNo,Source,YesVotes,NoVotes,UnsureVotes,TextLabel"
+    static let columns = header.split(separator: ",").map(String.init)
+    static let answers: Set<String> = ["yes", "no", "unsure"]
+
+    /// The rows under the header, in the order given.
+    public static func csv(_ rows: [ExportRow]) -> String {
+        var out = header + "\n"
+        for row in rows {
+            out += CSV.line(
+                [
+                    row.imageID, BatchFile.number(row.x), BatchFile.number(row.y), row.label, row.estimatedYesNo, row.source,
+                    String(row.yesVotes), String(row.noVotes), String(row.unsureVotes), row.textLabel,
+                ], ending: "\n")
+        }
+        return out
+    }
+
+    /// Reads a file written by `csv` (or by Open Images): the header must be exactly
+    /// `header`; blank lines are skipped; X and Y must be finite numbers, the vote counts
+    /// integers ≥ 0, EstimatedYesNo one of yes/no/unsure. The first problem is thrown, naming
+    /// `file`, the line and the column.
+    public static func parse(_ text: String, file: String = "<point labels>") throws(QuestionsError) -> [ExportRow] {
+        let (records, failure) = CSV.records(text)
+        if let failure {
+            throw QuestionsError(file: file, line: failure.line, field: nil, reason: failure.reason)
+        }
+        var rows: [ExportRow] = []
+        var sawHeader = false
+        for record in records where !record.isBlank {
+            guard sawHeader else {
+                guard record.fields == columns else {
+                    throw QuestionsError(file: file, line: record.line, field: nil, reason: "the header is not \(header)")
+                }
+                sawHeader = true
+                continue
+            }
+            guard record.fields.count == columns.count else {
+                throw QuestionsError(
+                    file: file, line: record.line, field: record.fields.count < columns.count ? columns[record.fields.count] : nil,
+                    reason: "\(record.fields.count) fields where the header has \(columns.count)")
+            }
+            let f = record.fields
+            func coordinate(_ index: Int) throws(QuestionsError) -> Double {
+                guard let value = Double(f[index]), value.isFinite else {
+                    throw QuestionsError(file: file, line: record.line, field: columns[index], reason: "\"\(f[index])\" is not a finite number")
+                }
+                return value
+            }
+            func count(_ index: Int) throws(QuestionsError) -> Int {
+                guard let value = Int(f[index]), value >= 0 else {
+                    throw QuestionsError(file: file, line: record.line, field: columns[index], reason: "\"\(f[index])\" is not a count")
+                }
+                return value
+            }
+            guard answers.contains(f[4]) else {
+                throw QuestionsError(file: file, line: record.line, field: columns[4], reason: "\"\(f[4])\" is not yes, no or unsure")
+            }
+            rows.append(
+                ExportRow(
+                    imageID: f[0], x: try coordinate(1), y: try coordinate(2), label: f[3], estimatedYesNo: f[4], source: f[5],
+                    yesVotes: try count(6), noVotes: try count(7), unsureVotes: try count(8), textLabel: f[9]))
+        }
+        guard sawHeader else {
+            throw QuestionsError(file: file, line: 1, field: nil, reason: "no header row")
+        }
+        return rows
+    }
+}
