@@ -62,7 +62,8 @@ enum OverlayFigure {
             guard !t.points.isEmpty else { continue }
             traces.append(OverlayTrace(classIndex: index(mentions.int(0)), points: t.points.map { (x: $0.x, y: $0.y) }))
         }
-        guard !traces.isEmpty || (try store.narratives(imageID: imageID)).count > 0 else {
+        let narratives = try store.narratives(imageID: imageID)
+        guard !traces.isEmpty || !narratives.isEmpty else {
             throw ValidationError("image \(imageID) has no narrative in \(store.database.path)")
         }
         // Each point's latest question, with its aggregated label.
