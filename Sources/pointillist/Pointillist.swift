@@ -13,7 +13,7 @@ struct Pointillist: ParsableCommand {
             scenes writes generated scenes with ground truth to try it all on. Later: questions.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Show.self, Vocab.self, Scenes.self, Embed.self, Questions.self, Render.self]
+        subcommands: [Ingest.self, Show.self, Vocab.self, Scenes.self, Embed.self, Questions.self, Render.self, Stats.self]
     )
 }
 

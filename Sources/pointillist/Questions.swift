@@ -4,6 +4,7 @@ import Foundation
 import Imaging
 import Questions
 import Store
+import Vocabulary
 
 extension ScoringRule: ExpressibleByArgument {
     public init?(argument: String) {
@@ -62,7 +63,7 @@ extension Pointillist {
                 classes its narratives mention; points are sampled uniformly (or class-balanced) and each \
                 gets M's ranked classes. The first question at a point asks its top class.
                 """,
-            subcommands: [Report.self])
+            subcommands: [Sample.self, Batch.self, Simulate.self, Answers.self, Next.self, Export.self, Report.self])
     }
 }
 
@@ -132,5 +133,239 @@ enum MaskClasses {
         }
         guard !names.isEmpty else { throw ValidationError("no class names in \(path)") }
         return names
+    }
+}
+
+extension Pointillist.Questions {
+    struct Sample: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build M for every image, sample its points and store the first-round questions.",
+            discussion: """
+                Images already sampled are skipped, so an interrupted run resumes. Each point keeps its \
+                ranked classes; its first question asks the top one.
+                """)
+
+        @OptionGroup var corpus: CorpusOption
+        @OptionGroup var imageOptions: ImageOptions
+        @OptionGroup var m: PointModelArguments
+
+        @Flag(help: "No progress bar.")
+        var quiet = false
+
+        func run() throws {
+            guard FileManager.default.fileExists(atPath: corpus.db) else { throw ValidationError("no corpus at \(corpus.db)") }
+            let store = try Corpus(path: corpus.db)
+            let builder = try m.builder(corpus.db)
+            let locator = try imageOptions.locator()
+            let bar = ProgressBar(enabled: !quiet)
+            let (images, skipped) = try builder.run(corpus: store, loadImage: { try locator.load($0) }) { done, total in
+                bar.updateCount(done: done, total: total, label: "images")
+            }
+            bar.finish()
+            for s in skipped.prefix(quiet ? 0 : 10) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
+            let r = try store.storeFirstRound(images)
+            print("images     \(r.images) sampled, \(r.alreadySampled) already sampled, \(skipped.count) skipped (image not readable)")
+            print("points     \(r.points) (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.pointsWithoutCandidates) without a candidate class")
+            print("questions  \(r.questions) first-round questions stored")
+        }
+    }
+
+    struct Batch: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the questions not yet in a batch as numbered batch files (CSV and JSONL).",
+            discussion: """
+                Each question is replicated --replication times; questions of one class come in \
+                contiguous blocks. A question goes into one batch only; batch numbers continue across runs.
+                """)
+
+        @OptionGroup var corpus: CorpusOption
+
+        @Option(help: ArgumentHelp("Directory for batch-NNNNNN.csv / .jsonl.", valueName: "dir"))
+        var out: String = "batches"
+
+        @Option(help: "Answers wanted per question.")
+        var replication = 3
+
+        @Option(help: "Assignments (question × replica) per batch at most.")
+        var size = 1000
+
+        @Option(name: .customLong("image-url"), help: ArgumentHelp("How images are named in the files: {id} is the image id.", valueName: "pattern"))
+        var imageURL = "{id}.jpg"
+
+        @Option(name: .customLong("image-size"), help: ArgumentHelp("Width x height of the images, for pixel coordinates (generated scenes: 320x240).", valueName: "WxH"))
+        var imageSize = "320x240"
+
+        func run() throws {
+            let parts = imageSize.split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else { throw ValidationError("--image-size must look like 640x480") }
+            guard replication >= 1, size >= 1 else { throw ValidationError("--replication and --size must be at least 1") }
+            let store = try Corpus(path: corpus.db)
+            let classes = Dictionary(uniqueKeysWithValues: try store.storedDictionary().classes.map { ($0.id, $0) })
+            let pending = try store.questions(unbatchedOnly: true)
+            guard !pending.isEmpty else {
+                print("no questions waiting for a batch")
+                return
+            }
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            var written = 0
+            for batch in Batcher.batches(pending, options: BatchOptions(replication: replication, size: size)) {
+                let number = try store.nextBatchNumber()
+                let describe = { (q: Question) -> QuestionText in
+                    let c = classes[q.classID]
+                    return QuestionText(
+                        imageURL: imageURL.replacingOccurrences(of: "{id}", with: q.imageID), className: c?.name ?? "class \(q.classID)",
+                        gloss: c?.gloss ?? "", widthPixels: parts[0], heightPixels: parts[1])
+                }
+                let base = out + "/batch-" + String(format: "%06d", number)
+                try writeAtomically(BatchFile.csv(batch, describe: describe), to: base + ".csv")
+                try writeAtomically(BatchFile.jsonl(batch, describe: describe), to: base + ".jsonl")
+                let ids = Array(Set(batch.map(\.question.id))).sorted()
+                let round = batch.map(\.question.round).max() ?? 1
+                let recorded = try store.recordBatch(round: round, questions: ids, assignments: batch.count, csv: base + ".csv", jsonl: base + ".jsonl")
+                print("batch \(recorded): \(ids.count) questions, \(batch.count) assignments → \(base).csv, .jsonl")
+                written += 1
+            }
+            print("\(written) batch\(written == 1 ? "" : "es") written")
+        }
+    }
+
+    struct Simulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Answer the batched questions from ground-truth masks, as simulated annotators (generated scenes).",
+            discussion: "Writes an answers CSV (question_id, annotator_id, answer) to import with `questions answers`.")
+
+        @OptionGroup var corpus: CorpusOption
+
+        @Option(help: ArgumentHelp("Ground-truth class masks (`pointillist scenes` layout).", valueName: "dir"))
+        var masks: String
+
+        @Option(name: .customLong("mask-classes"), help: ArgumentHelp("TSV naming the mask values (default <masks>/../classes.tsv).", valueName: "path"))
+        var maskClasses: String?
+
+        @Option(help: "Annotators answering each question.")
+        var annotators = 3
+
+        @Option(name: .customLong("error-rate"), help: "Probability that an annotator answers wrongly.")
+        var errorRate = 0.05
+
+        @Option(name: .customLong("unsure-rate"), help: "Probability that an annotator answers unsure.")
+        var unsureRate = 0.02
+
+        @Option var seed: UInt64 = 1
+
+        @Option(help: ArgumentHelp("Answers file to write.", valueName: "path"))
+        var out: String = "answers.csv"
+
+        func run() throws {
+            guard (0...1).contains(errorRate), (0...1).contains(unsureRate) else { throw ValidationError("rates must be between 0 and 1") }
+            let store = try Corpus(path: corpus.db)
+            let names = try MaskClasses.read(maskClasses ?? URL(fileURLWithPath: masks).deletingLastPathComponent().appendingPathComponent("classes.tsv").path)
+            let idOfName = Dictionary(try store.storedDictionary().classes.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+            let classOf = names.compactMapValues { idOfName[$0] }
+            let answered = Set(try store.answers().map(\.questionID))
+            let locator = try ImageLocator(root: masks, pattern: "{id}.png")
+            let simulated = SimulatedAnnotators(errorRate: errorRate, unsureRate: unsureRate, seed: seed)
+            var text = "question_id,annotator_id,answer\n"
+            var count = 0
+            var maskCache: [String: Image] = [:]
+            for q in try store.questions() where !answered.contains(q.id) {
+                guard try store.database.scalar("SELECT batch_id IS NOT NULL FROM questions WHERE id = ?", [.text(q.id)]) == 1 else { continue }
+                if maskCache[q.imageID] == nil { maskCache = [q.imageID: try locator.load(q.imageID, layout: .asStored)] }
+                guard let mask = maskCache[q.imageID] else { continue }
+                let truth = SimulatedAnnotators.truth(mask: mask, x: q.x, y: q.y, classOf: classOf)
+                for a in 0..<annotators {
+                    text += "\(q.id),sim-\(a + 1),\(simulated.answer(q, annotator: a, truth: truth).rawValue)\n"
+                    count += 1
+                }
+            }
+            try writeAtomically(text, to: out)
+            print("wrote \(out): \(count) answers by \(annotators) simulated annotators (error rate \(errorRate), unsure \(unsureRate))")
+        }
+    }
+
+    struct Answers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import annotators' answers (CSV or JSONL: question_id, annotator_id, answer yes/no/unsure, optional duration_seconds).",
+            discussion: """
+                Unknown question ids, duplicates, conflicting re-submissions and malformed rows are \
+                reported with their line and kept aside in the corpus (answer_rejects); read = accepted + \
+                rejected. Importing the same file again accepts nothing new.
+                """)
+
+        @OptionGroup var corpus: CorpusOption
+
+        @Argument(help: "Answer files.")
+        var files: [String]
+
+        @Flag(help: "Print only the summary.")
+        var quiet = false
+
+        func run() throws {
+            let store = try Corpus(path: corpus.db)
+            for file in files {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
+                let r = try store.importAnswers(file: file, text: text)
+                if !quiet { for reject in r.rejected.prefix(20) { Terminal.error(reject.description) } }
+                print("\(file): read \(r.read) = accepted \(r.accepted) + rejected \(r.rejected.count)")
+            }
+        }
+    }
+
+    struct Next: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Aggregate the answers and add the next round: points answered No get their next-ranked class.",
+            discussion: """
+                Aggregation: unanimous (default; all non-unsure answers agree, at least --min-answers) or \
+                majority. Yes and Unresolved points stop; so do points past --max-rounds or out of classes.
+                """)
+
+        @OptionGroup var corpus: CorpusOption
+
+        @Option(name: .customLong("max-rounds"), help: "Rounds at most.")
+        var maxRounds = 3
+
+        @Option(name: .customLong("min-answers"), help: "Decisive answers needed for Yes or No.")
+        var minimumAnswers = 2
+
+        @Flag(help: "Decide by majority instead of unanimity.")
+        var majority = false
+
+        func run() throws {
+            let store = try Corpus(path: corpus.db)
+            let rule = AggregationRule(minimumAnswers: minimumAnswers, kind: majority ? .majority : .unanimous)
+            let (labels, added) = try store.nextRound(rule: rule, maxRounds: maxRounds)
+            let counts = Dictionary(grouping: labels.values, by: { $0 }).mapValues(\.count)
+            print("labels     Yes \(counts[.yes] ?? 0), No \(counts[.no] ?? 0), Unresolved \(counts[.unresolved] ?? 0) (questions with answers)")
+            print("next round \(added.count) new questions")
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export point labels in the Open Images V7 point-label CSV layout.",
+            discussion: "Columns ImageId,X,Y,Label,EstimatedYesNo,Source,YesVotes,NoVotes,UnsureVotes,TextLabel; Label is the Open Images MID when the class has one, else the class id.")
+
+        @OptionGroup var corpus: CorpusOption
+
+        @Option(help: ArgumentHelp("CSV to write.", valueName: "path"))
+        var out: String = "point-labels.csv"
+
+        @Option(name: .customLong("min-answers"), help: "Decisive answers needed for Yes or No.")
+        var minimumAnswers = 2
+
+        func run() throws {
+            let store = try Corpus(path: corpus.db)
+            let classes = Dictionary(uniqueKeysWithValues: try store.storedDictionary().classes.map { ($0.id, $0) })
+            let aggregated = Aggregation.aggregate(try store.answers(), rule: AggregationRule(minimumAnswers: minimumAnswers))
+            var rows: [ExportRow] = []
+            for q in try store.questions() {
+                guard let a = aggregated[q.id] else { continue }
+                let c = classes[q.classID]
+                rows.append(ExportRow(question: q, label: a.label, votes: a.votes, mid: c?.openImagesMID, className: c?.name ?? "class \(q.classID)"))
+            }
+            try writeAtomically(PointLabelExport.csv(rows), to: out)
+            let yes = rows.filter { $0.estimatedYesNo == "yes" }.count
+            print("wrote \(out): \(rows.count) point labels (\(yes) yes)")
+        }
     }
 }
