@@ -1,0 +1,88 @@
+import Foundation
+import Questions
+import Testing
+
+@testable import Store
+
+/// The question stage as a user runs it on generated scenes.
+@Suite(.serialized) struct QuestionCommandTests {
+    @Test func sampleBatchAnswerRoundsExportAndDraw() throws {
+        let dir = Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(atPath: RealVocabulary.directory, toPath: dir.appendingPathComponent("Vocab").path)
+        func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+            let r = try Fixture.run(arguments, in: dir)
+            #expect(r.status == 0 || arguments.contains("--expect-failure"), "\(arguments): \(r.err)")
+            return r
+        }
+        let images = ["--images", "scenes/images", "--pattern", "{id}.png"]
+        _ = try run(["scenes", "--out", "scenes", "--count", "40", "--seed", "5", "--classes", "20", "--quiet"])
+        _ = try run(["ingest", "--quiet", "scenes/narratives.jsonl"])
+        _ = try run(["vocab", "build", "--min-mentions", "3", "--quiet"])
+        _ = try run(["embed", "train", "--epochs", "3", "--quiet"] + images)
+
+        let sample = try run(["questions", "sample", "--quiet"] + images)
+        #expect(sample.out.contains("points     440 (11 per image)"))
+        let corpus = try Corpus(path: dir.appendingPathComponent("corpus.sqlite").path)
+        let firstQuestions = try corpus.questions()
+        #expect(firstQuestions.count == 440)
+        // Sampling again adds nothing; the points are those of the sampler.
+        #expect(try run(["questions", "sample", "--quiet"] + images).out.contains("0 sampled, 40 already sampled"))
+        #expect(try corpus.questions() == firstQuestions)
+        let some = try #require(firstQuestions.first)
+        let expected = PointSampler.uniform(imageID: some.imageID, options: SamplingOptions())[some.pointIndex]
+        #expect(abs(expected.x - some.x) < 1e-12 && abs(expected.y - some.y) < 1e-12)
+
+        // Batches: every question once, numbered from 1, numbering continues later.
+        _ = try run(["questions", "batch", "--size", "500", "--image-url", "scenes/images/{id}.png"])
+        #expect(try run(["questions", "batch"]).out.contains("no questions waiting"))
+        let batchRows = try String(contentsOf: dir.appendingPathComponent("batches/batch-000001.csv"), encoding: .utf8)
+        #expect(batchRows.hasPrefix("question_id,replica,image_id"))
+        #expect(try corpus.questions(unbatchedOnly: true).isEmpty)
+
+        // Answers: simulated from the masks; reconcile; a second import is all duplicates.
+        _ = try run(["questions", "simulate", "--masks", "scenes/masks", "--out", "a1.csv"])
+        let imported = try run(["questions", "answers", "--quiet", "a1.csv"])
+        #expect(imported.out.contains("read 1320 = accepted 1320 + rejected 0"))
+        #expect(try run(["questions", "answers", "--quiet", "a1.csv"]).out.contains("read 1320 = accepted 0 + rejected 1320"))
+        // Bad rows are rejected with their line, the good one kept.
+        let q = firstQuestions[0].id, r = firstQuestions[1].id
+        try "question_id,annotator_id,answer\nq0000000000000000,x,yes\n\(q),sim-1,maybe\n\(r),sim-1,\(try corpus.answers().first { $0.questionID == r && $0.annotatorID == "sim-1" }!.value == .yes ? "no" : "yes")\n\(q),new-annotator,yes\n"
+            .write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let bad = try run(["questions", "answers", "bad.csv"])
+        #expect(bad.out.contains("read 4 = accepted 1 + rejected 3"))
+        #expect(bad.err.contains("bad.csv:2"))
+        #expect(bad.err.contains("bad.csv:3"))
+        #expect(bad.err.contains("bad.csv:4"))
+
+        // A next round for the No points; its batch continues the numbering.
+        let next = try run(["questions", "next"])
+        #expect(next.out.contains("next round"))
+        let added = try corpus.questions().filter { $0.round == 2 }
+        #expect(!added.isEmpty)
+        let before = Int(try corpus.database.scalar("SELECT count(*) FROM batches"))
+        let secondBatch = try run(["questions", "batch", "--size", "5000"])
+        #expect(secondBatch.out.contains("batch \(before + 1): \(added.count) questions"))
+        let numbers = try corpus.database.prepare("SELECT id FROM batches ORDER BY id")
+        var ids: [Int] = []
+        while try numbers.step() { ids.append(numbers.int(0)) }
+        #expect(ids == Array(1...ids.count))
+
+        // Export in the Open Images layout; it parses back.
+        _ = try run(["questions", "export", "--out", "labels.csv"])
+        let exported = try String(contentsOf: dir.appendingPathComponent("labels.csv"), encoding: .utf8)
+        #expect(exported.hasPrefix("ImageId,X,Y,Label,EstimatedYesNo,Source,YesVotes,NoVotes,UnsureVotes,TextLabel\n"))
+        let rows = try PointLabelExport.parse(exported)
+        #expect(rows.count > 400)
+        #expect(PointLabelExport.csv(rows) == exported)
+
+        // Pictures and the quality report.
+        let render = try run(["render", some.imageID, "--out", "one.png"] + images)
+        #expect(render.out.contains("11 points"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("one.png").path))
+        _ = try run(["stats", "--out", "zipf.png"])
+        let report = try run(["questions", "report", "--masks", "scenes/masks", "--quiet"] + images)
+        #expect(report.out.contains("random image class"))
+        #expect(report.out.contains("nearest trace point"))
+    }
+}
