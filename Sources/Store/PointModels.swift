@@ -12,7 +12,7 @@ public struct PointModelOptions: Sendable {
     public var classBalanced = false
     /// Uniform candidates the class-balanced variant chooses from.
     public var balancedCandidates = 200
-    public var k = 5
+    public var k = 15
     public var rule = ScoringRule.meanOfTopK
     /// Exemplars per mention at most, evenly spaced along its trace segment.
     public var exemplarsPerMention = 40

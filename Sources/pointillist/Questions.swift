@@ -28,7 +28,7 @@ struct PointModelArguments: ParsableArguments {
     var seed: UInt64 = 1
 
     @Option(help: "Nearest exemplars M looks at.")
-    var k = 5
+    var k = 15
 
     @Option(help: ArgumentHelp("Scoring rule of M: mean (mean similarity of each class's k nearest exemplars) or vote (votes among the k nearest).", valueName: "rule"))
     var rule: ScoringRule = .meanOfTopK
