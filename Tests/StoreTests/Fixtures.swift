@@ -78,12 +78,13 @@ enum Fixture {
     /// Every row of every table, in rowid order: two corpora with equal dumps hold the same data.
     static func dump(_ path: String) throws -> [String: [[SQLValue]]] {
         let db = try Database(path: path, readOnly: true)
-        let tables = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        var names: [String] = []
-        while try tables.step() { names.append(tables.text(0)) }
+        let tables = try db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        var names: [(String, Bool)] = []
+        while try tables.step() { names.append((tables.text(0), tables.text(1).contains("WITHOUT ROWID"))) }
         var result: [String: [[SQLValue]]] = [:]
-        for name in names {
-            let order = name == "settings" ? "key" : "rowid"
+        for (name, withoutRowID) in names {
+            // Tables without a rowid are read in primary-key order.
+            let order = name == "settings" ? "key" : withoutRowID ? "1, 2" : "rowid"
             let rows = try db.prepare("SELECT * FROM \(name) ORDER BY \(order)")
             var all: [[SQLValue]] = []
             while try rows.step() { all.append((0..<rows.columnCount).map { rows.value($0) }) }
