@@ -8,9 +8,10 @@ struct Pointillist: ParsableCommand {
         abstract: "Turn Localized Narratives into point-annotation questions for semantic segmentation.",
         discussion: """
             Pipeline: ingest (narratives → SQLite corpus, words aligned with mouse traces) → vocab \
-            (class dictionary from WordNet and the captions, mentions with their trace points). \
-            → embed (a pixel embedding trained on the trace points of the most frequent classes). \
-            scenes writes generated scenes with ground truth to try it all on. Later: questions.
+            (class dictionary from WordNet and the captions; mentions with their trace points) → \
+            embed (a pixel embedding trained on the trace points of the most frequent classes) → \
+            questions (per-image model M, sampled points, batches, answers, rounds, point labels). \
+            render and stats draw them; scenes generates images with ground truth to try it all on.
             """,
         version: "0.1.0",
         subcommands: [Ingest.self, Show.self, Vocab.self, Scenes.self, Embed.self, Questions.self, Render.self, Stats.self]
