@@ -5,6 +5,10 @@ import Narratives
 import Questions
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// How the per-image model M is built and queried.
 public struct PointModelOptions: Sendable {
     public var sampling = SamplingOptions()
@@ -16,6 +20,9 @@ public struct PointModelOptions: Sendable {
     public var rule = ScoringRule.meanOfTopK
     /// Exemplars per mention at most, evenly spaced along its trace segment.
     public var exemplarsPerMention = 40
+    /// Weight of the embedding classifier's belief (log-probability among the image's
+    /// candidate classes, for classes it was trained on) added to M's score; 0 uses M alone.
+    public var prior = 0.5
     public init() {}
 }
 
@@ -92,6 +99,7 @@ public struct PointModelBuilder: Sendable {
             }
         }
         let mentioned = Array(Set(mentions.map(\.classID))).sorted()
+        let modelIndex = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($0.element.id, $0.offset) })
         let exemplars = labels.isEmpty ? [] : model.embed(raw: raw, count: labels.count)
         let neighbours = NeighbourModel(
             exemplars: exemplars, dimension: model.network.embeddingDimension, labels: labels, k: options.k, rule: options.rule)
@@ -105,8 +113,25 @@ public struct PointModelBuilder: Sendable {
                 q += row
             }
             let embedded = model.embed(raw: q, count: samples.count)
-            let ranked = labels.isEmpty ? [[(classID: Int, score: Double)]](repeating: [], count: samples.count)
+            var ranked = labels.isEmpty ? [[(classID: Int, score: Double)]](repeating: [], count: samples.count)
                 : neighbours.rankAll(queries: embedded, count: samples.count)
+            if options.prior > 0, !labels.isEmpty {
+                var x = q
+                model.standardise(&x)
+                let logits = model.network.logits(x, batch: samples.count)
+                let k = model.network.classCount
+                for r in ranked.indices {
+                    // Softmax over the candidates the classifier knows; others get its floor.
+                    let known = ranked[r].compactMap { c in modelIndex[c.classID].map { (c.classID, Double(logits[r * k + $0])) } }
+                    guard let top = known.map(\.1).max() else { continue }
+                    let total = known.reduce(0.0) { $0 + exp($1.1 - top) }
+                    var logProbability: [Int: Double] = [:]
+                    for (id, v) in known { logProbability[id] = v - top - log(total) }
+                    let floor = logProbability.values.min() ?? 0
+                    ranked[r] = ranked[r].map { ($0.classID, $0.score + options.prior * (logProbability[$0.classID] ?? floor)) }
+                        .sorted { ($0.score, $1.classID) > ($1.score, $0.classID) }
+                }
+            }
             return ranked.map { list in
                 let ids = list.map(\.classID)
                 return ids + mentioned.filter { !ids.contains($0) }

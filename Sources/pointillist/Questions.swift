@@ -36,6 +36,9 @@ struct PointModelArguments: ParsableArguments {
     @Flag(help: "Sample in equal proportion per class of M's prediction instead of uniformly.")
     var balanced = false
 
+    @Option(help: "Weight of the embedding classifier's log-probability (among the image's classes) added to M's neighbour scores; 0: neighbours alone.")
+    var prior = 0.5
+
     func validate() throws {
         if points < 1 { throw ValidationError("--points must be at least 1") }
         if k < 1 { throw ValidationError("--k must be at least 1") }
@@ -50,6 +53,7 @@ struct PointModelArguments: ParsableArguments {
         options.k = k
         options.rule = rule
         options.classBalanced = balanced
+        options.prior = prior
         return PointModelBuilder(model: try ModelFile.read(modelPath(db)), options: options)
     }
 }
@@ -109,12 +113,27 @@ extension Pointillist.Questions {
             let unmapped = Set(names.values).subtracting(idOfName.keys).sorted()
             let maskLocator = try ImageLocator(root: masks, pattern: "{id}.png")
             let r = QuestionQuality.report(images, seed: m.seed, mask: { try maskLocator.load($0, layout: .asStored) }, classOf: classOf)
+            // The same points ranked by the embedding neighbours alone, for comparison.
+            var alone: QualityReport?
+            if m.prior > 0 {
+                var neighboursOnly = builder
+                neighboursOnly.options.prior = 0
+                let (plain, _) = try neighboursOnly.run(corpus: store, loadImage: { try locator.load($0) })
+                alone = QuestionQuality.report(plain, seed: m.seed, mask: { try maskLocator.load($0, layout: .asStored) }, classOf: classOf)
+            }
             print("images       \(r.images) (\(skipped.count) skipped), \(r.points) sampled points (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.unlabelled) over void or classes not in the dictionary")
             if !unmapped.isEmpty { print("             mask classes not in the dictionary: \(unmapped.joined(separator: ", "))") }
             print(String(format: "             the true class is among the image's mentioned classes at %.1f%% of the points", 100 * r.mentionedShare))
             print("ranking                      first question Yes   questions to Yes   never Yes")
-            for (name, f) in [("M (embedding, k = \(m.k))", r.model), ("random image class", r.random), ("nearest trace point", r.nearestTrace)] {
+            var rows = [("M (k = \(m.k), prior \(m.prior))", r.model)]
+            if let alone { rows.append(("M, neighbours only (prior 0)", alone.model)) }
+            rows += [("random image class", r.random), ("nearest trace point", r.nearestTrace)]
+            for (name, f) in rows {
                 print(String(format: "%@ %17.1f%% %18.2f %10.1f%%", name.padding(toLength: 28, withPad: " ", startingAt: 0), 100 * f.firstYes, f.meanQuestionsToYes, 100 * f.neverYes))
+            }
+            if r.mentionedShare > 0 {
+                print(String(format: "             M's first question is a Yes at %.1f%% of the points whose class was mentioned (the others can never get a Yes)",
+                             100 * r.model.firstYes / r.mentionedShare))
             }
             let pass = r.model.firstYes >= 0.85 && r.model.meanQuestionsToYes <= 1.3
             let better = r.model.firstYes > r.random.firstYes && r.model.firstYes > r.nearestTrace.firstYes
