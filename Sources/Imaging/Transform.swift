@@ -113,3 +113,21 @@ struct Coverage {
         }
     }
 }
+
+extension Image {
+    /// The image enlarged `factor` times by repeating pixels (no smoothing), so small images
+    /// stay sharp under overlays drawn at full resolution.
+    public func upscaled(by factor: Int) -> Image {
+        guard factor > 1 else { return self }
+        let w = width * factor, h = height * factor
+        var out = [UInt8](repeating: 0, count: w * h * channels)
+        for y in 0..<h {
+            let sy = y / factor
+            for x in 0..<w {
+                let s = (sy * width + x / factor) * channels, d = (y * w + x) * channels
+                for c in 0..<channels { out[d + c] = pixels[s + c] }
+            }
+        }
+        return Image(width: w, height: h, channels: channels, pixels: out)
+    }
+}

@@ -77,8 +77,10 @@ enum OverlayFigure {
             guard let q = latest[i] else { return nil }
             return OverlayPoint(x: q.x, y: q.y, classIndex: index(q.classID), label: labels[q.id]?.label.rawValue)
         }
+        // Small images are enlarged first so traces, points and legend text stay legible.
+        let factor = max(1, min(4, 640 / max(image.width, image.height)))
         let figure = Overlay.render(
-            image: image, traces: traces, points: points, classNames: order.map { nameOf[$0] ?? "class \($0)" },
+            image: image.upscaled(by: factor), traces: traces, points: points, classNames: order.map { nameOf[$0] ?? "class \($0)" },
             title: "\(imageID): traces and point questions", maxSide: maxSide)
         return (figure, traces.count, points.count, order.count)
     }

@@ -142,3 +142,14 @@ import Testing
         #expect(canvas.pixels[canvas.offset(x: px, y: py)] == 255)
     }
 }
+
+@Suite struct UpscaleTests {
+    @Test func repeatsPixels() {
+        let image = Image(width: 2, height: 1, channels: 3, pixels: [1, 2, 3, 4, 5, 6])
+        let big = image.upscaled(by: 3)
+        #expect(big.width == 6 && big.height == 3)
+        #expect(Array(big.pixels[big.offset(x: 2, y: 2)..<(big.offset(x: 2, y: 2) + 3)]) == [1, 2, 3])
+        #expect(Array(big.pixels[big.offset(x: 3, y: 0)..<(big.offset(x: 3, y: 0) + 3)]) == [4, 5, 6])
+        #expect(image.upscaled(by: 1) == image)
+    }
+}
