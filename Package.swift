@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging"]),
         .testTarget(name: "QuestionsTests", dependencies: ["Questions", "Imaging"]),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist"]),
+            name: "StoreTests", dependencies: ["Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist"],
+            exclude: ["Fixtures"]),
     ]
 )

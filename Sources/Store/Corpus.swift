@@ -22,6 +22,9 @@ import Narratives
 /// - `questions`: (image, point, class, round) with a stable id and the batch it went out in.
 /// - `batches`: numbered batches of questions written to files; numbering survives restarts.
 /// - `answers`: accepted answers, one per (question, annotator); `answer_rejects`: the rest.
+///
+/// Migration 4, Video Localized Narratives: `sources` gains `narratives` (narratives stored;
+/// a VidLN line stores several) and `video_lines` (VidLN lines read).
 public final class Corpus {
     public let database: Database
 
@@ -178,6 +181,11 @@ public final class Corpus {
             reason TEXT NOT NULL,
             raw TEXT NOT NULL
         );
+        """,
+        """
+        ALTER TABLE sources ADD COLUMN narratives INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sources ADD COLUMN video_lines INTEGER NOT NULL DEFAULT 0;
+        UPDATE sources SET narratives = stored;
         """,
     ]
 
@@ -395,7 +403,8 @@ public struct IngestCounts: Sendable, Equatable {
     /// Non-blank lines read.
     public var read = 0
     public var stored = 0
-    /// Lines whose (dataset, image, annotator) key was already in the corpus.
+    /// Lines whose (dataset, image, annotator) key was already in the corpus (a VidLN line:
+    /// all of its narratives were). `stored` counts lines that added at least one narrative.
     public var duplicates = 0
     public var rejected = 0
     /// Lines holding only whitespace: skipped, not records.
@@ -413,6 +422,10 @@ public struct IngestCounts: Sendable, Equatable {
     public var untracedNarratives = 0
     public var utterances = 0
     public var untimedUtterances = 0
+    /// Narratives stored: one per stored LN line, one per (actor, keyframe) of a VidLN line.
+    public var narratives = 0
+    /// VidLN lines read (counted in `read` too).
+    public var videoLines = 0
 
     public init() {}
 
@@ -420,17 +433,19 @@ public struct IngestCounts: Sendable, Equatable {
     static let columns = [
         "read", "stored", "duplicates", "rejected", "blank", "words", "aligned_words", "traced_words",
         "interpolated_words", "points", "off_image_points", "untraced_narratives", "utterances", "untimed_utterances",
+        "narratives", "video_lines",
     ]
 
     var values: [Int] {
         [read, stored, duplicates, rejected, blank, words, alignedWords, tracedWords, interpolatedWords, points,
-         offImagePoints, untracedNarratives, utterances, untimedUtterances]
+         offImagePoints, untracedNarratives, utterances, untimedUtterances, narratives, videoLines]
     }
 
     init(values v: [Int]) {
         (read, stored, duplicates, rejected, blank) = (v[0], v[1], v[2], v[3], v[4])
         (words, alignedWords, tracedWords, interpolatedWords) = (v[5], v[6], v[7], v[8])
         (points, offImagePoints, untracedNarratives, utterances, untimedUtterances) = (v[9], v[10], v[11], v[12], v[13])
+        (narratives, videoLines) = (v[14], v[15])
     }
 
     public static func + (a: IngestCounts, b: IngestCounts) -> IngestCounts {

@@ -157,6 +157,25 @@ public final class Ingester {
                             } else {
                                 added.duplicates += 1
                             }
+                        case .video(let records):
+                            added.read += 1
+                            added.videoLines += 1
+                            var inserted = 0
+                            for r in records {
+                                let changed = try insert.run([
+                                    .text(r.key.datasetID), .text(r.key.imageID), .integer(r.key.annotatorID),
+                                    .text(r.caption), r.voiceRecording.map(SQLValue.text) ?? .null,
+                                    .integer(sourceID), .integer(Int64(lineNumber)),
+                                    .integer(Int64(r.counts.words)), .integer(Int64(r.counts.alignedWords)),
+                                    .integer(Int64(r.segmentCount)), .integer(Int64(r.counts.points)),
+                                    .integer(r.hasTraces ? 1 : 0), .blob(r.utterances), .blob(r.words), .blob(r.traces),
+                                ])
+                                if changed == 1 {
+                                    added += r.counts
+                                    inserted += 1
+                                }
+                            }
+                            if inserted > 0 { added.stored += 1 } else { added.duplicates += 1 }
                         case .rejected(let error):
                             added.read += 1
                             added.rejected += 1
@@ -256,11 +275,37 @@ public final class Ingester {
         do {
             narrative = try NarrativeDecoder.decode(bytes)
         } catch {
+            // Only a line the LN decoder rejects is looked at again, so LN decoding pays nothing.
+            if VideoNarrativeDecoder.looksLikeVideoNarrative(bytes) { return decodeVideoLine(bytes, segmenter: segmenter) }
             return .rejected(error)
         }
         let words = WordAligner.align(caption: narrative.caption, utterances: narrative.utterances)
+        var record = record(narrative, words: words, segmenter: segmenter)
+        record.counts.stored = 1
+        return .record(record)
+    }
+
+    /// A VidLN line: one record per (actor, keyframe traced over), words aligned from the
+    /// record's time alignment. A line that yields no narrative at all is rejected.
+    static func decodeVideoLine(_ bytes: UnsafeBufferPointer<UInt8>, segmenter: TraceSegmenter) -> DecodedLine {
+        let video: VideoNarrative
+        do {
+            video = try VideoNarrativeDecoder.decode(bytes)
+        } catch {
+            return .rejected(error)
+        }
+        let records = video.keyframeNarratives().map { record($0.narrative, words: $0.words, segmenter: segmenter) }
+        if records.isEmpty {
+            return .rejected(JSONError(
+                offset: 0, reason: "no actor narrative traces a keyframe or selects one", field: "actor_narratives"))
+        }
+        return .video(records)
+    }
+
+    /// What is stored for `narrative`, and what it adds to the counters (`stored` aside).
+    static func record(_ narrative: Narrative, words: [Word], segmenter: TraceSegmenter) -> DecodedRecord {
         var counts = IngestCounts()
-        counts.stored = 1
+        counts.narratives = 1
         counts.words = words.count
         counts.points = narrative.traces.points.count
         counts.offImagePoints = narrative.traces.points.reduce(0) { $0 + ($1.isOnImage ? 0 : 1) }
@@ -273,11 +318,11 @@ public final class Ingester {
             if segment.count > 0 { counts.tracedWords += 1 }
             if segment.interpolated { counts.interpolatedWords += 1 }
         }
-        return .record(DecodedRecord(
+        return DecodedRecord(
             key: narrative.key, caption: narrative.caption, voiceRecording: narrative.voiceRecording,
             hasTraces: narrative.hasTraces, segmentCount: narrative.traces.segmentLengths.count, counts: counts,
             utterances: Packing.pack(narrative.utterances), words: Packing.pack(words),
-            traces: Packing.pack(narrative.traces)))
+            traces: Packing.pack(narrative.traces))
     }
 }
 
@@ -285,6 +330,8 @@ public final class Ingester {
 enum DecodedLine: Sendable {
     case blank
     case record(DecodedRecord)
+    /// A VidLN line: its narratives, one per (actor, keyframe).
+    case video([DecodedRecord])
     case rejected(JSONError)
 }
 

@@ -43,6 +43,11 @@ extension Pointillist {
                 bytes to the rejects file (reasons in <rejects>.tsv), and the run goes on. The summary \
                 reconciles: read = stored + duplicates + rejected.
 
+                Video Localized Narratives lines (with actor_narratives) are recognised per line: each \
+                actor narrative is stored on each keyframe it traces, as image <dataset_id>/<video_id>/<frame>, \
+                with annotator id vidln_id × 1000 + actor index. Counters count lines; the narratives \
+                a VidLN line adds are counted apart.
+
                 The word-segment options are recorded in a new corpus and used by later stages.
                 """)
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lexicon
+import Narratives
 import Store
 import Vocabulary
 
@@ -44,8 +45,9 @@ extension Pointillist {
                 review:  write the linguists' review sheet (TSV and HTML) from the last build.
                 apply:   turn the decisions of an edited review sheet into Vocab/ edits.
                 diff:    compare two dictionary files.
+                check-nouns: measure mention extraction against the human noun spans of VidLN files.
                 """,
-            subcommands: [Build.self, Explain.self, Review.self, Apply.self, Diff.self])
+            subcommands: [Build.self, Explain.self, Review.self, Apply.self, Diff.self, CheckNouns.self])
     }
 }
 
@@ -138,6 +140,83 @@ extension Pointillist.Vocab {
             }
             print("wrote          \(dictionaryPath)")
             print("time           \(Format.seconds(finished - started))")
+        }
+    }
+
+    struct CheckNouns: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-nouns",
+            abstract: "Precision and recall of the extracted mentions against VidLN's human noun spans.",
+            discussion: """
+                Reads Video Localized Narratives JSONL (plain or gzip) and runs the mention extractor on \
+                every actor caption. A mention matches a noun segment when their character spans overlap \
+                by at least one character. Precision = mentions matching a segment / mentions; recall = \
+                segments matched by a mention / segments. Reported for every candidate the extractor \
+                yields (any verdict) and for kept mentions only. Lines that are not valid VidLN are \
+                reported and skipped.
+                """)
+
+        @OptionGroup var lexicon: LexiconOptions
+
+        @Argument(help: ArgumentHelp("VidLN JSONL files, directories or glob patterns.", valueName: "input"))
+        var inputs: [String]
+
+        @Flag(help: "List every unmatched mention and missed noun segment.")
+        var verbose = false
+
+        func run() throws {
+            let files: [SourceFile]
+            do { files = try FileSystem.expandInputs(inputs) } catch { throw ValidationError("\(error)") }
+            let extractor = try lexicon.loadExtractor()
+            var all = SpanMatch(), kept = SpanMatch()
+            var captions = 0, skipped = 0
+            for file in files {
+                let reader = try LineReader(file)
+                while let batch = try reader.next(maxBytes: 4 << 20, maxLines: .max) {
+                    for (i, range) in batch.lines.enumerated() {
+                        let decoded = batch.bytes.withUnsafeBufferPointer { bytes in
+                            Result { () throws(JSONError) in try VideoNarrativeDecoder.decode(UnsafeBufferPointer(rebasing: bytes[range])) }
+                        }
+                        let video: VideoNarrative
+                        switch decoded {
+                        case .success(let v): video = v
+                        case .failure(let error):
+                            if !batch.bytes[range].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                                skipped += 1
+                                Terminal.error("\(file.path):\(batch.firstLineNumber + i): skipped: \(error.field ?? "") \(error.reason)")
+                            }
+                            continue
+                        }
+                        for actor in video.actors {
+                            captions += 1
+                            let candidates = extractor.candidates(in: actor.caption)
+                            let spans = candidates.map { $0.start..<($0.start + $0.length) }
+                            let keptSpans = candidates.filter(\.verdict.isKept).map { $0.start..<($0.start + $0.length) }
+                            all += SpanMatch.of(mentions: spans, segments: actor.nounSegments)
+                            kept += SpanMatch.of(mentions: keptSpans, segments: actor.nounSegments)
+                            if verbose {
+                                let scalars = Array(actor.caption.unicodeScalars)
+                                func text(_ r: Range<Int>) -> String {
+                                    var v = String.UnicodeScalarView()
+                                    v.append(contentsOf: scalars[max(0, r.lowerBound)..<min(scalars.count, r.upperBound)])
+                                    return String(v)
+                                }
+                                for (c, span) in zip(candidates, spans) where !actor.nounSegments.contains(where: { SpanMatch.overlap(span, $0) }) {
+                                    print("extra\t\(video.videoID)\t\(actor.actorName)\t\(text(span))\t\(c.verdict.code)")
+                                }
+                                for segment in actor.nounSegments where !spans.contains(where: { SpanMatch.overlap($0, segment) }) {
+                                    print("missed\t\(video.videoID)\t\(actor.actorName)\t\(text(segment))")
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            print("captions \(captions), noun segments \(all.segments)\(skipped > 0 ? ", \(skipped) lines skipped" : "")")
+            print("mentions\tcount\tmatched\tprecision\tsegments found\trecall")
+            for (name, m) in [("all candidates", all), ("kept", kept)] {
+                print(String(format: "%@\t%d\t%d\t%.3f\t%d\t%.3f", name, m.mentions, m.matchedMentions, m.precision, m.matchedSegments, m.recall))
+            }
         }
     }
 
