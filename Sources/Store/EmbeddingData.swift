@@ -7,10 +7,10 @@ import Synchronization
 /// How trace points are sampled into a training set.
 public struct TrainingSampling: Sendable {
     /// At most this many points of one mention, evenly spaced along its trace segment.
-    public var pointsPerMention = 24
+    public var pointsPerMention = 48
     /// About this many points per class at most: a class with more is subsampled uniformly
     /// (decided per point from a hash of the seed, the mention and the point).
-    public var pointsPerClass = 4000
+    public var pointsPerClass = 8000
     public var seed: UInt64 = 1
     public init() {}
 }

@@ -73,10 +73,10 @@ extension Pointillist.Embed {
         var validation = 0.15
 
         @Option(name: .customLong("points-per-mention"), help: "Trace points sampled per mention at most.")
-        var pointsPerMention = 24
+        var pointsPerMention = 48
 
         @Option(name: .customLong("points-per-class"), help: "About this many points per class at most.")
-        var pointsPerClass = 4000
+        var pointsPerClass = 8000
 
         @Option(help: "Seed for the split, the initial weights, the batch order and the sampling.")
         var seed: UInt64 = 1
