@@ -140,6 +140,9 @@ extension Pointillist {
             let check = c.reconciles ? "reconciles" : "DOES NOT RECONCILE"
             lines.append("lines read    \(Format.count(c.read)) = stored \(Format.count(c.stored)) + duplicates \(Format.count(c.duplicates)) + rejected \(Format.count(c.rejected))  (\(check))")
             if c.blank > 0 { lines.append("blank lines   \(Format.count(c.blank)) skipped") }
+            if c.videoLines > 0 {
+                lines.append("narratives    \(Format.count(c.narratives)) stored; \(Format.count(c.videoLines)) of the lines were Video Localized Narratives (one narrative per actor and keyframe)")
+            }
             if run != c { lines.append("this run      read \(Format.count(run.read)): stored \(Format.count(run.stored)), duplicates \(Format.count(run.duplicates)), rejected \(Format.count(run.rejected))") }
             lines.append("words         \(Format.count(c.words)), aligned \(Format.percent(c.alignedWords, c.words)); of those, with a trace segment \(Format.percent(c.tracedWords, c.alignedWords)), interpolated \(Format.percent(c.interpolatedWords, c.alignedWords))")
             lines.append("utterances    \(Format.count(c.utterances)), untimed (start = end = 0) \(Format.percent(c.untimedUtterances, c.utterances))")
