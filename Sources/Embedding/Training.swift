@@ -187,10 +187,19 @@ public enum Trainer {
         var loss = 0.0, correct = 0
         for start in stride(from: 0, to: labels.count, by: 1024) {
             let n = min(1024, labels.count - start)
-            let rows = Array(x[(start * d)..<((start + n) * d)])
-            let (l, c, _) = network.lossAndGradients(rows, labels: Array(labels[start..<(start + n)]), batch: n)
-            loss += Double(l) * Double(n)
-            correct += c
+            // Forward only: the same softmax cross-entropy as training, without gradients.
+            let logits = network.logits(Array(x[(start * d)..<((start + n) * d)]), batch: n)
+            let k = network.classCount
+            var batchLoss: Float = 0
+            for r in 0..<n {
+                let row = logits[(r * k)..<((r + 1) * k)]
+                let maximum = row.max() ?? 0
+                let label = Int(labels[start + r])
+                if row.firstIndex(of: maximum) == r * k + label { correct += 1 }
+                let sum = row.reduce(Float(0)) { $0 + ($1 - maximum).exp }
+                batchLoss -= ((row[r * k + label] - maximum).exp / sum).log
+            }
+            loss += Double(batchLoss / Float(n)) * Double(n)
         }
         return (loss / Double(labels.count), Double(correct) / Double(labels.count))
     }

@@ -79,7 +79,7 @@ public enum NarrativeDecoder {
     // MARK: Fields
 
     /// `error` with `name` as its field unless a deeper field is already named.
-    private static func labelled(_ error: JSONError, _ name: @autoclosure () -> String) -> JSONError {
+    static func labelled(_ error: JSONError, _ name: @autoclosure () -> String) -> JSONError {
         var e = error
         if e.field == nil {
             e.field = name()
@@ -89,13 +89,15 @@ public enum NarrativeDecoder {
         return e
     }
 
+    // The typed reads below name the field in their errors; the VidLN decoder shares them.
+
     /// A known field may appear once per object.
     @inline(__always)
-    private static func rejectRepeat(_ repeated: Bool, at offset: Int, field: @autoclosure () -> String) throws(JSONError) {
+    static func rejectRepeat(_ repeated: Bool, at offset: Int, field: @autoclosure () -> String) throws(JSONError) {
         if repeated { throw JSONError(offset: offset, reason: "field given twice", field: field()) }
     }
 
-    private static func expect(_ kind: JSONKind, _ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) {
+    static func expect(_ kind: JSONKind, _ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) {
         let found = s.nextKind()
         guard found == kind else {
             let what = found.map(\.described) ?? "nothing"
@@ -103,17 +105,17 @@ public enum NarrativeDecoder {
         }
     }
 
-    private static func string(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> String {
+    static func string(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> String {
         try expect(.string, &s, name())
         do throws(JSONError) { return try s.readString() } catch { throw labelled(error, name()) }
     }
 
-    private static func double(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> Double {
+    static func double(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> Double {
         try expect(.number, &s, name())
         do throws(JSONError) { return try s.readDouble() } catch { throw labelled(error, name()) }
     }
 
-    private static func integer(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> Int64 {
+    static func integer(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> Int64 {
         try expect(.number, &s, name())
         do throws(JSONError) { return try s.readInteger() } catch { throw labelled(error, name()) }
     }

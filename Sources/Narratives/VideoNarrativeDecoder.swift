@@ -55,31 +55,31 @@ public enum VideoNarrativeDecoder {
         try s.forEachMember { (s: inout JSONScanner, key: JSONKey) throws(JSONError) in
             let at = s.position
             if key.equals("vidln_id") {
-                try once(vidlnID != nil, at, "vidln_id")
-                vidlnID = try integer(&s, "vidln_id")
+                try NarrativeDecoder.rejectRepeat(vidlnID != nil, at: at, field: "vidln_id")
+                vidlnID = try NarrativeDecoder.integer(&s, "vidln_id")
             } else if key.equals("dataset_id") {
-                try once(datasetID != nil, at, "dataset_id")
-                datasetID = try string(&s, "dataset_id")
+                try NarrativeDecoder.rejectRepeat(datasetID != nil, at: at, field: "dataset_id")
+                datasetID = try NarrativeDecoder.string(&s, "dataset_id")
             } else if key.equals("video_id") {
-                try once(videoID != nil, at, "video_id")
-                videoID = try string(&s, "video_id")
+                try NarrativeDecoder.rejectRepeat(videoID != nil, at: at, field: "video_id")
+                videoID = try NarrativeDecoder.string(&s, "video_id")
             } else if key.equals("keyframe_names") {
-                try once(keyframeNames != nil, at, "keyframe_names")
-                try expect(.array, &s, "keyframe_names")
+                try NarrativeDecoder.rejectRepeat(keyframeNames != nil, at: at, field: "keyframe_names")
+                try NarrativeDecoder.expect(.array, &s, "keyframe_names")
                 var names: [String] = []
                 try s.forEachElement { (s: inout JSONScanner, i: Int) throws(JSONError) in
-                    let name = try string(&s, "keyframe_names[\(i)]")
+                    let name = try NarrativeDecoder.string(&s, "keyframe_names[\(i)]")
                     if name.isEmpty { throw JSONError(offset: s.position, reason: "must not be empty", field: "keyframe_names[\(i)]") }
                     names.append(name)
                 }
                 keyframeNames = names
             } else if key.equals("actor_narratives") {
-                try once(actors != nil, at, "actor_narratives")
-                try expect(.array, &s, "actor_narratives")
+                try NarrativeDecoder.rejectRepeat(actors != nil, at: at, field: "actor_narratives")
+                try NarrativeDecoder.expect(.array, &s, "actor_narratives")
                 var list: [ActorDraft] = []
                 try s.forEachElement { (s: inout JSONScanner, i: Int) throws(JSONError) in
                     do throws(JSONError) { list.append(try decodeActor(&s, "actor_narratives[\(i)]")) } catch {
-                        throw labelled(error, "actor_narratives[\(i)]")
+                        throw NarrativeDecoder.labelled(error, "actor_narratives[\(i)]")
                     }
                 }
                 actors = list
@@ -135,7 +135,7 @@ public enum VideoNarrativeDecoder {
     }
 
     static func decodeActor(_ s: inout JSONScanner, _ name: String) throws(JSONError) -> ActorDraft {
-        try expect(.object, &s, name)
+        try NarrativeDecoder.expect(.object, &s, name)
         let objectStart = s.position
         var actorName: String?
         var caption: String?
@@ -153,33 +153,33 @@ public enum VideoNarrativeDecoder {
         try s.forEachMember { (s: inout JSONScanner, key: JSONKey) throws(JSONError) in
             let at = s.position
             if key.equals("actor_name") {
-                try once(actorName != nil, at, "\(name).actor_name")
-                actorName = try string(&s, "\(name).actor_name")
+                try NarrativeDecoder.rejectRepeat(actorName != nil, at: at, field: "\(name).actor_name")
+                actorName = try NarrativeDecoder.string(&s, "\(name).actor_name")
             } else if key.equals("caption") {
-                try once(caption != nil, at, "\(name).caption")
-                caption = try string(&s, "\(name).caption")
+                try NarrativeDecoder.rejectRepeat(caption != nil, at: at, field: "\(name).caption")
+                caption = try NarrativeDecoder.string(&s, "\(name).caption")
                 captionEnd = s.position
             } else if key.equals("time_alignment") {
-                try once(alignment != nil, at, "\(name).time_alignment")
+                try NarrativeDecoder.rejectRepeat(alignment != nil, at: at, field: "\(name).time_alignment")
                 do throws(JSONError) { alignment = try decodeAlignment(&s, "\(name).time_alignment") } catch {
-                    throw labelled(error, "\(name).time_alignment")
+                    throw NarrativeDecoder.labelled(error, "\(name).time_alignment")
                 }
             } else if key.equals("traces") {
-                try once(rawTraces != nil, at, "\(name).traces")
+                try NarrativeDecoder.rejectRepeat(rawTraces != nil, at: at, field: "\(name).traces")
                 do throws(JSONError) { rawTraces = try decodeTraces(&s, "\(name).traces") } catch {
-                    throw labelled(error, "\(name).traces")
+                    throw NarrativeDecoder.labelled(error, "\(name).traces")
                 }
             } else if key.equals("noun_segments") {
-                try once(nouns != nil, at, "\(name).noun_segments")
+                try NarrativeDecoder.rejectRepeat(nouns != nil, at: at, field: "\(name).noun_segments")
                 let field = "\(name).noun_segments"
-                try expect(.array, &s, field)
+                try NarrativeDecoder.expect(.array, &s, field)
                 var spans: [(Int, Int, Int)] = []
                 try s.forEachElement { (s: inout JSONScanner, i: Int) throws(JSONError) in
-                    try expect(.array, &s, "\(field)[\(i)]")
+                    try NarrativeDecoder.expect(.array, &s, "\(field)[\(i)]")
                     let spanStart = s.position
                     var pair: [Int64] = []
                     try s.forEachElement { (s: inout JSONScanner, j: Int) throws(JSONError) in
-                        pair.append(try integer(&s, "\(field)[\(i)][\(j)]"))
+                        pair.append(try NarrativeDecoder.integer(&s, "\(field)[\(i)][\(j)]"))
                     }
                     guard pair.count == 2 else {
                         throw JSONError(offset: spanStart, reason: "a noun segment is [start, end]", field: "\(field)[\(i)]")
@@ -188,26 +188,26 @@ public enum VideoNarrativeDecoder {
                 }
                 nouns = spans
             } else if key.equals("keyframe_selection_indices") {
-                try once(selection != nil, at, "\(name).keyframe_selection_indices")
+                try NarrativeDecoder.rejectRepeat(selection != nil, at: at, field: "\(name).keyframe_selection_indices")
                 selectionOffset = at
-                try expect(.array, &s, "\(name).keyframe_selection_indices")
+                try NarrativeDecoder.expect(.array, &s, "\(name).keyframe_selection_indices")
                 var list: [Int] = []
                 try s.forEachElement { (s: inout JSONScanner, i: Int) throws(JSONError) in
-                    list.append(Int(clamping: try integer(&s, "\(name).keyframe_selection_indices[\(i)]")))
+                    list.append(Int(clamping: try NarrativeDecoder.integer(&s, "\(name).keyframe_selection_indices[\(i)]")))
                 }
                 selection = list
             } else if key.equals("recording_start_time_ms_since_epoch") {
-                try once(recordingStart != nil, at, "\(name).recording_start_time_ms_since_epoch")
-                recordingStart = try integer(&s, "\(name).recording_start_time_ms_since_epoch")
+                try NarrativeDecoder.rejectRepeat(recordingStart != nil, at: at, field: "\(name).recording_start_time_ms_since_epoch")
+                recordingStart = try NarrativeDecoder.integer(&s, "\(name).recording_start_time_ms_since_epoch")
             } else if key.equals("traces_start_time_ms_since_epoch") {
-                try once(tracesStart != nil, at, "\(name).traces_start_time_ms_since_epoch")
-                tracesStart = try integer(&s, "\(name).traces_start_time_ms_since_epoch")
+                try NarrativeDecoder.rejectRepeat(tracesStart != nil, at: at, field: "\(name).traces_start_time_ms_since_epoch")
+                tracesStart = try NarrativeDecoder.integer(&s, "\(name).traces_start_time_ms_since_epoch")
             } else if key.equals("recording_filename") {
-                try once(seenFilename, at, "\(name).recording_filename")
+                try NarrativeDecoder.rejectRepeat(seenFilename, at: at, field: "\(name).recording_filename")
                 seenFilename = true
-                recordingFilename = try s.consumeNull() ? nil : try string(&s, "\(name).recording_filename")
+                recordingFilename = try s.consumeNull() ? nil : try NarrativeDecoder.string(&s, "\(name).recording_filename")
             } else {
-                do throws(JSONError) { try s.skipValue() } catch { throw labelled(error, name) }
+                do throws(JSONError) { try s.skipValue() } catch { throw NarrativeDecoder.labelled(error, name) }
             }
         }
         func missing(_ field: String) -> JSONError {
@@ -263,11 +263,11 @@ public enum VideoNarrativeDecoder {
     }
 
     static func decodeAlignment(_ s: inout JSONScanner, _ name: String) throws(JSONError) -> [(ActorNarrative.TimedWord, Int)] {
-        try expect(.array, &s, name)
+        try NarrativeDecoder.expect(.array, &s, name)
         var result: [(ActorNarrative.TimedWord, Int)] = []
         try s.forEachElement { (s: inout JSONScanner, i: Int) throws(JSONError) in
             let field = "\(name)[\(i)]"
-            try expect(.object, &s, field)
+            try NarrativeDecoder.expect(.object, &s, field)
             let objectStart = s.position
             var word: String?
             var start: Int64?, end: Int64?
@@ -275,22 +275,22 @@ public enum VideoNarrativeDecoder {
             try s.forEachMember { (s: inout JSONScanner, key: JSONKey) throws(JSONError) in
                 let at = s.position
                 if key.equals("referenced_word") {
-                    try once(word != nil, at, "\(field).referenced_word")
-                    word = try string(&s, "\(field).referenced_word")
+                    try NarrativeDecoder.rejectRepeat(word != nil, at: at, field: "\(field).referenced_word")
+                    word = try NarrativeDecoder.string(&s, "\(field).referenced_word")
                 } else if key.equals("referenced_word_start_idx") {
-                    try once(start != nil, at, "\(field).referenced_word_start_idx")
-                    start = try integer(&s, "\(field).referenced_word_start_idx")
+                    try NarrativeDecoder.rejectRepeat(start != nil, at: at, field: "\(field).referenced_word_start_idx")
+                    start = try NarrativeDecoder.integer(&s, "\(field).referenced_word_start_idx")
                 } else if key.equals("referenced_word_end_idx") {
-                    try once(end != nil, at, "\(field).referenced_word_end_idx")
-                    end = try integer(&s, "\(field).referenced_word_end_idx")
+                    try NarrativeDecoder.rejectRepeat(end != nil, at: at, field: "\(field).referenced_word_end_idx")
+                    end = try NarrativeDecoder.integer(&s, "\(field).referenced_word_end_idx")
                 } else if key.equals("start_ms") {
-                    try once(startMS != nil, at, "\(field).start_ms")
-                    startMS = try double(&s, "\(field).start_ms")
+                    try NarrativeDecoder.rejectRepeat(startMS != nil, at: at, field: "\(field).start_ms")
+                    startMS = try NarrativeDecoder.double(&s, "\(field).start_ms")
                 } else if key.equals("end_ms") {
-                    try once(endMS != nil, at, "\(field).end_ms")
-                    endMS = try double(&s, "\(field).end_ms")
+                    try NarrativeDecoder.rejectRepeat(endMS != nil, at: at, field: "\(field).end_ms")
+                    endMS = try NarrativeDecoder.double(&s, "\(field).end_ms")
                 } else {
-                    do throws(JSONError) { try s.skipValue() } catch { throw labelled(error, field) }
+                    do throws(JSONError) { try s.skipValue() } catch { throw NarrativeDecoder.labelled(error, field) }
                 }
             }
             func missing(_ key: String) -> JSONError {
@@ -309,34 +309,34 @@ public enum VideoNarrativeDecoder {
     static func decodeTraces(
         _ s: inout JSONScanner, _ name: String
     ) throws(JSONError) -> (points: [(x: Double, y: Double, ms: Int64, kf: Int64, offset: Int)], lengths: [Int]) {
-        try expect(.array, &s, name)
+        try NarrativeDecoder.expect(.array, &s, name)
         var points: [(x: Double, y: Double, ms: Int64, kf: Int64, offset: Int)] = []
         var lengths: [Int] = []
         try s.forEachElement { (s: inout JSONScanner, segment: Int) throws(JSONError) in
-            try expect(.array, &s, "\(name)[\(segment)]")
+            try NarrativeDecoder.expect(.array, &s, "\(name)[\(segment)]")
             let first = points.count
             try s.forEachElement { (s: inout JSONScanner, index: Int) throws(JSONError) in
                 let field = "\(name)[\(segment)][\(index)]"
-                try expect(.object, &s, field)
+                try NarrativeDecoder.expect(.object, &s, field)
                 let objectStart = s.position
                 var x: Double?, y: Double?
                 var ms: Int64?, kf: Int64?
                 try s.forEachMember { (s: inout JSONScanner, key: JSONKey) throws(JSONError) in
                     let at = s.position
                     if key.isByte(UInt8(ascii: "x")) {
-                        try once(x != nil, at, "\(field).x")
+                        try NarrativeDecoder.rejectRepeat(x != nil, at: at, field: "\(field).x")
                         x = try coordinate(&s, "\(field).x")
                     } else if key.isByte(UInt8(ascii: "y")) {
-                        try once(y != nil, at, "\(field).y")
+                        try NarrativeDecoder.rejectRepeat(y != nil, at: at, field: "\(field).y")
                         y = try coordinate(&s, "\(field).y")
                     } else if key.equals("time_ms_since_epoch") {
-                        try once(ms != nil, at, "\(field).time_ms_since_epoch")
-                        ms = try integer(&s, "\(field).time_ms_since_epoch")
+                        try NarrativeDecoder.rejectRepeat(ms != nil, at: at, field: "\(field).time_ms_since_epoch")
+                        ms = try NarrativeDecoder.integer(&s, "\(field).time_ms_since_epoch")
                     } else if key.equals("kf_idx") {
-                        try once(kf != nil, at, "\(field).kf_idx")
-                        kf = try integer(&s, "\(field).kf_idx")
+                        try NarrativeDecoder.rejectRepeat(kf != nil, at: at, field: "\(field).kf_idx")
+                        kf = try NarrativeDecoder.integer(&s, "\(field).kf_idx")
                     } else {
-                        do throws(JSONError) { try s.skipValue() } catch { throw labelled(error, field) }
+                        do throws(JSONError) { try s.skipValue() } catch { throw NarrativeDecoder.labelled(error, field) }
                     }
                 }
                 func missing(_ key: String) -> JSONError {
@@ -361,45 +361,13 @@ public enum VideoNarrativeDecoder {
 
     // MARK: Values
 
-    private static func once(_ repeated: Bool, _ offset: Int, _ field: @autoclosure () -> String) throws(JSONError) {
-        if repeated { throw JSONError(offset: offset, reason: "field given twice", field: field()) }
-    }
-
-    private static func labelled(_ error: JSONError, _ name: String) -> JSONError {
-        var e = error
-        if e.field == nil { e.field = name }
-        return e
-    }
-
-    private static func expect(_ kind: JSONKind, _ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) {
-        let found = s.nextKind()
-        guard found == kind else {
-            let what = found.map(\.described) ?? "nothing"
-            throw JSONError(offset: s.position, reason: "expected \(kind.described), found \(what)", field: name())
-        }
-    }
-
-    private static func string(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> String {
-        try expect(.string, &s, name())
-        do throws(JSONError) { return try s.readString() } catch { throw labelled(error, name()) }
-    }
-
-    private static func double(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> Double {
-        try expect(.number, &s, name())
-        do throws(JSONError) { return try s.readDouble() } catch { throw labelled(error, name()) }
-    }
-
     /// A trace coordinate: a number within the range of a 32-bit float.
     private static func coordinate(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> Double {
-        let value = try double(&s, name())
+        let value = try NarrativeDecoder.double(&s, name())
         guard Float(value).isFinite else {
             throw JSONError(offset: s.position, reason: "number out of range for a 32-bit float", field: name())
         }
         return value
     }
 
-    private static func integer(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> Int64 {
-        try expect(.number, &s, name())
-        do throws(JSONError) { return try s.readInteger() } catch { throw labelled(error, name()) }
-    }
 }

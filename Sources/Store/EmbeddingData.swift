@@ -1,8 +1,6 @@
-import Dispatch
 import Embedding
 import Imaging
 import Narratives
-import Synchronization
 
 /// How trace points are sampled into a training set.
 public struct TrainingSampling: Sendable {
@@ -77,7 +75,6 @@ extension Corpus {
             if byImage.last?.0 == image { byImage[byImage.count - 1].1.append(mention) } else { byImage.append((image, [mention])) }
         }
 
-        // Featurise images in parallel, in contiguous shares; merge in order.
         struct Share: Sendable {
             var rows: [Float] = []
             var labels: [Int32] = []
@@ -92,44 +89,34 @@ extension Corpus {
         let pointsPerMention = sampling.pointsPerMention
         let seed = sampling.seed
         let dimension = features.dimension
-        var collected: [Share] = []
-        // Chunks of images, each split between the workers; progress is reported between chunks.
-        let chunk = 32
-        for chunkStart in stride(from: 0, to: total, by: chunk) {
-            let chunkEnd = min(chunkStart + chunk, total)
-            let shares = max(1, min(workers, chunkEnd - chunkStart))
-            let results = Mutex([Share](repeating: Share(), count: shares))
-            DispatchQueue.concurrentPerform(iterations: shares) { share in
-                var out = Share()
-                let n = chunkEnd - chunkStart
-                for index in (chunkStart + n * share / shares)..<(chunkStart + n * (share + 1) / shares) {
-                    let (imageID, mentions) = groups[index]
-                    do {
-                        let image = try loadImage(imageID)
-                        let pixels = PixelFeatures(image: image, configuration: features)
-                        var row = [Float](repeating: 0, count: dimension)
-                        for m in mentions {
-                            out.mentionCount += 1
-                            let step = max(1, (m.points.count + pointsPerMention - 1) / pointsPerMention)
-                            for (k, p) in m.points.enumerated() where k % step == 0 {
-                                guard keep(seed: seed, mention: m.id, point: k, rate: m.rate) else { continue }
-                                let (x, y) = image.pixel(normalizedX: p.x, y: p.y)
-                                row.withUnsafeMutableBufferPointer { pixels.features(x: x, y: y, into: $0) }
-                                out.rows += row
-                                out.labels.append(m.label)
-                                out.images.append(Int32(index))
-                                out.mentions.append(Int32(truncatingIfNeeded: m.id))
-                                out.positions += [p.x, p.y]
-                            }
+        // Images in chunks, each split between the workers; progress between chunks.
+        let collected = chunkedMap(total, chunk: 32, workers: workers, progress: progress) { range -> Share in
+            var out = Share()
+            for index in range {
+                let (imageID, mentions) = groups[index]
+                do {
+                    let image = try loadImage(imageID)
+                    let pixels = PixelFeatures(image: image, configuration: features)
+                    var row = [Float](repeating: 0, count: dimension)
+                    for m in mentions {
+                        out.mentionCount += 1
+                        let step = max(1, (m.points.count + pointsPerMention - 1) / pointsPerMention)
+                        for (k, p) in m.points.enumerated() where k % step == 0 {
+                            guard keep(seed: seed, mention: m.id, point: k, rate: m.rate) else { continue }
+                            let (x, y) = image.pixel(normalizedX: p.x, y: p.y)
+                            row.withUnsafeMutableBufferPointer { pixels.features(x: x, y: y, into: $0) }
+                            out.rows += row
+                            out.labels.append(m.label)
+                            out.images.append(Int32(index))
+                            out.mentions.append(Int32(truncatingIfNeeded: m.id))
+                            out.positions += [p.x, p.y]
                         }
-                    } catch {
-                        out.skipped.append(SkippedImage(imageID: imageID, reason: "\(error)"))
                     }
+                } catch {
+                    out.skipped.append(SkippedImage(imageID: imageID, reason: "\(error)"))
                 }
-                results.withLock { $0[share] = out }
             }
-            collected += results.withLock { $0 }
-            progress?(chunkEnd, total)
+            return out
         }
         var points = LabelledPoints(dimension: dimension)
         points.imageIDs = byImage.map(\.0)

@@ -137,6 +137,17 @@ public final class Ingester {
                 var newRejects: [RejectedLine] = []
                 var consumed = batch.lines.count
                 try corpus.database.transaction { () throws(StoreError) in
+                    /// Inserts one decoded narrative; false when its key is already stored.
+                    func store(_ r: DecodedRecord, line lineNumber: Int) throws(StoreError) -> Bool {
+                        try insert.run([
+                            .text(r.key.datasetID), .text(r.key.imageID), .integer(r.key.annotatorID),
+                            .text(r.caption), r.voiceRecording.map(SQLValue.text) ?? .null,
+                            .integer(sourceID), .integer(Int64(lineNumber)),
+                            .integer(Int64(r.counts.words)), .integer(Int64(r.counts.alignedWords)),
+                            .integer(Int64(r.segmentCount)), .integer(Int64(r.counts.points)),
+                            .integer(r.hasTraces ? 1 : 0), .blob(r.utterances), .blob(r.words), .blob(r.traces),
+                        ]) == 1
+                    }
                     for (i, line) in decoded.enumerated() {
                         let lineNumber = batch.firstLineNumber + i
                         switch line {
@@ -144,15 +155,7 @@ public final class Ingester {
                             added.blank += 1
                         case .record(let r):
                             added.read += 1
-                            let changed = try insert.run([
-                                .text(r.key.datasetID), .text(r.key.imageID), .integer(r.key.annotatorID),
-                                .text(r.caption), r.voiceRecording.map(SQLValue.text) ?? .null,
-                                .integer(sourceID), .integer(Int64(lineNumber)),
-                                .integer(Int64(r.counts.words)), .integer(Int64(r.counts.alignedWords)),
-                                .integer(Int64(r.segmentCount)), .integer(Int64(r.counts.points)),
-                                .integer(r.hasTraces ? 1 : 0), .blob(r.utterances), .blob(r.words), .blob(r.traces),
-                            ])
-                            if changed == 1 {
+                            if try store(r, line: lineNumber) {
                                 added += r.counts
                             } else {
                                 added.duplicates += 1
@@ -162,15 +165,7 @@ public final class Ingester {
                             added.videoLines += 1
                             var inserted = 0
                             for r in records {
-                                let changed = try insert.run([
-                                    .text(r.key.datasetID), .text(r.key.imageID), .integer(r.key.annotatorID),
-                                    .text(r.caption), r.voiceRecording.map(SQLValue.text) ?? .null,
-                                    .integer(sourceID), .integer(Int64(lineNumber)),
-                                    .integer(Int64(r.counts.words)), .integer(Int64(r.counts.alignedWords)),
-                                    .integer(Int64(r.segmentCount)), .integer(Int64(r.counts.points)),
-                                    .integer(r.hasTraces ? 1 : 0), .blob(r.utterances), .blob(r.words), .blob(r.traces),
-                                ])
-                                if changed == 1 {
+                                if try store(r, line: lineNumber) {
                                     added += r.counts
                                     inserted += 1
                                 }
@@ -257,15 +252,11 @@ public final class Ingester {
                 lines.map { decodeLine(UnsafeBufferPointer(rebasing: bytes[$0]), segmenter: segmenter) }
             }
         }
-        let results = Mutex([[DecodedLine]](repeating: [], count: shares))
-        DispatchQueue.concurrentPerform(iterations: shares) { share in
-            let from = lines.count * share / shares, to = lines.count * (share + 1) / shares
-            let part = batch.bytes.withUnsafeBufferPointer { bytes in
-                lines[from..<to].map { decodeLine(UnsafeBufferPointer(rebasing: bytes[$0]), segmenter: segmenter) }
+        return parallelMap(lines.count, workers: shares) { range in
+            batch.bytes.withUnsafeBufferPointer { bytes in
+                lines[range].map { decodeLine(UnsafeBufferPointer(rebasing: bytes[$0]), segmenter: segmenter) }
             }
-            results.withLock { $0[share] = part }
-        }
-        return results.withLock { $0.flatMap { $0 } }
+        }.flatMap { $0 }
     }
 
     /// Decodes, validates and aligns one line, and packs what is stored.

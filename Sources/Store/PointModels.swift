@@ -1,9 +1,7 @@
-import Dispatch
 import Embedding
 import Imaging
 import Narratives
 import Questions
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -161,33 +159,20 @@ public struct PointModelBuilder: Sendable {
         corpus: Corpus, loadImage: @escaping @Sendable (String) throws -> Image, progress: ((Int, Int) -> Void)? = nil
     ) throws -> (images: [ImagePoints], skipped: [SkippedImage]) {
         let groups = try Self.mentionsByImage(corpus)
-        var images: [ImagePoints] = []
-        var skipped: [SkippedImage] = []
-        let chunk = 32
-        for start in stride(from: 0, to: groups.count, by: chunk) {
-            let end = min(start + chunk, groups.count)
-            let shares = max(1, min(workers, end - start))
-            let results = Mutex([([ImagePoints], [SkippedImage])](repeating: ([], []), count: shares))
-            DispatchQueue.concurrentPerform(iterations: shares) { share in
-                var done: [ImagePoints] = []
-                var failed: [SkippedImage] = []
-                let n = end - start
-                for index in (start + n * share / shares)..<(start + n * (share + 1) / shares) {
-                    let (imageID, mentions) = groups[index]
-                    do {
-                        done.append(points(imageID: imageID, image: try loadImage(imageID), mentions: mentions))
-                    } catch {
-                        failed.append(SkippedImage(imageID: imageID, reason: "\(error)"))
-                    }
+        let shares = chunkedMap(groups.count, chunk: 32, workers: workers, progress: progress) { range in
+            var done: [ImagePoints] = []
+            var failed: [SkippedImage] = []
+            for (imageID, mentions) in groups[range] {
+                do {
+                    done.append(points(imageID: imageID, image: try loadImage(imageID), mentions: mentions))
+                } catch {
+                    failed.append(SkippedImage(imageID: imageID, reason: "\(error)"))
                 }
-                results.withLock { $0[share] = (done, failed) }
             }
-            for (done, failed) in results.withLock({ $0 }) {
-                images += done
-                skipped += failed
-            }
-            progress?(end, groups.count)
+            return (done, failed)
         }
+        let images = shares.flatMap(\.0)
+        let skipped = shares.flatMap(\.1)
         return (images, skipped)
     }
 }

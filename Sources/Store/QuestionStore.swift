@@ -75,14 +75,26 @@ extension Corpus {
         return result
     }
 
-    /// Every question asked so far (`unbatchedOnly`: those not yet in a batch), in id order.
-    public func questions(unbatchedOnly: Bool = false) throws(StoreError) -> [Question] {
+    /// Which questions to read, by batch.
+    public enum BatchFilter: Sendable { case any, unbatched, batched }
+
+    /// The questions asked so far, in id order: all, or only those (not) yet in a batch,
+    /// optionally of one image.
+    public func questions(batch: BatchFilter = .any, imageID: String? = nil) throws(StoreError) -> [Question] {
+        var conditions: [String] = []
+        switch batch {
+        case .any: break
+        case .unbatched: conditions.append("q.batch_id IS NULL")
+        case .batched: conditions.append("q.batch_id IS NOT NULL")
+        }
+        if imageID != nil { conditions.append("q.image_id = ?") }
         let s = try database.prepare(
             """
             SELECT q.id, q.image_id, q.point_index, p.x, p.y, q.class_id, q.round FROM questions q
             JOIN question_points p ON p.image_id = q.image_id AND p.point_index = q.point_index
-            \(unbatchedOnly ? "WHERE q.batch_id IS NULL" : "") ORDER BY q.id
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY q.id
             """)
+        if let imageID { try s.bind([.text(imageID)]) }
         var result: [Question] = []
         while try s.step() {
             result.append(

@@ -1,7 +1,5 @@
-import Dispatch
 import Lexicon
 import Narratives
-import Synchronization
 import Vocabulary
 
 /// What a dictionary build did, for the summary.
@@ -74,7 +72,7 @@ public struct VocabularyBuild: Sendable {
                 }
             }
             let numbers = images
-            let tallies = parallelMap(rows.count) { range -> DictionaryTally in
+            let tallies = parallelMap(rows.count, workers: workers) { range -> DictionaryTally in
                 var t = DictionaryTally()
                 for i in range {
                     t.add(extractor.candidates(in: rows[i].caption), caption: rows[i].caption, image: numbers[i])
@@ -134,7 +132,7 @@ public struct VocabularyBuild: Sendable {
             """)
         try forEachBatch(db, columns: "id, image_id, caption, words, traces", total: total, phase: .writing, progress: progress) {
             rows in
-            let located = parallelMap(rows.count) { range -> [StoredMention] in
+            let located = parallelMap(rows.count, workers: workers) { range -> [StoredMention] in
                 var out: [StoredMention] = []
                 for i in range {
                     for c in extractor.candidates(in: rows[i].caption) where c.verdict.isKept {
@@ -201,20 +199,6 @@ public struct VocabularyBuild: Sendable {
             done += rows.count
             progress?(phase, done, total)
         }
-    }
-
-    /// Splits `count` items into one contiguous range per worker and maps them concurrently;
-    /// results come back in range order.
-    func parallelMap<T: Sendable>(_ count: Int, _ work: @Sendable (Range<Int>) -> T) -> [T] {
-        let shares = max(1, min(workers, count))
-        let results = Mutex([T?](repeating: nil, count: shares))
-        DispatchQueue.concurrentPerform(iterations: shares) { share in
-            let lower = count * share / shares
-            let upper = count * (share + 1) / shares
-            let value = work(lower..<upper)
-            results.withLock { $0[share] = value }
-        }
-        return results.withLock { $0.compactMap { $0 } }
     }
 }
 

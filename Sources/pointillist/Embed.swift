@@ -224,13 +224,7 @@ extension Pointillist.Embed {
                          100 * r.embeddingAccuracy, 100 * r.rawAccuracy, 100 * r.majorityAccuracy, k, pool.count))
             print("             (against the class of the mention each trace point belongs to)")
             if let masks {
-                let namesPath = maskClasses ?? URL(fileURLWithPath: masks).deletingLastPathComponent().appendingPathComponent("classes.tsv").path
-                var names: [Int: String] = [:]
-                for line in try String(contentsOfFile: namesPath, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
-                    let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-                    if f.count >= 2, let index = Int(f[0]), !f[1].isEmpty { names[index] = String(f[1]) }
-                }
-                guard !names.isEmpty else { throw ValidationError("no class names in \(namesPath)") }
+                let names = try MaskClasses.read(maskClasses ?? MaskClasses.defaultPath(masks: masks))
                 let maskLocator = try ImageLocator(root: masks, pattern: "{id}.png")
                 let (truth, dropped) = Evaluation.relabel(heldOut, classes: trained.classes, names: names) {
                     try maskLocator.load($0, layout: .asStored)

@@ -104,7 +104,7 @@ extension Pointillist {
             bar.finish()
             let elapsed = Terminal.now() - started
 
-            let rejectsPath = rejects ?? Self.defaultRejectsPath(for: corpus.db)
+            let rejectsPath = rejects ?? Format.besideDatabase(corpus.db, suffix: ".rejects.jsonl")
             let sourceIDs = try store.sources().filter { s in files.contains { $0.path == s.path } }.map(\.id)
             let rejected = try store.rejects(sourceIDs: sourceIDs)
             if !rejected.isEmpty { try RejectsFile.write(rejected, to: rejectsPath) }
@@ -115,11 +115,6 @@ extension Pointillist {
                 Terminal.error("stopped after \(maxErrors ?? 0) rejected lines (--max-errors); run the same command again to continue after them")
                 throw ExitCode(3)
             }
-        }
-
-        static func defaultRejectsPath(for db: String) -> String {
-            let url = URL(fileURLWithPath: db)
-            return url.deletingPathExtension().path + ".rejects.jsonl"
         }
 
         static func summary(

@@ -46,6 +46,24 @@ struct PointModelArguments: ParsableArguments {
 
     func modelPath(_ db: String) -> String { model ?? Format.besideDatabase(db, suffix: ".embedding") }
 
+    /// Opens the corpus and ranks the classes at the sampled points of every image, with a
+    /// progress bar; unreadable images are reported (at most `report`) and skipped.
+    func rankImages(db: String, images imageOptions: ImageOptions, quiet: Bool, report: Int) throws
+        -> (store: Corpus, builder: PointModelBuilder, locator: ImageLocator, images: [ImagePoints], skipped: [SkippedImage])
+    {
+        guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("no corpus at \(db)") }
+        let store = try Corpus(path: db)
+        let builder = try builder(db)
+        let locator = try imageOptions.locator()
+        let bar = ProgressBar(enabled: !quiet)
+        let (images, skipped) = try builder.run(corpus: store, loadImage: { try locator.load($0) }) { done, total in
+            bar.updateCount(done: done, total: total, label: "images")
+        }
+        bar.finish()
+        for s in skipped.prefix(report) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
+        return (store, builder, locator, images, skipped)
+    }
+
     func builder(_ db: String) throws -> PointModelBuilder {
         var options = PointModelOptions()
         options.sampling.pointsPerImage = points
@@ -96,21 +114,9 @@ extension Pointillist.Questions {
         var quiet = false
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: corpus.db) else { throw ValidationError("no corpus at \(corpus.db)") }
-            let store = try Corpus(path: corpus.db)
-            let builder = try m.builder(corpus.db)
-            let locator = try imageOptions.locator()
-            let bar = ProgressBar(enabled: !quiet)
-            let (images, skipped) = try builder.run(corpus: store, loadImage: { try locator.load($0) }) { done, total in
-                bar.updateCount(done: done, total: total, label: "images")
-            }
-            bar.finish()
-            for s in skipped.prefix(5) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
-            let names = try MaskClasses.read(maskClasses ?? URL(fileURLWithPath: masks).deletingLastPathComponent().appendingPathComponent("classes.tsv").path)
-            let dictionary = try store.storedDictionary().classes
-            let idOfName = Dictionary(dictionary.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
-            let classOf = names.compactMapValues { idOfName[$0] }
-            let unmapped = Set(names.values).subtracting(idOfName.keys).sorted()
+            let (store, builder, locator, images, skipped) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: 5)
+            let names = try MaskClasses.read(maskClasses ?? MaskClasses.defaultPath(masks: masks))
+            let (classOf, unmapped) = MaskClasses.mapping(names, to: try store.storedDictionary().classes)
             let maskLocator = try ImageLocator(root: masks, pattern: "{id}.png")
             let r = QuestionQuality.report(images, seed: m.seed, mask: { try maskLocator.load($0, layout: .asStored) }, classOf: classOf)
             // The same points ranked by the embedding neighbours alone, for comparison.
@@ -144,6 +150,18 @@ extension Pointillist.Questions {
 
 /// The `classes.tsv` of generated scenes: mask value → class name.
 enum MaskClasses {
+    /// `classes.tsv` beside the masks directory, where `pointillist scenes` writes it.
+    static func defaultPath(masks: String) -> String {
+        URL(fileURLWithPath: masks).deletingLastPathComponent().appendingPathComponent("classes.tsv").path
+    }
+
+    /// Mask value → dictionary class id (matched by name), and the mask class names the
+    /// dictionary does not have.
+    static func mapping(_ names: [Int: String], to classes: [ClassEntry]) -> (classOf: [Int: Int], unmapped: [String]) {
+        let idOfName = Dictionary(classes.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+        return (names.compactMapValues { idOfName[$0] }, Set(names.values).subtracting(idOfName.keys).sorted())
+    }
+
     static func read(_ path: String) throws -> [Int: String] {
         var names: [Int: String] = [:]
         for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
@@ -172,16 +190,7 @@ extension Pointillist.Questions {
         var quiet = false
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: corpus.db) else { throw ValidationError("no corpus at \(corpus.db)") }
-            let store = try Corpus(path: corpus.db)
-            let builder = try m.builder(corpus.db)
-            let locator = try imageOptions.locator()
-            let bar = ProgressBar(enabled: !quiet)
-            let (images, skipped) = try builder.run(corpus: store, loadImage: { try locator.load($0) }) { done, total in
-                bar.updateCount(done: done, total: total, label: "images")
-            }
-            bar.finish()
-            for s in skipped.prefix(quiet ? 0 : 10) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
+            let (store, _, _, images, skipped) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: quiet ? 0 : 10)
             let r = try store.storeFirstRound(images)
             print("images     \(r.images) sampled, \(r.alreadySampled) already sampled, \(skipped.count) skipped (image not readable)")
             print("points     \(r.points) (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.pointsWithoutCandidates) without a candidate class")
@@ -220,7 +229,7 @@ extension Pointillist.Questions {
             guard replication >= 1, size >= 1 else { throw ValidationError("--replication and --size must be at least 1") }
             let store = try Corpus(path: corpus.db)
             let classes = Dictionary(uniqueKeysWithValues: try store.storedDictionary().classes.map { ($0.id, $0) })
-            let pending = try store.questions(unbatchedOnly: true)
+            let pending = try store.questions(batch: .unbatched)
             guard !pending.isEmpty else {
                 print("no questions waiting for a batch")
                 return
@@ -278,19 +287,23 @@ extension Pointillist.Questions {
         func run() throws {
             guard (0...1).contains(errorRate), (0...1).contains(unsureRate) else { throw ValidationError("rates must be between 0 and 1") }
             let store = try Corpus(path: corpus.db)
-            let names = try MaskClasses.read(maskClasses ?? URL(fileURLWithPath: masks).deletingLastPathComponent().appendingPathComponent("classes.tsv").path)
-            let idOfName = Dictionary(try store.storedDictionary().classes.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
-            let classOf = names.compactMapValues { idOfName[$0] }
+            let names = try MaskClasses.read(maskClasses ?? MaskClasses.defaultPath(masks: masks))
+            let classOf = MaskClasses.mapping(names, to: try store.storedDictionary().classes).classOf
             let answered = Set(try store.answers().map(\.questionID))
             let locator = try ImageLocator(root: masks, pattern: "{id}.png")
             let simulated = SimulatedAnnotators(errorRate: errorRate, unsureRate: unsureRate, seed: seed)
             var text = "question_id,annotator_id,answer\n"
             var count = 0
             var maskCache: [String: Image] = [:]
-            for q in try store.questions() where !answered.contains(q.id) {
-                guard try store.database.scalar("SELECT batch_id IS NOT NULL FROM questions WHERE id = ?", [.text(q.id)]) == 1 else { continue }
-                if maskCache[q.imageID] == nil { maskCache = [q.imageID: try locator.load(q.imageID, layout: .asStored)] }
-                guard let mask = maskCache[q.imageID] else { continue }
+            for q in try store.questions(batch: .batched) where !answered.contains(q.id) {
+                // Questions come in id order, not image order: keep every mask read (scenes are small).
+                let mask: Image
+                if let cached = maskCache[q.imageID] {
+                    mask = cached
+                } else {
+                    mask = try locator.load(q.imageID, layout: .asStored)
+                    maskCache[q.imageID] = mask
+                }
                 let truth = SimulatedAnnotators.truth(mask: mask, x: q.x, y: q.y, classOf: classOf)
                 for a in 0..<annotators {
                     text += "\(q.id),sim-\(a + 1),\(simulated.answer(q, annotator: a, truth: truth).rawValue)\n"

@@ -69,7 +69,7 @@ enum OverlayFigure {
         // Each point's latest question, with its aggregated label.
         let labels = Aggregation.aggregate(try store.answers(), rule: AggregationRule())
         var latest: [Int: Question] = [:]
-        for q in try store.questions() where q.imageID == imageID {
+        for q in try store.questions(imageID: imageID) {
             if let seen = latest[q.pointIndex], seen.round >= q.round { continue }
             latest[q.pointIndex] = q
         }

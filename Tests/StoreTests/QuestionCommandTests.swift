@@ -38,7 +38,7 @@ import Testing
         #expect(try run(["questions", "batch"]).out.contains("no questions waiting"))
         let batchRows = try String(contentsOf: dir.appendingPathComponent("batches/batch-000001.csv"), encoding: .utf8)
         #expect(batchRows.hasPrefix("question_id,replica,image_id"))
-        #expect(try corpus.questions(unbatchedOnly: true).isEmpty)
+        #expect(try corpus.questions(batch: .unbatched).isEmpty)
 
         // Answers: simulated from the masks; reconcile; a second import is all duplicates.
         _ = try run(["questions", "simulate", "--masks", "scenes/masks", "--out", "a1.csv"])
