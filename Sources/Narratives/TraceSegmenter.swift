@@ -76,25 +76,42 @@ public struct TraceSegmenter: Sendable, Equatable {
         return WordSegment(points: applyPolicy(points), interpolated: interpolated)
     }
 
-    /// The number of points `segment(of:in:)` would return and whether they are interpolated,
-    /// without building the segment when enough points were recorded (the ingest counts).
-    public func pointCount(of word: Word, in traces: Traces) -> (count: Int, interpolated: Bool) {
-        guard word.isAligned else { return (0, false) }
-        let from = word.startTime - margin, to = word.endTime + margin
-        var recorded = 0, kept = 0
-        var start = 0
-        for length in traces.segmentLengths {
-            let range = start..<start + length
-            start += length
-            var i = firstIndex(in: traces.points, range, notBefore: from)
-            while i < range.upperBound, traces.points[i].t <= to {
-                recorded += 1
-                if outOfImage != .drop || traces.points[i].isOnImage { kept += 1 }
-                i += 1
+    /// Counts what `segment(of:in:)` would return for many words of one narrative without
+    /// building the segments (the ingest counts): built once per narrative, then two binary
+    /// searches per word and trace segment.
+    public struct Counter {
+        let segmenter: TraceSegmenter
+        let traces: Traces
+        let ranges: [Range<Int>]
+        /// `kept[i]`: points before index i that the out-of-image policy keeps.
+        let kept: [Int32]
+
+        /// The number of points `segment(of:in:)` returns for `word` and whether they are
+        /// interpolated.
+        public func count(of word: Word) -> (count: Int, interpolated: Bool) {
+            guard word.isAligned else { return (0, false) }
+            let from = word.startTime - segmenter.margin, to = word.endTime + segmenter.margin
+            var recorded = 0, keptCount = 0
+            for range in ranges {
+                let lower = segmenter.firstIndex(in: traces.points, range, notBefore: from)
+                let upper = segmenter.firstIndex(in: traces.points, lower..<range.upperBound, after: to)
+                recorded += upper - lower
+                keptCount += Int(kept[upper] - kept[lower])
             }
+            if recorded >= segmenter.minimumPoints { return (keptCount, false) }
+            return (segmenter.segment(of: word, in: traces).points.count, true)
         }
-        if recorded >= minimumPoints { return (kept, false) }
-        return (segment(of: word, in: traces).points.count, true)
+    }
+
+    /// A counter over `traces`.
+    public func counter(for traces: Traces) -> Counter {
+        var kept = [Int32](repeating: 0, count: traces.points.count + 1)
+        var running: Int32 = 0
+        for (i, p) in traces.points.enumerated() {
+            if outOfImage != .drop || p.isOnImage { running += 1 }
+            kept[i + 1] = running
+        }
+        return Counter(segmenter: self, traces: traces, ranges: traces.segmentRanges, kept: kept)
     }
 
     func applyPolicy(_ points: [TracePoint]) -> [TracePoint] {
@@ -114,6 +131,16 @@ public struct TraceSegmenter: Sendable, Equatable {
         while low < high {
             let mid = (low + high) / 2
             if points[mid].t < time { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// First index in `range` whose time is > `time`.
+    func firstIndex(in points: [TracePoint], _ range: Range<Int>, after time: Float) -> Int {
+        var low = range.lowerBound, high = range.upperBound
+        while low < high {
+            let mid = (low + high) / 2
+            if points[mid].t <= time { low = mid + 1 } else { high = mid }
         }
         return low
     }

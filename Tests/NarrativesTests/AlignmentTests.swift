@@ -147,16 +147,17 @@ import Testing
         #expect(clamp.boundingBox?.maxY == 1)
     }
 
-    /// The ingest counts use `pointCount`, which must agree with the segments later stages build.
+    /// The ingest counts use `Counter`, which must agree with the segments later stages build.
     @Test(arguments: OutOfImagePolicy.allCases)
     func pointCountAgreesWithSegment(_ policy: OutOfImagePolicy) {
         for margin: Float in [0, 0.05, 0.2] {
             let segmenter = TraceSegmenter(margin: margin, minimumPoints: 3, outOfImage: policy)
+            let counter = segmenter.counter(for: traces)
             for start in stride(from: Float(0.5), through: 5.5, by: 0.13) {
                 for length: Float in [0.02, 0.1, 0.4, 1.5] {
                     let w = word(start, start + length)
                     let segment = segmenter.segment(of: w, in: traces)
-                    let counted = segmenter.pointCount(of: w, in: traces)
+                    let counted = counter.count(of: w)
                     #expect(counted.count == segment.points.count, "\(policy) \(margin) \(start) \(length)")
                     #expect(counted.interpolated == segment.interpolated)
                 }
