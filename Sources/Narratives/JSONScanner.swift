@@ -439,6 +439,30 @@ public struct JSONScanner {
         if p < stop, base[p] == UInt8(ascii: ".") {
             p += 1
             guard p < stop, base[p] &- 0x30 < 10 else { return nil }
+            // Up to 7 fraction digits with at least 8 bytes left: all at once, eight bytes
+            // read as one little-endian word (the first digit in the lowest byte).
+            if stop - p >= 8, digits <= 11 {
+                let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+                let values = word ^ 0x3030_3030_3030_3030  // a digit byte becomes 0...9
+                // High bit of each byte that is not a digit: its value is above 9.
+                let sum: UInt64 = (values & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676
+                let above9: UInt64 = (sum | values) & 0x8080_8080_8080_8080
+                let count = above9.trailingZeroBitCount >> 3
+                if count < 8 {
+                    // Digits moved to the top bytes, zeros (leading zeros) below them.
+                    var v = values << (64 - 8 * UInt64(count))
+                    v = (v &* 10) &+ (v >> 8)
+                    let pairs: UInt64 = 0x0000_00FF_0000_00FF
+                    let high: UInt64 = (v & pairs) &* 0x000F_4240_0000_0064  // × (100 + 10^6 << 32)
+                    let low: UInt64 = ((v >> 16) & pairs) &* 0x0000_2710_0000_0001  // × (1 + 10^4 << 32)
+                    v = (high &+ low) >> 32
+                    mantissa = mantissa &* JSONScanner.integerPowerOfTen(count) &+ v
+                    digits += count
+                    fraction = count
+                    p += count
+                    return finishPlainDecimal(mantissa: mantissa, fraction: fraction, negative: negative, at: p)
+                }
+            }
             repeat {
                 mantissa = mantissa &* 10 &+ UInt64(base[p] &- 0x30)
                 digits += 1
@@ -446,8 +470,15 @@ public struct JSONScanner {
                 p += 1
             } while p < stop && base[p] &- 0x30 < 10 && digits < 19
         }
+        return finishPlainDecimal(mantissa: mantissa, fraction: fraction, negative: negative, at: p)
+    }
+
+    /// The end of `readPlainDecimal`: checks what follows the digits ending at `p` and
+    /// converts mantissa × 10^-fraction.
+    @inline(__always)
+    private mutating func finishPlainDecimal(mantissa: UInt64, fraction: Int, negative: Bool, at p: Int) -> Double? {
         // A digit here is a leading zero's successor or a 20th digit; an exponent is another form.
-        if p < stop {
+        if p < end {
             let next = base[p]
             if next &- 0x30 < 10 || next | 0x20 == UInt8(ascii: "e") || next == UInt8(ascii: ".") { return nil }
         }
@@ -456,6 +487,21 @@ public struct JSONScanner {
         if fraction > 0 { value /= JSONScanner.powerOfTen(fraction) }
         position = p
         return negative ? -value : value
+    }
+
+    /// 10^e for 0 ≤ e ≤ 7.
+    @inline(__always)
+    static func integerPowerOfTen(_ e: Int) -> UInt64 {
+        switch e {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1000
+        case 4: 10000
+        case 5: 100_000
+        case 6: 1_000_000
+        default: 10_000_000
+        }
     }
 
     /// Reads a number that must be an integer in the range of Int64 (`93` and `93.0` both qualify).

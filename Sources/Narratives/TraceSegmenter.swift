@@ -77,8 +77,9 @@ public struct TraceSegmenter: Sendable, Equatable {
     }
 
     /// Counts what `segment(of:in:)` would return for many words of one narrative without
-    /// building the segments (the ingest counts): built once per narrative, then two binary
-    /// searches per word and trace segment.
+    /// building the segments (the ingest counts): built once per narrative (a running count
+    /// of the points the out-of-image policy keeps), then per word and trace segment a binary
+    /// search for the span's first point and a scan to its last.
     public struct Counter {
         let segmenter: TraceSegmenter
         let traces: Traces
@@ -94,7 +95,9 @@ public struct TraceSegmenter: Sendable, Equatable {
             var recorded = 0, keptCount = 0
             for range in ranges {
                 let lower = segmenter.firstIndex(in: traces.points, range, notBefore: from)
-                let upper = segmenter.firstIndex(in: traces.points, lower..<range.upperBound, after: to)
+                // A word's span holds a few points: scanning beats a second binary search.
+                var upper = lower
+                while upper < range.upperBound, traces.points[upper].t <= to { upper += 1 }
                 recorded += upper - lower
                 keptCount += Int(kept[upper] - kept[lower])
             }
@@ -131,16 +134,6 @@ public struct TraceSegmenter: Sendable, Equatable {
         while low < high {
             let mid = (low + high) / 2
             if points[mid].t < time { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
-
-    /// First index in `range` whose time is > `time`.
-    func firstIndex(in points: [TracePoint], _ range: Range<Int>, after time: Float) -> Int {
-        var low = range.lowerBound, high = range.upperBound
-        while low < high {
-            let mid = (low + high) / 2
-            if points[mid].t <= time { low = mid + 1 } else { high = mid }
         }
         return low
     }

@@ -123,4 +123,48 @@ import Testing
         }
         #expect(handled == 200_000)
     }
+
+    /// Inside a line the fraction is read eight bytes at a time: numbers followed by JSON
+    /// punctuation, by more digits (past the word, or a 20th digit), by an exponent or a
+    /// second point. Whatever the fast path returns is what the general reader gives for the
+    /// bytes it consumed, and it never stops before a digit, an exponent or a point.
+    @Test func agreesInsideLongerInput() {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 17
+        }
+        let suffixes = [", \"y\": 0.5}", "}, {\"x\"", "]]}", "        ", "0", "12345678901", "e5, 1", "E-3}", ".5, 1", "x"]
+        var handled = 0
+        for _ in 0..<100_000 {
+            let whole = next() % 3 == 0 ? next() % 100_000 : next() % 2
+            let decimals = Int(next() % 10)
+            var text = (next() % 4 == 0 ? "-" : "") + String(whole)
+            if decimals > 0 {
+                var fraction = String(next() % 10_000_000_000)
+                fraction = String(repeating: "0", count: max(0, 10 - fraction.count)) + fraction
+                text += "." + fraction.prefix(decimals)
+            }
+            let suffix = suffixes[Int(next() % UInt64(suffixes.count))]
+            let full = text + suffix
+            guard let (value, consumed) = Self.fast(full) else {
+                let continues = suffix.first.map { $0.isNumber || $0 == "e" || $0 == "E" || $0 == "." } ?? false
+                if !continues { Issue.record("\(full) not handled") }
+                continue
+            }
+            let bytes = Array(full.utf8)
+            let token = String(decoding: bytes[..<consumed], as: UTF8.self)
+            #expect(Self.general(token)?.bitPattern == value.bitPattern, "\(full)")
+            if consumed < bytes.count {
+                let after = bytes[consumed]
+                #expect(!(after >= 0x30 && after <= 0x39) && after != UInt8(ascii: "e") && after != UInt8(ascii: "E")
+                    && after != UInt8(ascii: "."), "\(full)")
+            }
+            if !(suffix.first.map { $0.isNumber || $0 == "e" || $0 == "E" || $0 == "." } ?? false) {
+                #expect(token == text, "\(full)")
+            }
+            handled += 1
+        }
+        #expect(handled > 50_000)
+    }
 }
