@@ -504,6 +504,85 @@ public struct JSONScanner {
         }
     }
 
+    /// `readPlainDecimal` narrowed to a finite Float, the value the general path gives
+    /// (`Float(readDouble())`), read in one pass for the usual trace value (at most 7
+    /// integer and 7 fraction digits). With a mantissa below 2^24 it is divided in single
+    /// precision: both operands are exact
+    /// and, for 10^k < 2^28, a quotient m/10^k that is not itself a rounding midpoint lies
+    /// further than 2^-53 (relative) from every one, so rounding once to Float or first to
+    /// Double and then to Float gives the same value.
+    @inline(__always)
+    public mutating func readPlainFloat() -> Float? {
+        let start = position
+        var p = position
+        let stop = end
+        if stop - p >= 24 {  // room for a sign, 7 digits, a point and an eight-byte read
+            let negative = base[p] == UInt8(ascii: "-")
+            if negative { p += 1 }
+            var mantissa: UInt64 = 0
+            var c = base[p]
+            var integerDigits = 0
+            let leadingZero = c == UInt8(ascii: "0")
+            if leadingZero {
+                p += 1
+                c = base[p]
+            } else {
+                while c &- 0x30 < 10, integerDigits < 7 {
+                    mantissa = mantissa &* 10 &+ UInt64(c &- 0x30)
+                    integerDigits += 1
+                    p += 1
+                    c = base[p]
+                }
+            }
+            if integerDigits > 0 || leadingZero, c &- 0x30 >= 10 {
+                var fraction = 0
+                var fine = true
+                if c == UInt8(ascii: ".") {
+                    p += 1
+                    let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+                    let values = word ^ 0x3030_3030_3030_3030
+                    let sum: UInt64 = (values & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676
+                    let above9: UInt64 = (sum | values) & 0x8080_8080_8080_8080
+                    let count = above9.trailingZeroBitCount >> 3
+                    if count >= 1, count < 8 {
+                        var v = values << (64 - 8 * UInt64(count))
+                        v = (v &* 10) &+ (v >> 8)
+                        let pairs: UInt64 = 0x0000_00FF_0000_00FF
+                        let high: UInt64 = (v & pairs) &* 0x000F_4240_0000_0064
+                        let low: UInt64 = ((v >> 16) & pairs) &* 0x0000_2710_0000_0001
+                        v = (high &+ low) >> 32
+                        mantissa = mantissa &* JSONScanner.integerPowerOfTen(count) &+ v
+                        fraction = count
+                        p += count
+                    } else {
+                        fine = false
+                    }
+                }
+                let next = base[p]
+                if fine, next | 0x20 != UInt8(ascii: "e"), next != UInt8(ascii: "."), next &- 0x30 >= 10 {
+                    var value: Float
+                    if mantissa < (1 << 24) {
+                        value = Float(mantissa)
+                        if fraction > 0 { value /= Float(JSONScanner.integerPowerOfTen(fraction)) }
+                    } else {
+                        // Below 10^14 < 2^53: exact as a Double, divided as `readPlainDecimal` does.
+                        value = Float(Double(mantissa) / JSONScanner.powerOfTen(fraction))
+                    }
+                    position = p
+                    return negative ? -value : value
+                }
+            }
+            position = start
+        }
+        guard let value = readPlainDecimal() else { return nil }
+        let narrow = Float(value)
+        guard narrow.isFinite else {
+            position = start
+            return nil
+        }
+        return narrow
+    }
+
     /// Reads a number that must be an integer in the range of Int64 (`93` and `93.0` both qualify).
     public mutating func readInteger() throws(JSONError) -> Int64 {
         let start = position

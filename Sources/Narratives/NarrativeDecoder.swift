@@ -192,6 +192,7 @@ public enum NarrativeDecoder {
     /// relative to the point (`.x`); the caller prefixes the point's place.
     @inline(__always)
     private static func decodePoint(_ s: inout JSONScanner) throws(JSONError) -> TracePoint {
+        if let point = templatePoint(&s) { return point }
         if let point = plainPoint(&s) { return point }
         guard s.nextKind() == .object else {
             let what = s.nextKind().map(\.described) ?? "nothing"
@@ -275,6 +276,37 @@ public enum NarrativeDecoder {
             return nil
         }
         return TracePoint(x: x, y: y, t: t)
+    }
+
+    /// The layout of the released files and of Python's `json.dumps`, byte for byte:
+    /// `{"x": n, "y": n, "t": n}` with one space after each colon and comma. Each piece of
+    /// punctuation is compared as one eight-byte word. Anything else returns nil with the
+    /// position unchanged (`plainPoint` and the general path take it).
+    @inline(__always)
+    private static func templatePoint(_ s: inout JSONScanner) -> TracePoint? {
+        let start = s.position
+        s.skipWhitespace()
+        // Little-endian words of `{"x": `, `, "y": ` and `, "t": `, and masks of their lengths.
+        let open: UInt64 = 0x0000_203A_2278_227B, openMask: UInt64 = 0x0000_FFFF_FFFF_FFFF
+        let y: UInt64 = 0x0020_3A22_7922_202C, t: UInt64 = 0x0020_3A22_7422_202C
+        let keyMask: UInt64 = 0x00FF_FFFF_FFFF_FFFF
+        @inline(__always) func literal(_ word: UInt64, _ mask: UInt64, _ count: Int) -> Bool {
+            guard s.end - s.position >= 8,
+                  UnsafeRawPointer(s.base + s.position).loadUnaligned(as: UInt64.self) & mask == word
+            else { return false }
+            s.position += count
+            return true
+        }
+        guard literal(open, openMask, 6), let px = s.readPlainFloat(),
+              literal(y, keyMask, 7), let py = s.readPlainFloat(),
+              literal(t, keyMask, 7), let pt = s.readPlainFloat(),
+              s.position < s.end, s.base[s.position] == UInt8(ascii: "}")
+        else {
+            s.position = start
+            return nil
+        }
+        s.position += 1
+        return TracePoint(x: px, y: py, t: pt)
     }
 
     /// `.x`, `.y` or `.t`: completed to `traces[i][j].x` by `labelled` in `decodeTraces`.

@@ -92,9 +92,8 @@ public enum Packing {
         for u in utterances {
             w.f64(u.start)
             w.f64(u.end)
-            let text = Array(u.text.utf8)
-            w.u32(text.count)
-            w.bytes.append(contentsOf: text)
+            w.u32(u.text.utf8.count)
+            w.bytes.append(contentsOf: u.text.utf8)
         }
         return w.bytes
     }

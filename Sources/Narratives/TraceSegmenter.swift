@@ -77,27 +77,42 @@ public struct TraceSegmenter: Sendable, Equatable {
     }
 
     /// Counts what `segment(of:in:)` would return for many words of one narrative without
-    /// building the segments (the ingest counts): built once per narrative (a running count
-    /// of the points the out-of-image policy keeps), then per word and trace segment a binary
-    /// search for the span's first point and a scan to its last.
+    /// building the segments (the ingest counts). Built once per narrative: the point times
+    /// and a running count of the points the out-of-image policy keeps. Words asked in time
+    /// order (the usual caption order) move a cursor per trace segment forward, so a whole
+    /// caption costs about one pass over the points; a word earlier than the previous one
+    /// binary-searches instead.
     public struct Counter {
         let segmenter: TraceSegmenter
         let traces: Traces
         let ranges: [Range<Int>]
+        let times: [Float]
         /// `kept[i]`: points before index i that the out-of-image policy keeps.
         let kept: [Int32]
+        /// Per segment: the first index whose time is ≥ `lastFrom`.
+        var cursors: [Int]
+        var lastFrom = -Float.infinity
 
         /// The number of points `segment(of:in:)` returns for `word` and whether they are
         /// interpolated.
-        public func count(of word: Word) -> (count: Int, interpolated: Bool) {
+        public mutating func count(of word: Word) -> (count: Int, interpolated: Bool) {
             guard word.isAligned else { return (0, false) }
             let from = word.startTime - segmenter.margin, to = word.endTime + segmenter.margin
+            let forward = from >= lastFrom
+            lastFrom = from
             var recorded = 0, keptCount = 0
-            for range in ranges {
-                let lower = segmenter.firstIndex(in: traces.points, range, notBefore: from)
-                // A word's span holds a few points: scanning beats a second binary search.
+            for r in ranges.indices {
+                let range = ranges[r]
+                var lower: Int
+                if forward {
+                    lower = cursors[r]
+                    while lower < range.upperBound, times[lower] < from { lower += 1 }
+                } else {
+                    lower = segmenter.firstIndex(in: traces.points, range, notBefore: from)
+                }
+                cursors[r] = lower
                 var upper = lower
-                while upper < range.upperBound, traces.points[upper].t <= to { upper += 1 }
+                while upper < range.upperBound, times[upper] <= to { upper += 1 }
                 recorded += upper - lower
                 keptCount += Int(kept[upper] - kept[lower])
             }
@@ -109,12 +124,16 @@ public struct TraceSegmenter: Sendable, Equatable {
     /// A counter over `traces`.
     public func counter(for traces: Traces) -> Counter {
         var kept = [Int32](repeating: 0, count: traces.points.count + 1)
+        var times = [Float](repeating: 0, count: traces.points.count)
         var running: Int32 = 0
         for (i, p) in traces.points.enumerated() {
             if outOfImage != .drop || p.isOnImage { running += 1 }
             kept[i + 1] = running
+            times[i] = p.t
         }
-        return Counter(segmenter: self, traces: traces, ranges: traces.segmentRanges, kept: kept)
+        let ranges = traces.segmentRanges
+        return Counter(
+            segmenter: self, traces: traces, ranges: ranges, times: times, kept: kept, cursors: ranges.map(\.lowerBound))
     }
 
     func applyPolicy(_ points: [TracePoint]) -> [TracePoint] {

@@ -11,6 +11,54 @@ public struct Token: Sendable, Equatable {
 /// (spaces, punctuation) separates words. Offsets count Unicode scalars, as Python's str does.
 public enum Tokenizer {
     public static func tokens(in text: String) -> [Token] {
+        // Nearly every caption and utterance is ASCII: read its bytes directly (offsets in
+        // bytes are offsets in scalars) and build each normalised word from a byte buffer.
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? asciiTokens(bytes) : nil
+        }
+        if let ascii = ascii ?? nil { return ascii }
+        return scalarTokens(in: text)
+    }
+
+    /// `tokens(in:)` for ASCII text, by the same rules.
+    static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
+        @inline(__always) func isWord(_ c: UInt8) -> Bool {
+            c &- 0x30 < 10 || (c | 0x20) &- 0x61 < 26
+        }
+        var result: [Token] = []
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { scratch in
+            var length = 0
+            var start = -1
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let c = bytes[i]
+                if isWord(c) {
+                    if start < 0 { start = i }
+                    scratch[length] = c &- 0x41 < 26 ? c | 0x20 : c
+                    length += 1
+                } else if start >= 0, c == UInt8(ascii: "'") || c == UInt8(ascii: "-"), i + 1 < n, isWord(bytes[i + 1]) {
+                    // A joiner between two word characters: part of the word, not of its normalised form.
+                } else if start >= 0 {
+                    result.append(Token(
+                        start: start, length: i - start,
+                        normalized: String(decoding: UnsafeBufferPointer(rebasing: scratch[0..<length]), as: UTF8.self)))
+                    start = -1
+                    length = 0
+                }
+                i += 1
+            }
+            if start >= 0 {
+                result.append(Token(
+                    start: start, length: n - start,
+                    normalized: String(decoding: UnsafeBufferPointer(rebasing: scratch[0..<length]), as: UTF8.self)))
+            }
+            return result
+        }
+    }
+
+    /// `tokens(in:)` for any text, scalar by scalar.
+    static func scalarTokens(in text: String) -> [Token] {
         var result: [Token] = []
         var normalized = String.UnicodeScalarView()
         var start = -1

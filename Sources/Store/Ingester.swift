@@ -231,18 +231,34 @@ public final class Ingester {
         _ work: [(SourceFile, SourceProgress, Int)], options: IngestOptions, segmenter: TraceSegmenter,
         into channel: BatchChannel
     ) {
+        // One batch decodes in the background while this thread reads the next and hands the
+        // previous one over, so the decoding threads never wait at a batch boundary.
+        var inFlight: (batch: LineBatch, index: Int, position: Int64, group: DispatchGroup, result: DecodedBox)?
+        func handOver() -> Bool {
+            guard let f = inFlight else { return true }
+            inFlight = nil
+            f.group.wait()
+            return channel.put(.batch(f.index, f.batch, f.result.lines, f.position))
+        }
         do {
             for (file, row, index) in work {
                 let reader = try LineReader(file, startOffset: row.offset, startLineNumber: row.lines + 1)
                 while let batch = try reader.next(maxBytes: options.batchBytes, maxLines: options.batchLines) {
-                    let decoded = decodeBatch(batch, segmenter: segmenter, workers: options.decodeWorkers)
-                    guard channel.put(.batch(index, batch, decoded, reader.diskPosition)) else { return }
+                    let group = DispatchGroup()
+                    let result = DecodedBox()
+                    let workers = options.decodeWorkers
+                    DispatchQueue.global(qos: .userInitiated).async(group: group) {
+                        result.lines = decodeBatch(batch, segmenter: segmenter, workers: workers)
+                    }
+                    guard handOver() else { group.wait(); return }
+                    inFlight = (batch, index, reader.diskPosition, group, result)
                 }
-                guard channel.put(.endOfSource(index)) else { return }
+                guard handOver(), channel.put(.endOfSource(index)) else { return }
             }
             channel.finish()
         } catch {
-            _ = channel.put(.failed(error))
+            // Lines decoded before the failure are stored first.
+            if handOver() { _ = channel.put(.failed(error)) }
             channel.finish()
         }
     }
@@ -309,7 +325,7 @@ public final class Ingester {
         counts.untracedNarratives = narrative.hasTraces ? 0 : 1
         counts.utterances = narrative.utterances.count
         counts.untimedUtterances = narrative.utterances.reduce(0) { $0 + ($1.isTimed ? 0 : 1) }
-        let counter = segmenter.counter(for: narrative.traces)
+        var counter = segmenter.counter(for: narrative.traces)
         for word in words where word.isAligned {
             counts.alignedWords += 1
             let segment = counter.count(of: word)
@@ -322,6 +338,11 @@ public final class Ingester {
             utterances: Packing.pack(narrative.utterances), words: Packing.pack(words),
             traces: Packing.pack(narrative.traces))
     }
+}
+
+/// Where a background decode leaves its lines; read only after its group has been waited on.
+final class DecodedBox: @unchecked Sendable {
+    var lines: [DecodedLine] = []
 }
 
 /// A decoded line, ready to store.

@@ -16,6 +16,25 @@ import Testing
         #expect(tokens.map(\.normalized) == ["the", "dogs", "bowl"])
         #expect(tokens.map(\.length) == [3, 4, 4])
     }
+
+    /// ASCII text takes a byte path; it must split and normalise exactly as the scalar path,
+    /// including runs of joiners, joiners at the edges and every ASCII punctuation mark.
+    @Test func asciiPathAgreesWithTheScalarPath() {
+        var state: UInt64 = 12345
+        let pieces = ["Dog", "man", "T", "shirt", "2", "10", "'", "-", "--", "''", " ", "  ", ",", ".", "!", "(", ")",
+                      "\"", "/", "_", "@", "\t", "\n", "x", "ZEBRA", "A1b2", "~", "`", "{", "["]
+        for _ in 0..<3000 {
+            var text = ""
+            for _ in 0..<Int(state % 25) {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text += pieces[Int((state >> 33) % UInt64(pieces.count))]
+            }
+            state = state &* 6_364_136_223_846_793_005 &+ 1
+            #expect(Tokenizer.tokens(in: text) == Tokenizer.scalarTokens(in: text), "\(text)")
+        }
+        // Text with one non-ASCII scalar goes the scalar way and still counts scalars.
+        #expect(Tokenizer.tokens(in: "a café-bar").map(\.start) == [0, 2])
+    }
 }
 
 @Suite struct WordAlignerTests {
@@ -152,7 +171,7 @@ import Testing
     func pointCountAgreesWithSegment(_ policy: OutOfImagePolicy) {
         for margin: Float in [0, 0.05, 0.2] {
             let segmenter = TraceSegmenter(margin: margin, minimumPoints: 3, outOfImage: policy)
-            let counter = segmenter.counter(for: traces)
+            var counter = segmenter.counter(for: traces)
             for start in stride(from: Float(0.5), through: 5.5, by: 0.13) {
                 for length: Float in [0.02, 0.1, 0.4, 1.5] {
                     let w = word(start, start + length)
@@ -161,6 +180,14 @@ import Testing
                     #expect(counted.count == segment.points.count, "\(policy) \(margin) \(start) \(length)")
                     #expect(counted.interpolated == segment.interpolated)
                 }
+            }
+            // Words out of time order (a counter moves forward, then must search back).
+            var words: [Word] = []
+            for start in stride(from: Float(0.5), through: 5.5, by: 0.37) { words.append(word(start, start + 0.3)) }
+            let shuffled = words.enumerated().sorted { ($0.offset * 7) % 11 < ($1.offset * 7) % 11 }.map(\.element)
+            var again = segmenter.counter(for: traces)
+            for w in shuffled {
+                #expect(again.count(of: w).count == segmenter.segment(of: w, in: traces).points.count, "\(policy) \(w.startTime)")
             }
         }
     }

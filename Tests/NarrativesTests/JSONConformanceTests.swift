@@ -167,4 +167,50 @@ import Testing
         }
         #expect(handled > 50_000)
     }
+
+    /// The trace reader narrows to Float, dividing in single precision when it can: always
+    /// the general reader's value narrowed, bit for bit, whatever follows the number.
+    @Test func floatReaderAgreesWithTheGeneralReaderNarrowed() {
+        var state: UInt64 = 0x1234_5678_9ABC_DEF1
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 17
+        }
+        let suffixes = [", \"y\": 0.5, \"t\": 1.25}", "}, {\"x\": 0.1, \"y\"", "]]}, \"voice\": 1", "0, 1, 2, 3, 4, 5, 6",
+                        "e5, 1, 2, 3, 4, 5, 6", ".5, 1, 2, 3, 4, 5, 6", "                        ", "}"]
+        var fast = 0
+        for _ in 0..<200_000 {
+            let digits = [1, 1, 2, 3, 7, 8, 9][Int(next() % 7)]
+            let whole = next() % 4 == 0 ? next() % UInt64(pow(10.0, Double(digits))) : next() % 2
+            let decimals = Int(next() % 10)
+            var text = (next() % 4 == 0 ? "-" : "") + String(whole)
+            if decimals > 0 {
+                var fraction = String(next() % 10_000_000_000)
+                fraction = String(repeating: "0", count: max(0, 10 - fraction.count)) + fraction
+                text += "." + fraction.prefix(decimals)
+            }
+            let suffix = suffixes[Int(next() % UInt64(suffixes.count))]
+            var bytes = Array((text + suffix).utf8)
+            let result: (Float, Int)? = bytes.withUnsafeMutableBufferPointer { b in
+                var s = JSONScanner(UnsafeBufferPointer(b))
+                guard let v = s.readPlainFloat() else {
+                    #expect(s.position == 0)
+                    return nil
+                }
+                return (v, s.position)
+            }
+            guard let (value, consumed) = result else { continue }
+            let token = String(decoding: bytes[..<consumed], as: UTF8.self)
+            guard let reference = Self.general(token) else {
+                Issue.record("\(text + suffix): consumed \(token), which is not a number")
+                continue
+            }
+            #expect(Float(reference).bitPattern == value.bitPattern, "\(text + suffix)")
+            if suffix.first == "," || suffix.first == "}" || suffix.first == "]" || suffix.first == " " {
+                #expect(token == text, "\(text + suffix)")
+            }
+            fast += 1
+        }
+        #expect(fast > 100_000)
+    }
 }

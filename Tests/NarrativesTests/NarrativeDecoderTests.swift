@@ -28,6 +28,26 @@ func edited(_ old: String, _ new: String) -> String {
 }
 
 @Suite struct NarrativeDecoderTests {
+    /// Points in the released files' exact layout take a byte-template path; compact JSON,
+    /// other spacing and other key orders take the general ones. All decode alike.
+    @Test func pointLayoutsDecodeAlike() throws {
+        let reference = try decode(validLine)
+        let compact = validLine.replacingOccurrences(of: "\": ", with: "\":").replacingOccurrences(of: ", ", with: ",")
+        let spaced = validLine.replacingOccurrences(of: "{\"x\": ", with: "{ \"x\" :  ")
+        let reordered = validLine.replacing(#/\{"x": ([0-9.]+), "y": ([0-9.]+), "t": ([0-9.]+)\}/#) { m in
+            "{\"t\": \(m.3), \"x\": \(m.1), \"y\": \(m.2)}"
+        }
+        #expect(reordered != validLine && compact != validLine && spaced != validLine)
+        for line in [compact, spaced, reordered] {
+            let n = try decode(line)
+            #expect(n.traces == reference.traces)
+        }
+        // Malformed text inside the template is still rejected, with its place.
+        #expect(rejection(edited(#""x": 0.4302"#, #""x": 0.43.02"#))?.field == "traces[0][1]")
+        #expect(rejection(edited(#""y": 0.5771"#, #""y": 05771"#))?.field == "traces[0][1].y")
+        #expect(rejection(edited(#""t": 2.679}"#, #""t": 2.679]"#)) != nil)
+    }
+
     @Test func decodesEveryField() throws {
         let n = try decode(validLine)
         #expect(n.key == .init(datasetID: "open_images_train_v6", imageID: "0a0f9c7d2e1b3c44", annotatorID: 93))
