@@ -489,6 +489,21 @@ public struct JSONScanner {
         return negative ? -value : value
     }
 
+    /// 10^-e rounded to the nearest Double, for 0 ≤ e ≤ 7.
+    @inline(__always)
+    static func inversePowerOfTen(_ e: Int) -> Double {
+        switch e {
+        case 0: 1
+        case 1: 1e-1
+        case 2: 1e-2
+        case 3: 1e-3
+        case 4: 1e-4
+        case 5: 1e-5
+        case 6: 1e-6
+        default: 1e-7
+        }
+    }
+
     /// 10^e for 0 ≤ e ≤ 7.
     @inline(__always)
     static func integerPowerOfTen(_ e: Int) -> UInt64 {
@@ -506,11 +521,13 @@ public struct JSONScanner {
 
     /// `readPlainDecimal` narrowed to a finite Float, the value the general path gives
     /// (`Float(readDouble())`), read in one pass for the usual trace value (at most 7
-    /// integer and 7 fraction digits). With a mantissa below 2^24 it is divided in single
-    /// precision: both operands are exact
-    /// and, for 10^k < 2^28, a quotient m/10^k that is not itself a rounding midpoint lies
-    /// further than 2^-53 (relative) from every one, so rounding once to Float or first to
-    /// Double and then to Float gives the same value.
+    /// integer and 7 fraction digits). With a mantissa m below 2^24 the quotient m/10^k is
+    /// multiplied out in double precision instead of divided: a Float rounding midpoint has
+    /// a 25-bit odd significand, m/10^k never equals one (when it is dyadic its significand
+    /// has fewer than 25 bits, and it is a Float itself), and for k ≤ 7 it lies at least
+    /// 1/(10^k · 2^25) ≈ 3·10^-15 (relative) from every one, while m × RN(10^-k) is within
+    /// about 2^-52 of it: both round to the same Float. Larger mantissas are divided as
+    /// `readPlainDecimal` does.
     @inline(__always)
     public mutating func readPlainFloat() -> Float? {
         let start = position
@@ -562,8 +579,7 @@ public struct JSONScanner {
                 if fine, next | 0x20 != UInt8(ascii: "e"), next != UInt8(ascii: "."), next &- 0x30 >= 10 {
                     var value: Float
                     if mantissa < (1 << 24) {
-                        value = Float(mantissa)
-                        if fraction > 0 { value /= Float(JSONScanner.integerPowerOfTen(fraction)) }
+                        value = Float(Double(mantissa) * JSONScanner.inversePowerOfTen(fraction))
                     } else {
                         // Below 10^14 < 2^53: exact as a Double, divided as `readPlainDecimal` does.
                         value = Float(Double(mantissa) / JSONScanner.powerOfTen(fraction))

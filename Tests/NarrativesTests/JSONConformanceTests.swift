@@ -168,6 +168,31 @@ import Testing
         #expect(handled > 50_000)
     }
 
+    /// The identity the Float reader relies on: for m < 2^24 and k ≤ 7, m × RN(10^-k) and
+    /// m / 10^k round to the same Float. Every mantissa for k = 4 (LN's coordinates), two
+    /// million random ones for the other k, and the dyadic quotients (m a multiple of 5^k).
+    @Test func multiplyingByTheInversePowerRoundsLikeDividing() {
+        func same(_ m: UInt64, _ k: Int) -> Bool {
+            Float(Double(m) * JSONScanner.inversePowerOfTen(k)) == Float(Double(m) / JSONScanner.powerOfTen(k))
+        }
+        var failures = 0
+        for m in UInt64(0)..<(1 << 24) where !same(m, 4) { failures += 1 }
+        var state: UInt64 = 7
+        for k in 0...7 {
+            for _ in 0..<250_000 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                if !same((state >> 20) % (1 << 24), k) { failures += 1 }
+            }
+            let five = UInt64(pow(5.0, Double(k)))
+            var m: UInt64 = 0
+            while m < (1 << 24) {
+                if !same(m, k) { failures += 1 }
+                m += five
+            }
+        }
+        #expect(failures == 0)
+    }
+
     /// The trace reader narrows to Float, dividing in single precision when it can: always
     /// the general reader's value narrowed, bit for bit, whatever follows the number.
     @Test func floatReaderAgreesWithTheGeneralReaderNarrowed() {
