@@ -4,10 +4,14 @@ import Synchronization
 
 /// How an ingest reads, checks and commits.
 public struct IngestOptions: Sendable {
-    /// Lines are read, decoded and committed in batches of about this many bytes...
+    /// Lines are read and decoded in batches of about this many bytes...
     public var batchBytes = 4 << 20
-    /// ...or this many lines, whichever comes first. Each batch is one transaction.
+    /// ...or this many lines, whichever comes first.
     public var batchLines = Int.max
+    /// A transaction holds whole batches and commits once it holds this many bytes of input
+    /// or `batchLines` lines, at the end of a file, and at the end of the run. Fewer commits
+    /// rewrite the key index's pages (random keys touch most of them) fewer times.
+    public var commitBytes = 32 << 20
     /// Stop after this many rejected lines in one run (nil: never). Work up to and including
     /// the last rejected line is committed, so a later run resumes right after it.
     public var maxErrors: Int?
@@ -132,17 +136,36 @@ public final class Ingester {
             corpus.database.syncFile()
         }
 
-        while !stopped, let message = channel.take() {
-            switch message {
-            case .failed(let error):
-                throw error
-            case .batch(let index, let batch, let decoded, let diskPosition):
-                let sourceID = progressRows[index].id
-                var row = progressRows[index]
-                var added = IngestCounts()
-                var newRejects: [RejectedLine] = []
-                var consumed = batch.lines.count
-                try corpus.database.transaction { () throws(StoreError) in
+        // The open transaction: the batches stored since the last commit, and their rejects,
+        // which `onReject` sees once they are committed.
+        var open = false
+        var pendingBytes = 0
+        var pendingLines = 0
+        var pendingRejects: [RejectedLine] = []
+        func commit() throws(StoreError) {
+            guard open else { return }
+            try corpus.database.execute("COMMIT")
+            open = false
+            pendingBytes = 0
+            pendingLines = 0
+            pendingRejects.forEach { onReject?($0) }
+            pendingRejects = []
+        }
+        do {
+            while !stopped, let message = channel.take() {
+                switch message {
+                case .failed(let error):
+                    try commit()  // what was read before the failure stays stored
+                    throw error
+                case .batch(let index, let batch, let decoded, let diskPosition):
+                    if !open {
+                        try corpus.database.execute("BEGIN IMMEDIATE")
+                        open = true
+                    }
+                    let sourceID = progressRows[index].id
+                    var row = progressRows[index]
+                    var added = IngestCounts()
+                    var consumed = batch.lines.count
                     /// Inserts one decoded narrative; false when its key is already stored.
                     func store(_ r: DecodedRecord, line lineNumber: Int) throws(StoreError) -> Bool {
                         try insert.run([
@@ -185,7 +208,7 @@ public final class Ingester {
                                 .integer(sourceID), .integer(Int64(lineNumber)), .integer(Int64(error.offset + 1)),
                                 error.field.map(SQLValue.text) ?? .null, .text(error.reason), .blob(raw),
                             ])
-                            newRejects.append(RejectedLine(
+                            pendingRejects.append(RejectedLine(
                                 path: row.path, line: lineNumber, column: error.offset + 1, field: error.field,
                                 reason: error.reason, raw: raw))
                             errorsThisRun += 1
@@ -204,22 +227,31 @@ public final class Ingester {
                     try advance.run(
                         [.integer(row.offset), .integer(Int64(row.lines)), .integer(0)]
                             + row.counts.values.map { .integer(Int64($0)) } + [.integer(sourceID)])
+                    progressRows[index] = row
+                    reports[index].counts = row.counts
+                    reports[index].thisRun += added
+                    linesThisRun += consumed
+                    pendingBytes += batch.bytes.count
+                    pendingLines += consumed
+                    if stopped || pendingBytes >= options.commitBytes || pendingLines >= options.batchLines {
+                        try commit()
+                    }
+                    progress?(IngestProgress(file: row.path, bytesDone: bytesBefore + diskPosition, bytesTotal: bytesTotal, lines: linesThisRun))
+                    if stopped { reports[index].outcome = .stopped }
+                case .endOfSource(let index):
+                    try commit()
+                    try corpus.database.execute("PRAGMA synchronous = NORMAL")
+                    try markComplete.run([.integer(progressRows[index].id)])  // commits with fsync
+                    try corpus.database.execute("PRAGMA synchronous = OFF")
+                    progressRows[index].complete = true
+                    bytesBefore += files[index].size
+                    progress?(IngestProgress(file: files[index].path, bytesDone: bytesBefore, bytesTotal: bytesTotal, lines: linesThisRun))
                 }
-                progressRows[index] = row
-                reports[index].counts = row.counts
-                reports[index].thisRun += added
-                linesThisRun += consumed
-                newRejects.forEach { onReject?($0) }
-                progress?(IngestProgress(file: row.path, bytesDone: bytesBefore + diskPosition, bytesTotal: bytesTotal, lines: linesThisRun))
-                if stopped { reports[index].outcome = .stopped }
-            case .endOfSource(let index):
-                try corpus.database.execute("PRAGMA synchronous = NORMAL")
-                try markComplete.run([.integer(progressRows[index].id)])  // commits with fsync
-                try corpus.database.execute("PRAGMA synchronous = OFF")
-                progressRows[index].complete = true
-                bytesBefore += files[index].size
-                progress?(IngestProgress(file: files[index].path, bytesDone: bytesBefore, bytesTotal: bytesTotal, lines: linesThisRun))
             }
+            try commit()
+        } catch {
+            if open { try? corpus.database.execute("ROLLBACK") }
+            throw error
         }
         return IngestReport(sources: reports, stoppedAtErrorLimit: stopped)
     }
@@ -425,7 +457,13 @@ final class BatchChannel: Sendable {
 
     /// The consumer stops: unblock and stop the producer.
     func cancel() {
-        state.withLock { $0.cancelled = true }
-        slots.signal()
+        // Messages never taken give their slots back (a semaphore must not be freed below its
+        // initial value), and one more wakes a producer waiting for room.
+        let dropped = state.withLock { s in
+            s.cancelled = true
+            defer { s.queue.removeAll() }
+            return s.queue.count
+        }
+        for _ in 0...dropped { slots.signal() }
     }
 }

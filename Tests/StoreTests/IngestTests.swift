@@ -128,6 +128,37 @@ let oddLines: [(line: String, rejectedField: String?)] = {
         #expect(plain["sources"]?.map { Array($0[5...]) } == gz["sources"]?.map { Array($0[5...]) })
     }
 
+    /// A transaction holds several decoded batches; stopping inside one (at the error
+    /// limit) commits what was stored, and the next run ends with the corpus one run gives.
+    @Test func transactionsSpanningBatchesStopAndResumeToTheSameCorpus() throws {
+        let dir = Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("a.jsonl")
+        let bad = oddLines.filter { $0.rejectedField != nil }.map(\.line)
+        try Fixture.write(Fixture.lines(12) + bad + Fixture.lines(12, seed: 5, from: 70), to: input)
+
+        _ = try ingest([input], into: dir.appendingPathComponent("whole.sqlite"))
+        var options = IngestOptions()
+        options.batchBytes = 1  // one line a batch
+        options.commitBytes = 20_000  // a few lines a transaction
+        options.maxErrors = 2
+        let db = dir.appendingPathComponent("parts.sqlite")
+        var seen: [Int] = []
+        let files = try FileSystem.expandInputs([input.path])
+        let first = try Ingester(corpus: try Corpus(path: db.path), options: options).run(files, onReject: { seen.append($0.line) })
+        #expect(first.stoppedAtErrorLimit)
+        #expect(seen == [13, 14])  // rejects reach the caller once committed
+        options.maxErrors = nil
+        let rest = try Ingester(corpus: try Corpus(path: db.path), options: options).run(files, onReject: { seen.append($0.line) })
+        #expect(rest.counts.reconciles)
+        #expect(seen.count == bad.count)
+        let whole = try Fixture.dump(dir.appendingPathComponent("whole.sqlite").path)
+        let parts = try Fixture.dump(db.path)
+        #expect(parts["narratives"] == whole["narratives"])
+        #expect(parts["rejects"] == whole["rejects"])
+        #expect(parts["sources"]?.map { Array($0[2...]) } == whole["sources"]?.map { Array($0[2...]) })
+    }
+
     @Test func maxErrorsStopsAfterTheLimitAndTheNextRunContinues() throws {
         let dir = Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
