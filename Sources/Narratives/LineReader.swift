@@ -51,10 +51,91 @@ public struct SourceFile: Sendable, Equatable {
     }
 }
 
+/// The bytes of a batch of lines: a region of a mapped input file, or a buffer of their own
+/// (gzip input). Read-only; valid while the object lives.
+public final class LineBytes: @unchecked Sendable {
+    public let count: Int
+    private let base: UnsafePointer<UInt8>
+    private let mapping: FileMapping?
+
+    /// A copy of `bytes`.
+    init(copying bytes: UnsafeBufferPointer<UInt8>) {
+        let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+        if let source = bytes.baseAddress { storage.update(from: source, count: bytes.count) }
+        base = UnsafePointer(storage)
+        count = bytes.count
+        mapping = nil
+    }
+
+    /// `count` bytes of `mapping` from `offset`.
+    init(_ mapping: FileMapping, offset: Int, count: Int) {
+        self.mapping = mapping
+        base = mapping.base + offset
+        self.count = count
+    }
+
+    deinit {
+        if let mapping {
+            // Done with these pages: drop them from the process (the page cache keeps them; a
+            // neighbouring batch that shares an edge page reads it back from there), so
+            // resident memory stays flat however large the file.
+            mapping.release(from: mapping.base.distance(to: base), count: count)
+        } else {
+            UnsafeMutablePointer(mutating: base).deallocate()
+        }
+    }
+
+    public func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// A copy of the bytes in `range`.
+    public func copy(_ range: Range<Int>) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
+    }
+
+    /// Whether `range` holds only spaces, tabs and carriage returns.
+    public func isBlank(_ range: Range<Int>) -> Bool {
+        UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
+            .allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+}
+
+/// A whole input file mapped read-only, unmapped when the reader and its batches are gone.
+///
+/// A file truncated by another process while it is mapped makes reads past its new end
+/// fault (SIGBUS): the run dies like a killed one, and a rerun resumes from the last commit.
+final class FileMapping: @unchecked Sendable {
+    let base: UnsafePointer<UInt8>
+    let length: Int
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    init?(fd: Int32, length: Int) {
+        guard length > 0, let address = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
+            return nil
+        }
+        base = UnsafePointer(address.assumingMemoryBound(to: UInt8.self))
+        self.length = length
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: base), length)
+    }
+
+    /// Drops the resident pages covering `count` bytes from `offset`.
+    func release(from offset: Int, count: Int) {
+        let page = FileMapping.pageSize
+        let start = offset / page * page
+        let end = min((offset + count + page - 1) / page * page, (length + page - 1) / page * page)
+        guard end > start else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+}
+
 /// Lines read from an input, kept together so a batch is decoded and stored as one unit.
 public struct LineBatch: Sendable {
     /// The lines' bytes, newlines included.
-    public var bytes: [UInt8]
+    public var bytes: LineBytes
     /// Each line's range in `bytes`, without its newline.
     public var lines: [Range<Int>]
     /// 1-based line number of `lines[0]` in the file.
@@ -64,6 +145,10 @@ public struct LineBatch: Sendable {
 }
 
 /// Reads a plain or gzip-compressed JSONL file as batches of whole lines, in bounded memory.
+///
+/// A plain file is mapped and its batches are regions of the mapping (no copy; each batch
+/// drops its pages from the process when it is freed). A gzip stream is decompressed into a
+/// buffer and each batch is copied out of it.
 ///
 /// Resuming at a byte offset reached by an earlier run (`startOffset`, an offset in the
 /// decompressed stream and always at a line start) continues exactly where it stopped.
@@ -82,6 +167,9 @@ public final class LineReader {
     private var atEnd = false
     private var nextLineNumber: Int
     private var offset: Int64
+    /// The mapped plain file (nil for gzip, and for an empty file).
+    private var mapping: FileMapping?
+    private var mappedLength = 0
 
     public init(_ source: SourceFile, startOffset: Int64 = 0, startLineNumber: Int = 1) throws(InputError) {
         self.source = source
@@ -101,8 +189,19 @@ public final class LineReader {
         } else {
             fd = open(source.path, O_RDONLY)
             guard fd >= 0 else { throw InputError(path: source.path, reason: "cannot open: \(String(cString: strerror(errno)))") }
-            if startOffset > 0, lseek(fd, off_t(startOffset), SEEK_SET) != off_t(startOffset) {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else {
+                throw InputError(path: source.path, reason: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            mappedLength = Int(info.st_size)
+            guard startOffset <= Int64(mappedLength) else {
                 throw InputError(path: source.path, reason: "cannot resume at offset \(startOffset)")
+            }
+            if mappedLength > 0 {
+                guard let mapped = FileMapping(fd: fd, length: mappedLength) else {
+                    throw InputError(path: source.path, reason: "cannot map: \(String(cString: strerror(errno)))")
+                }
+                mapping = mapped
             }
         }
     }
@@ -121,6 +220,7 @@ public final class LineReader {
 
     /// The next batch of at least one line, up to about `maxBytes` bytes or `maxLines` lines; nil at the end.
     public func next(maxBytes: Int = 4 << 20, maxLines: Int = .max) throws(InputError) -> LineBatch? {
+        if gz == nil { return try nextMapped(maxBytes: maxBytes, maxLines: maxLines) }
         var lines: [Range<Int>] = []  // relative to `start`
         var scanned = start
         var lineStart = start
@@ -162,10 +262,40 @@ public final class LineReader {
             try fill(count: want)
         }
         guard !lines.isEmpty else { return nil }
-        let bytes = Array(UnsafeBufferPointer(start: buffer + start, count: lineStart - start))
+        let bytes = LineBytes(copying: UnsafeBufferPointer(start: buffer + start, count: lineStart - start))
         start = lineStart
         offset += Int64(bytes.count)
         let batch = LineBatch(bytes: bytes, lines: lines, firstLineNumber: nextLineNumber, endOffset: offset)
+        nextLineNumber += lines.count
+        return batch
+    }
+
+    /// `next` over the mapped file.
+    private func nextMapped(maxBytes: Int, maxLines: Int) throws(InputError) -> LineBatch? {
+        let start = Int(offset)
+        guard let mapping, start < mappedLength else { return nil }
+        var lines: [Range<Int>] = []
+        var lineStart = start
+        while lineStart < mappedLength, lines.count < maxLines, lineStart - start < maxBytes {
+            let searched = min(mappedLength - lineStart, LineReader.maximumLineBytes + 1)
+            if let hit = memchr(mapping.base + lineStart, 0x0A, searched) {
+                let newline = mapping.base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                lines.append(lineStart - start..<newline - start)
+                lineStart = newline + 1
+            } else if searched > LineReader.maximumLineBytes {
+                throw InputError(
+                    path: source.path,
+                    reason: "line \(nextLineNumber + lines.count) is longer than \(LineReader.maximumLineBytes >> 20) MiB")
+            } else {
+                // The last line has no newline.
+                lines.append(lineStart - start..<mappedLength - start)
+                lineStart = mappedLength
+            }
+        }
+        offset = Int64(lineStart)
+        let batch = LineBatch(
+            bytes: LineBytes(mapping, offset: start, count: lineStart - start), lines: lines,
+            firstLineNumber: nextLineNumber, endOffset: offset)
         nextLineNumber += lines.count
         return batch
     }

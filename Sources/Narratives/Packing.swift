@@ -58,16 +58,24 @@ public enum Packing {
     // MARK: Words
 
     public static func pack(_ words: [Word]) -> [UInt8] {
-        var w = ByteWriter(capacity: 4 + words.count * 20)
-        w.u32(words.count)
-        for word in words {
-            w.u32(word.start)
-            w.u32(word.length)
-            w.u32(Int(word.status.rawValue))
-            w.f32(word.startTime)
-            w.f32(word.endTime)
+        let count = 4 + words.count * 20
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            var at = 0
+            func put(_ v: UInt32) {
+                raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt32.self)
+                at += 4
+            }
+            put(UInt32(words.count))
+            for word in words {
+                put(UInt32(truncatingIfNeeded: word.start))
+                put(UInt32(truncatingIfNeeded: word.length))
+                put(UInt32(word.status.rawValue))
+                put(word.startTime.bitPattern)
+                put(word.endTime.bitPattern)
+            }
+            initialized = at
         }
-        return w.bytes
     }
 
     public static func unpackWords(_ bytes: UnsafeRawBufferPointer) throws(Corrupt) -> [Word] {
@@ -121,19 +129,13 @@ struct ByteWriter {
     }
 
     mutating func u32(_ value: Int) {
-        let v = UInt32(truncatingIfNeeded: value)
-        bytes.append(UInt8(truncatingIfNeeded: v))
-        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: v >> 16))
-        bytes.append(UInt8(truncatingIfNeeded: v >> 24))
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     mutating func f32(_ value: Float) { u32(Int(value.bitPattern)) }
 
     mutating func f64(_ value: Double) {
-        let v = value.bitPattern
-        u32(Int(v & 0xFFFF_FFFF))
-        u32(Int(v >> 32))
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
     }
 }
 

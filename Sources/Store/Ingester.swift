@@ -203,7 +203,7 @@ public final class Ingester {
                         case .rejected(let error):
                             added.read += 1
                             added.rejected += 1
-                            let raw = Array(batch.bytes[batch.lines[i]])
+                            let raw = batch.bytes.copy(batch.lines[i])
                             try reject.run([
                                 .integer(sourceID), .integer(Int64(lineNumber)), .integer(Int64(error.offset + 1)),
                                 error.field.map(SQLValue.text) ?? .null, .text(error.reason), .blob(raw),

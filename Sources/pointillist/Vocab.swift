@@ -181,7 +181,7 @@ extension Pointillist.Vocab {
                         switch decoded {
                         case .success(let v): video = v
                         case .failure(let error):
-                            if !batch.bytes[range].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                            if !batch.bytes.isBlank(range) {
                                 skipped += 1
                                 Terminal.error("\(file.path):\(batch.firstLineNumber + i): skipped: \(error.field ?? "") \(error.reason)")
                             }
