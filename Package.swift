@@ -25,7 +25,7 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // Stage 1: Localized Narratives records, JSONL reading, validation, word–trace alignment.
@@ -43,13 +43,13 @@ let package = Package(
         // Stage 4: the per-image model M, point sampling, questions, batches, answers, point labels.
         .target(name: "Questions", dependencies: ["Imaging"]),
         // The SQLite corpus: schema, records, and the jobs that fill it (ingest, vocabulary build).
-        .target(name: "Store", dependencies: ["Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "CSQLite"]),
+        .target(name: "Store", dependencies: ["Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "CSQLite", "CLinux"]),
 
         // The command-line program: argument parsing and printing only.
         .executableTarget(
             name: "pointillist",
             dependencies: [
-                "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store", "CMalloc",
+                "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CMalloc
+import CLinux
 
 /// The `pointillist` command: Localized Narratives in, point-annotation questions out.
 @main
