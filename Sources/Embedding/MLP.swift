@@ -264,3 +264,14 @@ extension Float {
     var log: Float { logf(self) }
     func pow(_ e: Float) -> Float { Float(Double(self).pow(Double(e))) }
 }
+
+/// Process-wide OpenBLAS settings.
+public enum LinearAlgebra {
+    /// Every BLAS call runs on its calling thread, and the worker threads OpenBLAS starts when
+    /// it loads are stopped: they busy-wait for a while first (measured: 23,000 sched_yield
+    /// calls during a 0.4 s ingest that never calls BLAS, on a 2-core machine). Our matrices
+    /// are small and the callers parallelise by image instead.
+    public static func runOnCallingThreads() {
+        pointillist_blas_single_threaded()
+    }
+}

@@ -93,7 +93,7 @@ public enum Trainer {
         points: LabelledPoints, classes: [EmbeddingModel.ClassLabel], features: FeatureConfiguration, options: TrainingOptions,
         progress: ((EpochReport) -> Void)? = nil, batchProgress: ((Int, Int) -> Void)? = nil
     ) -> EmbeddingModel {
-        openblas_set_num_threads(1)
+        LinearAlgebra.runOnCallingThreads()
         let d = points.dimension
         let validationImage = points.imageIDs.map { isValidation($0, seed: options.seed, fraction: options.validationFraction) }
         let training = points.filter { !validationImage[Int($0)] }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLinux
+import Embedding
 
 /// The `pointillist` command: Localized Narratives in, point-annotation questions out.
 @main
@@ -23,6 +24,7 @@ struct Pointillist: ParsableCommand {
         // map and unmap each one, costing thousands of page faults per image (measured: 2,600
         // per 320×240 image; system time then exceeded user time). Keep such blocks in the heap.
         pointillist_keep_large_blocks(64 << 20, 256 << 20)
+        LinearAlgebra.runOnCallingThreads()
         main(nil)
     }
 }
