@@ -111,6 +111,8 @@ public enum NarrativeDecoder {
     }
 
     static func double(_ s: inout JSONScanner, _ name: @autoclosure () -> String) throws(JSONError) -> Double {
+        s.skipWhitespace()
+        if let value = s.readPlainDecimal() { return value }  // the same value, read directly
         try expect(.number, &s, name())
         do throws(JSONError) { return try s.readDouble() } catch { throw labelled(error, name()) }
     }

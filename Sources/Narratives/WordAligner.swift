@@ -11,22 +11,35 @@ public struct Token: Sendable, Equatable {
 /// (spaces, punctuation) separates words. Offsets count Unicode scalars, as Python's str does.
 public enum Tokenizer {
     public static func tokens(in text: String) -> [Token] {
+        var result: [Token] = []
+        append(tokensIn: text, to: &result)
+        return result
+    }
+
+    /// Appends the words of `text` to `result` (one array for many texts).
+    public static func append(tokensIn text: String, to result: inout [Token]) {
         // Nearly every caption and utterance is ASCII: read its bytes directly (offsets in
         // bytes are offsets in scalars) and build each normalised word from a byte buffer.
-        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.allSatisfy { $0 < 0x80 } ? asciiTokens(bytes) : nil
+        let done = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            asciiTokens(bytes, into: &result)
+            return true
         }
-        if let ascii = ascii ?? nil { return ascii }
-        return scalarTokens(in: text)
+        if done != true { result += scalarTokens(in: text) }
     }
 
     /// `tokens(in:)` for ASCII text, by the same rules.
     static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
+        var result: [Token] = []
+        asciiTokens(bytes, into: &result)
+        return result
+    }
+
+    static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>, into result: inout [Token]) {
         @inline(__always) func isWord(_ c: UInt8) -> Bool {
             c &- 0x30 < 10 || (c | 0x20) &- 0x61 < 26
         }
-        var result: [Token] = []
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { scratch in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { scratch in
             var length = 0
             var start = -1
             var i = 0
@@ -53,7 +66,6 @@ public enum Tokenizer {
                     start: start, length: n - start,
                     normalized: String(decoding: UnsafeBufferPointer(rebasing: scratch[0..<length]), as: UTF8.self)))
             }
-            return result
         }
     }
 
@@ -148,8 +160,11 @@ public enum WordAligner {
     static func spokenWords(_ utterances: [Utterance]) -> [SpokenWord] {
         var result: [SpokenWord] = []
         result.reserveCapacity(utterances.count * 2)
+        var tokens: [Token] = []
+        tokens.reserveCapacity(8)
         for u in utterances {
-            let tokens = Tokenizer.tokens(in: u.text)
+            tokens.removeAll(keepingCapacity: true)
+            Tokenizer.append(tokensIn: u.text, to: &tokens)
             guard !tokens.isEmpty else { continue }
             let timed = u.isTimed && u.start.isFinite && u.end.isFinite
             let total = Double(tokens.reduce(0) { $0 + $1.length })
