@@ -74,9 +74,9 @@ public struct IngestReport: Sendable {
 
 /// Streams input files into a corpus: read → decode and validate → align → store.
 ///
-/// Reading and decoding run on a second thread while this one writes the previous batch.
-/// Each batch is one transaction that also advances the file's committed offset, so a run
-/// killed at any moment and started again ends with exactly the same corpus.
+/// Batches are cut and decoded on other threads while this one writes earlier ones. A
+/// transaction holds whole batches and advances the file's committed offset with them, so a
+/// run killed at any moment and started again ends with exactly the same corpus.
 public final class Ingester {
     public let corpus: Corpus
     public let options: IngestOptions

@@ -63,7 +63,7 @@ extension Pointillist {
         @Option(name: .customLong("max-errors"), help: ArgumentHelp("Stop after this many rejected lines; a later run resumes after the last one.", valueName: "n"))
         var maxErrors: Int?
 
-        @Option(name: .customLong("batch-lines"), help: ArgumentHelp("Commit at least every this many lines (default: every 4 MB).", valueName: "n"))
+        @Option(name: .customLong("batch-lines"), help: ArgumentHelp("Commit at least every this many lines (default: every 32 MB of input).", valueName: "n"))
         var batchLines: Int?
 
         @Flag(help: "Print only the summary: no progress bar, no per-line errors.")
