@@ -590,6 +590,14 @@ public struct JSONScanner {
             }
             position = start
         }
+        return readPlainFloatSlowly()
+    }
+
+    /// `readPlainFloat` for the forms its fast path leaves (kept out of line so that the
+    /// fast path stays small enough to inline).
+    @inline(never)
+    mutating func readPlainFloatSlowly() -> Float? {
+        let start = position
         guard let value = readPlainDecimal() else { return nil }
         let narrow = Float(value)
         guard narrow.isFinite else {
