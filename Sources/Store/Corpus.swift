@@ -248,23 +248,26 @@ public final class Corpus {
         }
         guard current < Corpus.migrations.count else { return }
         // Foreign keys are off while tables are rebuilt (SQLite's documented procedure: a
-        // DROP TABLE would otherwise check every referencing row) and checked before each
-        // migration commits.
+        // DROP TABLE would otherwise check every referencing row) and checked after each
+        // migration. All pending migrations are one transaction (a new corpus is created with
+        // one commit, not one per migration).
         try database.execute("PRAGMA foreign_keys = OFF")
         defer { try? database.execute("PRAGMA foreign_keys = ON") }
-        for version in current..<Corpus.migrations.count {
-            do {
-                try database.transaction { () throws(StoreError) in
+        var version = current
+        do {
+            try database.transaction { () throws(StoreError) in
+                while version < Corpus.migrations.count {
                     try database.execute(Corpus.migrations[version])
                     let check = try database.prepare("PRAGMA foreign_key_check")
                     if try check.step() {
                         throw StoreError("a row of \(check.text(0)) refers to a missing row of \(check.text(2))", doing: "checking foreign keys")
                     }
-                    try database.execute("PRAGMA user_version = \(version + 1)")
+                    version += 1
                 }
-            } catch {
-                throw StoreError("\(error)", doing: "migrating \(database.path) to schema \(version + 1)")
+                try database.execute("PRAGMA user_version = \(version)")
             }
+        } catch {
+            throw StoreError("\(error)", doing: "migrating \(database.path) to schema \(version + 1)")
         }
     }
 
