@@ -73,20 +73,24 @@ def read_model(path: str) -> dict:
     if offset + 8 != len(data):
         raise SystemExit(f"{path}: unexpected length")
     return {"features": feats, "dimension": d, "mean": mean,
-            "inverse_scale": (np.float32(1) / scale).astype(np.float32), "layers": layers}
+            "inverse_scale": (np.float32(1) / scale).astype(np.float32), "layers": layers,
+            "classes": [c["id"] for c in header["classes"]]}
 
 
-def embed(model: dict, raw: np.ndarray) -> np.ndarray:
-    """L2-normalised embeddings (last hidden layer, ReLU) of raw feature rows (float32)."""
+def embed(model: dict, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """L2-normalised embeddings (last hidden layer, ReLU) of raw feature rows (float32), and
+    the classifier's logits (the last layer on the unnormalised embedding)."""
     x = (raw - model["mean"]) * model["inverse_scale"]
     for w, b in model["layers"][:-1]:
         x = x @ w
         x += b
         np.maximum(x, 0, out=x)
+    w, b = model["layers"][-1]
+    logits = x @ w + b
     norm = np.sqrt(np.einsum("ij,ij->i", x, x))
     nz = norm > 0
     x[nz] /= norm[nz, None]
-    return x
+    return x, logits
 
 
 # ---------------------------------------------------------------- features
@@ -238,9 +242,12 @@ def stable_points(image_id: str, count: int, seed: int, candidates: int = 24) ->
 
 # ---------------------------------------------------------------- M
 
-def rank(exemplars: np.ndarray, labels: np.ndarray, queries: np.ndarray, k: int) -> list[list[int]]:
+def rank(exemplars: np.ndarray, labels: np.ndarray, queries: np.ndarray, k: int,
+         logits: np.ndarray, model_classes: list[int], prior: float) -> list[list[int]]:
     """Classes ranked for each query by the mean cosine similarity of the class's k most
-    similar exemplars (ties: lower class id first)."""
+    similar exemplars, plus `prior` times the classifier's log-probability of the class
+    among the candidates it knows (the lowest of those for a class it does not know);
+    ties: lower class id first."""
     e = exemplars.astype(np.float64)
     q = queries.astype(np.float64)
     en = np.sqrt(np.einsum("ij,ij->i", e, e))
@@ -255,6 +262,17 @@ def rank(exemplars: np.ndarray, labels: np.ndarray, queries: np.ndarray, k: int)
         if s.shape[1] > k:
             s = np.partition(s, s.shape[1] - k, axis=1)[:, s.shape[1] - k:]
         scores[:, j] = s.mean(axis=1)
+    if prior > 0:
+        column = {c: i for i, c in enumerate(model_classes)}
+        known = [j for j, c in enumerate(classes) if int(c) in column]
+        if known:
+            z = logits[:, [column[int(classes[j])] for j in known]].astype(np.float64)
+            top = z.max(axis=1, keepdims=True)
+            logp = z - top - np.log(np.exp(z - top).sum(axis=1, keepdims=True))
+            floor = logp.min(axis=1)
+            term = np.repeat(floor[:, None], len(classes), axis=1)
+            term[:, known] = logp
+            scores = scores + prior * term
     result = []
     for row in scores:
         order = np.lexsort((classes, -row))
@@ -292,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--points", type=int, default=11)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--k", type=int, default=15)
+    p.add_argument("--prior", type=float, default=0.5, help="weight of the classifier's log-probability (0: neighbours only)")
     p.add_argument("--per-mention", type=int, default=40)
     p.add_argument("--sampler", choices=["stable", "random"], default="stable")
     a = p.parse_args(argv)
@@ -334,11 +353,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             raw = feats.at(sx, sy)
         t4 = time.perf_counter()
-        emb = embed(model, raw)
+        emb, logits = embed(model, raw)
         t5 = time.perf_counter()
         if labels:
             ne = len(raw) - len(samples)
-            ranked = rank(emb[:ne], np.concatenate(labels), emb[ne:], a.k)
+            ranked = rank(emb[:ne], np.concatenate(labels), emb[ne:], a.k, logits[ne:], model["classes"], a.prior)
         else:
             ranked = [[] for _ in samples]
         ranked = [r + [c for c in mentioned if c not in r] for r in ranked]
