@@ -40,6 +40,9 @@ extension Pointillist {
         @Option(name: .customLong("extra-annotator"), help: ArgumentHelp("Probability that an image gets a second narrative.", valueName: "p"))
         var extraAnnotator = 0.15
 
+        @Option(help: ArgumentHelp("Probability that a visible thing is not named (×1.8 for things under 1% of the image, ×0.7 for larger ones); 0 names every thing big enough.", valueName: "p"))
+        var unnamed = 0.2
+
         @Option(name: .customLong("lag-mean"), help: ArgumentHelp("Mean delay in seconds between a word and the mouse reaching what it names.", valueName: "s"))
         var lagMean = 0.1
 
@@ -71,6 +74,7 @@ extension Pointillist {
             guard count >= 1 else { throw ValidationError("--count must be at least 1") }
             c.objectsPerImage = minObjects...maxObjects
             c.extraAnnotatorProbability = extraAnnotator
+            c.unnamedProbability = unnamed
             c.lagMean = lagMean
             c.lagStd = lagStd
             c.jitterStd = jitter
