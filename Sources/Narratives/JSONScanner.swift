@@ -176,6 +176,15 @@ public struct JSONScanner {
         return true
     }
 
+    /// Consumes `text` if the input continues with exactly it.
+    @inline(__always)
+    mutating func consume(_ text: StaticString) -> Bool {
+        let n = text.utf8CodeUnitCount
+        guard end - position >= n, memcmp(base + position, text.utf8Start, n) == 0 else { return false }
+        position += n
+        return true
+    }
+
     mutating func literal(_ text: StaticString) throws(JSONError) {
         let n = text.utf8CodeUnitCount
         guard end - position >= n else { throw fail("invalid literal") }

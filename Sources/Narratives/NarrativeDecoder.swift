@@ -126,6 +126,10 @@ public enum NarrativeDecoder {
         try expect(.array, &s, "timed_caption")
         var result: [Utterance] = []
         try s.forEachElement { (s: inout JSONScanner, i: Int) throws(JSONError) in
+            if let utterance = templateUtterance(&s) {
+                result.append(utterance)
+                return
+            }
             try expect(.object, &s, "timed_caption[\(i)]")
             let objectStart = s.position
             var text: String?
@@ -152,6 +156,24 @@ public enum NarrativeDecoder {
             result.append(Utterance(text: text, start: start, end: end))
         }
         return result
+    }
+
+    /// An utterance in the released files' exact layout, `{"utterance": "…", "start_time": n,
+    /// "end_time": n}`, read without the per-member machinery. Anything else (other order or
+    /// spacing, other number forms, invalid text) returns nil with the position unchanged and
+    /// the general path reads it and reports errors; values are those it gives.
+    @inline(__always)
+    private static func templateUtterance(_ s: inout JSONScanner) -> Utterance? {
+        let start = s.position
+        s.skipWhitespace()
+        guard s.consume("{\"utterance\": "), s.peek() == UInt8(ascii: "\""), let text = try? s.readString(),
+              s.consume(", \"start_time\": "), let from = s.readPlainDecimal(),
+              s.consume(", \"end_time\": "), let to = s.readPlainDecimal(), s.consume("}")
+        else {
+            s.position = start
+            return nil
+        }
+        return Utterance(text: text, start: from, end: to)
     }
 
     /// The hot path (about 900 numbers a line): plain loops, no closures, no allocation per point.

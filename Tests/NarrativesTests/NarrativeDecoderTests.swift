@@ -37,11 +37,20 @@ func edited(_ old: String, _ new: String) -> String {
         let reordered = validLine.replacing(#/\{"x": ([0-9.]+), "y": ([0-9.]+), "t": ([0-9.]+)\}/#) { m in
             "{\"t\": \(m.3), \"x\": \(m.1), \"y\": \(m.2)}"
         }
-        #expect(reordered != validLine && compact != validLine && spaced != validLine)
-        for line in [compact, spaced, reordered] {
+        let utterancesReordered = validLine.replacing(#/\{"utterance": ("[^"]*"), "start_time": ([0-9.]+), "end_time": ([0-9.]+)\}/#) { m in
+            "{\"end_time\": \(m.3), \"utterance\": \(m.1), \"start_time\": \(m.2)}"
+        }
+        #expect(reordered != validLine && compact != validLine && spaced != validLine && utterancesReordered != validLine)
+        for line in [compact, spaced, reordered, utterancesReordered] {
             let n = try decode(line)
             #expect(n.traces == reference.traces)
+            #expect(n.utterances == reference.utterances)
         }
+        // Utterances in the template layout: escapes are decoded, bad values still rejected.
+        let escaped = try decode(edited(#""utterance": "a woman""#, #""utterance": "a \"woman\"""#))
+        #expect(escaped.utterances[2].text == "a \"woman\"")
+        #expect(rejection(edited(#""start_time": 2.7"#, #""start_time": "2.7""#))?.field == "timed_caption[2].start_time")
+        #expect(rejection(edited(#""end_time": 3.4}"#, #""end_time": 3.4, "end_time": 3.5}"#))?.field == "timed_caption[2].end_time")
         // Malformed text inside the template is still rejected, with its place.
         #expect(rejection(edited(#""x": 0.4302"#, #""x": 0.43.02"#))?.field == "traces[0][1]")
         #expect(rejection(edited(#""y": 0.5771"#, #""y": 05771"#))?.field == "traces[0][1].y")
