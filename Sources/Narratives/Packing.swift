@@ -95,15 +95,24 @@ public enum Packing {
     // MARK: Utterances
 
     public static func pack(_ utterances: [Utterance]) -> [UInt8] {
-        var w = ByteWriter(capacity: 4 + utterances.count * 32)
-        w.u32(utterances.count)
-        for u in utterances {
-            w.f64(u.start)
-            w.f64(u.end)
-            w.u32(u.text.utf8.count)
-            w.bytes.append(contentsOf: u.text.utf8)
+        let count = utterances.reduce(4) { $0 + 20 + $1.text.utf8.count }
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            raw.storeBytes(of: UInt32(truncatingIfNeeded: utterances.count).littleEndian, toByteOffset: 0, as: UInt32.self)
+            var at = 4
+            for u in utterances {
+                raw.storeBytes(of: u.start.bitPattern.littleEndian, toByteOffset: at, as: UInt64.self)
+                raw.storeBytes(of: u.end.bitPattern.littleEndian, toByteOffset: at + 8, as: UInt64.self)
+                var text = u.text
+                let n = text.withUTF8 { utf8 in
+                    UnsafeMutableRawBufferPointer(rebasing: raw[(at + 20)...]).copyMemory(from: UnsafeRawBufferPointer(utf8))
+                    return utf8.count
+                }
+                raw.storeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian, toByteOffset: at + 16, as: UInt32.self)
+                at += 20 + n
+            }
+            initialized = at
         }
-        return w.bytes
     }
 
     public static func unpackUtterances(_ bytes: UnsafeRawBufferPointer) throws(Corrupt) -> [Utterance] {
@@ -117,25 +126,6 @@ public enum Packing {
         }
         guard r.remaining == 0 else { throw Corrupt(what: "utterances") }
         return result
-    }
-}
-
-struct ByteWriter {
-    var bytes: [UInt8]
-
-    init(capacity: Int) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
-    }
-
-    mutating func u32(_ value: Int) {
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    mutating func f32(_ value: Float) { u32(Int(value.bitPattern)) }
-
-    mutating func f64(_ value: Double) {
-        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
     }
 }
 

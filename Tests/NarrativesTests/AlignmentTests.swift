@@ -207,6 +207,14 @@ import Testing
         #expect(try traces.withUnsafeBytes { b throws(Packing.Corrupt) in try Packing.unpackTraces(b) } == n.traces)
         #expect(try Packing.pack(words).withUnsafeBytes { b throws(Packing.Corrupt) in try Packing.unpackWords(b) } == words)
         #expect(try Packing.pack(n.utterances).withUnsafeBytes { b throws(Packing.Corrupt) in try Packing.unpackUtterances(b) } == n.utterances)
+        // Non-ASCII text, an empty utterance, none at all; the documented byte layout.
+        let odd = [Utterance(text: "un café ☕", start: 1.5, end: 2.25), Utterance(text: "", start: 0, end: 0)]
+        let packed = Packing.pack(odd)
+        #expect(packed.count == 4 + 20 + "un café ☕".utf8.count + 20)
+        #expect(Array(packed[0..<4]) == [2, 0, 0, 0])
+        #expect(Array(packed[20..<24]) == [UInt8("un café ☕".utf8.count), 0, 0, 0])
+        #expect(try packed.withUnsafeBytes { b throws(Packing.Corrupt) in try Packing.unpackUtterances(b) } == odd)
+        #expect(try Packing.pack([Utterance]()).withUnsafeBytes { b throws(Packing.Corrupt) in try Packing.unpackUtterances(b) } == [])
     }
 
     @Test func truncatedBlobsAreErrors() {
