@@ -24,6 +24,7 @@ struct ImageOptions: ParsableArguments {
 extension Pointillist {
     struct Embed: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "embed",
             abstract: "Train and evaluate the class-generic pixel embedding on mouse-trace points.",
             discussion: """
                 train: a per-pixel classifier (an MLP over colour and texture features) trained on the \
@@ -38,6 +39,7 @@ extension Pointillist {
 extension Pointillist.Embed {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "train",
             abstract: "Train the embedding on the trace points of the dictionary's training classes.",
             discussion: """
                 Images are split into training and validation by a hash of their id and the seed; \
@@ -155,6 +157,7 @@ extension Pointillist.Embed {
 
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "eval",
             abstract: "Held-out accuracy: the classifier (top-1, top-5) and nearest neighbours (embedding vs raw features).",
             discussion: """
                 Rebuilds the model's data (same classes, sampling and seed) and scores the validation \
@@ -239,7 +242,7 @@ extension Pointillist.Embed {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print what a model file holds.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print what a model file holds.")
 
         @Argument(help: ArgumentHelp("The model file.", valueName: "path"))
         var model: String
@@ -258,6 +261,7 @@ extension Pointillist.Embed {
 
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "bench",
             abstract: "Time training and embedding on synthetic points (for Benchmarks/embed).",
             discussion: """
                 Trains the MLP for --epochs epochs on --points random points of --classes Gaussian \

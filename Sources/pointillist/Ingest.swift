@@ -32,6 +32,7 @@ struct SegmentOptions: ParsableArguments {
 extension Pointillist {
     struct Ingest: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ingest",
             abstract: "Read Localized Narratives JSONL into the corpus, aligning caption words with traces.",
             discussion: """
                 Inputs are files, directories (their .jsonl/.jsonl.gz files, recursively) or quoted glob \

@@ -79,6 +79,7 @@ struct PointModelArguments: ParsableArguments {
 extension Pointillist {
     struct Questions: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "questions",
             abstract: "Point questions: M per image, sampled points, batches, rounds, and the quality report.",
             discussion: """
                 For each image, M is a nearest-neighbour model over the embedded trace points of the \
@@ -92,6 +93,7 @@ extension Pointillist {
 extension Pointillist.Questions {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Measure the question stage on generated scenes against ground-truth masks, with two baselines.",
             discussion: """
                 For every sampled point the true class is read from the mask. Reported for M and, in the \
@@ -176,6 +178,7 @@ enum MaskClasses {
 extension Pointillist.Questions {
     struct Sample: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sample",
             abstract: "Build M for every image, sample its points and store the first-round questions.",
             discussion: """
                 Images already sampled are skipped, so an interrupted run resumes. Each point keeps its \
@@ -200,6 +203,7 @@ extension Pointillist.Questions {
 
     struct Batch: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "batch",
             abstract: "Write the questions not yet in a batch as numbered batch files (CSV and JSONL).",
             discussion: """
                 Each question is replicated --replication times; questions of one class come in \
@@ -259,6 +263,7 @@ extension Pointillist.Questions {
 
     struct Simulate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "simulate",
             abstract: "Answer the batched questions from ground-truth masks, as simulated annotators (generated scenes).",
             discussion: "Writes an answers CSV (question_id, annotator_id, answer) to import with `questions answers`.")
 
@@ -317,6 +322,7 @@ extension Pointillist.Questions {
 
     struct Answers: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "answers",
             abstract: "Import annotators' answers (CSV or JSONL: question_id, annotator_id, answer yes/no/unsure, optional duration_seconds).",
             discussion: """
                 Unknown question ids, duplicates, conflicting re-submissions and malformed rows are \
@@ -345,6 +351,7 @@ extension Pointillist.Questions {
 
     struct Next: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "next",
             abstract: "Aggregate the answers and add the next round: points answered No get their next-ranked class.",
             discussion: """
                 Aggregation: unanimous (default; all non-unsure answers agree, at least --min-answers) or \
@@ -374,6 +381,7 @@ extension Pointillist.Questions {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Export point labels in the Open Images V7 point-label CSV layout.",
             discussion: "Columns ImageId,X,Y,Label,EstimatedYesNo,Source,YesVotes,NoVotes,UnsureVotes,TextLabel; Label is the Open Images MID when the class has one, else the class id.")
 

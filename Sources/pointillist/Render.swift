@@ -8,6 +8,7 @@ import Store
 extension Pointillist {
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "render",
             abstract: "Draw an image with its mentions' trace segments and its sampled points, coloured by class.",
             discussion: """
                 Trace segments are coloured by the class of their mention; each sampled point by the \
@@ -89,6 +90,7 @@ enum OverlayFigure {
 extension Pointillist {
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stats",
             abstract: "Plot point labels per class (Yes labels, most frequent first) on log-log axes: the Zipf curve, as a PNG.")
 
         @OptionGroup var corpus: CorpusOption

@@ -5,6 +5,7 @@ import Scenes
 extension Pointillist {
     struct Scenes: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scenes",
             abstract: "Generate scenes with ground truth: images, class masks and Localized Narratives.",
             discussion: """
                 Writes <out>/images/<id>.png (RGB), <out>/masks/<id>.png (grey, value = class index of \

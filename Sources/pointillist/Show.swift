@@ -6,6 +6,7 @@ import Store
 extension Pointillist {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print the narratives of an image: each word, its time span and its trace segment.",
             discussion: """
                 One table per narrative: the caption word, its character offset, its spoken time span \

@@ -37,6 +37,7 @@ struct LexiconOptions: ParsableArguments {
 extension Pointillist {
     struct Vocab: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "vocab",
             abstract: "Build and curate the class dictionary: tangible, common nouns named in the captions.",
             discussion: """
                 build:   extract mentions from every caption of the corpus, filter them, write the \
@@ -54,6 +55,7 @@ extension Pointillist {
 extension Pointillist.Vocab {
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "build",
             abstract: "Build the class dictionary from the corpus and store the mentions of its classes.",
             discussion: """
                 Ids are stable: classes already in the dictionary file keep their id, new ones get ids \
@@ -222,6 +224,7 @@ extension Pointillist.Vocab {
 
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Show what words, phrases or captions yield, one TSV row per mention, and why.",
             discussion: """
                 Columns: text, lemma, sense, synset, verdict, reason, rules, ambiguous (other tangible \
@@ -301,6 +304,7 @@ extension Pointillist.Vocab {
 
     struct Review: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "review",
             abstract: "Write the review sheet of the last build: <out>/review.tsv and <out>/review.html.",
             discussion: """
                 One row per class (counts, gloss, why it passed each filter, ambiguity flag, concordance \
@@ -344,6 +348,7 @@ extension Pointillist.Vocab {
 
     struct Apply: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "apply",
             abstract: "Turn the decisions of an edited review sheet into edits of the Vocab/ files.",
             discussion: """
                 decision column: drop (class → blocklist.tsv), keep (near-miss → includes.tsv), \
@@ -370,6 +375,7 @@ extension Pointillist.Vocab {
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Compare two dictionary files: classes added (+), removed (-) and changed (~).")
 
         @Argument(help: ArgumentHelp("The older dictionary TSV.", valueName: "old"))
