@@ -451,20 +451,8 @@ public struct JSONScanner {
             // Up to 7 fraction digits with at least 8 bytes left: all at once, eight bytes
             // read as one little-endian word (the first digit in the lowest byte).
             if stop - p >= 8, digits <= 11 {
-                let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-                let values = word ^ 0x3030_3030_3030_3030  // a digit byte becomes 0...9
-                // High bit of each byte that is not a digit: its value is above 9.
-                let sum: UInt64 = (values & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676
-                let above9: UInt64 = (sum | values) & 0x8080_8080_8080_8080
-                let count = above9.trailingZeroBitCount >> 3
+                let (count, v) = JSONScanner.leadingDigits(base + p)
                 if count < 8 {
-                    // Digits moved to the top bytes, zeros (leading zeros) below them.
-                    var v = values << (64 - 8 * UInt64(count))
-                    v = (v &* 10) &+ (v >> 8)
-                    let pairs: UInt64 = 0x0000_00FF_0000_00FF
-                    let high: UInt64 = (v & pairs) &* 0x000F_4240_0000_0064  // × (100 + 10^6 << 32)
-                    let low: UInt64 = ((v >> 16) & pairs) &* 0x0000_2710_0000_0001  // × (1 + 10^4 << 32)
-                    v = (high &+ low) >> 32
                     mantissa = mantissa &* JSONScanner.integerPowerOfTen(count) &+ v
                     digits += count
                     fraction = count
@@ -496,6 +484,26 @@ public struct JSONScanner {
         if fraction > 0 { value /= JSONScanner.powerOfTen(fraction) }
         position = p
         return negative ? -value : value
+    }
+
+    /// How many of the eight bytes at `at` are decimal digits before the first that is not
+    /// (8: all are), and, when fewer than 8, the integer they spell. The bytes are read as
+    /// one little-endian word (the first digit in the lowest byte) and converted together.
+    @inline(__always)
+    static func leadingDigits(_ at: UnsafePointer<UInt8>) -> (count: Int, value: UInt64) {
+        let values = UnsafeRawPointer(at).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030  // digits → 0...9
+        // High bit of each byte that is not a digit: its value is above 9.
+        let sum: UInt64 = (values & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676
+        let above9: UInt64 = (sum | values) & 0x8080_8080_8080_8080
+        let count = above9.trailingZeroBitCount >> 3
+        guard count < 8 else { return (8, 0) }
+        // Digits moved to the top bytes, zeros (leading zeros) below them; then pairs, fours, eight.
+        var v = values << (64 - 8 * UInt64(count))
+        v = (v &* 10) &+ (v >> 8)
+        let pairs: UInt64 = 0x0000_00FF_0000_00FF
+        let high: UInt64 = (v & pairs) &* 0x000F_4240_0000_0064  // × (100 + 10^6 << 32)
+        let low: UInt64 = ((v >> 16) & pairs) &* 0x0000_2710_0000_0001  // × (1 + 10^4 << 32)
+        return (count, (high &+ low) >> 32)
     }
 
     /// 10^-e rounded to the nearest Double, for 0 ≤ e ≤ 7.
@@ -565,18 +573,8 @@ public struct JSONScanner {
                 var fine = true
                 if c == UInt8(ascii: ".") {
                     p += 1
-                    let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-                    let values = word ^ 0x3030_3030_3030_3030
-                    let sum: UInt64 = (values & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676
-                    let above9: UInt64 = (sum | values) & 0x8080_8080_8080_8080
-                    let count = above9.trailingZeroBitCount >> 3
+                    let (count, v) = JSONScanner.leadingDigits(base + p)
                     if count >= 1, count < 8 {
-                        var v = values << (64 - 8 * UInt64(count))
-                        v = (v &* 10) &+ (v >> 8)
-                        let pairs: UInt64 = 0x0000_00FF_0000_00FF
-                        let high: UInt64 = (v & pairs) &* 0x000F_4240_0000_0064
-                        let low: UInt64 = ((v >> 16) & pairs) &* 0x0000_2710_0000_0001
-                        v = (high &+ low) >> 32
                         mantissa = mantissa &* JSONScanner.integerPowerOfTen(count) &+ v
                         fraction = count
                         p += count
