@@ -178,7 +178,7 @@ public final class Ingester {
                     var consumed = batch.lines.count
                     /// Inserts one decoded narrative; false when its key is already stored.
                     func store(_ r: DecodedRecord, line lineNumber: Int) throws(StoreError) -> Bool {
-                        try insert.run([
+                        try insert.runBorrowingBlobs([
                             .text(r.key.datasetID), .text(r.key.imageID), .integer(r.key.annotatorID),
                             .text(r.caption), r.voiceRecording.map(SQLValue.text) ?? .null,
                             .integer(sourceID), .integer(Int64(lineNumber)),
