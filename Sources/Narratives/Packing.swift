@@ -16,22 +16,14 @@ public enum Packing {
     // MARK: Traces
 
     public static func pack(_ traces: Traces) -> [UInt8] {
-        let count = 4 + traces.segmentLengths.count * 4 + traces.points.count * 12
-        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            var at = 0
-            func put(_ v: UInt32) {
-                raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt32.self)
-                at += 4
-            }
-            put(UInt32(traces.segmentLengths.count))
-            for length in traces.segmentLengths { put(UInt32(length)) }
+        blob(bytes: 4 + traces.segmentLengths.count * 4 + traces.points.count * 12) { w in
+            w.u32(UInt32(traces.segmentLengths.count))
+            for length in traces.segmentLengths { w.u32(UInt32(length)) }
             for p in traces.points {
-                put(p.x.bitPattern)
-                put(p.y.bitPattern)
-                put(p.t.bitPattern)
+                w.u32(p.x.bitPattern)
+                w.u32(p.y.bitPattern)
+                w.u32(p.t.bitPattern)
             }
-            initialized = at
         }
     }
 
@@ -58,23 +50,15 @@ public enum Packing {
     // MARK: Words
 
     public static func pack(_ words: [Word]) -> [UInt8] {
-        let count = 4 + words.count * 20
-        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            var at = 0
-            func put(_ v: UInt32) {
-                raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt32.self)
-                at += 4
-            }
-            put(UInt32(words.count))
+        blob(bytes: 4 + words.count * 20) { w in
+            w.u32(UInt32(words.count))
             for word in words {
-                put(UInt32(truncatingIfNeeded: word.start))
-                put(UInt32(truncatingIfNeeded: word.length))
-                put(UInt32(word.status.rawValue))
-                put(word.startTime.bitPattern)
-                put(word.endTime.bitPattern)
+                w.u32(UInt32(truncatingIfNeeded: word.start))
+                w.u32(UInt32(truncatingIfNeeded: word.length))
+                w.u32(UInt32(word.status.rawValue))
+                w.u32(word.startTime.bitPattern)
+                w.u32(word.endTime.bitPattern)
             }
-            initialized = at
         }
     }
 
@@ -95,23 +79,27 @@ public enum Packing {
     // MARK: Utterances
 
     public static func pack(_ utterances: [Utterance]) -> [UInt8] {
-        let count = utterances.reduce(4) { $0 + 20 + $1.text.utf8.count }
-        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            raw.storeBytes(of: UInt32(truncatingIfNeeded: utterances.count).littleEndian, toByteOffset: 0, as: UInt32.self)
-            var at = 4
+        blob(bytes: utterances.reduce(4) { $0 + 20 + $1.text.utf8.count }) { w in
+            w.u32(UInt32(truncatingIfNeeded: utterances.count))
             for u in utterances {
-                raw.storeBytes(of: u.start.bitPattern.littleEndian, toByteOffset: at, as: UInt64.self)
-                raw.storeBytes(of: u.end.bitPattern.littleEndian, toByteOffset: at + 8, as: UInt64.self)
+                w.u64(u.start.bitPattern)
+                w.u64(u.end.bitPattern)
                 var text = u.text
-                let n = text.withUTF8 { utf8 in
-                    UnsafeMutableRawBufferPointer(rebasing: raw[(at + 20)...]).copyMemory(from: UnsafeRawBufferPointer(utf8))
-                    return utf8.count
+                text.withUTF8 { utf8 in
+                    w.u32(UInt32(truncatingIfNeeded: utf8.count))
+                    w.bytes(utf8)
                 }
-                raw.storeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian, toByteOffset: at + 16, as: UInt32.self)
-                at += 20 + n
             }
-            initialized = at
+        }
+    }
+
+    /// A blob of exactly `bytes` bytes, written in place by `fill` (no growth, no zeroing).
+    static func blob(bytes: Int, _ fill: (inout BlobWriter) -> Void) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes) { buffer, initialized in
+            var writer = BlobWriter(raw: UnsafeMutableRawBufferPointer(buffer))
+            fill(&writer)
+            precondition(writer.at == bytes, "blob size computed wrongly")
+            initialized = writer.at
         }
     }
 
@@ -126,6 +114,27 @@ public enum Packing {
         }
         guard r.remaining == 0 else { throw Corrupt(what: "utterances") }
         return result
+    }
+}
+
+/// Little-endian values written one after another into a buffer of known size.
+struct BlobWriter {
+    let raw: UnsafeMutableRawBufferPointer
+    var at = 0
+
+    mutating func u32(_ v: UInt32) {
+        raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt32.self)
+        at += 4
+    }
+
+    mutating func u64(_ v: UInt64) {
+        raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt64.self)
+        at += 8
+    }
+
+    mutating func bytes(_ source: UnsafeBufferPointer<UInt8>) {
+        UnsafeMutableRawBufferPointer(rebasing: raw[at..<(at + source.count)]).copyMemory(from: UnsafeRawBufferPointer(source))
+        at += source.count
     }
 }
 

@@ -60,6 +60,30 @@ import Testing
     }
 }
 
+/// Random plain decimal texts from a seeded stream.
+struct DecimalTexts {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state >> 17
+    }
+
+    /// A minus sign one time in four; a whole part below `wholeLimit` one time in three
+    /// (0 or 1 otherwise); up to `maxDecimals` fraction digits (none when 0 is drawn).
+    mutating func text(wholeLimit: UInt64, maxDecimals: Int) -> String {
+        let whole = next() % 3 == 0 ? next() % wholeLimit : next() % 2
+        let decimals = Int(next() % UInt64(maxDecimals + 1))
+        var text = (next() % 4 == 0 ? "-" : "") + String(whole)
+        if decimals > 0 {
+            var fraction = String(next() % 10_000_000_000)
+            fraction = String(repeating: "0", count: max(0, 10 - fraction.count)) + fraction
+            text += "." + fraction.prefix(decimals)
+        }
+        return text
+    }
+}
+
 /// The plain-decimal fast path gives exactly what the general number reader gives, and
 /// leaves everything it does not handle (including invalid text) to it.
 @Suite struct PlainDecimalTests {
@@ -100,21 +124,10 @@ import Testing
     }
 
     @Test func agreesOnManyShortDecimals() {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state >> 17
-        }
+        var texts = DecimalTexts(state: 0x9E37_79B9_7F4A_7C15)
         var handled = 0
         for _ in 0..<200_000 {
-            let whole = next() % 3 == 0 ? next() % 100_000 : next() % 2
-            let decimals = Int(next() % 9)
-            var text = (next() % 4 == 0 ? "-" : "") + String(whole)
-            if decimals > 0 {
-                var fraction = String(next() % 1_000_000_000)
-                fraction = String(repeating: "0", count: max(0, 9 - fraction.count)) + fraction
-                text += "." + fraction.prefix(decimals)
-            }
+            let text = texts.text(wholeLimit: 100_000, maxDecimals: 8)
             guard let (value, _) = Self.fast(text) else { Issue.record("\(text) not handled"); continue }
             let reference = Self.general(text)
             #expect(reference?.bitPattern == value.bitPattern, "\(text)")
@@ -129,23 +142,12 @@ import Testing
     /// second point. Whatever the fast path returns is what the general reader gives for the
     /// bytes it consumed, and it never stops before a digit, an exponent or a point.
     @Test func agreesInsideLongerInput() {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state >> 17
-        }
+        var texts = DecimalTexts(state: 0x2545_F491_4F6C_DD1D)
         let suffixes = [", \"y\": 0.5}", "}, {\"x\"", "]]}", "        ", "0", "12345678901", "e5, 1", "E-3}", ".5, 1", "x"]
         var handled = 0
         for _ in 0..<100_000 {
-            let whole = next() % 3 == 0 ? next() % 100_000 : next() % 2
-            let decimals = Int(next() % 10)
-            var text = (next() % 4 == 0 ? "-" : "") + String(whole)
-            if decimals > 0 {
-                var fraction = String(next() % 10_000_000_000)
-                fraction = String(repeating: "0", count: max(0, 10 - fraction.count)) + fraction
-                text += "." + fraction.prefix(decimals)
-            }
-            let suffix = suffixes[Int(next() % UInt64(suffixes.count))]
+            let text = texts.text(wholeLimit: 100_000, maxDecimals: 9)
+            let suffix = suffixes[Int(texts.next() % UInt64(suffixes.count))]
             let full = text + suffix
             guard let (value, consumed) = Self.fast(full) else {
                 let continues = suffix.first.map { $0.isNumber || $0 == "e" || $0 == "E" || $0 == "." } ?? false
@@ -193,28 +195,17 @@ import Testing
         #expect(failures == 0)
     }
 
-    /// The trace reader narrows to Float, dividing in single precision when it can: always
-    /// the general reader's value narrowed, bit for bit, whatever follows the number.
+    /// The trace reader narrows to Float in one pass (scaling by a multiplication when it
+    /// can): always the general reader's value narrowed, bit for bit, whatever follows.
     @Test func floatReaderAgreesWithTheGeneralReaderNarrowed() {
-        var state: UInt64 = 0x1234_5678_9ABC_DEF1
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state >> 17
-        }
+        var texts = DecimalTexts(state: 0x1234_5678_9ABC_DEF1)
         let suffixes = [", \"y\": 0.5, \"t\": 1.25}", "}, {\"x\": 0.1, \"y\"", "]]}, \"voice\": 1", "0, 1, 2, 3, 4, 5, 6",
                         "e5, 1, 2, 3, 4, 5, 6", ".5, 1, 2, 3, 4, 5, 6", "                        ", "}"]
         var fast = 0
         for _ in 0..<200_000 {
-            let digits = [1, 1, 2, 3, 7, 8, 9][Int(next() % 7)]
-            let whole = next() % 4 == 0 ? next() % UInt64(pow(10.0, Double(digits))) : next() % 2
-            let decimals = Int(next() % 10)
-            var text = (next() % 4 == 0 ? "-" : "") + String(whole)
-            if decimals > 0 {
-                var fraction = String(next() % 10_000_000_000)
-                fraction = String(repeating: "0", count: max(0, 10 - fraction.count)) + fraction
-                text += "." + fraction.prefix(decimals)
-            }
-            let suffix = suffixes[Int(next() % UInt64(suffixes.count))]
+            let digits = [1, 1, 2, 3, 7, 8, 9][Int(texts.next() % 7)]
+            let text = texts.text(wholeLimit: UInt64(pow(10.0, Double(digits))), maxDecimals: 9)
+            let suffix = suffixes[Int(texts.next() % UInt64(suffixes.count))]
             var bytes = Array((text + suffix).utf8)
             let result: (Float, Int)? = bytes.withUnsafeMutableBufferPointer { b in
                 var s = JSONScanner(UnsafeBufferPointer(b))
