@@ -176,6 +176,19 @@ public struct JSONScanner {
         return true
     }
 
+    /// Consumes the `count` (at most 8) bytes of `word`, a little-endian word with the bytes
+    /// beyond `count` zero, if the input continues with exactly them: one load and compare
+    /// (at least 8 bytes must remain).
+    @inline(__always)
+    mutating func consume(word: UInt64, count: Int) -> Bool {
+        let mask: UInt64 = count >= 8 ? ~0 : (1 << (8 * UInt64(count))) &- 1
+        guard end - position >= 8, UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self) & mask == word else {
+            return false
+        }
+        position += count
+        return true
+    }
+
     /// Consumes `text` if the input continues with exactly it.
     @inline(__always)
     mutating func consume(_ text: StaticString) -> Bool {
@@ -422,6 +435,26 @@ public struct JSONScanner {
     /// the same reason as `scanNumber`'s fast path, and equal to what `readDouble` returns.
     @inline(__always)
     public mutating func readPlainDecimal() -> Double? {
+        guard let d = scanPlainDecimal() else { return nil }
+        var value = Double(d.mantissa)
+        if d.fraction > 0 { value /= JSONScanner.powerOfTen(d.fraction) }
+        position = d.end
+        return d.negative ? -value : value
+    }
+
+    /// A plain decimal's parts: `mantissa` × 10^-`fraction`, negated when `negative`, ending
+    /// before byte `end`.
+    struct PlainDecimal {
+        var mantissa: UInt64
+        var fraction: Int
+        var negative: Bool
+        var end: Int
+    }
+
+    /// The plain decimal at the position (the forms `readPlainDecimal` describes), without
+    /// moving the position; nil for anything else.
+    @inline(__always)
+    func scanPlainDecimal() -> PlainDecimal? {
         var p = position
         let stop = end
         guard p < stop else { return nil }
@@ -448,42 +481,27 @@ public struct JSONScanner {
         if p < stop, base[p] == UInt8(ascii: ".") {
             p += 1
             guard p < stop, base[p] &- 0x30 < 10 else { return nil }
-            // Up to 7 fraction digits with at least 8 bytes left: all at once, eight bytes
-            // read as one little-endian word (the first digit in the lowest byte).
-            if stop - p >= 8, digits <= 11 {
-                let (count, v) = JSONScanner.leadingDigits(base + p)
-                if count < 8 {
-                    mantissa = mantissa &* JSONScanner.integerPowerOfTen(count) &+ v
-                    digits += count
-                    fraction = count
-                    p += count
-                    return finishPlainDecimal(mantissa: mantissa, fraction: fraction, negative: negative, at: p)
-                }
+            // Up to 7 fraction digits with at least 8 bytes left: all at once.
+            if stop - p >= 8, digits <= 11, case let (count, v) = JSONScanner.leadingDigits(base + p), count < 8 {
+                mantissa = mantissa &* JSONScanner.integerPowerOfTen(count) &+ v
+                fraction = count
+                p += count
+            } else {
+                repeat {
+                    mantissa = mantissa &* 10 &+ UInt64(base[p] &- 0x30)
+                    digits += 1
+                    fraction += 1
+                    p += 1
+                } while p < stop && base[p] &- 0x30 < 10 && digits < 19
             }
-            repeat {
-                mantissa = mantissa &* 10 &+ UInt64(base[p] &- 0x30)
-                digits += 1
-                fraction += 1
-                p += 1
-            } while p < stop && base[p] &- 0x30 < 10 && digits < 19
         }
-        return finishPlainDecimal(mantissa: mantissa, fraction: fraction, negative: negative, at: p)
-    }
-
-    /// The end of `readPlainDecimal`: checks what follows the digits ending at `p` and
-    /// converts mantissa × 10^-fraction.
-    @inline(__always)
-    private mutating func finishPlainDecimal(mantissa: UInt64, fraction: Int, negative: Bool, at p: Int) -> Double? {
         // A digit here is a leading zero's successor or a 20th digit; an exponent is another form.
-        if p < end {
+        if p < stop {
             let next = base[p]
             if next &- 0x30 < 10 || next | 0x20 == UInt8(ascii: "e") || next == UInt8(ascii: ".") { return nil }
         }
         guard mantissa < (1 << 53), fraction <= 22 else { return nil }
-        var value = Double(mantissa)
-        if fraction > 0 { value /= JSONScanner.powerOfTen(fraction) }
-        position = p
-        return negative ? -value : value
+        return PlainDecimal(mantissa: mantissa, fraction: fraction, negative: negative, end: p)
     }
 
     /// How many of the eight bytes at `at` are decimal digits before the first that is not
@@ -537,8 +555,8 @@ public struct JSONScanner {
     }
 
     /// `readPlainDecimal` narrowed to a finite Float, the value the general path gives
-    /// (`Float(readDouble())`), read in one pass for the usual trace value (at most 7
-    /// integer and 7 fraction digits). With a mantissa m below 2^24 the quotient m/10^k is
+    /// (`Float(readDouble())`). With a mantissa m below 2^24 and k ≤ 7 fraction digits
+    /// (the usual trace value) the quotient m/10^k is
     /// multiplied out in double precision instead of divided: a Float rounding midpoint has
     /// a 25-bit odd significand, m/10^k never equals one (when it is dyadic its significand
     /// has fewer than 25 bits, and it is a Float itself), and for k ≤ 7 it lies at least
@@ -547,71 +565,16 @@ public struct JSONScanner {
     /// `readPlainDecimal` does.
     @inline(__always)
     public mutating func readPlainFloat() -> Float? {
-        let start = position
-        var p = position
-        let stop = end
-        if stop - p >= 24 {  // room for a sign, 7 digits, a point and an eight-byte read
-            let negative = base[p] == UInt8(ascii: "-")
-            if negative { p += 1 }
-            var mantissa: UInt64 = 0
-            var c = base[p]
-            var integerDigits = 0
-            let leadingZero = c == UInt8(ascii: "0")
-            if leadingZero {
-                p += 1
-                c = base[p]
-            } else {
-                while c &- 0x30 < 10, integerDigits < 7 {
-                    mantissa = mantissa &* 10 &+ UInt64(c &- 0x30)
-                    integerDigits += 1
-                    p += 1
-                    c = base[p]
-                }
-            }
-            if integerDigits > 0 || leadingZero, c &- 0x30 >= 10 {
-                var fraction = 0
-                var fine = true
-                if c == UInt8(ascii: ".") {
-                    p += 1
-                    let (count, v) = JSONScanner.leadingDigits(base + p)
-                    if count >= 1, count < 8 {
-                        mantissa = mantissa &* JSONScanner.integerPowerOfTen(count) &+ v
-                        fraction = count
-                        p += count
-                    } else {
-                        fine = false
-                    }
-                }
-                let next = base[p]
-                if fine, next | 0x20 != UInt8(ascii: "e"), next != UInt8(ascii: "."), next &- 0x30 >= 10 {
-                    var value: Float
-                    if mantissa < (1 << 24) {
-                        value = Float(Double(mantissa) * JSONScanner.inversePowerOfTen(fraction))
-                    } else {
-                        // Below 10^14 < 2^53: exact as a Double, divided as `readPlainDecimal` does.
-                        value = Float(Double(mantissa) / JSONScanner.powerOfTen(fraction))
-                    }
-                    position = p
-                    return negative ? -value : value
-                }
-            }
-            position = start
+        guard let d = scanPlainDecimal() else { return nil }
+        let value: Float
+        if d.mantissa < (1 << 24), d.fraction <= 7 {
+            value = Float(Double(d.mantissa) * JSONScanner.inversePowerOfTen(d.fraction))
+        } else {
+            value = Float(Double(d.mantissa) / JSONScanner.powerOfTen(d.fraction))
+            guard value.isFinite else { return nil }
         }
-        return readPlainFloatSlowly()
-    }
-
-    /// `readPlainFloat` for the forms its fast path leaves (kept out of line so that the
-    /// fast path stays small enough to inline).
-    @inline(never)
-    mutating func readPlainFloatSlowly() -> Float? {
-        let start = position
-        guard let value = readPlainDecimal() else { return nil }
-        let narrow = Float(value)
-        guard narrow.isFinite else {
-            position = start
-            return nil
-        }
-        return narrow
+        position = d.end
+        return d.negative ? -value : value
     }
 
     /// Reads a number that must be an integer in the range of Int64 (`93` and `93.0` both qualify).

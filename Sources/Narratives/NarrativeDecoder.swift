@@ -310,26 +310,15 @@ public enum NarrativeDecoder {
     private static func templatePoint(_ s: inout JSONScanner) -> TracePoint? {
         let start = s.position
         s.skipWhitespace()
-        // Little-endian words of `{"x": `, `, "y": ` and `, "t": `, and masks of their lengths.
-        let open: UInt64 = 0x0000_203A_2278_227B, openMask: UInt64 = 0x0000_FFFF_FFFF_FFFF
-        let y: UInt64 = 0x0020_3A22_7922_202C, t: UInt64 = 0x0020_3A22_7422_202C
-        let keyMask: UInt64 = 0x00FF_FFFF_FFFF_FFFF
-        @inline(__always) func literal(_ word: UInt64, _ mask: UInt64, _ count: Int) -> Bool {
-            guard s.end - s.position >= 8,
-                  UnsafeRawPointer(s.base + s.position).loadUnaligned(as: UInt64.self) & mask == word
-            else { return false }
-            s.position += count
-            return true
-        }
-        guard literal(open, openMask, 6), let px = s.readPlainFloat(),
-              literal(y, keyMask, 7), let py = s.readPlainFloat(),
-              literal(t, keyMask, 7), let pt = s.readPlainFloat(),
-              s.position < s.end, s.base[s.position] == UInt8(ascii: "}")
+        // Little-endian words of `{"x": `, `, "y": ` and `, "t": `.
+        let open: UInt64 = 0x0000_203A_2278_227B, y: UInt64 = 0x0020_3A22_7922_202C, t: UInt64 = 0x0020_3A22_7422_202C
+        guard s.consume(word: open, count: 6), let px = s.readPlainFloat(),
+              s.consume(word: y, count: 7), let py = s.readPlainFloat(),
+              s.consume(word: t, count: 7), let pt = s.readPlainFloat(), s.consume("}")
         else {
             s.position = start
             return nil
         }
-        s.position += 1
         return TracePoint(x: px, y: py, t: pt)
     }
 

@@ -28,13 +28,7 @@ public enum Tokenizer {
         if done != true { result += scalarTokens(in: text) }
     }
 
-    /// `tokens(in:)` for ASCII text, by the same rules.
-    static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
-        var result: [Token] = []
-        asciiTokens(bytes, into: &result)
-        return result
-    }
-
+    /// `tokens(in:)` for ASCII text, by the same rules, appended to `result`.
     static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>, into result: inout [Token]) {
         @inline(__always) func isWord(_ c: UInt8) -> Bool {
             c &- 0x30 < 10 || (c | 0x20) &- 0x61 < 26

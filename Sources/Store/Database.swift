@@ -144,13 +144,19 @@ public final class Statement {
         case .real(let v): rc = sqlite3_bind_double(handle, index, v)
         case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, pointillist_sqlite_transient())
         case .blob(let v):
-            rc = v.withUnsafeBytes { raw in
-                // A zero-length blob still needs a non-null pointer to be a blob, not NULL.
-                sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), pointillist_sqlite_transient())
-            }
+            rc = v.withUnsafeBytes { bindBlob($0, at: index, copied: true) }
         case .null: rc = sqlite3_bind_null(handle, index)
         }
         guard rc == SQLITE_OK else { throw StoreError(database.lastError, doing: "binding parameter \(index) of \(sql.prefix(80))") }
+    }
+
+    /// Binds `raw` as a blob. `copied`: SQLite keeps its own copy (SQLITE_TRANSIENT);
+    /// otherwise it reads `raw` in place (SQLITE_STATIC) until the bindings are cleared.
+    private func bindBlob(_ raw: UnsafeRawBufferPointer, at index: Int32, copied: Bool) -> Int32 {
+        // A zero-length blob still needs a non-null pointer to be a blob, not NULL.
+        sqlite3_bind_blob(
+            handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count),
+            copied ? pointillist_sqlite_transient() : nil)
     }
 
     /// Executes once; true while a row is available.
@@ -184,10 +190,7 @@ public final class Statement {
                 return try bindFrom(i + 1)
             }
             let outcome = bytes.withUnsafeBytes { raw in
-                // A zero-length blob still needs a non-null pointer to be a blob, not NULL.
-                // No destructor (SQLITE_STATIC): SQLite reads the bytes while the row is written.
-                let rc = sqlite3_bind_blob(handle, Int32(i + 1), raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), nil)
-                guard rc == SQLITE_OK else {
+                guard bindBlob(raw, at: Int32(i + 1), copied: false) == SQLITE_OK else {
                     return Result<Int, StoreError>.failure(StoreError(database.lastError, doing: "binding parameter \(i + 1) of \(sql.prefix(80))"))
                 }
                 return Result { () throws(StoreError) in try bindFrom(i + 1) }
