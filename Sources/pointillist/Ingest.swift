@@ -38,7 +38,7 @@ extension Pointillist {
                 Inputs are files, directories (their .jsonl/.jsonl.gz files, recursively) or quoted glob \
                 patterns such as 'shards/*.jsonl.gz'; plain or gzip-compressed. Each narrative is keyed by \
                 (dataset_id, image_id, annotator_id): ingesting the same data again adds nothing. An \
-                interrupted ingest resumes where its last committed batch ended.
+                interrupted ingest resumes where its last commit (every 32 MB of input) ended.
 
                 Invalid lines are reported with file, line, column and field, written with their original \
                 bytes to the rejects file (reasons in <rejects>.tsv), and the run goes on. The summary \
