@@ -1,4 +1,3 @@
-import CLinux
 import Dispatch
 import Narratives
 import Synchronization
@@ -28,6 +27,14 @@ public struct IngestOptions: Sendable {
     public var cacheKiB = 32768
 
     public init() {}
+
+    /// Bytes of input the open transaction holds before it commits, with `remaining` bytes of
+    /// the file left to read: `commitBytes`, but near the end of the file half of what
+    /// remains (at least a batch), so the last commit, whose pages the sync at the end of the
+    /// file waits for, holds about one batch while the earlier ones are flushed meanwhile.
+    public func commitDue(remaining: Int64) -> Int {
+        min(commitBytes, max(batchBytes, Int(clamping: remaining / 2)))
+    }
 }
 
 /// Where an ingest is, for a progress display.
@@ -92,6 +99,21 @@ public final class Ingester {
         progress: ((IngestProgress) -> Void)? = nil,
         onReject: ((RejectedLine) -> Void)? = nil
     ) throws -> IngestReport {
+        // The run's setup and its batches commit without fsync: each commit is still atomic
+        // against the process being killed (the kernel keeps every write), which is what
+        // resumption needs. The file is synced when a source is complete and when the run
+        // ends, so a finished ingest is durable; a power loss during one may damage the
+        // corpus (ARCHITECTURE.md).
+        try corpus.database.execute("PRAGMA synchronous = OFF")
+        // The key index's pages stay cached between batches instead of being read back
+        // (SQLite's default cache is 2 MB, about 30 pages of 64 KiB).
+        try corpus.database.execute("PRAGMA cache_size = -\(options.cacheKiB)")
+        defer {
+            try? corpus.database.execute("PRAGMA cache_size = -2000")
+            try? corpus.database.execute("PRAGMA synchronous = NORMAL")
+            corpus.database.syncFile()
+        }
+
         let segmenter = try corpus.fixSegmenter(options.segmenter)
         var progressRows = try files.map { (file) throws(StoreError) in try corpus.source(for: file) }
         var reports = zip(files, progressRows).map { file, row in
@@ -127,34 +149,20 @@ public final class Ingester {
                 + IngestCounts.columns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
         let markComplete = try corpus.database.prepare("UPDATE sources SET complete = 1 WHERE id = ?")
 
-        // Batches commit without fsync: each commit is still atomic against the process
-        // being killed (the kernel keeps every write), which is what resumption needs. The
-        // file is synced when a source is complete and when the run ends, so a finished
-        // ingest is durable; a power loss during one may damage the corpus (ARCHITECTURE.md).
-        try corpus.database.execute("PRAGMA synchronous = OFF")
-        // The key index's pages stay cached between batches instead of being read back
-        // (SQLite's default cache is 2 MB, about 30 pages of 64 KiB).
-        try corpus.database.execute("PRAGMA cache_size = -\(options.cacheKiB)")
-        defer {
-            try? corpus.database.execute("PRAGMA cache_size = -2000")
-            try? corpus.database.execute("PRAGMA synchronous = NORMAL")
-            corpus.database.syncFile()
-        }
-
         // The open transaction: the batches stored since the last commit, and their rejects,
         // which `onReject` sees once they are committed.
         var open = false
         var pendingBytes = 0
         var pendingLines = 0
         var pendingRejects: [RejectedLine] = []
-        // Writeback of committed pages starts at each commit, so the sync that makes a
-        // finished ingest durable has little left to wait for.
-        let writeback = Glibc.open(corpus.database.path, O_RDONLY)
-        defer { if writeback >= 0 { close(writeback) } }
+        // Each commit is flushed to disk in the background, so the sync that makes a finished
+        // ingest durable has little left to wait for.
+        let flush = BackgroundFlush(path: corpus.database.path)
+        defer { flush?.finish() }
         func commit() throws(StoreError) {
             guard open else { return }
             try corpus.database.execute("COMMIT")
-            if writeback >= 0 { pointillist_start_writeback(writeback) }
+            flush?.request()
             open = false
             pendingBytes = 0
             pendingLines = 0
@@ -243,7 +251,8 @@ public final class Ingester {
                     linesThisRun += consumed
                     pendingBytes += batch.bytes.count
                     pendingLines += consumed
-                    if stopped || pendingBytes >= options.commitBytes || pendingLines >= options.batchLines {
+                    let due = options.commitDue(remaining: files[index].size - diskPosition)
+                    if stopped || pendingBytes >= due || pendingLines >= options.batchLines {
                         try commit()
                     }
                     progress?(IngestProgress(file: row.path, bytesDone: bytesBefore + diskPosition, bytesTotal: bytesTotal, lines: linesThisRun))
@@ -475,5 +484,32 @@ final class BatchChannel: Sendable {
             return s.queue.count
         }
         for _ in 0...dropped { slots.signal() }
+    }
+}
+
+/// Flushes a file to disk (fdatasync) on a background thread whenever asked; a request made
+/// while an earlier one still waits to start is merged into it. The asker never waits.
+final class BackgroundFlush: Sendable {
+    private let descriptor: Int32
+    private let queue = DispatchQueue(label: "pointillist.flush")
+    private let waiting = Atomic<Bool>(false)
+
+    init?(path: String) {
+        descriptor = Glibc.open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+    }
+
+    func request() {
+        guard !waiting.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        queue.async { [self] in
+            waiting.store(false, ordering: .releasing)
+            _ = fdatasync(descriptor)
+        }
+    }
+
+    /// Waits for the flushes asked for, and closes the file.
+    func finish() {
+        queue.sync {}
+        close(descriptor)
     }
 }

@@ -159,6 +159,27 @@ let oddLines: [(line: String, rejectedField: String?)] = {
         #expect(parts["sources"]?.map { Array($0[2...]) } == whole["sources"]?.map { Array($0[2...]) })
     }
 
+    /// Commits every `commitBytes` of input, closer together near the end of a file (half of
+    /// what remains, at least a batch), so the last transaction of a file is about a batch.
+    @Test func commitsComeCloserTogetherNearTheEndOfAFile() {
+        let options = IngestOptions()
+        #expect(options.commitDue(remaining: 7 << 30) == 32 << 20)
+        #expect(options.commitDue(remaining: 64 << 20) == 32 << 20)
+        #expect(options.commitDue(remaining: 40 << 20) == 20 << 20)
+        #expect(options.commitDue(remaining: 6 << 20) == 4 << 20)
+        #expect(options.commitDue(remaining: 0) == 4 << 20)
+        // Simulated: a 200 MB file read in 4 MB batches: 11 commits instead of 7, the last one batch.
+        var pending = 0, commits: [Int] = []
+        for end in stride(from: 4, through: 200, by: 4) {
+            pending += 4 << 20
+            if pending >= options.commitDue(remaining: Int64(200 - end) << 20) || end == 200 {
+                commits.append(pending >> 20)
+                pending = 0
+            }
+        }
+        #expect(commits == [32, 32, 32, 32, 24, 16, 12, 8, 4, 4, 4])
+    }
+
     @Test func maxErrorsStopsAfterTheLimitAndTheNextRunContinues() throws {
         let dir = Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
