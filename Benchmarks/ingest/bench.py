@@ -11,8 +11,11 @@ For each corpus size, on the same generated JSONL file(s), measures:
                      time, and the child's own peak RSS from os.wait4 (see
                      LAUNCHER for why it is spawned from a tiny launcher).
 
-(a) and (b) run in this process.  The file is read once before every timed
-run so that all contenders start from a warm page cache.
+(a) and (b) run in this process.  With --repeat N the three run in N rounds,
+interleaved (json, orjson, ingest in each round), and each is reported by its
+fastest run; the ingest/orjson ratio of every round is printed too, to show the
+spread.  The file is read once before every timed run so that all contenders
+start from a warm page cache.
 
 Targets: ingest >= 3x orjson; ingest peak RSS < 300 MB and not growing with
 input size.  Exit status: 0 all targets pass (or ingest skipped), 1 a target
@@ -134,15 +137,6 @@ def run_ingest(binary: str, db: str, path: str, logdir: str) -> dict:
             "db_mb": db_bytes / 1e6, "stderr": stderr_tail, "cmd": " ".join(cmd)}
 
 
-def best_of(repeat: int, path: str, fn) -> float:
-    """Fastest of `repeat` warm-cache runs of fn(path), in seconds."""
-    best = float("inf")
-    for _ in range(repeat):
-        warm_cache(path)
-        best = min(best, fn(path))
-    return best
-
-
 def parse_sizes(text: str) -> list[float]:
     """'200,1000' -> [200.0, 1000.0]."""
     try:
@@ -192,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# host: {platform.node()}  {platform.machine()}  cpus={os.cpu_count()}  "
           f"python {platform.python_version()}  orjson {orjson.__version__}")
     print(f"# binary: {'(skipped)' if a.skip_ingest else binary}")
-    print(f"# workdir: {a.workdir}  seed={a.seed}  repeat={a.repeat} (best of N)")
+    print(f"# workdir: {a.workdir}  seed={a.seed}  repeat={a.repeat} "
+          f"(best of N, in N interleaved rounds)")
     print("# each timed run is preceded by one full read of the file (warm page cache)")
     print("# MB = 1e6 bytes of JSONL; json.loads reads text lines, orjson reads bytes lines")
     print("# ingest: wall time and peak RSS of the pointillist process alone (os.wait4)")
@@ -207,18 +202,25 @@ def main(argv: list[str] | None = None) -> int:
             make_corpus.generate(path, mb, a.seed, log=lambda m: print(f"# {m}"))
             size_mb = os.path.getsize(path) / 1e6
             row = {"mb": mb, "size_mb": size_mb}
-            row["json"] = size_mb / best_of(a.repeat, path, time_json)
-            print(f"#   {fmt_mb(mb)} MB  json.loads   {row['json']:8.1f} MB/s", flush=True)
-            row["orjson"] = size_mb / best_of(a.repeat, path, time_orjson)
-            print(f"#   {fmt_mb(mb)} MB  orjson.loads {row['orjson']:8.1f} MB/s", flush=True)
-            if not a.skip_ingest:
-                runs = []
-                for _ in range(a.repeat):
+            # Rounds interleave the contenders (json, orjson, ingest), so a machine that
+            # speeds up or slows down during the run affects all of them alike.
+            json_s, orjson_s, runs = [], [], []
+            for _ in range(a.repeat):
+                warm_cache(path)
+                json_s.append(time_json(path))
+                warm_cache(path)
+                orjson_s.append(time_orjson(path))
+                if not a.skip_ingest:
                     warm_cache(path)
                     run = run_ingest(binary, os.path.join(tmpdir, "corpus.sqlite"), path, tmpdir)
                     runs.append(run)
                     if run["rc"] != 0:
                         break
+            row["json"] = size_mb / min(json_s)
+            print(f"#   {fmt_mb(mb)} MB  json.loads   {row['json']:8.1f} MB/s", flush=True)
+            row["orjson"] = size_mb / min(orjson_s)
+            print(f"#   {fmt_mb(mb)} MB  orjson.loads {row['orjson']:8.1f} MB/s", flush=True)
+            if not a.skip_ingest:
                 bad = [r for r in runs if r["rc"] != 0]
                 if bad:
                     failed_runs = True
@@ -234,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
                           f"wall {fastest['seconds']:.2f} s  user {fastest['user']:.2f} s  "
                           f"sys {fastest['sys']:.2f} s  peak RSS {row['rss']:.1f} MB  "
                           f"db {fastest['db_mb']:.1f} MB", flush=True)
+                    rounds = sorted(o / r["seconds"] for o, r in zip(orjson_s, runs))
+                    print(f"#   {fmt_mb(mb)} MB  ingest/orjson per round: "
+                          + " ".join(f"{x:.2f}" for x in rounds)
+                          + f"  (median {rounds[len(rounds) // 2]:.2f})", flush=True)
             rows.append(row)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
