@@ -560,6 +560,34 @@ public struct JSONScanner {
         return d.negative ? -value : value
     }
 
+    /// `readPlainFloat` for the usual trace value, `-`? then 1–7 integer digits, `.`, 1–7
+    /// fraction digits, together below 2^24 (`0.4893`, `12.345`), read with two eight-byte
+    /// loads and no loop; nil, with the position unchanged, for anything else (including
+    /// fewer than 17 bytes left), which the caller then reads with `readPlainFloat`.
+    @inline(__always)
+    mutating func readShortDecimalFloat() -> Float? {
+        var p = position
+        guard end - p >= 17 else { return nil }
+        let negative = base[p] == UInt8(ascii: "-")
+        if negative { p += 1 }
+        let (integerDigits, integer) = JSONScanner.leadingDigits(base + p)
+        // 1–7 digits, no leading zero before another digit, then the point.
+        guard UInt(bitPattern: integerDigits &- 1) < 7, integerDigits == 1 || base[p] != UInt8(ascii: "0"),
+              base[p + integerDigits] == UInt8(ascii: ".")
+        else { return nil }
+        p += integerDigits + 1
+        let (fractionDigits, fraction) = JSONScanner.leadingDigits(base + p)
+        let mantissa = integer &* JSONScanner.integerPowerOfTen(fractionDigits) &+ fraction
+        p += fractionDigits
+        // leadingDigits stopped at a non-digit; an exponent or a second point is another form.
+        let next = base[p] | 0x20
+        guard UInt(bitPattern: fractionDigits &- 1) < 7, mantissa < (1 << 24), next != UInt8(ascii: "e"), next != UInt8(ascii: ".")
+        else { return nil }
+        let value = Float(Double(mantissa) * JSONScanner.inversePowerOfTen(fractionDigits))
+        position = p
+        return negative ? -value : value
+    }
+
     /// Reads a number that must be an integer in the range of Int64 (`93` and `93.0` both qualify).
     public mutating func readInteger() throws(JSONError) -> Int64 {
         let start = position

@@ -229,4 +229,42 @@ struct DecimalTexts {
         }
         #expect(fast > 100_000)
     }
+
+    /// The short trace-value reader (two word loads, no loop) gives exactly what
+    /// `readPlainFloat` gives wherever it accepts, and leaves everything else untouched.
+    @Test func shortDecimalReaderAgreesWithThePlainReader() {
+        func both(_ text: String) -> (short: (UInt32, Int)?, plain: (UInt32, Int)?) {
+            var bytes = Array(text.utf8)
+            return bytes.withUnsafeMutableBufferPointer { b in
+                var s = JSONScanner(UnsafeBufferPointer(b))
+                let short = s.readShortDecimalFloat().map { ($0.bitPattern, s.position) }
+                if short == nil { #expect(s.position == 0, "\(text)") }
+                var p = JSONScanner(UnsafeBufferPointer(b))
+                let plain = p.readPlainFloat().map { ($0.bitPattern, p.position) }
+                return (short, plain)
+            }
+        }
+        let padding = ", \"y\": 0.5, \"t\": 1.25}"
+        // Forms it takes, and forms it leaves to the other readers.
+        for text in ["0.4893", "-0.0001", "12.345", "1234567.1", "0.1234567", "9.999999"] {
+            let r = both(text + padding)
+            #expect(r.short != nil && r.short?.0 == r.plain?.0 && r.short?.1 == r.plain?.1, "\(text)")
+        }
+        for text in ["00.5", "-", "1.", ".5", "12345678.1", "0.12345678", "1.5e3", "1.5E-3", "1.5.5", "2",
+                     "16777.216", "-01.5", "0.5"] {
+            let r = both(text + (text == "0.5" ? "" : padding))
+            #expect(r.short == nil, "\(text)")
+        }
+        var texts = DecimalTexts(state: 0x0DDB_A11C_0FFE_E123)
+        var accepted = 0
+        for _ in 0..<200_000 {
+            let digits = [1, 1, 2, 3, 7, 8][Int(texts.next() % 6)]
+            let text = texts.text(wholeLimit: UInt64(pow(10.0, Double(digits))), maxDecimals: 9)
+            let r = both(text + padding)
+            guard let short = r.short else { continue }
+            accepted += 1
+            #expect(short.0 == r.plain?.0 && short.1 == r.plain?.1, "\(text)")
+        }
+        #expect(accepted > 50_000)
+    }
 }
