@@ -239,6 +239,12 @@ public enum WordAligner {
     /// possessive ending ("tree"/"trees", "bus"/"buses"), or a one-letter slip in a word of
     /// four letters or more (two in eight or more).
     public static func areVariants(_ x: String, _ y: String) -> Bool {
+        // Most pairs the alignment tries are unrelated words, told apart by length alone:
+        // a plural adds one or two letters, a slip needs four letters and changes the length
+        // by at most two.
+        let cx = x.unicodeScalars.count, cy = y.unicodeScalars.count
+        let shortest = min(cx, cy), difference = abs(cx - cy)
+        guard shortest >= 2, difference <= 2, difference > 0 || shortest >= 4 else { return false }
         let a = Array(x.unicodeScalars), b = Array(y.unicodeScalars)
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
         if short.count >= 2, long.starts(with: short) {
