@@ -87,6 +87,15 @@ public enum PointLabelExport {
         return out
     }
 
+    /// The labels of `rows` with their names, one line each, sorted by label, without a
+    /// header: the layout of Open Images' `class-descriptions-boxable.csv`, which FiftyOne's
+    /// Open Images importer reads as `metadata/classes.csv` to name every Label it meets.
+    public static func classDescriptions(_ rows: [ExportRow]) -> String {
+        var names: [String: String] = [:]
+        for row in rows where names[row.label] == nil { names[row.label] = row.textLabel }
+        return names.keys.sorted().map { CSV.line([$0, names[$0]!], ending: "\n") }.joined()
+    }
+
     /// Reads a file written by `csv` (or by Open Images): the header must be exactly
     /// `header`; blank lines are skipped; X and Y must be finite numbers, the vote counts
     /// integers ≥ 0, EstimatedYesNo one of yes/no/unsure. The first problem is thrown, naming

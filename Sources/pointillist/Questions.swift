@@ -393,6 +393,12 @@ extension Pointillist.Questions {
         @Option(name: .customLong("min-answers"), help: "Decisive answers needed for Yes or No.")
         var minimumAnswers = 2
 
+        @Option(
+            help: ArgumentHelp(
+                "Also write the labels' names here (Label,name; no header), the layout of Open Images' class descriptions: with the images in data/, the point labels as labels/points.csv and this file as metadata/classes.csv, FiftyOne's Open Images V7 importer reads the labels.",
+                valueName: "path"))
+        var classes: String?
+
         func run() throws {
             let store = try Corpus(path: corpus.db)
             let classes = Dictionary(uniqueKeysWithValues: try store.storedDictionary().classes.map { ($0.id, $0) })
@@ -406,6 +412,11 @@ extension Pointillist.Questions {
             try writeAtomically(PointLabelExport.csv(rows), to: out)
             let yes = rows.filter { $0.estimatedYesNo == "yes" }.count
             print("wrote \(out): \(rows.count) point labels (\(yes) yes)")
+            if let path = self.classes {
+                let text = PointLabelExport.classDescriptions(rows)
+                try writeAtomically(text, to: path)
+                print("wrote \(path): \(text.split(separator: "\n").count) label names")
+            }
         }
     }
 }

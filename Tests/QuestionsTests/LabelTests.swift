@@ -108,6 +108,13 @@ private func answers(_ question: String, _ values: [AnswerValue]) -> [Answer] {
         #expect(text.split(separator: "\n")[1] == "0001eeaf4aed83f9,0.12345678901234566,1e-05,/m/0199g,yes,ln,3,0,1,Bicycle")
     }
 
+    /// Each label once with its name, sorted, quoted where CSV needs it, no header.
+    @Test func classDescriptionsNameEveryLabelOnce() {
+        let text = PointLabelExport.classDescriptions(rows + rows)
+        #expect(text == "/m/0199g,Bicycle\n42,\"crème \"\"brûlée\"\", with\nnewline\"\n")
+        #expect(PointLabelExport.classDescriptions([]) == "")
+    }
+
     @Test func roundTripIsExact() throws {
         let parsed = try PointLabelExport.parse(PointLabelExport.csv(rows))
         #expect(parsed == rows)
