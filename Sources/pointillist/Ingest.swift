@@ -38,7 +38,8 @@ extension Pointillist {
                 Inputs are files, directories (their .jsonl/.jsonl.gz files, recursively) or quoted glob \
                 patterns such as 'shards/*.jsonl.gz'; plain or gzip-compressed. Each narrative is keyed by \
                 (dataset_id, image_id, annotator_id): ingesting the same data again adds nothing. An \
-                interrupted ingest resumes where its last commit (every 32 MB of input) ended.
+                interrupted ingest resumes where its last commit (every 32 MB of input, more often \
+                near the end of a file) ended.
 
                 Invalid lines are reported with file, line, column and field, written with their original \
                 bytes to the rejects file (reasons in <rejects>.tsv), and the run goes on. The summary \
@@ -64,7 +65,7 @@ extension Pointillist {
         @Option(name: .customLong("max-errors"), help: ArgumentHelp("Stop after this many rejected lines; a later run resumes after the last one.", valueName: "n"))
         var maxErrors: Int?
 
-        @Option(name: .customLong("batch-lines"), help: ArgumentHelp("Commit at least every this many lines (default: every 32 MB of input).", valueName: "n"))
+        @Option(name: .customLong("batch-lines"), help: ArgumentHelp("Commit at least every this many lines (default: every 32 MB of input, more often near the end of a file).", valueName: "n"))
         var batchLines: Int?
 
         @Flag(help: "Print only the summary: no progress bar, no per-line errors.")
