@@ -546,8 +546,17 @@ public struct JSONScanner {
     /// 1/(10^k · 2^25) ≈ 3·10^-15 (relative) from every one, while m × RN(10^-k) is within
     /// about 2^-52 of it: both round to the same Float. Larger mantissas are divided as
     /// `readPlainDecimal` does.
+    ///
+    /// The usual short form (`readShortDecimalFloat`) is read inline; anything else out of line.
     @inline(__always)
     public mutating func readPlainFloat() -> Float? {
+        if let value = readShortDecimalFloat() { return value }
+        return readLongerPlainFloat()
+    }
+
+    /// `readPlainFloat` for the forms the short reader leaves.
+    @inline(never)
+    mutating func readLongerPlainFloat() -> Float? {
         guard let d = scanPlainDecimal() else { return nil }
         let value: Float
         if d.mantissa < (1 << 24), d.fraction <= 7 {
@@ -563,7 +572,7 @@ public struct JSONScanner {
     /// `readPlainFloat` for the usual trace value, `-`? then 1–7 integer digits, `.`, 1–7
     /// fraction digits, together below 2^24 (`0.4893`, `12.345`), read with two eight-byte
     /// loads and no loop; nil, with the position unchanged, for anything else (including
-    /// fewer than 17 bytes left), which the caller then reads with `readPlainFloat`.
+    /// fewer than 17 bytes left), which `readLongerPlainFloat` then reads.
     @inline(__always)
     mutating func readShortDecimalFloat() -> Float? {
         var p = position

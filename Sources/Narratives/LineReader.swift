@@ -99,8 +99,12 @@ public final class LineBytes: @unchecked Sendable {
 
     /// Whether `range` holds only spaces, tabs and carriage returns.
     public func isBlank(_ range: Range<Int>) -> Bool {
-        UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
-            .allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+        LineBytes.isBlank(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
+    }
+
+    /// Whether a line holds only spaces, tabs and carriage returns (it is skipped, not parsed).
+    public static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 }
 

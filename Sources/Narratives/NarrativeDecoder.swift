@@ -312,9 +312,9 @@ public enum NarrativeDecoder {
         s.skipWhitespace()
         // Little-endian words of `{"x": `, `, "y": ` and `, "t": `.
         let open: UInt64 = 0x0000_203A_2278_227B, y: UInt64 = 0x0020_3A22_7922_202C, t: UInt64 = 0x0020_3A22_7422_202C
-        guard s.consume(word: open, count: 6), let px = s.readShortDecimalFloat() ?? s.readPlainFloat(),
-              s.consume(word: y, count: 7), let py = s.readShortDecimalFloat() ?? s.readPlainFloat(),
-              s.consume(word: t, count: 7), let pt = s.readShortDecimalFloat() ?? s.readPlainFloat(), s.consume("}")
+        guard s.consume(word: open, count: 6), let px = s.readPlainFloat(),
+              s.consume(word: y, count: 7), let py = s.readPlainFloat(),
+              s.consume(word: t, count: 7), let pt = s.readPlainFloat(), s.consume("}")
         else {
             s.position = start
             return nil

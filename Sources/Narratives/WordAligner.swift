@@ -36,10 +36,10 @@ public enum Tokenizer {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { scratch in
             var length = 0
             var start = -1
-            var i = 0
             let n = bytes.count
-            while i < n {
-                let c = bytes[i]
+            // One step past the end, read as a space, ends the last word.
+            for i in 0...n {
+                let c = i < n ? bytes[i] : 0x20
                 if isWord(c) {
                     if start < 0 { start = i }
                     scratch[length] = c &- 0x41 < 26 ? c | 0x20 : c
@@ -53,12 +53,6 @@ public enum Tokenizer {
                     start = -1
                     length = 0
                 }
-                i += 1
-            }
-            if start >= 0 {
-                result.append(Token(
-                    start: start, length: n - start,
-                    normalized: String(decoding: UnsafeBufferPointer(rebasing: scratch[0..<length]), as: UTF8.self)))
             }
         }
     }

@@ -74,6 +74,11 @@ public final class Database {
 
     /// Flushes the database file to stable storage (after commits made with synchronous = OFF).
     public func syncFile() {
+        Database.syncFile(at: path)
+    }
+
+    /// Flushes the file at `path` to stable storage; usable from any thread.
+    static func syncFile(at path: String) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return }
         _ = fsync(fd)

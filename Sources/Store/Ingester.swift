@@ -2,10 +2,6 @@ import Dispatch
 import Narratives
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// How an ingest reads, checks and commits.
 public struct IngestOptions: Sendable {
     /// Lines are read and decoded in batches of about this many bytes...
@@ -158,11 +154,11 @@ public final class Ingester {
         // Each commit is flushed to disk in the background, so the sync that makes a finished
         // ingest durable has little left to wait for.
         let flush = BackgroundFlush(path: corpus.database.path)
-        defer { flush?.finish() }
+        defer { flush.finish() }
         func commit() throws(StoreError) {
             guard open else { return }
             try corpus.database.execute("COMMIT")
-            flush?.request()
+            flush.request()
             open = false
             pendingBytes = 0
             pendingLines = 0
@@ -334,7 +330,7 @@ public final class Ingester {
 
     /// Decodes, validates and aligns one line, and packs what is stored.
     static func decodeLine(_ bytes: UnsafeBufferPointer<UInt8>, segmenter: TraceSegmenter) -> DecodedLine {
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
+        if LineBytes.isBlank(bytes) { return .blank }
         let narrative: Narrative
         do {
             narrative = try NarrativeDecoder.decode(bytes)
@@ -487,29 +483,28 @@ final class BatchChannel: Sendable {
     }
 }
 
-/// Flushes a file to disk (fdatasync) on a background thread whenever asked; a request made
-/// while an earlier one still waits to start is merged into it. The asker never waits.
+/// Flushes a file to disk (`Database.syncFile`) on a background thread whenever asked; a
+/// request made while an earlier one still waits to start is merged into it. The asker never
+/// waits.
 final class BackgroundFlush: Sendable {
-    private let descriptor: Int32
+    private let path: String
     private let queue = DispatchQueue(label: "pointillist.flush")
     private let waiting = Atomic<Bool>(false)
 
-    init?(path: String) {
-        descriptor = Glibc.open(path, O_RDONLY)
-        guard descriptor >= 0 else { return nil }
+    init(path: String) {
+        self.path = path
     }
 
     func request() {
         guard !waiting.exchange(true, ordering: .acquiringAndReleasing) else { return }
         queue.async { [self] in
             waiting.store(false, ordering: .releasing)
-            _ = fdatasync(descriptor)
+            Database.syncFile(at: path)
         }
     }
 
-    /// Waits for the flushes asked for, and closes the file.
+    /// Waits for the flushes asked for.
     func finish() {
         queue.sync {}
-        close(descriptor)
     }
 }

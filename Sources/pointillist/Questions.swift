@@ -413,9 +413,8 @@ extension Pointillist.Questions {
             let yes = rows.filter { $0.estimatedYesNo == "yes" }.count
             print("wrote \(out): \(rows.count) point labels (\(yes) yes)")
             if let path = self.classes {
-                let text = PointLabelExport.classDescriptions(rows)
-                try writeAtomically(text, to: path)
-                print("wrote \(path): \(text.split(separator: "\n").count) label names")
+                try writeAtomically(PointLabelExport.classDescriptions(rows), to: path)
+                print("wrote \(path): \(Set(rows.map(\.label)).count) label names")
             }
         }
     }

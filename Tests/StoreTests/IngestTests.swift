@@ -128,14 +128,21 @@ let oddLines: [(line: String, rejectedField: String?)] = {
         #expect(plain["sources"]?.map { Array($0[5...]) } == gz["sources"]?.map { Array($0[5...]) })
     }
 
+    /// `a.jsonl` in `dir`: `before` valid lines, every odd line that is rejected, then `after`
+    /// valid lines drawn with `seed` and numbered from `from`; and the rejected lines.
+    func inputWithRejects(in dir: URL, before: Int, after: Int, seed: UInt64, from: Int) throws -> (URL, [String]) {
+        let input = dir.appendingPathComponent("a.jsonl")
+        let bad = oddLines.filter { $0.rejectedField != nil }.map(\.line)
+        try Fixture.write(Fixture.lines(before) + bad + Fixture.lines(after, seed: seed, from: from), to: input)
+        return (input, bad)
+    }
+
     /// A transaction holds several decoded batches; stopping inside one (at the error
     /// limit) commits what was stored, and the next run ends with the corpus one run gives.
     @Test func transactionsSpanningBatchesStopAndResumeToTheSameCorpus() throws {
         let dir = Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("a.jsonl")
-        let bad = oddLines.filter { $0.rejectedField != nil }.map(\.line)
-        try Fixture.write(Fixture.lines(12) + bad + Fixture.lines(12, seed: 5, from: 70), to: input)
+        let (input, bad) = try inputWithRejects(in: dir, before: 12, after: 12, seed: 5, from: 70)
 
         _ = try ingest([input], into: dir.appendingPathComponent("whole.sqlite"))
         var options = IngestOptions()
@@ -183,9 +190,7 @@ let oddLines: [(line: String, rejectedField: String?)] = {
     @Test func maxErrorsStopsAfterTheLimitAndTheNextRunContinues() throws {
         let dir = Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("a.jsonl")
-        let bad = oddLines.filter { $0.rejectedField != nil }.map(\.line)
-        try Fixture.write(Fixture.lines(10) + bad + Fixture.lines(10, seed: 7, from: 50), to: input)
+        let (input, bad) = try inputWithRejects(in: dir, before: 10, after: 10, seed: 7, from: 50)
         let db = dir.appendingPathComponent("c.sqlite")
         var options = IngestOptions()
         options.maxErrors = 3
