@@ -43,7 +43,7 @@ let package = Package(
         // Stage 4: the per-image model M, point sampling, questions, batches, answers, point labels.
         .target(name: "Questions", dependencies: ["Imaging"]),
         // The SQLite corpus: schema, records, and the jobs that fill it (ingest, vocabulary build).
-        .target(name: "Store", dependencies: ["Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "CSQLite"]),
+        .target(name: "Store", dependencies: ["Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "CSQLite", "CLinux"]),
 
         // The command-line program: argument parsing and printing only.
         .executableTarget(

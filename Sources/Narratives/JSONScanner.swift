@@ -524,28 +524,21 @@ public struct JSONScanner {
         return (count, (high &+ low) >> 32)
     }
 
-    /// 10^-e rounded to the nearest Double, for 0 ≤ e ≤ 7: a lookup, not a switch (whose
-    /// jump table mispredicts as fraction lengths vary from number to number).
-    @inline(__always)
-    static func inversePowerOfTen(_ e: Int) -> Double {
-        SIMD8<Double>(1, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7)[e & 7]
-    }
-
-    /// 10^e for 0 ≤ e ≤ 7, a lookup like `inversePowerOfTen`.
+    /// 10^e for 0 ≤ e ≤ 7: a lookup, not a switch (whose jump table mispredicts as fraction
+    /// lengths vary from number to number).
     @inline(__always)
     static func integerPowerOfTen(_ e: Int) -> UInt64 {
         SIMD8<UInt64>(1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000)[e & 7]
     }
 
     /// `readPlainDecimal` narrowed to a finite Float, the value the general path gives
-    /// (`Float(readDouble())`). With a mantissa m below 2^24 and k ≤ 7 fraction digits
-    /// (the usual trace value) the quotient m/10^k is
-    /// multiplied out in double precision instead of divided: a Float rounding midpoint has
-    /// a 25-bit odd significand, m/10^k never equals one (when it is dyadic its significand
-    /// has fewer than 25 bits, and it is a Float itself), and for k ≤ 7 it lies at least
-    /// 1/(10^k · 2^25) ≈ 3·10^-15 (relative) from every one, while m × RN(10^-k) is within
-    /// about 2^-52 of it: both round to the same Float. Larger mantissas are divided as
-    /// `readPlainDecimal` does.
+    /// (`Float(readDouble())`): the mantissa m divided by 10^k in double precision, then
+    /// rounded to Float. For the usual trace value (m below 2^24, k ≤ 7 fraction digits) both
+    /// operands are exact and the rounding twice is harmless: a Float rounding midpoint has a
+    /// 25-bit odd significand, m/10^k never equals one (when it is dyadic its significand has
+    /// fewer than 25 bits, and it is a Float itself), and for k ≤ 7 it lies at least
+    /// 1/(10^k · 2^25) ≈ 3·10^-15 (relative) from every one, while the double quotient is
+    /// within 2^-53 of it.
     ///
     /// The usual short form (`readShortDecimalFloat`) is read inline; anything else out of line.
     @inline(__always)
@@ -558,13 +551,8 @@ public struct JSONScanner {
     @inline(never)
     mutating func readLongerPlainFloat() -> Float? {
         guard let d = scanPlainDecimal() else { return nil }
-        let value: Float
-        if d.mantissa < (1 << 24), d.fraction <= 7 {
-            value = Float(Double(d.mantissa) * JSONScanner.inversePowerOfTen(d.fraction))
-        } else {
-            value = Float(Double(d.mantissa) / JSONScanner.powerOfTen(d.fraction))
-            guard value.isFinite else { return nil }
-        }
+        let value = Float(Double(d.mantissa) / JSONScanner.powerOfTen(d.fraction))
+        guard value.isFinite else { return nil }
         position = d.end
         return d.negative ? -value : value
     }
@@ -586,13 +574,14 @@ public struct JSONScanner {
         else { return nil }
         p += integerDigits + 1
         let (fractionDigits, fraction) = JSONScanner.leadingDigits(base + p)
-        let mantissa = integer &* JSONScanner.integerPowerOfTen(fractionDigits) &+ fraction
+        let scale = JSONScanner.integerPowerOfTen(fractionDigits)
+        let mantissa = integer &* scale &+ fraction
         p += fractionDigits
         // leadingDigits stopped at a non-digit; an exponent or a second point is another form.
         let next = base[p] | 0x20
         guard UInt(bitPattern: fractionDigits &- 1) < 7, mantissa < (1 << 24), next != UInt8(ascii: "e"), next != UInt8(ascii: ".")
         else { return nil }
-        let value = Float(Double(mantissa) * JSONScanner.inversePowerOfTen(fractionDigits))
+        let value = Float(Double(mantissa) / Double(scale))
         position = p
         return negative ? -value : value
     }

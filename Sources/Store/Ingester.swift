@@ -1,3 +1,4 @@
+import CLinux
 import Dispatch
 import Narratives
 import Synchronization
@@ -30,6 +31,15 @@ public struct IngestOptions: Sendable {
     /// file waits for, holds about one batch while the earlier ones are flushed meanwhile.
     public func commitDue(remaining: Int64) -> Int {
         min(commitBytes, max(batchBytes, Int(clamping: remaining / 2)))
+    }
+
+    /// Bytes the next batch of a file holds, with `read` bytes of it read and `remaining` left:
+    /// `batchBytes`, but smaller at the start (from 256 KiB, doubling) so that the decode
+    /// workers start at once, and near the end (a quarter of what remains) so that the writer,
+    /// which stores a batch only once it is decoded, is left little to do alone.
+    public func batchDue(read: Int64, remaining: Int64) -> Int {
+        let smallest = min(batchBytes, 256 << 10)
+        return max(smallest, min(batchBytes, Int(clamping: read + Int64(smallest)), Int(clamping: remaining / 4)))
     }
 }
 
@@ -123,13 +133,21 @@ public final class Ingester {
         var errorsThisRun = 0
         var stopped = false
 
-        let channel = BatchChannel(capacity: 2)
+        // The reader stays at most `capacity` batches ahead of the writer; the workers decode
+        // them meanwhile.
+        let channel = BatchChannel(capacity: 3)
+        let jobs = DecodeQueue(workers: options.decodeWorkers)
+        let workers = Ingester.startWorkers(options.decodeWorkers, jobs: jobs, segmenter: segmenter)
         let producerOptions = options
         let work = pending.map { (files[$0], progressRows[$0], $0) }
         DispatchQueue.global(qos: .userInitiated).async {
-            Ingester.produce(work, options: producerOptions, segmenter: segmenter, into: channel)
+            Ingester.produce(work, options: producerOptions, into: channel, decoding: jobs)
         }
-        defer { channel.cancel() }
+        defer {
+            // Stops the reader, which closes the workers' queue; they finish what was queued.
+            channel.cancel()
+            workers.join()
+        }
 
         let insert = try corpus.database.prepare(
             """
@@ -171,7 +189,8 @@ public final class Ingester {
                 case .failed(let error):
                     try commit()  // what was read before the failure stays stored
                     throw error
-                case .batch(let index, let batch, let decoded, let diskPosition):
+                case .batch(let decoding):
+                    let index = decoding.source, batch = decoding.batch, diskPosition = decoding.diskPosition
                     if !open {
                         try corpus.database.execute("BEGIN IMMEDIATE")
                         open = true
@@ -191,7 +210,7 @@ public final class Ingester {
                             .integer(r.hasTraces ? 1 : 0), .blob(r.utterances), .blob(r.words), .blob(r.traces),
                         ]) == 1
                     }
-                    for (i, line) in decoded.enumerated() {
+                    try decoding.forEachDecoded { (i, line) throws(StoreError) -> Bool in
                         let lineNumber = batch.firstLineNumber + i
                         switch line {
                         case .blank:
@@ -231,7 +250,7 @@ public final class Ingester {
                                 stopped = true
                             }
                         }
-                        if stopped { break }
+                        return !stopped
                     }
                     let batchStart = batch.endOffset - Int64(batch.bytes.count)
                     row.offset = consumed == batch.lines.count
@@ -273,59 +292,57 @@ public final class Ingester {
 
     // MARK: Producer
 
-    /// Reads and decodes every pending file, batch by batch, into `channel`.
+    /// Reads every pending file, batch by batch, hands each batch's shares to the decode
+    /// workers and puts the batch, in file order, into `channel`, where the writer waits for
+    /// its decoding to finish. The channel's capacity bounds the batches in flight.
     static func produce(
-        _ work: [(SourceFile, SourceProgress, Int)], options: IngestOptions, segmenter: TraceSegmenter,
-        into channel: BatchChannel
+        _ work: [(SourceFile, SourceProgress, Int)], options: IngestOptions, into channel: BatchChannel,
+        decoding jobs: DecodeQueue
     ) {
-        // One batch decodes in the background while this thread reads the next and hands the
-        // previous one over, so the decoding threads never wait at a batch boundary.
-        var inFlight: (batch: LineBatch, index: Int, position: Int64, group: DispatchGroup, result: DecodedBox)?
-        func handOver() -> Bool {
-            guard let f = inFlight else { return true }
-            inFlight = nil
-            f.group.wait()
-            return channel.put(.batch(f.index, f.batch, f.result.lines, f.position))
-        }
+        // Workers drain what was queued and stop, however this ends.
+        defer { jobs.close() }
         do {
             for (file, row, index) in work {
                 let reader = try LineReader(file, startOffset: row.offset, startLineNumber: row.lines + 1)
-                while let batch = try reader.next(maxBytes: options.batchBytes, maxLines: options.batchLines) {
-                    let group = DispatchGroup()
-                    let result = DecodedBox()
-                    let workers = options.decodeWorkers
-                    DispatchQueue.global(qos: .userInitiated).async(group: group) {
-                        result.lines = decodeBatch(batch, segmenter: segmenter, workers: workers)
-                    }
-                    guard handOver() else { group.wait(); return }
-                    inFlight = (batch, index, reader.diskPosition, group, result)
+                var read: Int64 = 0
+                while let batch = try reader.next(
+                    maxBytes: options.batchDue(read: read, remaining: file.size - reader.diskPosition),
+                    maxLines: options.batchLines)
+                {
+                    read += Int64(batch.bytes.count)
+                    let decoding = DecodingBatch(batch, source: index, diskPosition: reader.diskPosition,
+                                                 shares: shareCount(lines: batch.lines.count, workers: options.decodeWorkers))
+                    jobs.enqueue(decoding)
+                    guard channel.put(.batch(decoding)) else { return }
                 }
-                guard handOver(), channel.put(.endOfSource(index)) else { return }
+                guard channel.put(.endOfSource(index)) else { return }
             }
             channel.finish()
         } catch {
-            // Lines decoded before the failure are stored first.
-            if handOver() { _ = channel.put(.failed(error)) }
+            // Lines read before the failure are stored first.
+            _ = channel.put(.failed(error))
             channel.finish()
         }
     }
 
-    /// Decodes a batch's lines on `workers` threads, in contiguous shares of about an eighth
-    /// of the batch each (with two workers) so that a worker slowed by the writer sharing its
-    /// core does not hold up the whole batch.
-    static func decodeBatch(_ batch: LineBatch, segmenter: TraceSegmenter, workers: Int) -> [DecodedLine] {
-        let lines = batch.lines
-        let shares = max(1, min(workers * 4, lines.count / 8))
-        if shares == 1 {
-            return batch.bytes.withUnsafeBufferPointer { bytes in
-                lines.map { decodeLine(UnsafeBufferPointer(rebasing: bytes[$0]), segmenter: segmenter) }
+    /// Shares a batch of `lines` lines is cut into: about four per worker (eight lines at
+    /// least each), so that workers finishing at different times still overlap batches.
+    static func shareCount(lines: Int, workers: Int) -> Int {
+        max(1, min(max(workers, 1) * 4, lines / 8))
+    }
+
+    /// The decode workers: threads of their own, each taking the next share of the oldest
+    /// batch from `jobs` until it is closed and empty.
+    static func startWorkers(_ count: Int, jobs: DecodeQueue, segmenter: TraceSegmenter) -> WorkerThreads {
+        WorkerThreads(max(count, 1)) { _ in
+            // The writer, the one serial stage, goes first when it shares a core with a
+            // worker: it keeps up with the workers instead of being left a backlog to store
+            // alone at the end.
+            pointillist_lower_thread_priority(5)
+            while let (batch, share) = jobs.next() {
+                batch.decode(share: share, segmenter: segmenter)
             }
         }
-        return parallelMap(lines.count, workers: shares) { range in
-            batch.bytes.withUnsafeBufferPointer { bytes in
-                lines[range].map { decodeLine(UnsafeBufferPointer(rebasing: bytes[$0]), segmenter: segmenter) }
-            }
-        }.flatMap { $0 }
     }
 
     /// Decodes, validates and aligns one line, and packs what is stored.
@@ -387,9 +404,113 @@ public final class Ingester {
     }
 }
 
-/// Where a background decode leaves its lines; read only after its group has been waited on.
-final class DecodedBox: @unchecked Sendable {
-    var lines: [DecodedLine] = []
+/// A batch of lines being decoded share by share on the decode workers. Each share's
+/// lines land in a slot of their own; the writer waits until every share is done.
+final class DecodingBatch: @unchecked Sendable {
+    let batch: LineBatch
+    /// Index of the batch's file in the run.
+    let source: Int
+    /// Bytes of the file on disk read up to the end of the batch.
+    let diskPosition: Int64
+    let shares: Int
+    /// One slot per share, written once by the worker that decodes it.
+    private let slots: UnsafeMutablePointer<[DecodedLine]>
+    private let remaining: Atomic<Int>
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ batch: LineBatch, source: Int, diskPosition: Int64, shares: Int) {
+        self.batch = batch
+        self.source = source
+        self.diskPosition = diskPosition
+        self.shares = shares
+        slots = .allocate(capacity: shares)
+        slots.initialize(repeating: [], count: shares)
+        remaining = Atomic(shares)
+    }
+
+    deinit {
+        slots.deinitialize(count: shares)
+        slots.deallocate()
+    }
+
+    /// Lines of share `share`: contiguous, in order, about equal in number.
+    func lineRange(share: Int) -> Range<Int> {
+        let n = batch.lines.count
+        return (n * share / shares)..<(n * (share + 1) / shares)
+    }
+
+    func decode(share: Int, segmenter: TraceSegmenter) {
+        let range = lineRange(share: share)
+        slots[share] = batch.bytes.withUnsafeBufferPointer { bytes in
+            batch.lines[range].map { Ingester.decodeLine(UnsafeBufferPointer(rebasing: bytes[$0]), segmenter: segmenter) }
+        }
+        // The last share to finish wakes the writer; the decrement orders the slots' writes
+        // before its read.
+        if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { done.signal() }
+    }
+
+    /// Waits until every share is decoded, then calls `body` with each line's index in the
+    /// batch and its decoded form, in order.
+    func forEachDecoded<E: Error>(_ body: (Int, DecodedLine) throws(E) -> Bool) throws(E) {
+        done.wait()
+        done.signal()  // a second wait returns at once
+        _ = remaining.load(ordering: .acquiring)
+        for share in 0..<shares {
+            var index = lineRange(share: share).lowerBound
+            for line in slots[share] {
+                guard try body(index, line) else { return }
+                index += 1
+            }
+        }
+    }
+}
+
+/// The decode workers' queue: shares of batches, oldest batch first.
+final class DecodeQueue: Sendable {
+    private struct State {
+        var batches: [DecodingBatch] = []
+        /// The next share of `batches[0]` to hand out.
+        var nextShare = 0
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+    /// One signal per share queued, and one per worker at closing.
+    private let ready = DispatchSemaphore(value: 0)
+    private let workers: Int
+
+    init(workers: Int) {
+        self.workers = max(workers, 1)
+    }
+
+    func enqueue(_ batch: DecodingBatch) {
+        state.withLock { $0.batches.append(batch) }
+        for _ in 0..<batch.shares { ready.signal() }
+    }
+
+    /// No more batches; workers stop once the queued shares are taken.
+    func close() {
+        state.withLock { $0.closed = true }
+        for _ in 0..<workers { ready.signal() }
+    }
+
+    /// The next share to decode, or nil once the queue is closed and empty.
+    func next() -> (DecodingBatch, Int)? {
+        while true {
+            ready.wait()
+            let job: (DecodingBatch, Int)?? = state.withLock { s in
+                guard let first = s.batches.first else { return s.closed ? .some(nil) : nil }
+                let share = s.nextShare
+                s.nextShare += 1
+                if s.nextShare == first.shares {
+                    s.batches.removeFirst()
+                    s.nextShare = 0
+                }
+                return .some((first, share))
+            }
+            if let job { return job }
+        }
+    }
 }
 
 /// A decoded line, ready to store.
@@ -417,7 +538,7 @@ struct DecodedRecord: Sendable {
 /// A bounded hand-over between the reading thread and the writing thread.
 final class BatchChannel: Sendable {
     enum Message: Sendable {
-        case batch(Int, LineBatch, [DecodedLine], Int64)
+        case batch(DecodingBatch)
         case endOfSource(Int)
         case failed(any Error)
     }

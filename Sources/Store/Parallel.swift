@@ -1,6 +1,12 @@
 import Dispatch
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Splits `0..<count` into one contiguous range per worker, runs `work` on the ranges
 /// concurrently and returns the results in range order, so the outcome never depends on
 /// the number of workers or on scheduling.
@@ -26,4 +32,58 @@ func chunkedMap<T: Sendable>(
         progress?(end, count)
     }
     return results
+}
+
+/// Threads of their own, started at once and joined by `join()`: for long-running workers
+/// that must not wait for a place in Dispatch's shared pool (which threads blocked on I/O or
+/// on each other may fill), and whose per-thread settings (such as priority) end with them.
+final class WorkerThreads {
+    private final class Start {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    #if canImport(Glibc)
+        private var threads: [pthread_t] = []
+    #else
+        private var threads: [pthread_t?] = []
+    #endif
+
+    /// Starts `count` threads, running `body(index)` each.
+    init(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        for index in 0..<count {
+            let start = Unmanaged.passRetained(Start { body(index) }).toOpaque()
+            #if canImport(Glibc)
+                var thread = pthread_t()
+            #else
+                var thread: pthread_t?
+            #endif
+            let status = pthread_create(&thread, nil, { context in
+                #if canImport(Glibc)
+                    Unmanaged<Start>.fromOpaque(context!).takeRetainedValue().body()
+                #else
+                    Unmanaged<Start>.fromOpaque(context).takeRetainedValue().body()
+                #endif
+                return nil
+            }, start)
+            if status == 0 {
+                threads.append(thread)
+            } else {
+                // No thread to be had: the work runs here, before the caller goes on.
+                Unmanaged<Start>.fromOpaque(start).takeRetainedValue().body()
+            }
+        }
+    }
+
+    /// Waits for every thread to return.
+    func join() {
+        for thread in threads {
+            #if canImport(Glibc)
+                pthread_join(thread, nil)
+            #else
+                if let thread { pthread_join(thread, nil) }
+            #endif
+        }
+        threads = []
+    }
 }

@@ -187,6 +187,62 @@ let oddLines: [(line: String, rejectedField: String?)] = {
         #expect(commits == [32, 32, 32, 32, 24, 16, 12, 8, 4, 4, 4])
     }
 
+    /// Batches start at 256 KiB and double until `batchBytes`; near the end of a file they
+    /// are a quarter of what remains (at least 256 KiB).
+    @Test func batchesStartSmallAndShrinkNearTheEndOfAFile() {
+        let options = IngestOptions()
+        #expect(options.batchDue(read: 0, remaining: 7 << 30) == 256 << 10)
+        #expect(options.batchDue(read: 256 << 10, remaining: 7 << 30) == 512 << 10)
+        #expect(options.batchDue(read: 768 << 10, remaining: 7 << 30) == 1 << 20)
+        #expect(options.batchDue(read: 100 << 20, remaining: 7 << 30) == 4 << 20)
+        #expect(options.batchDue(read: 100 << 20, remaining: 8 << 20) == 2 << 20)
+        #expect(options.batchDue(read: 100 << 20, remaining: 100 << 10) == 256 << 10)
+        // Simulated: a 200 MB file, batch after batch.
+        let size: Int64 = 200 << 20
+        var read: Int64 = 0, batches: [Int64] = []
+        while read < size {
+            let batch = min(Int64(options.batchDue(read: read, remaining: size - read)), size - read)
+            batches.append(batch)
+            read += batch
+        }
+        #expect(batches.prefix(6).map { $0 >> 10 } == [256, 512, 1024, 2048, 4096, 4096])
+        #expect(batches.suffix(3).allSatisfy { $0 <= 256 << 10 })
+        #expect(batches.count == 63)  // 50 batches of 4 MiB would do, with a 4 MiB start and end
+        #expect(batches.reduce(0, +) == size)
+
+        var tiny = IngestOptions()
+        tiny.batchBytes = 1  // one line a batch, as tests use
+        #expect(tiny.batchDue(read: 0, remaining: 1 << 20) == 1)
+    }
+
+    /// However many decode workers and however the lines are cut into batches and shares,
+    /// the corpus is the same, row for row, rejects and counters included.
+    @Test(arguments: [(1, 1), (2, 3_000), (3, 64 << 10), (2, 4 << 20)] as [(Int, Int)])
+    func workersAndBatchSizesDoNotChangeTheCorpus(workers: Int, batchBytes: Int) throws {
+        let dir = Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var lines = Fixture.lines(90, seed: 11)
+        lines.insert(lines[7], at: 40)  // a duplicate
+        lines.insert("", at: 60)  // a blank line
+        lines.insert(contentsOf: oddLines.map(\.line), at: 25)
+        let input = dir.appendingPathComponent("a.jsonl")
+        try Fixture.write(lines, to: input)
+
+        _ = try ingest([input], into: dir.appendingPathComponent("reference.sqlite"))
+        var options = IngestOptions()
+        options.decodeWorkers = workers
+        options.batchBytes = batchBytes
+        let report = try ingest([input], into: dir.appendingPathComponent("c.sqlite"), options: options)
+        #expect(report.counts.reconciles)
+        #expect(report.counts.read == lines.count - 1)
+        let reference = try Fixture.dump(dir.appendingPathComponent("reference.sqlite").path)
+        let dump = try Fixture.dump(dir.appendingPathComponent("c.sqlite").path)
+        #expect(dump["narratives"]?.count == 90 + 2)
+        #expect(dump["narratives"] == reference["narratives"])
+        #expect(dump["rejects"] == reference["rejects"])
+        #expect(dump["sources"]?.map { Array($0[2...]) } == reference["sources"]?.map { Array($0[2...]) })
+    }
+
     @Test func maxErrorsStopsAfterTheLimitAndTheNextRunContinues() throws {
         let dir = Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
