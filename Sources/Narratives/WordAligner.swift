@@ -19,40 +19,40 @@ public enum Tokenizer {
     /// Appends the words of `text` to `result` (one array for many texts).
     public static func append(tokensIn text: String, to result: inout [Token]) {
         // Nearly every caption and utterance is ASCII: read its bytes directly (offsets in
-        // bytes are offsets in scalars) and build each normalised word from a byte buffer.
+        // bytes are offsets in scalars).
         let done = text.utf8.withContiguousStorageIfAvailable { bytes in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            guard isASCII(bytes) else { return false }
             asciiTokens(bytes, into: &result)
             return true
         }
         if done != true { result += scalarTokens(in: text) }
     }
 
-    /// `tokens(in:)` for ASCII text, by the same rules, appended to `result`.
-    static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>, into result: inout [Token]) {
-        @inline(__always) func isWord(_ c: UInt8) -> Bool {
-            c &- 0x30 < 10 || (c | 0x20) &- 0x61 < 26
+    /// Whether every byte is below 0x80, eight at a time.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var i = 0, any: UInt64 = 0
+        while i + 8 <= bytes.count {
+            any |= UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            i += 8
         }
+        while i < bytes.count {
+            any |= UInt64(base[i])
+            i += 1
+        }
+        return any & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// `tokens(in:)` for ASCII text, by the same rules (`WordList`'s), appended to `result`.
+    static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>, into result: inout [Token]) {
+        var list = WordList(capacity: bytes.count)
+        list.appendASCII(bytes)
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { scratch in
-            var length = 0
-            var start = -1
-            let n = bytes.count
-            // One step past the end, read as a space, ends the last word.
-            for i in 0...n {
-                let c = i < n ? bytes[i] : 0x20
-                if isWord(c) {
-                    if start < 0 { start = i }
-                    scratch[length] = c &- 0x41 < 26 ? c | 0x20 : c
-                    length += 1
-                } else if start >= 0, c == UInt8(ascii: "'") || c == UInt8(ascii: "-"), i + 1 < n, isWord(bytes[i + 1]) {
-                    // A joiner between two word characters: part of the word, not of its normalised form.
-                } else if start >= 0 {
-                    result.append(Token(
-                        start: start, length: i - start,
-                        normalized: String(decoding: UnsafeBufferPointer(rebasing: scratch[0..<length]), as: UTF8.self)))
-                    start = -1
-                    length = 0
-                }
+            for (i, word) in list.words.enumerated() {
+                for (k, scalar) in list.form(i).enumerated() { scratch[k] = UInt8(truncatingIfNeeded: scalar) }
+                result.append(Token(
+                    start: word.start, length: word.length,
+                    normalized: String(decoding: UnsafeBufferPointer(rebasing: scratch[0..<word.count]), as: UTF8.self)))
             }
         }
     }
@@ -108,6 +108,100 @@ public enum Tokenizer {
     }
 }
 
+/// The words of one or more texts, split and normalised by `Tokenizer`'s rules, for the
+/// aligner: each word's span and its normalised form as Unicode scalar values, all words'
+/// forms one after another in one array, and a hash of each form to compare words by. No
+/// string is made per word.
+struct WordList {
+    struct Entry {
+        /// Span in the word's own text, in Unicode scalars.
+        var start: Int
+        var length: Int
+        /// The normalised form: `scalars[from..<from + count]`.
+        var from: Int
+        var count: Int
+        var hash: UInt64
+    }
+
+    var scalars: [UInt32] = []
+    var words: [Entry] = []
+
+    init(capacity: Int = 0) {
+        scalars.reserveCapacity(capacity)
+        words.reserveCapacity(capacity / 4)
+    }
+
+    /// Appends the words of `text`.
+    mutating func append(_ text: String) {
+        var text = text
+        let done = text.withUTF8 { bytes in
+            guard Tokenizer.isASCII(bytes) else { return false }
+            appendASCII(bytes)
+            return true
+        }
+        if !done {
+            for token in Tokenizer.scalarTokens(in: text) {
+                let from = scalars.count
+                var hash = WordList.emptyHash
+                for scalar in token.normalized.unicodeScalars {
+                    scalars.append(scalar.value)
+                    hash = WordList.hash(hash, scalar.value)
+                }
+                words.append(Entry(start: token.start, length: token.length, from: from, count: scalars.count - from, hash: hash))
+            }
+        }
+    }
+
+    /// Appends the words of ASCII text: runs of letters and digits, joined across a single
+    /// apostrophe or hyphen between two of them, lower-cased, joiners left out.
+    mutating func appendASCII(_ bytes: UnsafeBufferPointer<UInt8>) {
+        @inline(__always) func isWord(_ c: UInt8) -> Bool {
+            c &- 0x30 < 10 || (c | 0x20) &- 0x61 < 26
+        }
+        var start = -1, from = 0
+        var hash = WordList.emptyHash
+        let n = bytes.count
+        // One step past the end, read as a space, ends the last word.
+        for i in 0...n {
+            let c = i < n ? bytes[i] : 0x20
+            if isWord(c) {
+                if start < 0 {
+                    start = i
+                    from = scalars.count
+                    hash = WordList.emptyHash
+                }
+                let lower = UInt32(c &- 0x41 < 26 ? c | 0x20 : c)
+                scalars.append(lower)
+                hash = WordList.hash(hash, lower)
+            } else if start >= 0, c == UInt8(ascii: "'") || c == UInt8(ascii: "-"), i + 1 < n, isWord(bytes[i + 1]) {
+                // A joiner between two word characters: part of the word, not of its normalised form.
+            } else if start >= 0 {
+                words.append(Entry(start: start, length: i - start, from: from, count: scalars.count - from, hash: hash))
+                start = -1
+            }
+        }
+    }
+
+    static let emptyHash: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always)
+    static func hash(_ hash: UInt64, _ scalar: UInt32) -> UInt64 {
+        (hash ^ UInt64(scalar)) &* 0x100_0000_01b3
+    }
+
+    /// The normalised form of word `i`.
+    func form(_ i: Int) -> ArraySlice<UInt32> {
+        scalars[words[i].from..<words[i].from + words[i].count]
+    }
+
+    /// Whether word `i` here and word `j` of `other` have the same normalised form.
+    @inline(__always)
+    func same(_ i: Int, _ other: WordList, _ j: Int) -> Bool {
+        let x = words[i], y = other.words[j]
+        return x.hash == y.hash && x.count == y.count && form(i).elementsEqual(other.form(j))
+    }
+}
+
 /// Aligns caption words with the timed utterances.
 ///
 /// Utterances are the caption in spoken chunks, in order, but their case, punctuation and
@@ -120,24 +214,24 @@ public enum WordAligner {
     /// Scores of the sequence alignment (exposed for documentation and tests).
     public static let exactScore = 3, fuzzyScore = 2, substitutionScore = -1, gapScore = -2
 
-    /// One timed word of the utterance stream.
-    struct SpokenWord {
-        var token: Token
+    /// When each word of the utterance stream was spoken.
+    struct SpokenTime {
         var timed: Bool
         var start: Float
         var end: Float
     }
 
     public static func align(caption: String, utterances: [Utterance]) -> [Word] {
-        let words = Tokenizer.tokens(in: caption)
-        let spoken = spokenWords(utterances)
-        let pairs = match(words.map(\.normalized), spoken.map(\.token.normalized))
-        return words.indices.map { i in
-            let word = words[i]
+        var words = WordList(capacity: caption.utf8.count)
+        words.append(caption)
+        let (spoken, times) = spokenWords(utterances, capacity: caption.utf8.count)
+        let pairs = match(words, spoken)
+        return words.words.indices.map { i in
+            let word = words.words[i]
             guard let (j, status) = pairs[i] else {
                 return Word(start: word.start, length: word.length, status: .notSpoken)
             }
-            let s = spoken[j]
+            let s = times[j]
             guard s.timed else {
                 return Word(start: word.start, length: word.length, status: .untimedUtterance)
             }
@@ -145,43 +239,44 @@ public enum WordAligner {
         }
     }
 
-    static func spokenWords(_ utterances: [Utterance]) -> [SpokenWord] {
-        var result: [SpokenWord] = []
-        result.reserveCapacity(utterances.count * 2)
-        var tokens: [Token] = []
-        tokens.reserveCapacity(8)
+    /// The utterances' words, and when each was spoken.
+    static func spokenWords(_ utterances: [Utterance], capacity: Int = 0) -> (WordList, [SpokenTime]) {
+        var list = WordList(capacity: capacity)
+        var times: [SpokenTime] = []
+        times.reserveCapacity(utterances.count * 2)
         for u in utterances {
-            tokens.removeAll(keepingCapacity: true)
-            Tokenizer.append(tokensIn: u.text, to: &tokens)
-            guard !tokens.isEmpty else { continue }
+            let first = list.words.count
+            list.append(u.text)
+            guard list.words.count > first else { continue }
             let timed = u.isTimed && u.start.isFinite && u.end.isFinite
-            let total = Double(tokens.reduce(0) { $0 + $1.length })
+            let total = Double(list.words[first...].reduce(0) { $0 + $1.length })
             var elapsed = 0.0
-            for token in tokens {
+            for word in list.words[first...] {
                 let from = u.start + (u.end - u.start) * elapsed / total
-                elapsed += Double(token.length)
+                elapsed += Double(word.length)
                 let to = u.start + (u.end - u.start) * elapsed / total
-                result.append(SpokenWord(token: token, timed: timed, start: Float(from), end: Float(to)))
+                times.append(SpokenTime(timed: timed, start: Float(from), end: Float(to)))
             }
         }
-        return result
+        return (list, times)
     }
 
-    /// For each caption token, the index of the spoken token aligned to it and how, or nil.
-    static func match(_ a: [String], _ b: [String]) -> [(Int, AlignmentStatus)?] {
-        var pairs = [(Int, AlignmentStatus)?](repeating: nil, count: a.count)
+    /// For each word of `a`, the index of the word of `b` aligned to it and how, or nil.
+    static func match(_ a: WordList, _ b: WordList) -> [(Int, AlignmentStatus)?] {
+        let aCount = a.words.count, bCount = b.words.count
+        var pairs = [(Int, AlignmentStatus)?](repeating: nil, count: aCount)
         var prefix = 0
-        while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] {
+        while prefix < aCount, prefix < bCount, a.same(prefix, b, prefix) {
             pairs[prefix] = (prefix, .exact)
             prefix += 1
         }
         var suffix = 0
-        while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] {
-            pairs[a.count - 1 - suffix] = (b.count - 1 - suffix, .exact)
+        while suffix < aCount - prefix, suffix < bCount - prefix, a.same(aCount - 1 - suffix, b, bCount - 1 - suffix) {
+            pairs[aCount - 1 - suffix] = (bCount - 1 - suffix, .exact)
             suffix += 1
         }
-        let n = a.count - prefix - suffix
-        let m = b.count - prefix - suffix
+        let n = aCount - prefix - suffix
+        let m = bCount - prefix - suffix
         guard n > 0, m > 0 else { return pairs }
 
         // Needleman–Wunsch over the middle part.
@@ -198,10 +293,10 @@ public enum WordAligner {
             move[j] = 2
         }
         for i in 1...n {
-            let x = a[prefix + i - 1]
+            let x = prefix + i - 1
             for j in 1...m {
-                let y = b[prefix + j - 1]
-                let status: AlignmentStatus = x == y ? .exact : areVariants(x, y) ? .fuzzy : .substituted
+                let y = prefix + j - 1
+                let status: AlignmentStatus = a.same(x, b, y) ? .exact : areVariants(a.form(x), b.form(y)) ? .fuzzy : .substituted
                 let pairScore = status == .exact ? exactScore : status == .fuzzy ? fuzzyScore : substitutionScore
                 let diagonal = score[(i - 1) * width + j - 1] + Int32(pairScore)
                 let up = score[(i - 1) * width + j] + Int32(gapScore)
@@ -233,25 +328,29 @@ public enum WordAligner {
     /// possessive ending ("tree"/"trees", "bus"/"buses"), or a one-letter slip in a word of
     /// four letters or more (two in eight or more).
     public static func areVariants(_ x: String, _ y: String) -> Bool {
+        areVariants(ArraySlice(x.unicodeScalars.map(\.value)), ArraySlice(y.unicodeScalars.map(\.value)))
+    }
+
+    /// `areVariants` on the words' Unicode scalar values.
+    static func areVariants(_ x: ArraySlice<UInt32>, _ y: ArraySlice<UInt32>) -> Bool {
         // Most pairs the alignment tries are unrelated words, told apart by length alone:
         // a plural adds one or two letters, a slip needs four letters and changes the length
         // by at most two.
-        let cx = x.unicodeScalars.count, cy = y.unicodeScalars.count
-        let shortest = min(cx, cy), difference = abs(cx - cy)
+        let shortest = min(x.count, y.count), difference = abs(x.count - y.count)
         guard shortest >= 2, difference <= 2, difference > 0 || shortest >= 4 else { return false }
-        let a = Array(x.unicodeScalars), b = Array(y.unicodeScalars)
-        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
-        if short.count >= 2, long.starts(with: short) {
-            let rest = String(String.UnicodeScalarView(long[short.count...]))
-            if rest == "s" || rest == "es" { return true }
+        let (short, long) = x.count <= y.count ? (x, y) : (y, x)
+        if long.starts(with: short) {
+            let rest = long.dropFirst(short.count)
+            let s = UInt32(UInt8(ascii: "s")), e = UInt32(UInt8(ascii: "e"))
+            if rest.elementsEqual([s]) || rest.elementsEqual([e, s]) { return true }
         }
         guard short.count >= 4 else { return false }
         let limit = short.count >= 8 ? 2 : 1
-        return editDistance(short, long, limit: limit) <= limit
+        return editDistance(Array(short), Array(long), limit: limit) <= limit
     }
 
     /// Levenshtein distance, giving up (returning limit + 1) once it must exceed `limit`.
-    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int {
+    static func editDistance(_ a: [UInt32], _ b: [UInt32], limit: Int) -> Int {
         if abs(a.count - b.count) > limit { return limit + 1 }
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)

@@ -37,6 +37,40 @@ import Testing
     }
 }
 
+@Suite struct WordListTests {
+    /// The aligner's word list holds the tokenizer's words (spans and normalised forms), for
+    /// ASCII and other text, several texts one after another.
+    @Test func holdsTheTokenizersWords() {
+        let texts = ["In this image, a man's T-shirt — café  2 dogs.", "the dogs' - bowl-", "", "Ünïcode wörds and ASCII", "A b-C d'"]
+        var all = WordList()
+        var expected: [Token] = []
+        for text in texts {
+            var list = WordList()
+            list.append(text)
+            all.append(text)
+            let tokens = Tokenizer.tokens(in: text)
+            expected += tokens
+            #expect(list.words.map(\.start) == tokens.map(\.start))
+            #expect(list.words.map(\.length) == tokens.map(\.length))
+        }
+        let forms = all.words.indices.map { String(String.UnicodeScalarView(all.form($0).map { Unicode.Scalar($0)! })) }
+        #expect(forms == expected.map(\.normalized))
+        #expect(all.words.count == 9 + 3 + 0 + 4 + 3)
+    }
+
+    @Test func wordsCompareByTheirNormalisedForm() {
+        var a = WordList()
+        a.append("Dog DOGS dog café")
+        var b = WordList()
+        b.append("dog, CAFÉ do")
+        #expect(a.same(0, b, 0))
+        #expect(a.same(2, b, 0))
+        #expect(!a.same(1, b, 0))
+        #expect(a.same(3, b, 1))
+        #expect(!a.same(0, b, 2))
+    }
+}
+
 @Suite struct WordAlignerTests {
     func align(_ caption: String, _ utterances: [(String, Double, Double)]) -> [Word] {
         WordAligner.align(caption: caption, utterances: utterances.map { Utterance(text: $0.0, start: $0.1, end: $0.2) })
