@@ -43,16 +43,42 @@ public enum Tokenizer {
         return any & 0x8080_8080_8080_8080 == 0
     }
 
-    /// `tokens(in:)` for ASCII text, by the same rules (`WordList`'s), appended to `result`.
+    /// `tokens(in:)` for ASCII text, by the same rules, appended to `result`.
     static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>, into result: inout [Token]) {
-        var list = WordList(capacity: bytes.count)
-        list.appendASCII(bytes)
+        forEachASCIIWord(bytes) { start, length, normalized in
+            result.append(Token(start: start, length: length, normalized: String(decoding: normalized, as: UTF8.self)))
+        }
+    }
+
+    /// Calls `word` with each word of ASCII text in order: its start and length in bytes
+    /// (which are scalars) and its normalised bytes (valid during the call). The rules of
+    /// `tokens(in:)`: runs of letters and digits, joined across a single apostrophe or hyphen
+    /// between two of them, lower-cased, joiners left out.
+    @inline(__always)
+    static func forEachASCIIWord(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ word: (Int, Int, UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        @inline(__always) func isWord(_ c: UInt8) -> Bool {
+            c &- 0x30 < 10 || (c | 0x20) &- 0x61 < 26
+        }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { scratch in
-            for (i, word) in list.words.enumerated() {
-                for (k, scalar) in list.form(i).enumerated() { scratch[k] = UInt8(truncatingIfNeeded: scalar) }
-                result.append(Token(
-                    start: word.start, length: word.length,
-                    normalized: String(decoding: UnsafeBufferPointer(rebasing: scratch[0..<word.count]), as: UTF8.self)))
+            var length = 0
+            var start = -1
+            let n = bytes.count
+            // One step past the end, read as a space, ends the last word.
+            for i in 0...n {
+                let c = i < n ? bytes[i] : 0x20
+                if isWord(c) {
+                    if start < 0 { start = i }
+                    scratch[length] = c &- 0x41 < 26 ? c | 0x20 : c
+                    length += 1
+                } else if start >= 0, c == UInt8(ascii: "'") || c == UInt8(ascii: "-"), i + 1 < n, isWord(bytes[i + 1]) {
+                    // A joiner between two word characters: part of the word, not of its normalised form.
+                } else if start >= 0 {
+                    word(start, i - start, UnsafeBufferPointer(rebasing: scratch[0..<length]))
+                    start = -1
+                    length = 0
+                }
             }
         }
     }
@@ -152,33 +178,16 @@ struct WordList {
         }
     }
 
-    /// Appends the words of ASCII text: runs of letters and digits, joined across a single
-    /// apostrophe or hyphen between two of them, lower-cased, joiners left out.
+    /// Appends the words of ASCII text (`Tokenizer.forEachASCIIWord`).
     mutating func appendASCII(_ bytes: UnsafeBufferPointer<UInt8>) {
-        @inline(__always) func isWord(_ c: UInt8) -> Bool {
-            c &- 0x30 < 10 || (c | 0x20) &- 0x61 < 26
-        }
-        var start = -1, from = 0
-        var hash = WordList.emptyHash
-        let n = bytes.count
-        // One step past the end, read as a space, ends the last word.
-        for i in 0...n {
-            let c = i < n ? bytes[i] : 0x20
-            if isWord(c) {
-                if start < 0 {
-                    start = i
-                    from = scalars.count
-                    hash = WordList.emptyHash
-                }
-                let lower = UInt32(c &- 0x41 < 26 ? c | 0x20 : c)
-                scalars.append(lower)
-                hash = WordList.hash(hash, lower)
-            } else if start >= 0, c == UInt8(ascii: "'") || c == UInt8(ascii: "-"), i + 1 < n, isWord(bytes[i + 1]) {
-                // A joiner between two word characters: part of the word, not of its normalised form.
-            } else if start >= 0 {
-                words.append(Entry(start: start, length: i - start, from: from, count: scalars.count - from, hash: hash))
-                start = -1
+        Tokenizer.forEachASCIIWord(bytes) { start, length, normalized in
+            let from = scalars.count
+            var hash = WordList.emptyHash
+            for byte in normalized {
+                scalars.append(UInt32(byte))
+                hash = WordList.hash(hash, UInt32(byte))
             }
+            words.append(Entry(start: start, length: length, from: from, count: normalized.count, hash: hash))
         }
     }
 
