@@ -18,7 +18,7 @@ public struct IngestOptions: Sendable {
     public var maxErrors: Int?
     /// How word trace segments are derived, for the counts (and recorded in a new corpus).
     public var segmenter = TraceSegmenter.standard
-    /// Threads decoding each batch (the writer is one more).
+    /// Decode worker threads; the reader and the writer (the calling thread) are two more.
     public var decodeWorkers = 2
     /// SQLite page cache of the writing connection, in KiB.
     public var cacheKiB = 32768
