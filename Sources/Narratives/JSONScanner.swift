@@ -543,8 +543,32 @@ public struct JSONScanner {
     /// The usual short form (`readShortDecimalFloat`) is read inline; anything else out of line.
     @inline(__always)
     public mutating func readPlainFloat() -> Float? {
+        if let value = readFourDecimalFloat() { return value }
         if let value = readShortDecimalFloat() { return value }
         return readLongerPlainFloat()
+    }
+
+    /// `readPlainFloat` for the commonest trace value of all, one digit, `.`, four digits
+    /// (`0.4893`, LN's coordinates and most of its times), checked and converted in one
+    /// eight-byte word; nil, with the position unchanged, for anything else.
+    @inline(__always)
+    mutating func readFourDecimalFloat() -> Float? {
+        guard end - position >= 8 else { return nil }
+        let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+        let values = word ^ 0x3030_3030_3030_3030  // digits → 0...9
+        // Bytes 0 and 2-5 digits (above 9: high bit set, as in `leadingDigits`), byte 1 the
+        // point, byte 6 none of what would continue a number (a digit, `.`, `e`, `E`).
+        let above9: UInt64 = ((values & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676 | values) & 0x0000_8080_8080_0080
+        let next = UInt8(truncatingIfNeeded: word >> 48)
+        guard above9 == 0, UInt8(truncatingIfNeeded: word >> 8) == UInt8(ascii: "."),
+              next &- 0x30 >= 10, next != UInt8(ascii: "."), next | 0x20 != UInt8(ascii: "e")
+        else { return nil }
+        // Bytes 2-5 hold the four fraction digits, the first in the lowest: pairs, then the pairs.
+        let fraction = (values >> 16) & 0xFFFF_FFFF
+        let pairs = (fraction &* 10 &+ (fraction >> 8)) & 0x00FF_00FF
+        let mantissa = (values & 0xFF) &* 10_000 &+ (pairs & 0xFF) &* 100 &+ (pairs >> 16)
+        position += 6
+        return Float(Double(mantissa) / 10_000)
     }
 
     /// `readPlainFloat` for the forms the short reader leaves.
