@@ -135,72 +135,66 @@ public enum Tokenizer {
 }
 
 /// The words of one or more texts, split and normalised by `Tokenizer`'s rules, for the
-/// aligner: each word's span and its normalised form as Unicode scalar values, all words'
-/// forms one after another in one array, and a hash of each form to compare words by. No
-/// string is made per word.
+/// aligner: each word's span and its normalised form in UTF-8, all words' forms one after
+/// another in one array, and a hash of each form to compare words by. No string is made per
+/// word.
 struct WordList {
     struct Entry {
         /// Span in the word's own text, in Unicode scalars.
         var start: Int
         var length: Int
-        /// The normalised form: `scalars[from..<from + count]`.
+        /// The normalised form: `bytes[from..<from + count]`, UTF-8.
         var from: Int
         var count: Int
         var hash: UInt64
+        /// Whether the form is ASCII (its bytes are its scalars).
+        var isASCII: Bool
     }
 
-    var scalars: [UInt32] = []
+    var bytes: [UInt8] = []
     var words: [Entry] = []
 
     init(capacity: Int = 0) {
-        scalars.reserveCapacity(capacity)
+        bytes.reserveCapacity(capacity)
         words.reserveCapacity(capacity / 4)
     }
 
     /// Appends the words of `text`.
     mutating func append(_ text: String) {
         var text = text
-        let done = text.withUTF8 { bytes in
-            guard Tokenizer.isASCII(bytes) else { return false }
-            appendASCII(bytes)
+        let done = text.withUTF8 { utf8 in
+            guard Tokenizer.isASCII(utf8) else { return false }
+            appendASCII(utf8)
             return true
         }
         if !done {
             for token in Tokenizer.scalarTokens(in: text) {
-                let from = scalars.count
-                var hash = WordList.emptyHash
-                for scalar in token.normalized.unicodeScalars {
-                    scalars.append(scalar.value)
-                    hash = WordList.hash(hash, scalar.value)
+                let form = Array(token.normalized.utf8)
+                form.withUnsafeBufferPointer {
+                    append(start: token.start, length: token.length, form: $0, isASCII: form.count == token.normalized.unicodeScalars.count)
                 }
-                words.append(Entry(start: token.start, length: token.length, from: from, count: scalars.count - from, hash: hash))
             }
         }
     }
 
     /// Appends the words of ASCII text (`Tokenizer.forEachASCIIWord`).
-    mutating func appendASCII(_ bytes: UnsafeBufferPointer<UInt8>) {
-        Tokenizer.forEachASCIIWord(bytes) { start, length, normalized in
-            let from = scalars.count
-            var hash = WordList.emptyHash
-            for byte in normalized {
-                scalars.append(UInt32(byte))
-                hash = WordList.hash(hash, UInt32(byte))
-            }
-            words.append(Entry(start: start, length: length, from: from, count: normalized.count, hash: hash))
+    mutating func appendASCII(_ text: UnsafeBufferPointer<UInt8>) {
+        Tokenizer.forEachASCIIWord(text) { start, length, form in
+            append(start: start, length: length, form: form, isASCII: true)
         }
     }
 
-    static let emptyHash: UInt64 = 0xcbf2_9ce4_8422_2325
-
     @inline(__always)
-    static func hash(_ hash: UInt64, _ scalar: UInt32) -> UInt64 {
-        (hash ^ UInt64(scalar)) &* 0x100_0000_01b3
+    private mutating func append(start: Int, length: Int, form: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+        for byte in form { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        words.append(Entry(start: start, length: length, from: bytes.count, count: form.count, hash: hash, isASCII: isASCII))
+        bytes.append(contentsOf: form)
     }
 
-    /// The normalised form of word `i`.
-    func form(_ i: Int) -> ArraySlice<UInt32> {
-        scalars[words[i].from..<words[i].from + words[i].count]
+    /// The normalised form of word `i`, UTF-8.
+    func form(_ i: Int) -> ArraySlice<UInt8> {
+        bytes[words[i].from..<words[i].from + words[i].count]
     }
 
     /// Whether word `i` here and word `j` of `other` have the same normalised form.
@@ -208,6 +202,17 @@ struct WordList {
     func same(_ i: Int, _ other: WordList, _ j: Int) -> Bool {
         let x = words[i], y = other.words[j]
         return x.hash == y.hash && x.count == y.count && form(i).elementsEqual(other.form(j))
+    }
+
+    /// Whether word `i` here and word `j` of `other` are variants (`WordAligner.areVariants`).
+    func areVariants(_ i: Int, _ other: WordList, _ j: Int) -> Bool {
+        if words[i].isASCII, other.words[j].isASCII {
+            return WordAligner.areVariants(form(i), other.form(j))
+        }
+        func scalars(_ form: ArraySlice<UInt8>) -> ArraySlice<UInt32> {
+            ArraySlice(String(decoding: form, as: UTF8.self).unicodeScalars.map(\.value))
+        }
+        return WordAligner.areVariants(scalars(form(i)), scalars(other.form(j)))
     }
 }
 
@@ -305,7 +310,7 @@ public enum WordAligner {
             let x = prefix + i - 1
             for j in 1...m {
                 let y = prefix + j - 1
-                let status: AlignmentStatus = a.same(x, b, y) ? .exact : areVariants(a.form(x), b.form(y)) ? .fuzzy : .substituted
+                let status: AlignmentStatus = a.same(x, b, y) ? .exact : a.areVariants(x, b, y) ? .fuzzy : .substituted
                 let pairScore = status == .exact ? exactScore : status == .fuzzy ? fuzzyScore : substitutionScore
                 let diagonal = score[(i - 1) * width + j - 1] + Int32(pairScore)
                 let up = score[(i - 1) * width + j] + Int32(gapScore)
@@ -340,8 +345,8 @@ public enum WordAligner {
         areVariants(ArraySlice(x.unicodeScalars.map(\.value)), ArraySlice(y.unicodeScalars.map(\.value)))
     }
 
-    /// `areVariants` on the words' Unicode scalar values.
-    static func areVariants(_ x: ArraySlice<UInt32>, _ y: ArraySlice<UInt32>) -> Bool {
+    /// `areVariants` on the words' Unicode scalar values (or bytes, for ASCII words).
+    static func areVariants<Scalar: FixedWidthInteger>(_ x: ArraySlice<Scalar>, _ y: ArraySlice<Scalar>) -> Bool {
         // Most pairs the alignment tries are unrelated words, told apart by length alone:
         // a plural adds one or two letters, a slip needs four letters and changes the length
         // by at most two.
@@ -350,7 +355,7 @@ public enum WordAligner {
         let (short, long) = x.count <= y.count ? (x, y) : (y, x)
         if long.starts(with: short) {
             let rest = long.dropFirst(short.count)
-            let s = UInt32(UInt8(ascii: "s")), e = UInt32(UInt8(ascii: "e"))
+            let s = Scalar(UInt8(ascii: "s")), e = Scalar(UInt8(ascii: "e"))
             if rest.elementsEqual([s]) || rest.elementsEqual([e, s]) { return true }
         }
         guard short.count >= 4 else { return false }
@@ -359,7 +364,7 @@ public enum WordAligner {
     }
 
     /// Levenshtein distance, giving up (returning limit + 1) once it must exceed `limit`.
-    static func editDistance(_ a: [UInt32], _ b: [UInt32], limit: Int) -> Int {
+    static func editDistance<Scalar: Equatable>(_ a: [Scalar], _ b: [Scalar], limit: Int) -> Int {
         if abs(a.count - b.count) > limit { return limit + 1 }
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)

@@ -53,9 +53,25 @@ import Testing
             #expect(list.words.map(\.start) == tokens.map(\.start))
             #expect(list.words.map(\.length) == tokens.map(\.length))
         }
-        let forms = all.words.indices.map { String(String.UnicodeScalarView(all.form($0).map { Unicode.Scalar($0)! })) }
+        let forms = all.words.indices.map { String(decoding: all.form($0), as: UTF8.self) }
         #expect(forms == expected.map(\.normalized))
         #expect(all.words.count == 9 + 3 + 0 + 4 + 3)
+        #expect(all.words.map(\.isASCII) == expected.map { $0.normalized.allSatisfy(\.isASCII) })
+    }
+
+    /// Variants are told by scalars, also for words that are not ASCII: "naïve"/"naive" is
+    /// one slip in five scalars (a variant), though two edits in their UTF-8 bytes;
+    /// "résumé"/"resume" is two slips in six (not one).
+    @Test func variantsOfWordsBeyondASCIIAreToldByScalars() {
+        var a = WordList()
+        a.append("café trees naïve résumé")
+        var b = WordList()
+        b.append("cafés tree naive resume")
+        #expect(a.areVariants(0, b, 0))
+        #expect(a.areVariants(1, b, 1))
+        #expect(a.areVariants(2, b, 2))
+        #expect(!a.areVariants(3, b, 3))
+        #expect(WordAligner.areVariants("naïve", "naive") && !WordAligner.areVariants("résumé", "resume"))
     }
 
     @Test func wordsCompareByTheirNormalisedForm() {
