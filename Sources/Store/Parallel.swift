@@ -38,9 +38,9 @@ func chunkedMap<T: Sendable>(
 /// that must not wait for a place in Dispatch's shared pool (which threads blocked on I/O or
 /// on each other may fill), and whose per-thread settings (such as priority) end with them.
 final class WorkerThreads {
-    private final class Start {
-        let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
+    private final class Start: Sendable {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 
     #if canImport(Glibc)
@@ -49,8 +49,9 @@ final class WorkerThreads {
         private var threads: [pthread_t?] = []
     #endif
 
-    /// Starts `count` threads, running `body(index)` each.
-    init(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    /// Starts `count` threads, running `body(index)` each. `ownThreads: false` (for tests)
+    /// takes the path used when no thread can be started: Dispatch's pool.
+    init(_ count: Int, ownThreads: Bool = true, _ body: @escaping @Sendable (Int) -> Void) {
         for index in 0..<count {
             let start = Unmanaged.passRetained(Start { body(index) }).toOpaque()
             #if canImport(Glibc)
@@ -58,7 +59,7 @@ final class WorkerThreads {
             #else
                 var thread: pthread_t?
             #endif
-            let status = pthread_create(&thread, nil, { context in
+            let status = !ownThreads ? EAGAIN : pthread_create(&thread, nil, { context in
                 #if canImport(Glibc)
                     Unmanaged<Start>.fromOpaque(context!).takeRetainedValue().body()
                 #else
@@ -69,14 +70,20 @@ final class WorkerThreads {
             if status == 0 {
                 threads.append(thread)
             } else {
-                // No thread to be had: the work runs here, before the caller goes on.
-                Unmanaged<Start>.fromOpaque(start).takeRetainedValue().body()
+                // No thread to be had: the work goes to Dispatch's pool instead (never to the
+                // calling thread, which may be the one that feeds it).
+                let work = Unmanaged<Start>.fromOpaque(start).takeRetainedValue()
+                DispatchQueue.global().async(group: fallback) { work.body() }
             }
         }
     }
 
+    /// Work that could not get a thread of its own.
+    private let fallback = DispatchGroup()
+
     /// Waits for every thread to return.
     func join() {
+        fallback.wait()
         for thread in threads {
             #if canImport(Glibc)
                 pthread_join(thread, nil)
