@@ -496,10 +496,7 @@ public struct JSONScanner {
             }
         }
         // A digit here is a leading zero's successor or a 20th digit; an exponent is another form.
-        if p < stop {
-            let next = base[p]
-            if next &- 0x30 < 10 || next | 0x20 == UInt8(ascii: "e") || next == UInt8(ascii: ".") { return nil }
-        }
+        if p < stop, JSONScanner.continuesNumber(base[p]) { return nil }
         guard mantissa < (1 << 53), fraction <= 22 else { return nil }
         return PlainDecimal(mantissa: mantissa, fraction: fraction, negative: negative, end: p)
     }
@@ -510,10 +507,7 @@ public struct JSONScanner {
     @inline(__always)
     static func leadingDigits(_ at: UnsafePointer<UInt8>) -> (count: Int, value: UInt64) {
         let values = UnsafeRawPointer(at).loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030  // digits → 0...9
-        // High bit of each byte that is not a digit: its value is above 9.
-        let sum: UInt64 = (values & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676
-        let above9: UInt64 = (sum | values) & 0x8080_8080_8080_8080
-        let count = above9.trailingZeroBitCount >> 3
+        let count = nonDigits(values).trailingZeroBitCount >> 3
         guard count < 8 else { return (8, 0) }
         // Digits moved to the top bytes, zeros (leading zeros) below them; then pairs, fours, eight.
         var v = values << (64 - 8 * UInt64(count))
@@ -522,6 +516,20 @@ public struct JSONScanner {
         let high: UInt64 = (v & pairs) &* 0x000F_4240_0000_0064  // × (100 + 10^6 << 32)
         let low: UInt64 = ((v >> 16) & pairs) &* 0x0000_2710_0000_0001  // × (1 + 10^4 << 32)
         return (count, (high &+ low) >> 32)
+    }
+
+    /// The high bit of each byte of `values` (eight input bytes XOR 0x30 each) that was not a
+    /// decimal digit: its value is above 9.
+    @inline(__always)
+    static func nonDigits(_ values: UInt64) -> UInt64 {
+        ((values & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676 | values) & 0x8080_8080_8080_8080
+    }
+
+    /// Whether a number would go on with `byte` (a digit, `.`, `e`, `E`): a reader that stops
+    /// before it has not read a whole number in the form it reads.
+    @inline(__always)
+    static func continuesNumber(_ byte: UInt8) -> Bool {
+        byte &- 0x30 < 10 || byte | 0x20 == UInt8(ascii: "e") || byte == UInt8(ascii: ".")
     }
 
     /// 10^e for 0 ≤ e ≤ 7: a lookup, not a switch (whose jump table mispredicts as fraction
@@ -540,7 +548,8 @@ public struct JSONScanner {
     /// 1/(10^k · 2^25) ≈ 3·10^-15 (relative) from every one, while the double quotient is
     /// within 2^-53 of it.
     ///
-    /// The usual short form (`readShortDecimalFloat`) is read inline; anything else out of line.
+    /// The usual short forms (`readFourDecimalFloat`, `readShortDecimalFloat`) are read inline;
+    /// anything else out of line.
     @inline(__always)
     public mutating func readPlainFloat() -> Float? {
         if let value = readFourDecimalFloat() { return value }
@@ -556,12 +565,9 @@ public struct JSONScanner {
         guard end - position >= 8 else { return nil }
         let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
         let values = word ^ 0x3030_3030_3030_3030  // digits → 0...9
-        // Bytes 0 and 2-5 digits (above 9: high bit set, as in `leadingDigits`), byte 1 the
-        // point, byte 6 none of what would continue a number (a digit, `.`, `e`, `E`).
-        let above9: UInt64 = ((values & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676 | values) & 0x0000_8080_8080_0080
-        let next = UInt8(truncatingIfNeeded: word >> 48)
-        guard above9 == 0, UInt8(truncatingIfNeeded: word >> 8) == UInt8(ascii: "."),
-              next &- 0x30 >= 10, next != UInt8(ascii: "."), next | 0x20 != UInt8(ascii: "e")
+        // Bytes 0 and 2-5 digits, byte 1 the point, byte 6 not part of a number.
+        guard JSONScanner.nonDigits(values) & 0x0000_8080_8080_0080 == 0, UInt8(truncatingIfNeeded: word >> 8) == UInt8(ascii: "."),
+              !JSONScanner.continuesNumber(UInt8(truncatingIfNeeded: word >> 48))
         else { return nil }
         // Bytes 2-5 hold the four fraction digits, the first in the lowest: pairs, then the pairs.
         let fraction = (values >> 16) & 0xFFFF_FFFF
@@ -601,9 +607,8 @@ public struct JSONScanner {
         let scale = JSONScanner.integerPowerOfTen(fractionDigits)
         let mantissa = integer &* scale &+ fraction
         p += fractionDigits
-        // leadingDigits stopped at a non-digit; an exponent or a second point is another form.
-        let next = base[p] | 0x20
-        guard UInt(bitPattern: fractionDigits &- 1) < 7, mantissa < (1 << 24), next != UInt8(ascii: "e"), next != UInt8(ascii: ".")
+        // An exponent or a second point after the digits is another form.
+        guard UInt(bitPattern: fractionDigits &- 1) < 7, mantissa < (1 << 24), !JSONScanner.continuesNumber(base[p])
         else { return nil }
         let value = Float(Double(mantissa) / Double(scale))
         position = p

@@ -137,7 +137,7 @@ public final class Ingester {
         // them meanwhile.
         let channel = BatchChannel(capacity: 3)
         let jobs = DecodeQueue(workers: options.decodeWorkers)
-        let workers = Ingester.startWorkers(options.decodeWorkers, jobs: jobs, segmenter: segmenter)
+        let workers = Ingester.startWorkers(for: jobs, segmenter: segmenter)
         let producerOptions = options
         let work = pending.map { (files[$0], progressRows[$0], $0) }
         DispatchQueue.global(qos: .userInitiated).async {
@@ -333,8 +333,8 @@ public final class Ingester {
 
     /// The decode workers: threads of their own, each taking the next share of the oldest
     /// batch from `jobs` until it is closed and empty.
-    static func startWorkers(_ count: Int, jobs: DecodeQueue, segmenter: TraceSegmenter) -> WorkerThreads {
-        WorkerThreads(max(count, 1)) { _ in
+    static func startWorkers(for jobs: DecodeQueue, segmenter: TraceSegmenter) -> WorkerThreads {
+        WorkerThreads(jobs.workers) { _ in
             // The writer, the one serial stage, goes first when it shares a core with a
             // worker: it keeps up with the workers instead of being left a backlog to store
             // alone at the end.
@@ -453,8 +453,6 @@ final class DecodingBatch: @unchecked Sendable {
     /// batch and its decoded form, in order.
     func forEachDecoded<E: Error>(_ body: (Int, DecodedLine) throws(E) -> Bool) throws(E) {
         done.wait()
-        done.signal()  // a second wait returns at once
-        _ = remaining.load(ordering: .acquiring)
         for share in 0..<shares {
             var index = lineRange(share: share).lowerBound
             for line in slots[share] {
@@ -477,7 +475,8 @@ final class DecodeQueue: Sendable {
     private let state = Mutex(State())
     /// One signal per share queued, and one per worker at closing.
     private let ready = DispatchSemaphore(value: 0)
-    private let workers: Int
+    /// The workers that take from the queue (at least one); closing wakes each.
+    let workers: Int
 
     init(workers: Int) {
         self.workers = max(workers, 1)

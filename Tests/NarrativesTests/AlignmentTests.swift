@@ -38,6 +38,14 @@ import Testing
 }
 
 @Suite struct WordListTests {
+    /// The word lists of two texts.
+    func lists(_ a: String, _ b: String) -> (WordList, WordList) {
+        var x = WordList(), y = WordList()
+        x.append(a)
+        y.append(b)
+        return (x, y)
+    }
+
     /// The aligner's word list holds the tokenizer's words (spans and normalised forms), for
     /// ASCII and other text, several texts one after another.
     @Test func holdsTheTokenizersWords() {
@@ -63,10 +71,7 @@ import Testing
     /// one slip in five scalars (a variant), though two edits in their UTF-8 bytes;
     /// "résumé"/"resume" is two slips in six (not one).
     @Test func variantsOfWordsBeyondASCIIAreToldByScalars() {
-        var a = WordList()
-        a.append("café trees naïve résumé")
-        var b = WordList()
-        b.append("cafés tree naive resume")
+        let (a, b) = lists("café trees naïve résumé", "cafés tree naive resume")
         #expect(a.areVariants(0, b, 0))
         #expect(a.areVariants(1, b, 1))
         #expect(a.areVariants(2, b, 2))
@@ -75,10 +80,7 @@ import Testing
     }
 
     @Test func wordsCompareByTheirNormalisedForm() {
-        var a = WordList()
-        a.append("Dog DOGS dog café")
-        var b = WordList()
-        b.append("dog, CAFÉ do")
+        let (a, b) = lists("Dog DOGS dog café", "dog, CAFÉ do")
         #expect(a.same(0, b, 0))
         #expect(a.same(2, b, 0))
         #expect(!a.same(1, b, 0))

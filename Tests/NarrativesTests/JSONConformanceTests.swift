@@ -235,23 +235,27 @@ struct DecimalTexts {
         #expect(fast > 100_000)
     }
 
-    /// The short trace-value reader (two word loads, no loop) gives exactly what the plain
-    /// scan behind it (`readLongerPlainFloat`) gives wherever it accepts, and leaves
-    /// everything else untouched.
+    /// `reader`'s value and end on `text`, and `readLongerPlainFloat`'s (the plain scan behind
+    /// the inline readers), as bit patterns and positions; a refusal must leave the position.
+    func againstThePlainReader(_ text: String, _ reader: (inout JSONScanner) -> Float?) -> (fast: (UInt32, Int)?, plain: (UInt32, Int)?) {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { b in
+            var s = JSONScanner(UnsafeBufferPointer(b))
+            let fast = reader(&s).map { ($0.bitPattern, s.position) }
+            if fast == nil { #expect(s.position == 0, "\(text)") }
+            var p = JSONScanner(UnsafeBufferPointer(b))
+            let plain = p.readLongerPlainFloat().map { ($0.bitPattern, p.position) }
+            return (fast, plain)
+        }
+    }
+
     /// Every value of the four-decimal form (0.0000 to 9.9999), before every byte that may
     /// follow a number in a point, reads as the plain reader reads it; every near miss is left
     /// to the other readers.
     @Test func fourDecimalReaderAgreesWithThePlainReader() {
         func read(_ text: String) -> (four: (UInt32, Int)?, plain: (UInt32, Int)?) {
-            var bytes = Array(text.utf8)
-            return bytes.withUnsafeMutableBufferPointer { b in
-                var s = JSONScanner(UnsafeBufferPointer(b))
-                let four = s.readFourDecimalFloat().map { ($0.bitPattern, s.position) }
-                if four == nil { #expect(s.position == 0, "\(text)") }
-                var p = JSONScanner(UnsafeBufferPointer(b))
-                let plain = p.readLongerPlainFloat().map { ($0.bitPattern, p.position) }
-                return (four, plain)
-            }
+            let r = againstThePlainReader(text) { $0.readFourDecimalFloat() }
+            return (r.fast, r.plain)
         }
         var disagreements = 0
         let followers = [", \"y\": 0", "}, {\"x", " }     ", "]]}    "]
@@ -267,17 +271,13 @@ struct DecimalTexts {
         }
     }
 
+    /// The short trace-value reader (two word loads, no loop) gives exactly what the plain
+    /// scan behind it (`readLongerPlainFloat`) gives wherever it accepts, and leaves
+    /// everything else untouched.
     @Test func shortDecimalReaderAgreesWithThePlainReader() {
         func both(_ text: String) -> (short: (UInt32, Int)?, plain: (UInt32, Int)?) {
-            var bytes = Array(text.utf8)
-            return bytes.withUnsafeMutableBufferPointer { b in
-                var s = JSONScanner(UnsafeBufferPointer(b))
-                let short = s.readShortDecimalFloat().map { ($0.bitPattern, s.position) }
-                if short == nil { #expect(s.position == 0, "\(text)") }
-                var p = JSONScanner(UnsafeBufferPointer(b))
-                let plain = p.readLongerPlainFloat().map { ($0.bitPattern, p.position) }
-                return (short, plain)
-            }
+            let r = againstThePlainReader(text) { $0.readShortDecimalFloat() }
+            return (r.fast, r.plain)
         }
         let padding = ", \"y\": 0.5, \"t\": 1.25}"
         // Forms it takes, and forms it leaves to the other readers.
