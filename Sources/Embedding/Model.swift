@@ -28,6 +28,8 @@ public struct EmbeddingModel: Sendable, Equatable {
         /// Points sampled per mention and per class, to rebuild the same data for evaluation.
         public var pointsPerMention: Int
         public var pointsPerClass: Int
+        /// Label cleaning, when it ran: the points above are those the final network saw.
+        public var cleaning: Cleaning?
         public init(
             seed: UInt64, epochs: Int, bestEpoch: Int, trainingPoints: Int, validationPoints: Int, trainingImages: Int,
             validationImages: Int, validationAccuracy: Double, validationLoss: Double, validationFraction: Double = 0.15,
@@ -45,6 +47,19 @@ public struct EmbeddingModel: Sendable, Equatable {
             self.validationImages = validationImages
             self.validationAccuracy = validationAccuracy
             self.validationLoss = validationLoss
+        }
+    }
+
+    /// How trace points with implausible labels were set aside (`TrainingOptions.cleaningRounds`).
+    public struct Cleaning: Sendable, Equatable, Codable {
+        public var rounds: Int
+        public var threshold: Double
+        /// Points set aside in each round, out of all the points (training and validation).
+        public var setAside: [Int]
+        public init(rounds: Int, threshold: Double, setAside: [Int]) {
+            self.rounds = rounds
+            self.threshold = threshold
+            self.setAside = setAside
         }
     }
 
@@ -82,6 +97,17 @@ public struct EmbeddingModel: Sendable, Equatable {
                 }
             }
         }
+    }
+
+    /// The classifier's log-probabilities of the classes at `candidates` (indices into
+    /// `classes`), in that order, from one row of logits, the softmax taken over those classes
+    /// only: how the pipeline asks it, among the classes mentioned for an image.
+    public static func logSoftmax(_ logits: ArraySlice<Float>, over candidates: [Int]) -> [Double] {
+        let base = logits.startIndex
+        let values = candidates.map { Double(logits[base + $0]) }
+        guard let top = values.max() else { return [] }
+        let logTotal = log(values.reduce(0) { $0 + exp($1 - top) })
+        return values.map { $0 - top - logTotal }
     }
 
     /// L2-normalised embeddings of raw feature rows.

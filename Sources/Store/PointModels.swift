@@ -21,6 +21,11 @@ public struct PointModelOptions: Sendable {
     /// Weight of the embedding classifier's belief (log-probability among the image's
     /// candidate classes, for classes it was trained on) added to M's score; 0 uses M alone.
     public var prior = 0.5
+    /// Exemplars whose class the classifier gives a lower probability, among the image's
+    /// classes it knows, are left out of M (a trace point that strayed onto a neighbour). A
+    /// class keeps all its exemplars when every one of them would go, and classes the
+    /// classifier was not trained on keep theirs. 0 keeps every exemplar.
+    public var exemplarThreshold = 0.35
     public init() {}
 }
 
@@ -98,6 +103,35 @@ public struct PointModelBuilder: Sendable {
         }
         let mentioned = Array(Set(mentions.map(\.classID))).sorted()
         let modelIndex = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($0.element.id, $0.offset) })
+        // The image's classes the classifier knows, as class ids and as its output indices.
+        let known = mentioned.filter { modelIndex[$0] != nil }
+        let knownIndices = known.map { modelIndex[$0]! }
+        let k = model.network.classCount
+
+        /// Log-probabilities among `known` for each raw row (empty rows when it knows fewer than two).
+        func knownLogProbabilities(_ rows: [Float], count: Int) -> [[Double]] {
+            guard known.count >= 2, count > 0 else { return Array(repeating: [], count: count) }
+            var x = rows
+            model.standardise(&x)
+            let logits = model.network.logits(x, batch: count)
+            return (0..<count).map { EmbeddingModel.logSoftmax(logits[($0 * k)..<(($0 + 1) * k)], over: knownIndices) }
+        }
+
+        if options.exemplarThreshold > 0, known.count >= 2 {
+            let logThreshold = log(options.exemplarThreshold)
+            let judged = knownLogProbabilities(raw, count: labels.count)
+            var keep = labels.indices.map { r in known.firstIndex(of: labels[r]).map { judged[r][$0] >= logThreshold } ?? true }
+            for c in known where !labels.indices.contains(where: { labels[$0] == c && keep[$0] }) {
+                for r in labels.indices where labels[r] == c { keep[r] = true }
+            }
+            if keep.contains(false) {
+                var keptRaw: [Float] = []
+                keptRaw.reserveCapacity(raw.count)
+                for r in labels.indices where keep[r] { keptRaw += raw[(r * d)..<((r + 1) * d)] }
+                raw = keptRaw
+                labels = labels.indices.filter { keep[$0] }.map { labels[$0] }
+            }
+        }
         let exemplars = labels.isEmpty ? [] : model.embed(raw: raw, count: labels.count)
         let neighbours = NeighbourModel(
             exemplars: exemplars, dimension: model.network.embeddingDimension, labels: labels, k: options.k, rule: options.rule)
@@ -114,18 +148,11 @@ public struct PointModelBuilder: Sendable {
             var ranked = labels.isEmpty ? [[(classID: Int, score: Double)]](repeating: [], count: samples.count)
                 : neighbours.rankAll(queries: embedded, count: samples.count)
             if options.prior > 0, !labels.isEmpty {
-                var x = q
-                model.standardise(&x)
-                let logits = model.network.logits(x, batch: samples.count)
-                let k = model.network.classCount
-                for r in ranked.indices {
-                    // Softmax over the candidates the classifier knows; others get its floor.
-                    let known = ranked[r].compactMap { c in modelIndex[c.classID].map { (c.classID, Double(logits[r * k + $0])) } }
-                    guard let top = known.map(\.1).max() else { continue }
-                    let total = known.reduce(0.0) { $0 + exp($1.1 - top) }
-                    var logProbability: [Int: Double] = [:]
-                    for (id, v) in known { logProbability[id] = v - top - log(total) }
-                    let floor = logProbability.values.min() ?? 0
+                // Softmax over the image's classes the classifier knows; others get its floor.
+                let judged = knownLogProbabilities(q, count: samples.count)
+                for r in ranked.indices where !judged[r].isEmpty {
+                    let logProbability = Dictionary(uniqueKeysWithValues: zip(known, judged[r]))
+                    let floor = judged[r].min() ?? 0
                     ranked[r] = ranked[r].map { ($0.classID, $0.score + options.prior * (logProbability[$0.classID] ?? floor)) }
                         .sorted { ($0.score, $1.classID) > ($1.score, $0.classID) }
                 }

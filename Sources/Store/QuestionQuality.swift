@@ -19,8 +19,11 @@ public struct QualityReport: Sendable {
     public var points = 0
     /// Points over void or over a class the dictionary does not have.
     public var unlabelled = 0
-    /// Points whose true class is among the classes mentioned for the image.
+    /// Points whose true class is among the classes mentioned for the image: the share no
+    /// ranking of the image's classes can exceed.
     public var mentionedShare = 0.0
+    /// Points whose true class is not mentioned for their image, by that class id.
+    public var unmentioned: [Int: Int] = [:]
     public var model = RankingFigures()
     /// A random order of the image's classes.
     public var random = RankingFigures()
@@ -48,7 +51,7 @@ public enum QuestionQuality {
                     report.unlabelled += 1
                     continue
                 }
-                if image.mentioned.contains(truth) { mentioned += 1 }
+                if image.mentioned.contains(truth) { mentioned += 1 } else { report.unmentioned[truth, default: 0] += 1 }
                 let random = shuffled(image.mentioned, seed: seed, image: image.imageID, point: p.pointIndex)
                 let nearest = nearestTraceRanking(image, x: Float(p.x), y: Float(p.y))
                 for (i, ranking) in [p.ranked, random, nearest].enumerated() {

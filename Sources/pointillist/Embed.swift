@@ -45,6 +45,11 @@ extension Pointillist.Embed {
                 Images are split into training and validation by a hash of their id and the seed; \
                 training stops when the validation loss has not improved for --patience epochs and keeps \
                 the best epoch. The same corpus, images and seed give the same model file.
+
+                Label cleaning: a trace strays onto the neighbours of what is named, so many trace \
+                points carry the wrong class. After the first training, points whose class gets a \
+                probability below --clean-threshold among the classes of their image are set aside and \
+                the network is trained again on the rest, --clean-rounds times (0: no cleaning).
                 """)
 
         @OptionGroup var corpus: CorpusOption
@@ -80,6 +85,12 @@ extension Pointillist.Embed {
         @Option(name: .customLong("points-per-class"), help: "About this many points per class at most.")
         var pointsPerClass = 8000
 
+        @Option(name: .customLong("clean-rounds"), help: "Label-cleaning rounds after the first training (0: none).")
+        var cleanRounds = TrainingOptions().cleaningRounds
+
+        @Option(name: .customLong("clean-threshold"), help: "A point is set aside when its class gets a lower probability among its image's classes.")
+        var cleanThreshold = TrainingOptions().cleaningThreshold
+
         @Option(help: "Seed for the split, the initial weights, the batch order and the sampling.")
         var seed: UInt64 = 1
 
@@ -91,6 +102,8 @@ extension Pointillist.Embed {
             if dimension < 1 { throw ValidationError("--dimension must be at least 1") }
             if epochs < 1 || batch < 1 || patience < 1 { throw ValidationError("--epochs, --batch and --patience must be at least 1") }
             if !(validation > 0 && validation < 1) { throw ValidationError("--validation must be between 0 and 1") }
+            if cleanRounds < 0 { throw ValidationError("--clean-rounds must be 0 or more") }
+            if !(cleanThreshold >= 0 && cleanThreshold < 1) { throw ValidationError("--clean-threshold must be at least 0 and below 1") }
         }
 
         var hiddenSizes: [Int]? {
@@ -128,14 +141,17 @@ extension Pointillist.Embed {
             options.patience = patience
             options.validationFraction = validation
             options.seed = seed
+            options.cleaningRounds = cleanRounds
+            options.cleaningThreshold = cleanThreshold
             let trainBar = ProgressBar(enabled: !quiet)
             var last = ""
             var model = Trainer.train(
                 points: points, classes: classes, features: .standard, options: options,
                 progress: { e in
-                    last = String(format: "loss %.3f acc %.1f%%", e.trainingLoss, 100 * e.trainingAccuracy)
+                    last = (e.round > 0 ? "cleaning round \(e.round), " : "") + String(format: "loss %.3f acc %.1f%%", e.trainingLoss, 100 * e.trainingAccuracy)
                     if !quiet {
                         trainBar.finish()
+                        if e.epoch == 1, e.round > 0 { print("cleaning round \(e.round): trained again without the points set aside") }
                         print(String(format: "epoch %3d  train loss %.4f  acc %5.1f%%   validation loss %.4f  acc %5.1f%%%@",
                                      e.epoch, e.trainingLoss, 100 * e.trainingAccuracy, e.validationLoss, 100 * e.validationAccuracy,
                                      e.best ? "  *" : ""))
@@ -148,8 +164,13 @@ extension Pointillist.Embed {
             let path = self.model ?? Format.besideDatabase(corpus.db, suffix: ".embedding")
             try ModelFile.write(model, to: path)
             let t = model.training
+            if let c = t.cleaning {
+                let total = t.trainingPoints + t.validationPoints + (c.setAside.last ?? 0)
+                print("cleaning   \(c.rounds) rounds, threshold \(c.threshold): set aside \(c.setAside.map(String.init).joined(separator: ", ")) of \(total) points")
+            }
             print("split      \(t.trainingPoints) training points on \(t.trainingImages) images, \(t.validationPoints) validation points on \(t.validationImages) images")
-            print(String(format: "best       epoch %d of %d: validation loss %.4f, accuracy %.1f%%", t.bestEpoch, t.epochs, t.validationLoss, 100 * t.validationAccuracy))
+            print(String(format: "best       epoch %d of %d: validation loss %.4f, accuracy %.1f%%%@", t.bestEpoch, t.epochs, t.validationLoss,
+                         100 * t.validationAccuracy, t.cleaning == nil ? "" : " (on the points kept)"))
             print("model      \(path): \(model.network.layers.map { "\($0.inputs)" }.joined(separator: " → ")) → \(model.network.classCount), embedding \(model.network.embeddingDimension), \(model.network.parameterCount) parameters")
             print("time       \(Format.seconds(Terminal.now() - started))")
         }

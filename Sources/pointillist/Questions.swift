@@ -39,8 +39,12 @@ struct PointModelArguments: ParsableArguments {
     @Option(help: "Weight of the embedding classifier's log-probability (among the image's classes) added to M's neighbour scores; 0: neighbours alone.")
     var prior = 0.5
 
+    @Option(name: .customLong("exemplar-threshold"), help: "Leave out of M the trace points whose class the classifier gives a lower probability among the image's classes (strays onto a neighbour); 0 keeps all.")
+    var exemplarThreshold = PointModelOptions().exemplarThreshold
+
     func validate() throws {
         if points < 1 { throw ValidationError("--points must be at least 1") }
+        if !(exemplarThreshold >= 0 && exemplarThreshold < 1) { throw ValidationError("--exemplar-threshold must be at least 0 and below 1") }
         if k < 1 { throw ValidationError("--k must be at least 1") }
     }
 
@@ -72,6 +76,7 @@ struct PointModelArguments: ParsableArguments {
         options.rule = rule
         options.classBalanced = balanced
         options.prior = prior
+        options.exemplarThreshold = exemplarThreshold
         return PointModelBuilder(model: try ModelFile.read(modelPath(db)), options: options)
     }
 }
@@ -99,7 +104,9 @@ extension Pointillist.Questions {
                 For every sampled point the true class is read from the mask. Reported for M and, in the \
                 same run, for a random order of the image's classes and for the class of the nearest trace \
                 point in image coordinates: the share of points whose first question is a Yes and the mean \
-                number of questions until a Yes (a perfect annotator). Targets: first Yes ≥ 85%, mean ≤ 1.3.
+                number of questions until a Yes (a perfect annotator). Targets: first Yes ≥ 85%, mean ≤ 1.3. \
+                Only the classes mentioned for an image are asked, so a point on a class its narratives \
+                leave unnamed can never get a Yes: the report gives that ceiling and the classes behind it.
                 """)
 
         @OptionGroup var corpus: CorpusOption
@@ -118,7 +125,8 @@ extension Pointillist.Questions {
         func run() throws {
             let (store, builder, locator, images, skipped) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: 5)
             let names = try MaskClasses.read(maskClasses ?? MaskClasses.defaultPath(masks: masks))
-            let (classOf, unmapped) = MaskClasses.mapping(names, to: try store.storedDictionary().classes)
+            let dictionary = try store.storedDictionary().classes
+            let (classOf, unmapped) = MaskClasses.mapping(names, to: dictionary)
             let maskLocator = try ImageLocator(root: masks, pattern: "{id}.png")
             let r = QuestionQuality.report(images, seed: m.seed, mask: { try maskLocator.load($0, layout: .asStored) }, classOf: classOf)
             // The same points ranked by the embedding neighbours alone, for comparison.
@@ -143,9 +151,18 @@ extension Pointillist.Questions {
                 print(String(format: "             M's first question is a Yes at %.1f%% of the points whose class was mentioned (the others can never get a Yes)",
                              100 * r.model.firstYes / r.mentionedShare))
             }
-            let pass = r.model.firstYes >= 0.85 && r.model.meanQuestionsToYes <= 1.3
+            if !r.unmentioned.isEmpty {
+                let name = Dictionary(dictionary.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+                let scored = max(r.points - r.unlabelled, 1)
+                let top = r.unmentioned.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(6)
+                    .map { String(format: "%@ %.1f%%", name[$0.key] ?? "class \($0.key)", 100 * Double($0.value) / Double(scored)) }
+                print("             never Yes, by the class the narratives left unnamed: \(top.joined(separator: ", "))")
+            }
+            func verdict(_ ok: Bool) -> String { ok ? "PASS" : "FAIL" }
             let better = r.model.firstYes > r.random.firstYes && r.model.firstYes > r.nearestTrace.firstYes
-            print("targets      first Yes ≥ 85% and questions to Yes ≤ 1.3: \(pass ? "PASS" : "FAIL"); better than both baselines: \(better ? "PASS" : "FAIL")")
+            print(String(format: "targets      first Yes ≥ 85%%: %@ (%.1f%%, at most %.1f%% reachable); questions to Yes ≤ 1.3: %@ (%.2f); better than both baselines: %@",
+                         verdict(r.model.firstYes >= 0.85), 100 * r.model.firstYes, 100 * r.mentionedShare,
+                         verdict(r.model.meanQuestionsToYes <= 1.3), r.model.meanQuestionsToYes, verdict(better)))
         }
     }
 }

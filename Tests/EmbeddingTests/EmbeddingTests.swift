@@ -99,7 +99,11 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
         let c = Trainer.train(points: points, classes: classes, features: features, options: options(seed: 2))
         #expect(try ModelFile.encode(a) != ModelFile.encode(c))
         #expect(a.training.validationImages > 0 && a.training.trainingImages > a.training.validationImages)
-        #expect(a.training.trainingPoints + a.training.validationPoints == points.count)
+        // Cleaning (on by default) sets aside the points on the wrong side of the class boundaries.
+        let cleaning = try #require(a.training.cleaning)
+        #expect(cleaning.rounds == 2 && cleaning.setAside.count == 2)
+        #expect(cleaning.setAside.allSatisfy { $0 > 0 && $0 < points.count / 10 }, "\(cleaning)")
+        #expect(a.training.trainingPoints + a.training.validationPoints + cleaning.setAside[1] == points.count)
         // The Bayes rate of this problem is about 93%; the classifier gets close.
         #expect(a.training.validationAccuracy > 0.85, "\(a.training.validationAccuracy)")
         #expect(reports.first!.trainingLoss > reports.last!.trainingLoss)
@@ -112,6 +116,54 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
         #expect(report.neighbourPoints > 0)
         #expect(report.embeddingAccuracy > 0.85, "\(report)")
         #expect(report.rawAccuracy > report.majorityAccuracy, "\(report)")
+    }
+
+    /// The synthetic problem with a share of each image's labels moved to another class of
+    /// the same image, as when a trace strays onto a neighbour.
+    func mislabelled(_ points: LabelledPoints, share: Float, seed: UInt64) -> (points: LabelledPoints, wrong: [Bool]) {
+        var rng = SplitMix64(seed: seed)
+        var noisy = points
+        var wrong = [Bool](repeating: false, count: points.count)
+        for i in 0..<points.count where rng.unit() < share {
+            noisy.labels[i] = (points.labels[i] + 1 + Int32(rng.below(2))) % 3
+            wrong[i] = true
+        }
+        return (noisy, wrong)
+    }
+
+    @Test func cleaningSetsAsideMislabelledPoints() throws {
+        let (noisy, wrong) = mislabelled(syntheticPoints(seed: 8), share: 0.3, seed: 3)
+        var o = options(seed: 1)
+        o.cleaningRounds = 0
+        let plain = Trainer.train(points: noisy, classes: classes, features: features, options: o)
+        #expect(plain.training.cleaning == nil)
+        #expect(plain.training.trainingPoints + plain.training.validationPoints == noisy.count)
+        o.cleaningRounds = 1
+        let cleaned = Trainer.train(points: noisy, classes: classes, features: features, options: o)
+        let setAside = try #require(cleaned.training.cleaning?.setAside.first)
+        #expect(cleaned.training.trainingPoints + cleaned.training.validationPoints + setAside == noisy.count)
+        // Judged by the model of the first training: most moved labels go, most true ones stay.
+        let plausible = Trainer.plausibleLabels(noisy, model: plain, threshold: o.cleaningThreshold)
+        let wrongKept = zip(plausible, wrong).filter { $0.0 && $0.1 }.count
+        let rightKept = zip(plausible, wrong).filter { $0.0 && !$0.1 }.count
+        let wrongCount = wrong.filter { $0 }.count
+        #expect(Double(wrongKept) < 0.25 * Double(wrongCount), "\(wrongKept) of \(wrongCount) wrong labels kept")
+        #expect(Double(rightKept) > 0.85 * Double(noisy.count - wrongCount), "\(rightKept) right labels kept")
+        #expect(plausible.filter { !$0 }.count == setAside)
+        // Against the true labels of the held-out images, the cleaned model is at least as good.
+        let truth = syntheticPoints(seed: 8).filter { Trainer.isValidation(noisy.imageIDs[Int($0)], seed: 1, fraction: 0.15) }
+        let plainAccuracy = Evaluation.evaluate(plain, on: truth, reference: truth).top1
+        let cleanedAccuracy = Evaluation.evaluate(cleaned, on: truth, reference: truth).top1
+        #expect(cleanedAccuracy >= plainAccuracy - 0.01, "\(cleanedAccuracy) against \(plainAccuracy)")
+    }
+
+    @Test func logSoftmaxIsTakenOverTheCandidatesOnly() {
+        let logits: [Float] = [9, 1, 2, 3]
+        let among = EmbeddingModel.logSoftmax(logits[1...3], over: [2, 0])
+        // Class 2 (logit 3) against class 0 (logit 1) of the slice: e²/(e²+1); the 9 outside is ignored.
+        #expect(abs(among[0] - log(exp(2.0) / (exp(2.0) + 1))) < 1e-9)
+        #expect(abs(exp(among[0]) + exp(among[1]) - 1) < 1e-12)
+        #expect(EmbeddingModel.logSoftmax(logits[0...], over: []).isEmpty)
     }
 
     @Test func validationSplitIsByImage() {
