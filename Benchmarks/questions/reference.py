@@ -242,12 +242,38 @@ def stable_points(image_id: str, count: int, seed: int, candidates: int = 24) ->
 
 # ---------------------------------------------------------------- M
 
+def log_softmax(logits: np.ndarray, columns: list[int]) -> np.ndarray:
+    """Per row, the log-probabilities of `columns`, the softmax taken over those only."""
+    z = logits[:, columns].astype(np.float64)
+    top = z.max(axis=1, keepdims=True)
+    return z - top - np.log(np.exp(z - top).sum(axis=1, keepdims=True))
+
+
+def plausible(labels: np.ndarray, logits: np.ndarray, mentioned: list[int], model_classes: list[int],
+              threshold: float) -> np.ndarray:
+    """Which exemplars M keeps: those whose class gets at least `threshold` probability
+    among the image's classes the classifier knows (all, when it knows fewer than two);
+    exemplars of other classes stay, and a class that would lose all its exemplars keeps them."""
+    keep = np.ones(len(labels), dtype=bool)
+    column = {c: i for i, c in enumerate(model_classes)}
+    known = [c for c in mentioned if c in column]
+    if threshold <= 0 or len(known) < 2:
+        return keep
+    logp = log_softmax(logits, [column[c] for c in known])
+    for j, c in enumerate(known):
+        rows = labels == c
+        keep[rows] = logp[rows, j] >= np.log(threshold)
+        if rows.any() and not keep[rows].any():
+            keep[rows] = True
+    return keep
+
+
 def rank(exemplars: np.ndarray, labels: np.ndarray, queries: np.ndarray, k: int,
-         logits: np.ndarray, model_classes: list[int], prior: float) -> list[list[int]]:
-    """Classes ranked for each query by the mean cosine similarity of the class's k most
-    similar exemplars, plus `prior` times the classifier's log-probability of the class
-    among the candidates it knows (the lowest of those for a class it does not know);
-    ties: lower class id first."""
+         logits: np.ndarray, mentioned: list[int], model_classes: list[int], prior: float) -> list[list[int]]:
+    """Classes with exemplars ranked for each query by the mean cosine similarity of the
+    class's k most similar exemplars, plus `prior` times the classifier's log-probability of
+    the class among the image's classes it knows (the lowest of those for a class it does not
+    know); ties: lower class id first."""
     e = exemplars.astype(np.float64)
     q = queries.astype(np.float64)
     en = np.sqrt(np.einsum("ij,ij->i", e, e))
@@ -262,17 +288,16 @@ def rank(exemplars: np.ndarray, labels: np.ndarray, queries: np.ndarray, k: int,
         if s.shape[1] > k:
             s = np.partition(s, s.shape[1] - k, axis=1)[:, s.shape[1] - k:]
         scores[:, j] = s.mean(axis=1)
-    if prior > 0:
-        column = {c: i for i, c in enumerate(model_classes)}
-        known = [j for j, c in enumerate(classes) if int(c) in column]
-        if known:
-            z = logits[:, [column[int(classes[j])] for j in known]].astype(np.float64)
-            top = z.max(axis=1, keepdims=True)
-            logp = z - top - np.log(np.exp(z - top).sum(axis=1, keepdims=True))
-            floor = logp.min(axis=1)
-            term = np.repeat(floor[:, None], len(classes), axis=1)
-            term[:, known] = logp
-            scores = scores + prior * term
+    column = {c: i for i, c in enumerate(model_classes)}
+    known = [c for c in mentioned if c in column]
+    if prior > 0 and len(known) >= 2:
+        logp = log_softmax(logits, [column[c] for c in known])
+        floor = logp.min(axis=1)
+        term = np.repeat(floor[:, None], len(classes), axis=1)
+        for j, c in enumerate(classes):
+            if int(c) in known:
+                term[:, j] = logp[:, known.index(int(c))]
+        scores = scores + prior * term
     result = []
     for row in scores:
         order = np.lexsort((classes, -row))
@@ -311,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--k", type=int, default=15)
     p.add_argument("--prior", type=float, default=0.5, help="weight of the classifier's log-probability (0: neighbours only)")
+    p.add_argument("--exemplar-threshold", type=float, default=0.35,
+                   help="leave out exemplars whose class is less probable than this among the image's classes (0: keep all)")
     p.add_argument("--per-mention", type=int, default=40)
     p.add_argument("--sampler", choices=["stable", "random"], default="stable")
     a = p.parse_args(argv)
@@ -357,7 +384,10 @@ def main(argv: list[str] | None = None) -> int:
         t5 = time.perf_counter()
         if labels:
             ne = len(raw) - len(samples)
-            ranked = rank(emb[:ne], np.concatenate(labels), emb[ne:], a.k, logits[ne:], model["classes"], a.prior)
+            exemplar_labels = np.concatenate(labels)
+            keep = plausible(exemplar_labels, logits[:ne], mentioned, model["classes"], a.exemplar_threshold)
+            ranked = rank(emb[:ne][keep], exemplar_labels[keep], emb[ne:], a.k, logits[ne:], mentioned,
+                          model["classes"], a.prior)
         else:
             ranked = [[] for _ in samples]
         ranked = [r + [c for c in mentioned if c not in r] for r in ranked]

@@ -275,6 +275,9 @@ extension Pointillist.Embed {
             print("features     \(m.features.dimension): \(m.features.names.joined(separator: " "))")
             print("network      \(m.network.layers.map { "\($0.inputs)" }.joined(separator: " → ")) → \(m.network.classCount) (ReLU hidden layers), embedding \(m.network.embeddingDimension), \(m.network.parameterCount) parameters")
             print("training     seed \(t.seed), \(t.epochs) epochs, best \(t.bestEpoch); \(t.trainingPoints) points on \(t.trainingImages) images; validation \(t.validationPoints) points on \(t.validationImages) images")
+            if let c = t.cleaning {
+                print("cleaning     \(c.rounds) rounds, threshold \(c.threshold): set aside \(c.setAside.map(String.init).joined(separator: ", ")) points; the figures above and below are of the points kept")
+            }
             print(String(format: "validation   loss %.4f, accuracy %.1f%%", t.validationLoss, 100 * t.validationAccuracy))
             print("classes      \(m.classes.count): " + m.classes.prefix(30).map { "\($0.id) \($0.name)" }.joined(separator: ", ") + (m.classes.count > 30 ? ", …" : ""))
         }
