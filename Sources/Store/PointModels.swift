@@ -108,31 +108,30 @@ public struct PointModelBuilder: Sendable {
         let knownIndices = known.map { modelIndex[$0]! }
         let k = model.network.classCount
 
-        /// Log-probabilities among `known` for each raw row (empty rows when it knows fewer than two).
-        func knownLogProbabilities(_ rows: [Float], count: Int) -> [[Double]] {
-            guard known.count >= 2, count > 0 else { return Array(repeating: [], count: count) }
-            var x = rows
-            model.standardise(&x)
-            let logits = model.network.logits(x, batch: count)
+        let e = model.network.embeddingDimension
+
+        /// Log-probabilities among `known` for each row of logits (empty rows when it knows fewer than two).
+        func knownLogProbabilities(_ logits: [Float], count: Int) -> [[Double]] {
+            guard known.count >= 2 else { return Array(repeating: [], count: count) }
             return (0..<count).map { EmbeddingModel.logSoftmax(logits[($0 * k)..<(($0 + 1) * k)], over: knownIndices) }
         }
 
+        // One pass of the network gives the exemplars' embeddings and the logits that judge them.
+        let pass = labels.isEmpty ? (embeddings: [], logits: []) : model.embedAndClassify(raw: raw, count: labels.count)
+        var exemplars = pass.embeddings
         if options.exemplarThreshold > 0, known.count >= 2 {
             let logThreshold = log(options.exemplarThreshold)
-            let judged = knownLogProbabilities(raw, count: labels.count)
+            let judged = knownLogProbabilities(pass.logits, count: labels.count)
             var keep = labels.indices.map { r in known.firstIndex(of: labels[r]).map { judged[r][$0] >= logThreshold } ?? true }
             for c in known where !labels.indices.contains(where: { labels[$0] == c && keep[$0] }) {
                 for r in labels.indices where labels[r] == c { keep[r] = true }
             }
             if keep.contains(false) {
-                var keptRaw: [Float] = []
-                keptRaw.reserveCapacity(raw.count)
-                for r in labels.indices where keep[r] { keptRaw += raw[(r * d)..<((r + 1) * d)] }
-                raw = keptRaw
-                labels = labels.indices.filter { keep[$0] }.map { labels[$0] }
+                let kept = labels.indices.filter { keep[$0] }
+                exemplars = kept.flatMap { exemplars[($0 * e)..<(($0 + 1) * e)] }
+                labels = kept.map { labels[$0] }
             }
         }
-        let exemplars = labels.isEmpty ? [] : model.embed(raw: raw, count: labels.count)
         let neighbours = NeighbourModel(
             exemplars: exemplars, dimension: model.network.embeddingDimension, labels: labels, k: options.k, rule: options.rule)
 
@@ -144,12 +143,12 @@ public struct PointModelBuilder: Sendable {
                 row.withUnsafeMutableBufferPointer { features.features(x: x, y: y, into: $0) }
                 q += row
             }
-            let embedded = model.embed(raw: q, count: samples.count)
+            let (embedded, logits) = model.embedAndClassify(raw: q, count: samples.count)
             var ranked = labels.isEmpty ? [[(classID: Int, score: Double)]](repeating: [], count: samples.count)
                 : neighbours.rankAll(queries: embedded, count: samples.count)
             if options.prior > 0, !labels.isEmpty {
                 // Softmax over the image's classes the classifier knows; others get its floor.
-                let judged = knownLogProbabilities(q, count: samples.count)
+                let judged = knownLogProbabilities(logits, count: samples.count)
                 for r in ranked.indices where !judged[r].isEmpty {
                     let logProbability = Dictionary(uniqueKeysWithValues: zip(known, judged[r]))
                     let floor = judged[r].min() ?? 0

@@ -19,11 +19,15 @@ public struct QualityReport: Sendable {
     public var points = 0
     /// Points over void or over a class the dictionary does not have.
     public var unlabelled = 0
-    /// Points whose true class is among the classes mentioned for the image: the share no
-    /// ranking of the image's classes can exceed.
-    public var mentionedShare = 0.0
     /// Points whose true class is not mentioned for their image, by that class id.
     public var unmentioned: [Int: Int] = [:]
+    /// Points with a true class in the dictionary.
+    public var scored: Int { points - unlabelled }
+    /// Points whose true class is among the classes mentioned for the image: the share no
+    /// ranking of the image's classes can exceed.
+    public var mentionedShare: Double {
+        scored > 0 ? Double(scored - unmentioned.values.reduce(0, +)) / Double(scored) : 0
+    }
     public var model = RankingFigures()
     /// A random order of the image's classes.
     public var random = RankingFigures()
@@ -40,7 +44,6 @@ public enum QuestionQuality {
     ) -> QualityReport {
         var report = QualityReport()
         var tallies = [Tally](repeating: Tally(), count: 3)
-        var mentioned = 0
         for image in images {
             guard let m = try? mask(image.imageID) else { continue }
             report.images += 1
@@ -51,7 +54,7 @@ public enum QuestionQuality {
                     report.unlabelled += 1
                     continue
                 }
-                if image.mentioned.contains(truth) { mentioned += 1 } else { report.unmentioned[truth, default: 0] += 1 }
+                if !image.mentioned.contains(truth) { report.unmentioned[truth, default: 0] += 1 }
                 let random = shuffled(image.mentioned, seed: seed, image: image.imageID, point: p.pointIndex)
                 let nearest = nearestTraceRanking(image, x: Float(p.x), y: Float(p.y))
                 for (i, ranking) in [p.ranked, random, nearest].enumerated() {
@@ -59,8 +62,6 @@ public enum QuestionQuality {
                 }
             }
         }
-        let scored = report.points - report.unlabelled
-        report.mentionedShare = scored > 0 ? Double(mentioned) / Double(scored) : 0
         report.model = tallies[0].figures
         report.random = tallies[1].figures
         report.nearestTrace = tallies[2].figures

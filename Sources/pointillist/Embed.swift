@@ -166,7 +166,7 @@ extension Pointillist.Embed {
             let t = model.training
             if let c = t.cleaning {
                 let total = t.trainingPoints + t.validationPoints + (c.setAside.last ?? 0)
-                print("cleaning   \(c.rounds) rounds, threshold \(c.threshold): set aside \(c.setAside.map(String.init).joined(separator: ", ")) of \(total) points")
+                print("cleaning   \(c.summary) of \(total)")
             }
             print("split      \(t.trainingPoints) training points on \(t.trainingImages) images, \(t.validationPoints) validation points on \(t.validationImages) images")
             print(String(format: "best       epoch %d of %d: validation loss %.4f, accuracy %.1f%%%@", t.bestEpoch, t.epochs, t.validationLoss,
@@ -276,7 +276,7 @@ extension Pointillist.Embed {
             print("network      \(m.network.layers.map { "\($0.inputs)" }.joined(separator: " → ")) → \(m.network.classCount) (ReLU hidden layers), embedding \(m.network.embeddingDimension), \(m.network.parameterCount) parameters")
             print("training     seed \(t.seed), \(t.epochs) epochs, best \(t.bestEpoch); \(t.trainingPoints) points on \(t.trainingImages) images; validation \(t.validationPoints) points on \(t.validationImages) images")
             if let c = t.cleaning {
-                print("cleaning     \(c.rounds) rounds, threshold \(c.threshold): set aside \(c.setAside.map(String.init).joined(separator: ", ")) points; the figures above and below are of the points kept")
+                print("cleaning     \(c.summary); the figures above and below are of the points kept")
             }
             print(String(format: "validation   loss %.4f, accuracy %.1f%%", t.validationLoss, 100 * t.validationAccuracy))
             print("classes      \(m.classes.count): " + m.classes.prefix(30).map { "\($0.id) \($0.name)" }.joined(separator: ", ") + (m.classes.count > 30 ? ", …" : ""))

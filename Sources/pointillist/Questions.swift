@@ -153,9 +153,8 @@ extension Pointillist.Questions {
             }
             if !r.unmentioned.isEmpty {
                 let name = Dictionary(dictionary.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-                let scored = max(r.points - r.unlabelled, 1)
                 let top = r.unmentioned.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(6)
-                    .map { String(format: "%@ %.1f%%", name[$0.key] ?? "class \($0.key)", 100 * Double($0.value) / Double(scored)) }
+                    .map { String(format: "%@ %.1f%%", name[$0.key] ?? "class \($0.key)", 100 * Double($0.value) / Double(r.scored)) }
                 print("             never Yes, by the class the narratives left unnamed: \(top.joined(separator: ", "))")
             }
             func verdict(_ ok: Bool) -> String { ok ? "PASS" : "FAIL" }
