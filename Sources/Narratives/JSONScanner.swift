@@ -615,16 +615,37 @@ public struct JSONScanner {
         return negative ? -value : value
     }
 
-    /// Reads a number that must be an integer in the range of Int64 (`93` and `93.0` both qualify).
+    /// Reads a number written as an integer in the range of Int64: digits with an optional
+    /// minus sign, and a fraction of zeros at most (`93` and `93.0` qualify; `9.3e1`,
+    /// `1e-999999` and `0.5` do not, whatever value they round to).
     public mutating func readInteger() throws(JSONError) -> Int64 {
+        skipWhitespace()
         let start = position
-        let value = try readDouble()
-        guard value == value.rounded(), abs(value) < 9.2e18 else {
-            position = start
-            skipWhitespace()
-            throw fail("expected an integer")
+        _ = try readDouble()  // a valid JSON number, or its error
+        var p = start
+        let negative = base[p] == UInt8(ascii: "-")
+        if negative { p += 1 }
+        var magnitude: UInt64 = 0
+        var exact = true
+        while p < position, base[p] >= UInt8(ascii: "0"), base[p] <= UInt8(ascii: "9") {
+            let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(base[p] - UInt8(ascii: "0")))
+            exact = exact && !o1 && !o2
+            magnitude = sum
+            p += 1
         }
-        return Int64(value)
+        if p < position, base[p] == UInt8(ascii: ".") {
+            p += 1
+            while p < position, base[p] == UInt8(ascii: "0") { p += 1 }
+        }
+        let limit = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
+        guard p == position, exact, magnitude <= limit else {
+            let text = String(decoding: UnsafeBufferPointer(start: base + start, count: min(position - start, 40)), as: UTF8.self)
+            let reason = p == position ? "integer \(text) is out of range" : "expected an integer, found \(text)"
+            position = start
+            throw fail(reason)
+        }
+        return negative ? Int64(truncatingIfNeeded: 0 &- magnitude) : Int64(magnitude)
     }
 
     /// 10^e for 0 ≤ e ≤ 22, all exact doubles (a switch: no lazy global on the hot path).

@@ -45,7 +45,9 @@ public enum NarrativeDecoder {
                 datasetID = try string(&s, "dataset_id")
             } else if key.equals("annotator_id") {
                 try once(annotatorID, "annotator_id")
-                annotatorID = try integer(&s, "annotator_id")
+                let id = try integer(&s, "annotator_id")
+                guard id >= 0 else { throw JSONError(offset: start, reason: "annotator id \(id) is negative", field: "annotator_id") }
+                annotatorID = id
             } else if key.equals("voice_recording") {
                 try rejectRepeat(seenVoice, at: start, field: "voice_recording")
                 seenVoice = true
@@ -122,11 +124,29 @@ public enum NarrativeDecoder {
         do throws(JSONError) { return try s.readInteger() } catch { throw labelled(error, name()) }
     }
 
+    /// The largest time accepted, in seconds from the start of the recording (a day): a
+    /// narrative lasts minutes, and a larger or negative time is a broken file, not data.
+    public static let maximumSeconds = 86_400.0
+
+    /// Rejects a time outside 0...`maximumSeconds` (NaN included).
+    @inline(__always)
+    static func checkTime(_ t: Double, at offset: Int, field: @autoclosure () -> String) throws(JSONError) {
+        guard t >= 0, t <= maximumSeconds else {
+            throw JSONError(
+                offset: offset,
+                reason: "time \(t) is outside 0...\(Int(maximumSeconds)) (seconds from the start of the recording)",
+                field: field())
+        }
+    }
+
     private static func decodeUtterances(_ s: inout JSONScanner) throws(JSONError) -> [Utterance] {
         try expect(.array, &s, "timed_caption")
         var result: [Utterance] = []
         try s.forEachElement { (s: inout JSONScanner, i: Int) throws(JSONError) in
+            let at = s.position
             if let utterance = templateUtterance(&s) {
+                try checkTime(utterance.start, at: at, field: "timed_caption[\(i)].start_time")
+                try checkTime(utterance.end, at: at, field: "timed_caption[\(i)].end_time")
                 result.append(utterance)
                 return
             }
@@ -153,6 +173,8 @@ public enum NarrativeDecoder {
             guard let text else { throw JSONError(offset: objectStart, reason: "required field is missing", field: "timed_caption[\(i)].utterance") }
             guard let start else { throw JSONError(offset: objectStart, reason: "required field is missing", field: "timed_caption[\(i)].start_time") }
             guard let end else { throw JSONError(offset: objectStart, reason: "required field is missing", field: "timed_caption[\(i)].end_time") }
+            try checkTime(start, at: objectStart, field: "timed_caption[\(i)].start_time")
+            try checkTime(end, at: objectStart, field: "timed_caption[\(i)].end_time")
             result.append(Utterance(text: text, start: start, end: end))
         }
         return result
@@ -195,6 +217,9 @@ public enum NarrativeDecoder {
                         point = try decodePoint(&s)
                     } catch {
                         throw labelled(error, "traces[\(segment)][\(index)]")
+                    }
+                    if !(point.t >= 0 && Double(point.t) <= maximumSeconds) {
+                        try checkTime(Double(point.t), at: s.position, field: "traces[\(segment)][\(index)].t")
                     }
                     if points.count > first, let previous = points.last, point.t < previous.t {
                         throw JSONError(

@@ -25,6 +25,10 @@ import Narratives
 ///
 /// Migration 4, Video Localized Narratives: `sources` gains `narratives` (narratives stored;
 /// a VidLN line stores several) and `video_lines` (VidLN lines read).
+///
+/// Migration 5 rebuilds `narratives` with its key led by image_id. Migration 6: `sources`
+/// gains `byte_order_marks` (1 when the file began with a UTF-8 byte-order mark, skipped)
+/// and `damage` (why and where a damaged gzip file stopped being readable; NULL otherwise).
 public final class Corpus {
     public let database: Database
 
@@ -217,6 +221,10 @@ public final class Corpus {
         DROP TABLE narratives;
         ALTER TABLE narratives_rebuilt RENAME TO narratives;
         """,
+        """
+        ALTER TABLE sources ADD COLUMN byte_order_marks INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sources ADD COLUMN damage TEXT;
+        """,
     ]
 
     /// Opens the corpus at `path`, creating it and bringing its schema up to date.
@@ -340,16 +348,23 @@ public final class Corpus {
 
     /// The progress row of `file`, created if new. A file already ingested under the same
     /// path but with different content is an error: its counts would no longer mean anything.
+    /// The exception is a file recorded as damaged: a repaired copy continues after the last
+    /// line stored (the reader checks that a line ends there).
     public func source(for file: SourceFile) throws(StoreError) -> SourceProgress {
         let find = try database.prepare("SELECT \(SourceProgress.columns) FROM sources WHERE path = ?")
         try find.bind([.text(file.path)])
         if try find.step() {
-            let existing = SourceProgress(row: find)
-            guard existing.size == file.size, existing.fingerprint == file.fingerprint else {
+            var existing = SourceProgress(row: find)
+            if existing.size == file.size, existing.fingerprint == file.fingerprint { return existing }
+            guard existing.damage != nil else {
                 throw StoreError(
                     "this file changed since it was ingested (size \(existing.size) → \(file.size)); ingest it under a new name or into a new corpus",
                     doing: "resuming \(file.path)")
             }
+            try database.prepare("UPDATE sources SET size = ?, fingerprint = ? WHERE id = ?")
+                .run([.integer(file.size), .text(file.fingerprint), .integer(existing.id)])
+            existing.size = file.size
+            existing.fingerprint = file.fingerprint
             return existing
         }
         try database.prepare("INSERT INTO sources(path, size, fingerprint) VALUES (?, ?, ?)")
@@ -425,9 +440,11 @@ public struct SourceProgress: Sendable, Equatable {
     public var offset: Int64
     public var lines: Int
     public var complete: Bool
+    /// Why a damaged file could not be read to its end (nil: not damaged).
+    public var damage: String?
     public var counts: IngestCounts
 
-    static let columns = "id, path, size, fingerprint, offset, lines, complete, " + IngestCounts.columns.joined(separator: ", ")
+    static let columns = "id, path, size, fingerprint, offset, lines, complete, damage, " + IngestCounts.columns.joined(separator: ", ")
 
     init(row s: Statement) {
         id = s.int64(0)
@@ -437,7 +454,8 @@ public struct SourceProgress: Sendable, Equatable {
         offset = s.int64(4)
         lines = s.int(5)
         complete = s.int(6) != 0
-        counts = IngestCounts(values: (0..<IngestCounts.columns.count).map { s.int(Int32(7 + $0)) })
+        damage = s.isNull(7) ? nil : s.text(7)
+        counts = IngestCounts(values: (0..<IngestCounts.columns.count).map { s.int(Int32(8 + $0)) })
     }
 }
 
@@ -469,6 +487,8 @@ public struct IngestCounts: Sendable, Equatable {
     public var narratives = 0
     /// VidLN lines read (counted in `read` too).
     public var videoLines = 0
+    /// Files that began with a UTF-8 byte-order mark (skipped, not part of the first line).
+    public var byteOrderMarks = 0
 
     public init() {}
 
@@ -476,19 +496,19 @@ public struct IngestCounts: Sendable, Equatable {
     static let columns = [
         "read", "stored", "duplicates", "rejected", "blank", "words", "aligned_words", "traced_words",
         "interpolated_words", "points", "off_image_points", "untraced_narratives", "utterances", "untimed_utterances",
-        "narratives", "video_lines",
+        "narratives", "video_lines", "byte_order_marks",
     ]
 
     var values: [Int] {
         [read, stored, duplicates, rejected, blank, words, alignedWords, tracedWords, interpolatedWords, points,
-         offImagePoints, untracedNarratives, utterances, untimedUtterances, narratives, videoLines]
+         offImagePoints, untracedNarratives, utterances, untimedUtterances, narratives, videoLines, byteOrderMarks]
     }
 
     init(values v: [Int]) {
         (read, stored, duplicates, rejected, blank) = (v[0], v[1], v[2], v[3], v[4])
         (words, alignedWords, tracedWords, interpolatedWords) = (v[5], v[6], v[7], v[8])
         (points, offImagePoints, untracedNarratives, utterances, untimedUtterances) = (v[9], v[10], v[11], v[12], v[13])
-        (narratives, videoLines) = (v[14], v[15])
+        (narratives, videoLines, byteOrderMarks) = (v[14], v[15], v[16])
     }
 
     public static func + (a: IngestCounts, b: IngestCounts) -> IngestCounts {

@@ -147,12 +147,25 @@ public final class Statement {
         switch value {
         case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
         case .real(let v): rc = sqlite3_bind_double(handle, index, v)
-        case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, pointillist_sqlite_transient())
+        case .text(let v): rc = bindText(v, at: index)
         case .blob(let v):
             rc = v.withUnsafeBytes { bindBlob($0, at: index, copied: true) }
         case .null: rc = sqlite3_bind_null(handle, index)
         }
         guard rc == SQLITE_OK else { throw StoreError(database.lastError, doing: "binding parameter \(index) of \(sql.prefix(80))") }
+    }
+
+    /// Binds `text` with its UTF-8 byte length, so a string holding U+0000 is stored whole
+    /// (a length of -1 would make SQLite stop at the first NUL).
+    private func bindText(_ text: String, at index: Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { utf8 in
+            // An empty string still needs a non-null pointer to be text, not NULL.
+            let start = UnsafeRawPointer(utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+            return sqlite3_bind_text(
+                handle, index, start.assumingMemoryBound(to: CChar.self), Int32(utf8.count),
+                pointillist_sqlite_transient())
+        }
     }
 
     /// Binds `raw` as a blob. `copied`: SQLite keeps its own copy (SQLITE_TRANSIENT);

@@ -22,6 +22,8 @@ public struct IngestOptions: Sendable {
     public var decodeWorkers = 2
     /// SQLite page cache of the writing connection, in KiB.
     public var cacheKiB = 32768
+    /// Longer lines are rejected without being held in memory whole.
+    public var maxLineBytes = LineReader.defaultMaximumLineBytes
 
     public init() {}
 
@@ -64,10 +66,15 @@ public struct SourceReport: Sendable {
         case alreadyComplete = "already complete"
         /// This run stopped before the end (error limit); a later run resumes it.
         case stopped
+        /// A damaged or truncated gzip file: the complete lines before the damage are stored;
+        /// a later run with the file repaired continues after them.
+        case damaged
     }
 
     public var path: String
     public var outcome: Outcome
+    /// Where and why the file is damaged (outcome `damaged`).
+    public var damage: InputDamage?
     /// Counts over the whole file, all runs together.
     public var counts: IngestCounts
     /// Counts of this run alone.
@@ -79,6 +86,9 @@ public struct IngestReport: Sendable {
     public var sources: [SourceReport]
     /// True when the run stopped at the error limit.
     public var stoppedAtErrorLimit: Bool
+
+    /// The files that turned out damaged.
+    public var damaged: [SourceReport] { sources.filter { $0.outcome == .damaged } }
 
     /// Counts over the run's files, all runs together.
     public var counts: IngestCounts { sources.reduce(IngestCounts()) { $0 + $1.counts } }
@@ -161,7 +171,8 @@ public final class Ingester {
         let advance = try corpus.database.prepare(
             "UPDATE sources SET offset = ?, lines = ?, complete = ?, "
                 + IngestCounts.columns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
-        let markComplete = try corpus.database.prepare("UPDATE sources SET complete = 1 WHERE id = ?")
+        let markComplete = try corpus.database.prepare("UPDATE sources SET complete = 1, damage = NULL WHERE id = ?")
+        let markDamaged = try corpus.database.prepare("UPDATE sources SET damage = ? WHERE id = ?")
 
         // The open transaction: the batches stored since the last commit, and their rejects,
         // which `onReject` sees once they are committed.
@@ -198,6 +209,7 @@ public final class Ingester {
                     let sourceID = progressRows[index].id
                     var row = progressRows[index]
                     var added = IngestCounts()
+                    if batch.skippedByteOrderMark { added.byteOrderMarks = 1 }
                     var consumed = batch.lines.count
                     /// Inserts one decoded narrative; false when its key is already stored.
                     func store(_ r: DecodedRecord, line lineNumber: Int) throws(StoreError) -> Bool {
@@ -252,9 +264,7 @@ public final class Ingester {
                         }
                         return !stopped
                     }
-                    let batchStart = batch.endOffset - Int64(batch.bytes.count)
-                    row.offset = consumed == batch.lines.count
-                        ? batch.endOffset : batchStart + Int64(batch.lines[consumed - 1].upperBound + 1)
+                    row.offset = batch.offset(after: consumed - 1)
                     row.lines += consumed
                     row.counts += added
                     try advance.run(
@@ -272,6 +282,14 @@ public final class Ingester {
                     }
                     progress?(IngestProgress(file: row.path, bytesDone: bytesBefore + diskPosition, bytesTotal: bytesTotal, lines: linesThisRun))
                     if stopped { reports[index].outcome = .stopped }
+                case .damaged(let index, let damage):
+                    try commit()  // the lines before the damage stay stored
+                    try markDamaged.run([.text(damage.description), .integer(progressRows[index].id)])
+                    progressRows[index].damage = damage.description
+                    reports[index].outcome = .damaged
+                    reports[index].damage = damage
+                    bytesBefore += files[index].size
+                    progress?(IngestProgress(file: files[index].path, bytesDone: bytesBefore, bytesTotal: bytesTotal, lines: linesThisRun))
                 case .endOfSource(let index):
                     try commit()
                     try corpus.database.execute("PRAGMA synchronous = NORMAL")
@@ -303,7 +321,8 @@ public final class Ingester {
         defer { jobs.close() }
         do {
             for (file, row, index) in work {
-                let reader = try LineReader(file, startOffset: row.offset, startLineNumber: row.lines + 1)
+                let reader = try LineReader(
+                    file, startOffset: row.offset, startLineNumber: row.lines + 1, maxLineBytes: options.maxLineBytes)
                 var read: Int64 = 0
                 while let batch = try reader.next(
                     maxBytes: options.batchDue(read: read, remaining: file.size - reader.diskPosition),
@@ -315,7 +334,8 @@ public final class Ingester {
                     jobs.enqueue(decoding)
                     guard channel.put(.batch(decoding)) else { return }
                 }
-                guard channel.put(.endOfSource(index)) else { return }
+                let end: BatchChannel.Message = reader.damage.map { .damaged(index, $0) } ?? .endOfSource(index)
+                guard channel.put(end) else { return }
             }
             channel.finish()
         } catch {
@@ -441,8 +461,12 @@ final class DecodingBatch: @unchecked Sendable {
 
     func decode(share: Int, segmenter: TraceSegmenter) {
         let range = lineRange(share: share)
-        slots[share] = batch.bytes.withUnsafeBufferPointer { bytes in
-            batch.lines[range].map { Ingester.decodeLine(UnsafeBufferPointer(rebasing: bytes[$0]), segmenter: segmenter) }
+        if let overlong = batch.overlong {
+            slots[share] = [.rejected(JSONError(offset: 0, reason: overlong.reason))]
+        } else {
+            slots[share] = batch.bytes.withUnsafeBufferPointer { bytes in
+                batch.lines[range].map { Ingester.decodeLine(UnsafeBufferPointer(rebasing: bytes[$0]), segmenter: segmenter) }
+            }
         }
         // The last share to finish wakes the writer; the decrement orders the slots' writes
         // before its read.
@@ -539,6 +563,8 @@ final class BatchChannel: Sendable {
     enum Message: Sendable {
         case batch(DecodingBatch)
         case endOfSource(Int)
+        /// The file's stream is damaged after the batches put before this.
+        case damaged(Int, InputDamage)
         case failed(any Error)
     }
 

@@ -50,7 +50,17 @@ extension Pointillist {
                 with annotator id vidln_id × 1000 + actor index. Counters count lines; the narratives \
                 a VidLN line adds are counted apart.
 
-                The word-segment options are recorded in a new corpus and used by later stages.
+                A UTF-8 byte-order mark at the start of a file is skipped and counted. A line longer \
+                than --max-line-bytes is rejected without being read into memory whole. A damaged or \
+                truncated gzip file keeps every complete line before the damage; its outcome says where \
+                the damage is, the other files are read, and the run exits with status 4. Ingesting \
+                the repaired file again (same path) continues after the last stored line.
+
+                The word-segment options are recorded in a new corpus and used by later stages; a \
+                corpus keeps the settings of its first ingest (a later ingest that asks for other \
+                settings is refused with exit status 64).
+
+                Exit status: 0 done; 3 stopped at --max-errors; 4 a file is damaged; 64 bad usage.
                 """)
 
         @OptionGroup var corpus: CorpusOption
@@ -65,6 +75,9 @@ extension Pointillist {
         @Option(name: .customLong("max-errors"), help: ArgumentHelp("Stop after this many rejected lines; a later run resumes after the last one.", valueName: "n"))
         var maxErrors: Int?
 
+        @Option(name: .customLong("max-line-bytes"), help: ArgumentHelp("Reject lines longer than this many bytes without holding them in memory (default 16777216; a real narrative line is under 1 MB).", valueName: "n"))
+        var maxLineBytes: Int = LineReader.defaultMaximumLineBytes
+
         @Option(name: .customLong("batch-lines"), help: ArgumentHelp("Commit at least every this many lines (default: every 32 MB of input, more often near the end of a file).", valueName: "n"))
         var batchLines: Int?
 
@@ -74,6 +87,7 @@ extension Pointillist {
         func validate() throws {
             if let maxErrors, maxErrors < 1 { throw ValidationError("--max-errors must be at least 1") }
             if let batchLines, batchLines < 1 { throw ValidationError("--batch-lines must be at least 1") }
+            if maxLineBytes < 1024 { throw ValidationError("--max-line-bytes must be at least 1024") }
         }
 
         func run() throws {
@@ -84,10 +98,16 @@ extension Pointillist {
             var options = IngestOptions()
             options.maxErrors = maxErrors
             options.batchLines = batchLines ?? .max
+            options.maxLineBytes = maxLineBytes
             let recordedSegmenter = try store.segmenter()
             options.segmenter = segments.applied(to: recordedSegmenter)
-            if let recorded = try store.setting("segment.margin"), options.segmenter != recordedSegmenter {
-                Terminal.error("note: this corpus keeps its recorded word-segment settings (margin \(recorded) s, ...); the options given apply to this run's counts only")
+            if try store.setting("segment.margin") != nil, options.segmenter != recordedSegmenter {
+                throw ValidationError("""
+                    this corpus records word-segment settings from its first ingest (\(Self.describe(recordedSegmenter))), \
+                    and every stored count and later stage uses them; asked for \(Self.describe(options.segmenter)). \
+                    Leave out --margin, --min-points and --out-of-image to ingest with the recorded settings, \
+                    or ingest into a new corpus (--db) to use others.
+                    """)
             }
 
             let bar = ProgressBar(enabled: !quiet)
@@ -113,10 +133,18 @@ extension Pointillist {
 
             print(Self.summary(report, corpus: store, path: corpus.db, rejectsPath: rejected.isEmpty ? nil : rejectsPath,
                                seconds: elapsed, bytes: files.reduce(0) { $0 + $1.size }, shownErrors: min(shown, 20)))
+            for damaged in report.damaged {
+                Terminal.error("\(damaged.path): \(damaged.damage.map(String.init(describing:)) ?? "damaged"); the \(damaged.counts.read + damaged.counts.blank) complete lines before it are stored. Repair or replace the file and run the same command again to continue after them.")
+            }
+            if !report.damaged.isEmpty { throw ExitCode(4) }
             if report.stoppedAtErrorLimit {
                 Terminal.error("stopped after \(maxErrors ?? 0) rejected lines (--max-errors); run the same command again to continue after them")
                 throw ExitCode(3)
             }
+        }
+
+        static func describe(_ s: TraceSegmenter) -> String {
+            "--margin \(s.margin) --min-points \(s.minimumPoints) --out-of-image \(s.outOfImage.rawValue)"
         }
 
         static func summary(
@@ -131,12 +159,14 @@ extension Pointillist {
             lines.append("")
             lines.append("file\toutcome\tread\tstored\tduplicates\trejected")
             for s in report.sources {
-                lines.append("\(s.path)\t\(s.outcome.rawValue)\t\(s.counts.read)\t\(s.counts.stored)\t\(s.counts.duplicates)\t\(s.counts.rejected)")
+                let outcome = s.damage.map { "damaged at compressed byte \($0.compressedOffset)" } ?? s.outcome.rawValue
+                lines.append("\(s.path)\t\(outcome)\t\(s.counts.read)\t\(s.counts.stored)\t\(s.counts.duplicates)\t\(s.counts.rejected)")
             }
             lines.append("")
             let check = c.reconciles ? "reconciles" : "DOES NOT RECONCILE"
             lines.append("lines read    \(Format.count(c.read)) = stored \(Format.count(c.stored)) + duplicates \(Format.count(c.duplicates)) + rejected \(Format.count(c.rejected))  (\(check))")
             if c.blank > 0 { lines.append("blank lines   \(Format.count(c.blank)) skipped") }
+            if c.byteOrderMarks > 0 { lines.append("byte-order marks  \(Format.count(c.byteOrderMarks)) files began with a UTF-8 byte-order mark (skipped)") }
             if c.videoLines > 0 {
                 lines.append("narratives    \(Format.count(c.narratives)) stored; \(Format.count(c.videoLines)) of the lines were Video Localized Narratives (one narrative per actor and keyframe)")
             }

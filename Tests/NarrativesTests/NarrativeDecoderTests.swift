@@ -106,7 +106,9 @@ func edited(_ old: String, _ new: String) -> String {
     @Test func everyNumberFormIsRead() throws {
         let n = try decode(edited(#""x": 0.4211, "y": 0.5563, "t": 2.612"#, #""x": 4211E-4, "y": 5.563e-1, "t": 2612e-3"#))
         #expect(n.traces.points[0] == TracePoint(x: 0.4211, y: 0.5563, t: 2.612))
-        #expect(try decode(edited(#""annotator_id": 93"#, #""annotator_id": 9.3e1"#)).key.annotatorID == 93)
+        // An integer field takes integers as written: 93 and 93.0, not an exponent form.
+        #expect(try decode(edited(#""annotator_id": 93"#, #""annotator_id": 93.00"#)).key.annotatorID == 93)
+        #expect(rejection(edited(#""annotator_id": 93"#, #""annotator_id": 9.3e1"#))?.reason == "expected an integer, found 9.3e1")
     }
 
     @Test func escapedKeysMatchFieldNames() throws {
@@ -128,7 +130,7 @@ func edited(_ old: String, _ new: String) -> String {
 
     @Test(arguments: [
         (#""annotator_id": 93"#, #""annotator_id": "93""#, "annotator_id", "expected a number, found a string"),
-        (#""annotator_id": 93"#, #""annotator_id": 93.5"#, "annotator_id", "expected an integer"),
+        (#""annotator_id": 93"#, #""annotator_id": 93.5"#, "annotator_id", "expected an integer, found 93.5"),
         (#""image_id": "0a0f9c7d2e1b3c44""#, #""image_id": 12345"#, "image_id", "expected a string, found a number"),
         (#""caption": "In this image"#, #""caption": ["In this image"#, "caption", "expected a string, found an array"),
         (#""x": 0.4302"#, #""x": "0.4302""#, "traces[0][1].x", "expected a number, found a string"),

@@ -353,29 +353,3 @@ func gzip(_ input: URL, to output: URL) throws {
     try process.run()
     process.waitUntilExit()
 }
-
-@Suite struct DamagedFileTests {
-    @Test func aTruncatedGzipFileIsAnErrorNotASilentEnd() throws {
-        let dir = Fixture.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let plain = dir.appendingPathComponent("a.jsonl")
-        try Fixture.write(Fixture.lines(60), to: plain)
-        let whole = dir.appendingPathComponent("a.jsonl.gz")
-        try gzip(plain, to: whole)
-        let bytes = try Data(contentsOf: whole)
-        let cut = dir.appendingPathComponent("cut.jsonl.gz")
-        try bytes.prefix(bytes.count * 2 / 3).write(to: cut)
-
-        let corpus = try Corpus(path: dir.appendingPathComponent("c.sqlite").path)
-        let files = try FileSystem.expandInputs([cut.path])
-        #expect {
-            _ = try Ingester(corpus: corpus).run(files)
-        } throws: { error in
-            "\(error)".contains("gzip stream is corrupt or truncated")
-        }
-        let source = try #require(try corpus.sources().first)
-        #expect(!source.complete)
-        #expect(source.counts.rejected == 0)
-        #expect(source.counts.reconciles)
-    }
-}
