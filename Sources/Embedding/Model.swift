@@ -177,6 +177,8 @@ public enum ModelFile {
         var training: EmbeddingModel.TrainingRecord
     }
 
+    /// The file's bytes. `embed train` writes them with `FileSystem.writeAtomically`, so a
+    /// model in place is only ever replaced whole (this module does not write files).
     public static func encode(_ model: EmbeddingModel) throws -> [UInt8] {
         let header = Header(
             features: model.features, classes: model.classes, layers: model.network.layers.map { [$0.inputs, $0.outputs] },
@@ -194,14 +196,6 @@ public enum ModelFile {
         }
         append(&bytes, fnv1a(bytes))
         return bytes
-    }
-
-    public static func write(_ model: EmbeddingModel, to path: String) throws {
-        let bytes = try encode(model)
-        let temporary = path + ".tmp"
-        try Data(bytes).write(to: URL(fileURLWithPath: temporary))
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
     }
 
     public static func read(_ path: String) throws(ModelError) -> EmbeddingModel {

@@ -47,8 +47,10 @@ public struct ImageError: Error, CustomStringConvertible, Sendable, Equatable {
 
 /// PNG files through libpng's simplified API.
 public enum PNGFile {
-    /// Writes `image` as an 8-bit grey, RGB or RGBA PNG, atomically (temporary file, rename).
-    public static func write(_ image: Image, to path: String) throws(ImageError) {
+    /// `image` as the bytes of an 8-bit grey, RGB or RGBA PNG file. Writing the file is the
+    /// caller's (`FileSystem.writeAtomically`, in a module that can reach it): this module
+    /// turns images into bytes and bytes into images.
+    public static func encode(_ image: Image) throws(ImageError) -> [UInt8] {
         var png = png_image()
         png.version = pointillist_png_image_version()
         png.width = png_uint_32(image.width)
@@ -56,15 +58,21 @@ public enum PNGFile {
         png.format =
             image.channels == 1
             ? pointillist_png_format_gray() : image.channels == 3 ? pointillist_png_format_rgb() : pointillist_png_format_rgba()
-        let temporary = path + ".tmp"
-        let ok = image.pixels.withUnsafeBytes { raw in
-            png_image_write_to_file(&png, temporary, 0, raw.baseAddress, Int32(image.width * image.channels), nil)
-        }
         defer { png_image_free(&png) }
-        guard ok != 0 else {
+        func failure() -> ImageError {
             let reason = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            throw ImageError(path: path, reason: "cannot write PNG: \(reason)")
+            return ImageError(path: "(memory)", reason: "cannot encode PNG: \(reason)")
         }
-        guard rename(temporary, path) == 0 else { throw ImageError(path: path, reason: "cannot rename \(temporary)") }
+        let stride = Int32(image.width * image.channels)
+        var size = pointillist_png_size_max(&png)
+        var bytes = [UInt8](repeating: 0, count: Int(size))
+        let written = image.pixels.withUnsafeBytes { raw in
+            bytes.withUnsafeMutableBytes { out in
+                png_image_write_to_memory(&png, out.baseAddress, &size, 0, raw.baseAddress, stride, nil)
+            }
+        }
+        guard written != 0, Int(size) <= bytes.count else { throw failure() }
+        bytes.removeSubrange(Int(size)...)
+        return bytes
     }
 }

@@ -104,3 +104,150 @@ public enum FileSystem {
         return found.sorted()
     }
 }
+
+/// A file that cannot be written, with the path and the system's reason.
+public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): cannot write: \(reason)" }
+}
+
+/// Where `FileSystem.writeAtomically`'s producer writes: the temporary file, through a buffer.
+public struct FileSink {
+    let descriptor: Int32
+    /// The temporary file's path, for errors.
+    let path: String
+    var buffer: [UInt8] = []
+    /// Bytes handed to `write` so far.
+    public private(set) var count = 0
+
+    static let bufferSize = 1 << 16
+
+    init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+        buffer.reserveCapacity(Self.bufferSize)
+    }
+
+    public mutating func write(_ bytes: some Collection<UInt8>) throws(FileWriteError) {
+        count += bytes.count
+        if buffer.count + bytes.count > Self.bufferSize {
+            try flush()
+            if bytes.count >= Self.bufferSize {
+                try writeAll(Array(bytes))
+                return
+            }
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    public mutating func write(_ text: String) throws(FileWriteError) {
+        try write(text.utf8)
+    }
+
+    mutating func flush() throws(FileWriteError) {
+        guard !buffer.isEmpty else { return }
+        try writeAll(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func writeAll(_ bytes: [UInt8]) throws(FileWriteError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileWriteError(path: path, reason: String(cString: strerror(errno)))
+            }
+            offset += n
+        }
+    }
+}
+
+extension FileSystem {
+    /// Replaces the file at `path` with what `produce` writes, atomically: readers, and a
+    /// program killed at any moment (even `kill -9`), see the old file or the new one whole,
+    /// never a part of one and never no file where there was one.
+    ///
+    /// `produce` writes to `.<name>.<pid>.tmp` in the same directory (so the rename stays on
+    /// one file system); when it returns, the file is closed and renamed over `path` with
+    /// rename(2), which replaces the target in one step. If `produce` or a write throws, the
+    /// temporary file is removed, the old file is left as it was, and the error is rethrown
+    /// (a `FileWriteError` for the system's errors, `produce`'s own otherwise). Temporary files
+    /// of the same target left by processes no longer running (killed mid-write) are removed
+    /// first, so an interrupted run leaves nothing behind once it is run again; this reads the
+    /// directory once per call.
+    ///
+    /// `durable` also fsyncs the file before the rename and the directory after it, so the new
+    /// file survives a power loss or an operating-system crash once this returns; without it
+    /// (bulk output that is regenerated anyway, such as generated scenes) the replacement is
+    /// still atomic for every process, only not forced to disk. The new file gets the default
+    /// permissions (0666 less the umask), not the old file's; a symbolic link at `path` is
+    /// replaced by the file, not followed.
+    public static func writeAtomically(
+        to path: String, durable: Bool = true, _ produce: (inout FileSink) throws -> Void
+    ) throws {
+        guard let (directory, name, temporary) = temporaryPath(for: path) else {
+            throw FileWriteError(path: path, reason: "not a file name")
+        }
+        removeStaleTemporaries(of: name, in: directory)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
+        var closed = false
+        do {
+            var sink = FileSink(descriptor: descriptor, path: temporary)
+            try produce(&sink)
+            try sink.flush()
+            if durable, fsync(descriptor) != 0 { throw FileWriteError(path: temporary, reason: String(cString: strerror(errno))) }
+            closed = true
+            if close(descriptor) != 0 { throw FileWriteError(path: temporary, reason: String(cString: strerror(errno))) }
+            if rename(temporary, path) != 0 { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
+        } catch {
+            if !closed { close(descriptor) }
+            unlink(temporary)
+            throw error
+        }
+        if durable {
+            // The rename is recorded in the directory; without this it may not reach the disk.
+            let d = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if d >= 0 {
+                defer { close(d) }
+                if fsync(d) != 0 { throw FileWriteError(path: directory, reason: "fsync: " + String(cString: strerror(errno))) }
+            }
+        }
+    }
+
+    /// The directory and name of `path`, and the temporary file `writeAtomically` writes
+    /// beside it; nil when `path` names no file (empty, or ending in `/`).
+    static func temporaryPath(for path: String) -> (directory: String, name: String, temporary: String)? {
+        let slash = path.lastIndex(of: "/")
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty else { return nil }
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let prefix = slash == nil ? "" : directory == "/" ? "/" : directory + "/"
+        return (directory, name, prefix + ".\(name).\(getpid()).tmp")
+    }
+
+    /// Removes `.<name>.<pid>.tmp` files in `directory` whose process is gone.
+    static func removeStaleTemporaries(of name: String, in directory: String) {
+        guard let dir = opendir(directory) else { return }
+        defer { closedir(dir) }
+        let prefix = "." + name + "."
+        while let entry = readdir(dir) {
+            let candidate = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard candidate.hasPrefix(prefix), candidate.hasSuffix(".tmp") else { continue }
+            let middle = candidate.dropFirst(prefix.count).dropLast(4)
+            guard !middle.isEmpty, middle.allSatisfy(\.isASCII), middle.allSatisfy(\.isNumber), let pid = Int32(middle) else { continue }
+            if pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH { continue }
+            unlink((directory == "/" ? "/" : directory + "/") + candidate)
+        }
+    }
+}

@@ -121,12 +121,16 @@ public struct SceneGenerator: Sendable {
 
         var jsonl: [UInt8] = []
         try forEachScene(count: count) { (scene: GeneratedScene) throws(SceneError) in
+            let image: [UInt8]
+            let mask: [UInt8]
             do {
-                try PNGFile.write(scene.image, to: "\(images)/\(scene.imageID).png")
-                try PNGFile.write(scene.mask, to: "\(masks)/\(scene.imageID).png")
+                image = try PNGFile.encode(scene.image)
+                mask = try PNGFile.encode(scene.mask)
             } catch {
-                throw SceneError("\(error)")
+                throw SceneError("scene \(scene.imageID): \(error)")
             }
+            try Self.writeFile(image, to: "\(images)/\(scene.imageID).png")
+            try Self.writeFile(mask, to: "\(masks)/\(scene.imageID).png")
             for narrative in scene.narratives {
                 NarrativeLine.append(narrative, imageID: scene.imageID, datasetID: configuration.datasetID, to: &jsonl)
             }
@@ -146,12 +150,13 @@ public struct SceneGenerator: Sendable {
         return summary
     }
 
-    /// Writes atomically: a temporary file, then a rename.
+    /// Writes through `FileSystem.writeAtomically`, not durably: generated scenes are bulk
+    /// output made again from the seed, and a sync per image would dominate the run.
     static func writeFile(_ bytes: [UInt8], to path: String) throws(SceneError) {
         do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try FileSystem.writeAtomically(to: path, durable: false) { try $0.write(bytes) }
         } catch {
-            throw SceneError("cannot write \(path): \(error.localizedDescription)")
+            throw SceneError("\(error)")
         }
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Narratives
 
 /// Writes rejected lines where a person can fix and re-ingest them.
 ///
@@ -20,20 +16,14 @@ public enum RejectsFile {
             table += Array(fields.map { $0.replacingTabs }.joined(separator: "\t").utf8)
             table.append(0x0A)
         }
-        try atomicWrite(raw, to: path)
-        try atomicWrite(table, to: path + ".tsv")
-    }
-
-    static func atomicWrite(_ bytes: [UInt8], to path: String) throws(StoreError) {
-        let temporary = path + ".partial"
-        guard let file = fopen(temporary, "wb") else {
-            throw StoreError(String(cString: strerror(errno)), doing: "writing \(temporary)")
-        }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        let closed = fclose(file)
-        guard written == bytes.count, closed == 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw StoreError(String(cString: strerror(errno)), doing: "writing \(path)")
+        for (bytes, file) in [(raw, path), (table, path + ".tsv")] {
+            do {
+                try FileSystem.writeAtomically(to: file) { try $0.write(bytes) }
+            } catch let error as FileWriteError {
+                throw StoreError(error.reason, doing: "writing \(error.path)")
+            } catch {
+                throw StoreError("\(error)", doing: "writing \(file)")
+            }
         }
     }
 }

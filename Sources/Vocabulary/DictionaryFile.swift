@@ -1,4 +1,5 @@
 import Lexicon
+import Narratives
 
 #if canImport(Glibc)
     import Glibc
@@ -12,7 +13,7 @@ public enum DictionaryFile {
     public static func write(_ classes: [ClassEntry], to path: String) throws(VocabError) {
         var text = ClassEntry.columns.joined(separator: "\t") + "\n"
         for c in classes.sorted(by: { $0.id < $1.id }) { text += c.fields.joined(separator: "\t") + "\n" }
-        try writeAtomically(text, to: path)
+        try VocabError.replacingFile(path, with: text)
     }
 
     /// Reads a dictionary written by `write` (or edited by hand, keeping the header).
@@ -77,21 +78,17 @@ public enum DictionaryFile {
     }
 }
 
-/// Writes a file by writing a temporary file beside it and renaming it over the target, so
-/// readers see the old file or the new one, never half of one.
-public func writeAtomically(_ text: String, to path: String) throws(VocabError) {
-    let temporary = path + ".tmp-\(getpid())"
-    guard let file = fopen(temporary, "wb") else {
-        throw VocabError(file: path, reason: "cannot write: \(String(cString: strerror(errno)))")
-    }
-    let bytes = Array(text.utf8)
-    let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-    let flushed = fflush(file) == 0 && fsync(fileno(file)) == 0
-    fclose(file)
-    guard written == bytes.count, flushed, rename(temporary, path) == 0 else {
-        let reason = String(cString: strerror(errno))
-        unlink(temporary)
-        throw VocabError(file: path, reason: "cannot write: \(reason)")
+extension VocabError {
+    /// Replaces the text file at `path` through `FileSystem.writeAtomically` (durably), with
+    /// its failure as a `VocabError` naming the file.
+    static func replacingFile(_ path: String, with text: String) throws(VocabError) {
+        do {
+            try FileSystem.writeAtomically(to: path) { try $0.write(text) }
+        } catch let error as FileWriteError {
+            throw VocabError(file: error.path, reason: "cannot write: \(error.reason)")
+        } catch {
+            throw VocabError(file: path, reason: "cannot write: \(error)")
+        }
     }
 }
 

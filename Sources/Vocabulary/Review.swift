@@ -258,7 +258,7 @@ public struct ReviewDecisions: Sendable {
                 made.append(e)
                 added = true
             }
-            if added { try writeAtomically(text, to: directory + "/" + file) }
+            if added { try VocabError.replacingFile(directory + "/" + file, with: text) }
         }
         return made
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Embedding
 import Foundation
 import Imaging
+import Narratives
 import Store
 
 /// Where images are and how their files are named.
@@ -162,7 +163,8 @@ extension Pointillist.Embed {
             model.training.pointsPerMention = pointsPerMention
             model.training.pointsPerClass = pointsPerClass
             let path = self.model ?? Format.besideDatabase(corpus.db, suffix: ".embedding")
-            try ModelFile.write(model, to: path)
+            let bytes = try ModelFile.encode(model)
+            try FileSystem.writeAtomically(to: path) { try $0.write(bytes) }
             let t = model.training
             if let c = t.cleaning {
                 let total = t.trainingPoints + t.validationPoints + (c.setAside.last ?? 0)

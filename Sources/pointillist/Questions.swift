@@ -2,6 +2,7 @@ import ArgumentParser
 import Embedding
 import Foundation
 import Imaging
+import Narratives
 import Questions
 import Store
 import Vocabulary
@@ -265,8 +266,8 @@ extension Pointillist.Questions {
                         gloss: c?.gloss ?? "", widthPixels: parts[0], heightPixels: parts[1])
                 }
                 let base = out + "/batch-" + String(format: "%06d", number)
-                try writeAtomically(BatchFile.csv(batch, describe: describe), to: base + ".csv")
-                try writeAtomically(BatchFile.jsonl(batch, describe: describe), to: base + ".jsonl")
+                try FileSystem.writeAtomically(to: base + ".csv") { try $0.write(BatchFile.csv(batch, describe: describe)) }
+                try FileSystem.writeAtomically(to: base + ".jsonl") { try $0.write(BatchFile.jsonl(batch, describe: describe)) }
                 let ids = Array(Set(batch.map(\.question.id))).sorted()
                 let round = batch.map(\.question.round).max() ?? 1
                 let recorded = try store.recordBatch(round: round, questions: ids, assignments: batch.count, csv: base + ".csv", jsonl: base + ".jsonl")
@@ -331,7 +332,7 @@ extension Pointillist.Questions {
                     count += 1
                 }
             }
-            try writeAtomically(text, to: out)
+            try FileSystem.writeAtomically(to: out) { try $0.write(text) }
             print("wrote \(out): \(count) answers by \(annotators) simulated annotators (error rate \(errorRate), unsure \(unsureRate))")
         }
     }
@@ -425,11 +426,11 @@ extension Pointillist.Questions {
                 let c = classes[q.classID]
                 rows.append(ExportRow(question: q, label: a.label, votes: a.votes, mid: c?.openImagesMID, className: c?.name ?? "class \(q.classID)"))
             }
-            try writeAtomically(PointLabelExport.csv(rows), to: out)
+            try FileSystem.writeAtomically(to: out) { try $0.write(PointLabelExport.csv(rows)) }
             let yes = rows.filter { $0.estimatedYesNo == "yes" }.count
             print("wrote \(out): \(rows.count) point labels (\(yes) yes)")
             if let path = self.classes {
-                try writeAtomically(PointLabelExport.classDescriptions(rows), to: path)
+                try FileSystem.writeAtomically(to: path) { try $0.write(PointLabelExport.classDescriptions(rows)) }
                 print("wrote \(path): \(Set(rows.map(\.label)).count) label names")
             }
         }

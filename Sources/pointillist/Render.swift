@@ -34,7 +34,7 @@ extension Pointillist {
             let image = try imageOptions.locator().load(imageID)
             let figure = try OverlayFigure.make(store: store, imageID: imageID, image: image, maxSide: maxSide)
             let path = out ?? imageID.replacingOccurrences(of: "/", with: "_") + ".png"
-            try PNGFile.write(figure.image, to: path)
+            try FileSystem.writeAtomically(to: path) { try $0.write(PNGFile.encode(figure.image)) }
             print("wrote \(path): \(figure.traces) trace segments, \(figure.points) points, \(figure.classes) classes")
         }
     }
@@ -113,7 +113,7 @@ extension Pointillist {
             }
             let named = classes.map { (name: $0.name, count: counts[$0.id] ?? 0) }
             let what = plotMentions ? "mentions" : "Yes point labels"
-            try PNGFile.write(Chart.zipf(counts: named, title: "\(what) per class"), to: out)
+            try FileSystem.writeAtomically(to: out) { try $0.write(PNGFile.encode(Chart.zipf(counts: named, title: "\(what) per class"))) }
             print("wrote \(out): \(named.filter { $0.count > 0 }.count) classes, \(named.reduce(0) { $0 + $1.count }) \(what)")
         }
     }

@@ -335,13 +335,13 @@ extension Pointillist.Vocab {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let tsvPath = out + "/review.tsv"
             let htmlPath = out + "/review.html"
-            try writeAtomically(sheet.tsv, to: tsvPath)
+            try FileSystem.writeAtomically(to: tsvPath) { try $0.write(sheet.tsv) }
             let summary: [(String, String)] = [
                 ("corpus", corpus.db), ("lexicon", extractor.lexicon.source), ("curation", lexicon.vocab),
                 ("classes", String(dictionary.classes.count)),
                 ("near-misses listed", "\(min(nearMisses, dictionary.nearMisses.count)) of \(dictionary.nearMisses.count)"),
             ]
-            try writeAtomically(sheet.html(title: "Pointillist class dictionary review", summary: summary), to: htmlPath)
+            try FileSystem.writeAtomically(to: htmlPath) { try $0.write(sheet.html(title: "Pointillist class dictionary review", summary: summary)) }
             print("wrote \(tsvPath) (\(sheet.rows.count) rows) and \(htmlPath)")
         }
     }

@@ -190,7 +190,7 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
     @Test func roundTripsExactly() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("m-\(UUID().uuidString).model").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try ModelFile.write(model(), to: path)
+        try Data(ModelFile.encode(model())).write(to: URL(fileURLWithPath: path))
         #expect(try ModelFile.read(path) == model())
     }
 

@@ -4,15 +4,17 @@ import Testing
 @testable import Imaging
 
 @Suite struct PNGWriteTests {
-    @Test func writesAValidPNGFile() throws {
-        var image = Image(width: 5, height: 3, channels: 3)
-        image.pixels[image.offset(x: 4, y: 2)] = 255
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("w-\(UUID().uuidString).png").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try PNGFile.write(image, to: path)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        #expect(throws: ImageError.self) { try PNGFile.write(image, to: "/nonexistent/dir/x.png") }
+    @Test func encodesAPNGThatDecodesToTheSamePixels() throws {
+        for channels in [1, 3, 4] {
+            var image = Image(width: 5, height: 3, channels: channels)
+            image.pixels[image.offset(x: 4, y: 2)] = 255
+            let bytes = try PNGFile.encode(image)
+            #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let decoded = try ImageFile.read(directory.write(bytes, to: "w.png"), layout: .asStored)
+            #expect(decoded == image)
+        }
     }
 
     @Test func normalisedCoordinatesBecomePixelsInOnePlace() {

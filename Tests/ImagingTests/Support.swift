@@ -13,6 +13,14 @@ enum Fixture {
     static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 }
 
+extension PNGFile {
+    /// Writes a PNG fixture. The program writes its files through Narratives'
+    /// `FileSystem.writeAtomically`, which this test target cannot reach; tests only need the bytes on disk.
+    static func write(_ image: Image, to path: String) throws {
+        try Data(encode(image)).write(to: URL(fileURLWithPath: path))
+    }
+}
+
 /// A fresh temporary directory, removed when the value is dropped via `remove()`.
 struct TemporaryDirectory {
     let path: String

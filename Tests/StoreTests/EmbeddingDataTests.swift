@@ -34,7 +34,8 @@ import Testing
             for y in 0..<30 {
                 for x in 0..<40 { image.pixels[image.offset(x: x, y: y)] = UInt8(y * 8) }
             }
-            try PNGFile.write(image, to: images.appendingPathComponent("\(id).png").path)
+            let png = try PNGFile.encode(image)
+            try FileSystem.writeAtomically(to: images.appendingPathComponent("\(id).png").path, durable: false) { try $0.write(png) }
         }
         let locator = try ImageLocator(root: images.path, pattern: "{id}.png")
         var sampling = TrainingSampling()

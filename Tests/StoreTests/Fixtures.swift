@@ -93,8 +93,14 @@ enum Fixture {
         return result
     }
 
-    /// The built `pointillist` executable (a test dependency, so it is built with the tests).
+    /// The built `pointillist` executable (a test dependency, so it is built with the tests):
+    /// the one beside the running test bundle, whatever `--scratch-path` the build used, else
+    /// one under `.build/`.
     static var executable: URL? {
+        var bundle = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        while bundle.pathComponents.count > 1, !bundle.lastPathComponent.hasSuffix(".xctest") { bundle.deleteLastPathComponent() }
+        let beside = bundle.deletingLastPathComponent().appendingPathComponent("pointillist")
+        if bundle.lastPathComponent.hasSuffix(".xctest"), FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         for configuration in ["debug", "release"] {
             let candidate = here.appendingPathComponent(".build/\(configuration)/pointillist")
