@@ -85,18 +85,53 @@ public struct RejectedAnswer: Sendable, Equatable, Hashable, CustomStringConvert
 public struct AnswerImportResult: Sendable, Equatable {
     /// New answers, in file order.
     public var accepted: [Answer] = []
-    /// Every data line not accepted, in file order.
+    /// Every data line not accepted, in file order (lines already imported left out).
     public var rejected: [RejectedAnswer] = []
+    /// Lines this file's earlier import already stored, as the same answer or the same
+    /// rejected text on the same line (`PreviousImport`): neither accepted nor rejected again.
+    public var alreadyImported = 0
     /// Empty or all-space lines (skipped; neither accepted nor rejected).
     public var blankLines = 0
-    /// Lines that hold an answer or should: accepted + rejected, always. The CSV header is
-    /// not a data line.
+    /// Lines that hold an answer or should: accepted + rejected + already imported, always.
+    /// The CSV header is not a data line.
     public var dataLines = 0
     /// Set when the CSV header is missing or lacks a required column; every data line is
     /// then rejected as malformed with that column as the field.
     public var headerProblem: String?
 
     public init() {}
+}
+
+/// What an earlier import of the same file stored, so that importing the file again (a rerun
+/// after an interruption, or by mistake) stores nothing more: a line is already imported when
+/// the answer stored from this file's same line is the answer it holds, or when the same line
+/// was rejected with the same text. An edited line is read afresh; a copy of the file under
+/// another name is not this file (its answers are duplicates).
+public struct PreviousImport: Sendable, Equatable {
+    /// Line → (question id, annotator id) of each answer accepted from the file.
+    public var answers: [Int: [AnswerKey]] = [:]
+    /// Line → raw text of each line of the file rejected.
+    public var rejects: [Int: [String]] = [:]
+
+    public struct AnswerKey: Sendable, Hashable {
+        public var questionID: String
+        public var annotatorID: String
+
+        public init(questionID: String, annotatorID: String) {
+            self.questionID = questionID
+            self.annotatorID = annotatorID
+        }
+    }
+
+    public init() {}
+
+    public mutating func addAnswer(line: Int, questionID: String, annotatorID: String) {
+        answers[line, default: []].append(AnswerKey(questionID: questionID, annotatorID: annotatorID))
+    }
+
+    public mutating func addReject(line: Int, raw: String) {
+        rejects[line, default: []].append(raw)
+    }
 }
 
 /// The format of an answer file.
@@ -129,7 +164,8 @@ public enum AnswerFormat: String, Sendable, Equatable {
 /// earlier in this file or in `existing`) → conflicting (same question and annotator, other
 /// value; the earlier answer stays). Ids are compared after trimming spaces, case-sensitively.
 /// Blank lines are counted in `blankLines`, never rejected; every other line after the CSV
-/// header is either accepted or rejected, so accepted + rejected = `dataLines`.
+/// header is accepted, rejected or (given `previous`, what an earlier import of this file
+/// stored) already imported, so accepted + rejected + already imported = `dataLines`.
 public enum AnswerImport {
     static let required = ["question_id", "annotator_id", "answer"]
 
@@ -137,11 +173,12 @@ public enum AnswerImport {
     /// file's extension when nil, or as JSONL when the first non-blank character is `{` and
     /// CSV otherwise.
     public static func parse(
-        file: String, text: String, format: AnswerFormat? = nil, knownQuestions: Set<String>, existing: [Answer]
+        file: String, text: String, format: AnswerFormat? = nil, knownQuestions: Set<String>, existing: [Answer],
+        previous: PreviousImport = PreviousImport()
     ) -> AnswerImportResult {
         let resolved = format ?? AnswerFormat.detect(file: file)
             ?? (text.unicodeScalars.first(where: { !" \t\r\n\u{FEFF}".unicodeScalars.contains($0) }) == "{" ? .jsonl : .csv)
-        var checker = Checker(file: file, known: knownQuestions, existing: existing)
+        var checker = Checker(file: file, known: knownQuestions, existing: existing, imported: previous)
         switch resolved {
         case .csv: parseCSV(text, into: &checker)
         case .jsonl: parseJSONL(text, into: &checker)
@@ -162,9 +199,13 @@ public enum AnswerImport {
             var annotator: String
         }
 
-        init(file: String, known: Set<String>, existing: [Answer]) {
+        /// What an earlier import of this file stored.
+        let imported: PreviousImport
+
+        init(file: String, known: Set<String>, existing: [Answer], imported: PreviousImport) {
             self.file = file
             self.known = known
+            self.imported = imported
             for answer in existing {
                 let pair = Pair(question: answer.questionID.trimmingSpaces(), annotator: answer.annotatorID.trimmingSpaces())
                 if previous[pair] == nil { previous[pair] = answer.value }
@@ -177,6 +218,10 @@ public enum AnswerImport {
 
         mutating func reject(line: Int, field: String?, reason: RejectReason, raw: String) {
             result.dataLines += 1
+            if imported.rejects[line]?.contains(raw) == true {
+                result.alreadyImported += 1
+                return
+            }
             result.rejected.append(RejectedAnswer(file: file, line: line, field: field, reason: reason, raw: raw))
         }
 
@@ -216,6 +261,14 @@ public enum AnswerImport {
             }
             let pair = Pair(question: questionID, annotator: annotatorID)
             if let earlier = previous[pair] {
+                // The answer this very line gave when the file was imported before.
+                if earlier == value,
+                    imported.answers[line]?.contains(.init(questionID: questionID, annotatorID: annotatorID)) == true
+                {
+                    result.dataLines += 1
+                    result.alreadyImported += 1
+                    return
+                }
                 let reason: RejectReason = earlier == value ? .duplicate : .conflicting(previous: earlier)
                 return reject(line: line, field: earlier == value ? nil : "answer", reason: reason, raw: raw)
             }

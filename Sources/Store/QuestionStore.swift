@@ -10,11 +10,13 @@ public struct SamplingReport: Sendable {
     public var pointsWithoutCandidates = 0
 }
 
-/// What an answers import did; read = accepted + rejected, exactly.
+/// What an answers import did; read = accepted + rejected + already imported, exactly.
 public struct AnswersReport: Sendable {
     public var read = 0
     public var accepted = 0
     public var rejected: [RejectedAnswer] = []
+    /// Lines an earlier import of the same file already stored (`PreviousImport`).
+    public var alreadyImported = 0
 }
 
 extension Corpus {
@@ -143,10 +145,13 @@ extension Corpus {
     }
 
     /// Imports one answers file: parsed against the known questions and the answers already
-    /// stored; accepted answers and rejects are stored in one transaction.
+    /// stored; accepted answers and rejects are stored in one transaction. The lines an earlier
+    /// import of `file` (the same path) stored are skipped, so importing a file again, after
+    /// an interrupted or a finished run, stores nothing more.
     public func importAnswers(file: String, text: String) throws -> AnswersReport {
         let known = Set(try questions().map(\.id))
-        let result = AnswerImport.parse(file: file, text: text, knownQuestions: known, existing: try answers())
+        let result = AnswerImport.parse(
+            file: file, text: text, knownQuestions: known, existing: try answers(), previous: try previousImport(of: file))
         try database.transaction { () throws(StoreError) in
             let insert = try database.prepare(
                 "INSERT INTO answers(question_id, annotator_id, value, duration, source, line) VALUES (?, ?, ?, ?, ?, ?)")
@@ -161,7 +166,21 @@ extension Corpus {
                 try reject.run([.text(file), .integer(Int64(r.line)), r.field.map { .text($0) } ?? .null, .text("\(r.reason)"), .text(r.raw)])
             }
         }
-        return AnswersReport(read: result.accepted.count + result.rejected.count, accepted: result.accepted.count, rejected: result.rejected)
+        return AnswersReport(
+            read: result.accepted.count + result.rejected.count + result.alreadyImported, accepted: result.accepted.count,
+            rejected: result.rejected, alreadyImported: result.alreadyImported)
+    }
+
+    /// What earlier imports of `file` stored: its accepted answers and rejected lines.
+    func previousImport(of file: String) throws(StoreError) -> PreviousImport {
+        var previous = PreviousImport()
+        let answers = try database.prepare("SELECT line, question_id, annotator_id FROM answers WHERE source = ?")
+        try answers.bind([.text(file)])
+        while try answers.step() { previous.addAnswer(line: answers.int(0), questionID: answers.text(1), annotatorID: answers.text(2)) }
+        let rejects = try database.prepare("SELECT line, raw FROM answer_rejects WHERE source = ?")
+        try rejects.bind([.text(file)])
+        while try rejects.step() { previous.addReject(line: rejects.int(0), raw: rejects.text(1)) }
+        return previous
     }
 
     /// Adds next-round questions for the points whose latest question got No.

@@ -344,7 +344,9 @@ extension Pointillist.Questions {
             discussion: """
                 Unknown question ids, duplicates, conflicting re-submissions and malformed rows are \
                 reported with their line and kept aside in the corpus (answer_rejects); read = accepted + \
-                rejected. Importing the same file again accepts nothing new.
+                rejected. Importing the same file (the same path) again, after an interrupted run or a \
+                finished one, stores nothing more: the lines its earlier import stored are counted as \
+                already imported, not rejected again.
                 """)
 
         @OptionGroup var corpus: CorpusOption
@@ -361,7 +363,8 @@ extension Pointillist.Questions {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
                 let r = try store.importAnswers(file: file, text: text)
                 if !quiet { for reject in r.rejected.prefix(20) { Terminal.error(reject.description) } }
-                print("\(file): read \(r.read) = accepted \(r.accepted) + rejected \(r.rejected.count)")
+                print("\(file): read \(r.read) = accepted \(r.accepted) + rejected \(r.rejected.count)"
+                      + (r.alreadyImported > 0 ? " + already imported \(r.alreadyImported)" : ""))
             }
         }
     }

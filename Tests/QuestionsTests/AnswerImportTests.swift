@@ -6,7 +6,7 @@ import Testing
     let known: Set<String> = ["q1", "q2", "q3"]
 
     private func reconcile(_ r: AnswerImportResult, dataLines: Int, blank: Int = 0) {
-        #expect(r.accepted.count + r.rejected.count == r.dataLines)
+        #expect(r.accepted.count + r.rejected.count + r.alreadyImported == r.dataLines)
         #expect(r.dataLines == dataLines)
         #expect(r.blankLines == blank)
     }
@@ -80,6 +80,44 @@ import Testing
         #expect(r.rejected.map(\.line) == [1, 2])
         #expect(r.accepted == [Answer(questionID: "q1", annotatorID: "ann2", value: .no, line: 3)])
         reconcile(r, dataLines: 3)
+    }
+
+    /// A file imported again (a rerun after `kill -9` between the commit and the exit, or a
+    /// second run) stores nothing more; an edited line is read afresh; a copy under another
+    /// name is another file, all duplicates.
+    @Test func importingTheSameFileAgainStoresNothingMore() {
+        let text = """
+            question_id,annotator_id,answer
+            q1,ann1,yes
+            q1,ann2,maybe
+            q2,ann1,no
+            q1,ann1,yes
+            q9,ann1,yes
+
+            """
+        let first = AnswerImport.parse(file: "a.csv", text: text, knownQuestions: known, existing: [])
+        #expect(first.accepted.map(\.line) == [2, 4])
+        #expect(first.rejected.map(\.line) == [3, 5, 6])
+        var previous = PreviousImport()
+        for a in first.accepted { previous.addAnswer(line: a.line, questionID: a.questionID, annotatorID: a.annotatorID) }
+        for r in first.rejected { previous.addReject(line: r.line, raw: r.raw) }
+
+        let again = AnswerImport.parse(file: "a.csv", text: text, knownQuestions: known, existing: first.accepted, previous: previous)
+        #expect(again.accepted.isEmpty && again.rejected.isEmpty)
+        #expect(again.alreadyImported == 5)
+        reconcile(again, dataLines: 5)
+
+        // Line 3 fixed, line 4 changed to a conflicting answer: both read afresh.
+        let edited = text.replacingOccurrences(of: "q1,ann2,maybe", with: "q1,ann2,no").replacingOccurrences(of: "q2,ann1,no", with: "q2,ann1,yes")
+        let fixed = AnswerImport.parse(file: "a.csv", text: edited, knownQuestions: known, existing: first.accepted, previous: previous)
+        #expect(fixed.accepted == [Answer(questionID: "q1", annotatorID: "ann2", value: .no, line: 3)])
+        #expect(fixed.rejected.map(\.reason) == [.conflicting(previous: .no)])
+        #expect(fixed.alreadyImported == 3)
+        reconcile(fixed, dataLines: 5)
+
+        let copy = AnswerImport.parse(file: "copy.csv", text: text, knownQuestions: known, existing: first.accepted)
+        #expect(copy.accepted.isEmpty)
+        #expect(copy.rejected.map(\.reason) == [.duplicate, .malformed("answer \"maybe\" is not yes, no or unsure (or y, n, u)"), .duplicate, .duplicate, .unknownQuestion])
     }
 
     @Test func everyJSONLRejection() {

@@ -40,11 +40,17 @@ import Testing
         #expect(batchRows.hasPrefix("question_id,replica,image_id"))
         #expect(try corpus.questions(batch: .unbatched).isEmpty)
 
-        // Answers: simulated from the masks; reconcile; a second import is all duplicates.
+        // Answers: simulated from the masks; reconcile; importing the file again stores nothing
+        // (no duplicate rejects either: a rerun ends as one run does); a copy is all duplicates.
         _ = try run(["questions", "simulate", "--masks", "scenes/masks", "--out", "a1.csv"])
         let imported = try run(["questions", "answers", "--quiet", "a1.csv"])
         #expect(imported.out.contains("read 1320 = accepted 1320 + rejected 0"))
-        #expect(try run(["questions", "answers", "--quiet", "a1.csv"]).out.contains("read 1320 = accepted 0 + rejected 1320"))
+        let once = try Fixture.dump(dir.appendingPathComponent("corpus.sqlite").path)
+        #expect(try run(["questions", "answers", "--quiet", "a1.csv"]).out.contains("read 1320 = accepted 0 + rejected 0 + already imported 1320"))
+        let twice = try Fixture.dump(dir.appendingPathComponent("corpus.sqlite").path)
+        #expect(twice["answers"] == once["answers"] && twice["answer_rejects"] == once["answer_rejects"])
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("a1.csv"), to: dir.appendingPathComponent("a1-copy.csv"))
+        #expect(try run(["questions", "answers", "--quiet", "a1-copy.csv"]).out.contains("read 1320 = accepted 0 + rejected 1320"))
         // Bad rows are rejected with their line, the good one kept.
         let q = firstQuestions[0].id, r = firstQuestions[1].id
         try "question_id,annotator_id,answer\nq0000000000000000,x,yes\n\(q),sim-1,maybe\n\(r),sim-1,\(try corpus.answers().first { $0.questionID == r && $0.annotatorID == "sim-1" }!.value == .yes ? "no" : "yes")\n\(q),new-annotator,yes\n"
