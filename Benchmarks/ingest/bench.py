@@ -108,7 +108,7 @@ with open(result, "w") as f:
 """
 
 
-def run_ingest(binary: str, db: str, path: str, logdir: str) -> dict:
+def run_ingest(binary: str, db: str, path: str, logdir: str, extra: list[str] | None = None) -> dict:
     """Run one ingest child; return wall seconds, its own peak RSS (MB) and status.
 
     The child is started by LAUNCHER and reaped there with os.wait4, so the
@@ -119,7 +119,7 @@ def run_ingest(binary: str, db: str, path: str, logdir: str) -> dict:
     out_log = os.path.join(logdir, "ingest.stdout")
     err_log = os.path.join(logdir, "ingest.stderr")
     result = os.path.join(logdir, "ingest.rusage")
-    cmd = [binary, "ingest", "--db", db, "--quiet", path]
+    cmd = [binary, "ingest", "--db", db, "--quiet"] + (extra or []) + [path]
     with open(out_log, "wb") as out, open(err_log, "wb") as err:
         launcher = subprocess.run([sys.executable, "-S", "-I", "-c", LAUNCHER, result] + cmd,
                                   stdin=subprocess.DEVNULL, stdout=out, stderr=err)

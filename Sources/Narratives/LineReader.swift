@@ -199,9 +199,10 @@ public struct LineBatch: Sendable {
 /// Resuming at a byte offset reached by an earlier run (`startOffset`, an offset in the
 /// decompressed stream and always at a line start) continues exactly where it stopped.
 public final class LineReader {
-    /// The default longest line: a real Localized Narratives line is under a megabyte
-    /// (Video LN lines, the longest, hold a few hundred kilobytes).
-    public static let defaultMaximumLineBytes = 16 << 20
+    /// The default longest line, 4 MiB: a Localized Narratives line holds a few kilobytes,
+    /// a Video LN line (the longest) a few hundred, and decoding a line takes tens of bytes
+    /// of memory per byte of it.
+    public static let defaultMaximumLineBytes = 4 << 20
     /// Bytes of an over-long line that are kept, for the rejects file.
     public static let overlongPrefixBytes = 4096
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]

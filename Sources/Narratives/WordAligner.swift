@@ -292,8 +292,35 @@ public enum WordAligner {
         let n = aCount - prefix - suffix
         let m = bCount - prefix - suffix
         guard n > 0, m > 0 else { return pairs }
+        if n * m <= fullAlignmentCells {
+            alignMiddle(a, prefix..<prefix + n, b, prefix..<prefix + m, into: &pairs)
+            return pairs
+        }
+        // A middle too large to align whole (never a real narrative: thousands of words on
+        // each side that differ) is cut into consecutive blocks of at most `blockWords`
+        // words on the longer side, paired in proportion, each aligned on its own: time and
+        // memory stay linear in the words, at the price of exactness at block edges.
+        let blocks = (max(n, m) + blockWords - 1) / blockWords
+        for k in 0..<blocks {
+            let aBlock = (prefix + n * k / blocks)..<(prefix + n * (k + 1) / blocks)
+            let bBlock = (prefix + m * k / blocks)..<(prefix + m * (k + 1) / blocks)
+            if !aBlock.isEmpty, !bBlock.isEmpty { alignMiddle(a, aBlock, b, bBlock, into: &pairs) }
+        }
+        return pairs
+    }
 
-        // Needleman–Wunsch over the middle part.
+    /// Largest middle part (words × words) aligned as a whole: 24 MB of tables.
+    static let fullAlignmentCells = 1 << 22
+    /// Block length, in words of the longer side, when the middle part is larger.
+    static let blockWords = 64
+
+    /// Needleman–Wunsch between words `aRange` of `a` and `bRange` of `b`.
+    static func alignMiddle(
+        _ a: WordList, _ aRange: Range<Int>, _ b: WordList, _ bRange: Range<Int>,
+        into pairs: inout [(Int, AlignmentStatus)?]
+    ) {
+        let n = aRange.count, m = bRange.count
+        let aStart = aRange.lowerBound, bStart = bRange.lowerBound
         let width = m + 1
         var score = [Int32](repeating: 0, count: (n + 1) * width)
         var move = [UInt8](repeating: 0, count: (n + 1) * width)  // 0 diagonal, 1 up (gap in b), 2 left (gap in a)
@@ -307,9 +334,9 @@ public enum WordAligner {
             move[j] = 2
         }
         for i in 1...n {
-            let x = prefix + i - 1
+            let x = aStart + i - 1
             for j in 1...m {
-                let y = prefix + j - 1
+                let y = bStart + j - 1
                 let status: AlignmentStatus = a.same(x, b, y) ? .exact : a.areVariants(x, b, y) ? .fuzzy : .substituted
                 let pairScore = status == .exact ? exactScore : status == .fuzzy ? fuzzyScore : substitutionScore
                 let diagonal = score[(i - 1) * width + j - 1] + Int32(pairScore)
@@ -328,14 +355,13 @@ public enum WordAligner {
         while i > 0 || j > 0 {
             switch move[i * width + j] {
             case 0:
-                pairs[prefix + i - 1] = (prefix + j - 1, AlignmentStatus(rawValue: kind[i * width + j]) ?? .substituted)
+                pairs[aStart + i - 1] = (bStart + j - 1, AlignmentStatus(rawValue: kind[i * width + j]) ?? .substituted)
                 i -= 1
                 j -= 1
             case 1: i -= 1
             default: j -= 1
             }
         }
-        return pairs
     }
 
     /// Whether two different normalised words are variants of one word: a plural or

@@ -365,9 +365,24 @@ public final class Ingester {
         }
     }
 
+    /// Lines at least this long are decoded one at a time: decoding takes memory in
+    /// proportion to a line's words and points (tens of bytes per byte of input), so two
+    /// workers on two such lines at once would double the peak.
+    static let largeLineBytes = 1 << 20
+    static let largeLineGate = DispatchSemaphore(value: 1)
+
     /// Decodes, validates and aligns one line, and packs what is stored.
     static func decodeLine(_ bytes: UnsafeBufferPointer<UInt8>, segmenter: TraceSegmenter) -> DecodedLine {
         if LineBytes.isBlank(bytes) { return .blank }
+        if bytes.count >= largeLineBytes {
+            largeLineGate.wait()
+            defer { largeLineGate.signal() }
+            return decodeNonBlankLine(bytes, segmenter: segmenter)
+        }
+        return decodeNonBlankLine(bytes, segmenter: segmenter)
+    }
+
+    private static func decodeNonBlankLine(_ bytes: UnsafeBufferPointer<UInt8>, segmenter: TraceSegmenter) -> DecodedLine {
         let narrative: Narrative
         do {
             narrative = try NarrativeDecoder.decode(bytes)

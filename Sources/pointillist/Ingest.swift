@@ -75,7 +75,7 @@ extension Pointillist {
         @Option(name: .customLong("max-errors"), help: ArgumentHelp("Stop after this many rejected lines; a later run resumes after the last one.", valueName: "n"))
         var maxErrors: Int?
 
-        @Option(name: .customLong("max-line-bytes"), help: ArgumentHelp("Reject lines longer than this many bytes without holding them in memory (default 16777216; a real narrative line is under 1 MB).", valueName: "n"))
+        @Option(name: .customLong("max-line-bytes"), help: ArgumentHelp("Reject lines longer than this many bytes without holding them in memory (default 4194304, 4 MiB; a narrative line holds a few kilobytes, a Video LN line a few hundred).", valueName: "n"))
         var maxLineBytes: Int = LineReader.defaultMaximumLineBytes
 
         @Option(name: .customLong("batch-lines"), help: ArgumentHelp("Commit at least every this many lines (default: every 32 MB of input, more often near the end of a file).", valueName: "n"))
@@ -87,7 +87,7 @@ extension Pointillist {
         func validate() throws {
             if let maxErrors, maxErrors < 1 { throw ValidationError("--max-errors must be at least 1") }
             if let batchLines, batchLines < 1 { throw ValidationError("--batch-lines must be at least 1") }
-            if maxLineBytes < 1024 { throw ValidationError("--max-line-bytes must be at least 1024") }
+            if maxLineBytes < 1024 || maxLineBytes > 1 << 30 { throw ValidationError("--max-line-bytes must be between 1024 and 1073741824") }
         }
 
         func run() throws {

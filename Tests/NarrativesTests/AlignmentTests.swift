@@ -132,6 +132,28 @@ import Testing
         #expect(words[2].startTime > 2)  // "on" comes after the two skipped words
     }
 
+    @Test func aMiddleTooLargeToAlignWholeIsAlignedInBlocks() {
+        // 6,000 words whose first and last differ between caption and speech, and every
+        // 40th in between: the middle is 36 million cells, over the whole-alignment budget.
+        let vocabulary = ["dog", "grass", "red", "car", "tree", "sky", "woman", "bag"]
+        var state: UInt64 = 7
+        let spoken = (0..<6000).map { _ -> String in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return vocabulary[Int(state >> 33) % vocabulary.count]
+        }
+        var written = spoken
+        for i in stride(from: 0, to: written.count, by: 40) { written[i] = "bench" }
+        written[written.count - 1] = "bench"
+        #expect(6000 * 6000 > WordAligner.fullAlignmentCells)
+        let words = align(written.joined(separator: " "), [(spoken.joined(separator: " "), 0, 600)])
+        #expect(words.count == 6000)
+        let exact = words.indices.filter { words[$0].status == .exact }
+        // Every word but the replaced ones, less a few at block edges, matches its own place.
+        #expect(exact.count > 5700)
+        let inPlace = exact.filter { abs(Double(words[$0].startTime) - 600.0 * Double($0) / 6000) < 1 }
+        #expect(inPlace.count > 5700)
+    }
+
     @Test func untimedUtterancesLeaveTheirWordsUnaligned() {
         let words = align("In the background there are trees.", [
             ("in the background", 0, 0), ("there are trees", 5, 6),
