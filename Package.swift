@@ -37,7 +37,7 @@ let package = Package(
         // Images: JPEG/PNG decoding, PNG writing, finding images by id, drawing.
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG"]),
         // Generated scenes with ground truth: images, LN narratives, class masks.
-        .target(name: "Scenes", dependencies: ["Imaging", "Narratives"]),
+        .target(name: "Scenes", dependencies: ["Imaging", "Narratives"], exclude: ["SCENES.md"]),
         // Stage 3: pixel features, the MLP and its embedding, the model file.
         .target(name: "Embedding", dependencies: ["Imaging", "COpenBLAS"]),
         // Stage 4: the per-image model M, point sampling, questions, batches, answers, point labels.

@@ -13,7 +13,11 @@ public struct Narrative: Sendable, Equatable {
             self.annotatorID = annotatorID
         }
 
-        public var description: String { "\(datasetID)/\(imageID)/\(annotatorID)" }
+        /// `dataset/image/annotator`; a Video LN keyframe's image id already leads with its
+        /// dataset (`oops_train/<video>/<frame>`), which is not repeated.
+        public var description: String {
+            imageID.hasPrefix(datasetID + "/") ? "\(imageID)/\(annotatorID)" : "\(datasetID)/\(imageID)/\(annotatorID)"
+        }
     }
 
     public var key: Key

@@ -13,8 +13,8 @@ struct LexiconOptions: ParsableArguments {
     @Option(name: .customLong("lmf"), help: ArgumentHelp("Use WN-LMF XML lexicon files instead of the WordNet database (repeatable: one lexicon from several files).", valueName: "file"))
     var lmfFiles: [String] = []
 
-    @Option(help: ArgumentHelp("The curation directory (function words, blocklist, aliases, senses, merges, includes, tangible roots).", valueName: "dir"))
-    var vocab: String = "Vocab"
+    @Option(help: ArgumentHelp("The curation directory (function words, blocklist, aliases, senses, merges, includes, tangible roots). Default: the Vocab directory the program ships with (./Vocab, $POINTILLIST_HOME/Vocab, <prefix>/share/pointillist/Vocab or the checkout's).", valueName: "dir"))
+    var vocab: String?
 
     @Option(name: .customLong("word-list"), help: ArgumentHelp("English word list deciding which lemmas are common (wamerican: size 50; wamerican-small/-large/-huge: 35/70/80).", valueName: "path"))
     var wordList: String = WordList.defaultPath
@@ -23,11 +23,20 @@ struct LexiconOptions: ParsableArguments {
         lmfFiles.isEmpty ? try PrincetonLoader.load(directory: wordnet) : try LMFLoader.load(files: lmfFiles)
     }
 
-    func loadExtractor() throws -> MentionExtractor {
+    /// The curation directory: --vocab, or the one the program ships with.
+    func curationDirectory() throws -> String {
+        guard let vocab = vocab ?? DefaultFiles.locate("Vocab") else {
+            throw ValidationError(DefaultFiles.notFound("Vocab", what: "the curation directory", option: "--vocab <dir>"))
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: vocab, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("curation directory '\(vocab)' not found: run from the project root or pass --vocab <dir>")
+            throw ValidationError("curation directory '\(vocab)' not found: pass --vocab <dir>")
         }
+        return vocab
+    }
+
+    func loadExtractor() throws -> MentionExtractor {
+        let vocab = try curationDirectory()
         let lexicon = try loadLexicon()
         let curation = try Curation(directory: vocab, lexicon: lexicon)
         return MentionExtractor(lexicon: lexicon, curation: curation, wordList: try WordList(path: wordList))
@@ -75,7 +84,7 @@ extension Pointillist.Vocab {
         @Option(name: .customLong("train-classes"), help: ArgumentHelp("Mark this many of the most mentioned classes for embedding training.", valueName: "n"))
         var trainClasses = 200
 
-        @Option(name: .customLong("openimages"), help: ArgumentHelp("Open Images class descriptions CSV (MID,DisplayName) for mapping classes to MIDs (default: Data/openimages/oidv6-class-descriptions.csv when present).", valueName: "path"))
+        @Option(name: .customLong("openimages"), help: ArgumentHelp("Open Images class descriptions CSV (MID,DisplayName) for mapping classes to MIDs (default: the Data/openimages/oidv6-class-descriptions.csv the program ships with, found like --vocab's default).", valueName: "path"))
         var openImages: String?
 
         @Option(help: ArgumentHelp("Classes to list in the summary.", valueName: "n"))
@@ -94,9 +103,8 @@ extension Pointillist.Vocab {
             let extractor = try lexicon.loadExtractor()
             let loaded = Terminal.now()
             let dictionaryPath = dictionary ?? Format.besideDatabase(corpus.db, suffix: ".dictionary.tsv")
-            let openImagesPath = openImages ?? "Data/openimages/oidv6-class-descriptions.csv"
             var classes: OpenImagesClasses?
-            if openImages != nil || FileManager.default.fileExists(atPath: openImagesPath) {
+            if let openImagesPath = openImages ?? DefaultFiles.locate("Data/openimages/oidv6-class-descriptions.csv") {
                 classes = try OpenImagesClasses(path: openImagesPath)
             }
             guard FileManager.default.fileExists(atPath: corpus.db) else {
@@ -337,7 +345,7 @@ extension Pointillist.Vocab {
             let htmlPath = out + "/review.html"
             try FileSystem.writeAtomically(to: tsvPath) { try $0.write(sheet.tsv) }
             let summary: [(String, String)] = [
-                ("corpus", corpus.db), ("lexicon", extractor.lexicon.source), ("curation", lexicon.vocab),
+                ("corpus", corpus.db), ("lexicon", extractor.lexicon.source), ("curation", try lexicon.curationDirectory()),
                 ("classes", String(dictionary.classes.count)),
                 ("near-misses listed", "\(min(nearMisses, dictionary.nearMisses.count)) of \(dictionary.nearMisses.count)"),
             ]
@@ -365,11 +373,12 @@ extension Pointillist.Vocab {
         func run() throws {
             let lex = try lexicon.loadLexicon()
             let decisions = try ReviewDecisions(sheet: sheet, lexicon: lex)
-            let made = try decisions.apply(to: lexicon.vocab)
-            for e in made { print("\(lexicon.vocab)/\(e.description)") }
+            let vocab = try lexicon.curationDirectory()
+            let made = try decisions.apply(to: vocab)
+            for e in made { print("\(vocab)/\(e.description)") }
             print("\(made.count) edit\(made.count == 1 ? "" : "s") applied (\(decisions.edits.count - made.count) already present)")
             // The edited files must still load.
-            _ = try Curation(directory: lexicon.vocab, lexicon: lex)
+            _ = try Curation(directory: vocab, lexicon: lex)
         }
     }
 

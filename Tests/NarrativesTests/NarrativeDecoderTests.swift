@@ -103,6 +103,11 @@ func edited(_ old: String, _ new: String) -> String {
         #expect(n.caption.hasPrefix("In this image we can see a \"café\" sign, a 🐕 and a woman/girl\n"))
     }
 
+    @Test func aKeyNamesItsDatasetOnce() {
+        #expect(Narrative.Key(datasetID: "coco", imageID: "42", annotatorID: 3).description == "coco/42/3")
+        #expect(Narrative.Key(datasetID: "oops_train", imageID: "oops_train/v1/12", annotatorID: 7001).description == "oops_train/v1/12/7001")
+    }
+
     @Test func everyNumberFormIsRead() throws {
         let n = try decode(edited(#""x": 0.4211, "y": 0.5563, "t": 2.612"#, #""x": 4211E-4, "y": 5.563e-1, "t": 2612e-3"#))
         #expect(n.traces.points[0] == TracePoint(x: 0.4211, y: 0.5563, t: 2.612))

@@ -83,6 +83,28 @@ import Testing
         #expect(missing.err.contains("no narrative of image nope"))
     }
 
+    @Test func otherSegmentSettingsAreRefusedAndDamageExitsNonZero() throws {
+        let dir = Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Fixture.write(Fixture.lines(30), to: dir.appendingPathComponent("a.jsonl"))
+        #expect(try Fixture.run(["ingest", "--db", "c.sqlite", "--quiet", "--margin", "0.5", "a.jsonl"], in: dir).status == 0)
+        let again = try Fixture.run(["ingest", "--db", "c.sqlite", "--quiet", "--margin", "0.3", "a.jsonl"], in: dir)
+        #expect(again.status == 64)
+        #expect(again.err.contains("--margin 0.5 --min-points 3 --out-of-image drop"), "\(again.err)")
+        #expect(!again.err.contains("apply to this run"))
+        #expect(try Fixture.run(["ingest", "--db", "c.sqlite", "--quiet", "--margin", "0.5", "a.jsonl"], in: dir).status == 0)
+
+        try gzip(dir.appendingPathComponent("a.jsonl"), to: dir.appendingPathComponent("whole.gz"))
+        let bytes = try Data(contentsOf: dir.appendingPathComponent("whole.gz"))
+        try bytes.prefix(bytes.count / 2).write(to: dir.appendingPathComponent("cut.jsonl.gz"))
+        try Fixture.write(Fixture.lines(5, seed: 9, from: 500), to: dir.appendingPathComponent("b.jsonl"))
+        let damaged = try Fixture.run(["ingest", "--db", "d.sqlite", "--quiet", "cut.jsonl.gz", "b.jsonl"], in: dir)
+        #expect(damaged.status == 4)
+        #expect(damaged.out.contains("\tdamaged at compressed byte "), "\(damaged.out)")
+        #expect(damaged.err.contains("truncated"))
+        #expect(damaged.out.contains("b.jsonl\tingested\t5\t5"))
+    }
+
     @Test func badInvocationsGiveClearErrors() throws {
         let dir = Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -189,6 +189,39 @@ enum RealVocabulary {
         #expect(rows.dropFirst().map { [$0[0], $0[4]] } == [["bench", "blocklist"], ["pelican", "rare"], ["tree", "kept"]])
     }
 
+    @Test func theShippedDefaultsAreFoundFromAnyFolder() throws {
+        let dir = Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // From a folder without Vocab/: the checkout the program was built in.
+        let fromCheckout = try run(["vocab", "explain", "a pelican and a dog"], in: dir)
+        #expect(fromCheckout.status == 0, "\(fromCheckout.err)")
+        #expect(fromCheckout.out.contains("pelican"))
+
+        // Installed as <prefix>/bin/pointillist with <prefix>/share/pointillist/Vocab.
+        let prefix = dir.appendingPathComponent("prefix")
+        let bin = prefix.appendingPathComponent("bin"), share = prefix.appendingPathComponent("share/pointillist")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: try #require(Fixture.executable), to: bin.appendingPathComponent("pointillist"))
+        let vocab = share.appendingPathComponent("Vocab")
+        try FileManager.default.copyItem(atPath: RealVocabulary.directory, toPath: vocab.path)
+        let blocklist = vocab.appendingPathComponent("blocklist.tsv")
+        try (String(contentsOf: blocklist, encoding: .utf8) + "pelican\tblocked in the installed copy\n").write(to: blocklist, atomically: true, encoding: .utf8)
+        let installed = Process()
+        installed.executableURL = bin.appendingPathComponent("pointillist")
+        installed.arguments = ["vocab", "explain", "a pelican"]
+        installed.currentDirectoryURL = dir
+        let out = Pipe()
+        installed.standardOutput = out
+        installed.standardError = Pipe()
+        try installed.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        installed.waitUntilExit()
+        #expect(installed.terminationStatus == 0)
+        // The installed curation files are the ones read: pelican is blocked there.
+        #expect(text.contains("blocklist"), "\(text)")
+    }
+
     @Test func badCurationFilesAndMissingInputsGiveClearErrors() throws {
         let dir = Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The files the program ships with (the curation directory `Vocab`, the Open Images class
+/// list under `Data/openimages`), found from whatever folder the program runs in. An option
+/// naming a file always wins; otherwise the first of these that exists:
+/// 1. the path relative to the current folder (a checkout, or a project keeping its own copy);
+/// 2. under `$POINTILLIST_HOME`;
+/// 3. under `<prefix>/share/pointillist`, for the program installed as `<prefix>/bin/pointillist`
+///    (`script/install`);
+/// 4. under the checkout the program was built in (`<checkout>/.build/<configuration>/pointillist`).
+enum DefaultFiles {
+    static func locate(_ relative: String) -> String? {
+        places(for: relative).first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// Every place `relative` is looked for, in order.
+    static func places(for relative: String) -> [String] {
+        var roots: [String] = []
+        if let home = ProcessInfo.processInfo.environment["POINTILLIST_HOME"], !home.isEmpty { roots.append(home) }
+        if let executable = executableDirectory {
+            roots.append(executable.deletingLastPathComponent().appendingPathComponent("share/pointillist").path)
+            // .build/<configuration>/ or .build/<triple>/<configuration>/ inside the checkout.
+            var folder = executable
+            for _ in 0..<4 {
+                folder = folder.deletingLastPathComponent()
+                if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+                    roots.append(folder.path)
+                    break
+                }
+            }
+        }
+        // The current folder's copy keeps its relative name (it appears in messages and in
+        // the dictionary's rules column as "Vocab/aliases.tsv:12").
+        return [relative] + roots.map { $0 + "/" + relative }
+    }
+
+    /// `what` was not found: where it was looked for, and how to say where it is.
+    static func notFound(_ relative: String, what: String, option: String) -> String {
+        "\(what) not found; looked for \(places(for: relative).joined(separator: ", ")). Pass \(option), set POINTILLIST_HOME, or install with script/install"
+    }
+
+    /// The folder holding the running executable, symbolic links resolved.
+    private static var executableDirectory: URL? {
+        guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
+            return Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: path).deletingLastPathComponent()
+    }
+}
