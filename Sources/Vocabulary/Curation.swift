@@ -204,7 +204,8 @@ public enum TSV {
         }
     }
 
-    /// The whole file as text; nil when it is absent and `optional`.
+    /// The whole file as text, without the UTF-8 byte-order mark a spreadsheet export may
+    /// begin with; nil when it is absent and `optional`.
     public static func readText(_ path: String, optional: Bool) throws(VocabError) -> String? {
         guard let file = fopen(path, "rb") else {
             if optional, errno == ENOENT { return nil }
@@ -218,7 +219,8 @@ public enum TSV {
             bytes.append(contentsOf: chunk[0..<n])
             if n < chunk.count { break }
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+        guard let text = String(validating: body, as: UTF8.self) else {
             throw VocabError(file: path, reason: "not valid UTF-8")
         }
         return text

@@ -65,6 +65,17 @@ struct VocabCopy {
         #expect(c.deniedLexFiles[LexFile(name: "noun.time")!] != nil)
     }
 
+    @Test func curationFilesSavedWithAByteOrderMarkReadTheSame() throws {
+        let copy = try VocabCopy()
+        defer { copy.remove() }
+        // A spreadsheet export: a byte-order mark, then an alias on the first line.
+        let aliases = copy.url.appendingPathComponent("aliases.tsv")
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(("telly\ttelevision.n.01\n" + copy.contents("aliases.tsv")).utf8)).write(to: aliases)
+        let curation = try Curation(directory: copy.path, lexicon: lexicon)
+        #expect(curation.aliases["telly"] != nil)
+        #expect(curation.aliases.count == Real.extractor.curation.aliases.count + 1)
+    }
+
     @Test func malformedRowsNameFileLineAndField() throws {
         let missing = try #require(try error(appending: "lonely-word", to: "blocklist.tsv"))
         #expect(missing.field == "reason")
