@@ -25,8 +25,10 @@
 /// t = (time_ms_since_epoch − recording_start_time_ms_since_epoch) / 1000. Caption offsets
 /// are Unicode scalars (Python `str` indices, as the dataset was produced), the unit of `Tokenizer`.
 public enum VideoNarrativeDecoder {
-    /// Whether `line` may be a VidLN record: it holds the key `"actor_narratives"`. Asked only
-    /// of lines the LN decoder rejected, so LN decoding pays nothing for it.
+    /// Whether `line` may be a VidLN record: it holds the key `"actor_narratives"`, as written
+    /// or, on a line with escapes, as a top-level key once decoded (`"actor\u005fnarratives"`
+    /// is the same key to `decode`). Asked only of lines the LN decoder rejected, so LN
+    /// decoding pays nothing for it.
     public static func looksLikeVideoNarrative(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         let key: StaticString = "\"actor_narratives\""
         let n = key.utf8CodeUnitCount
@@ -37,7 +39,15 @@ public enum VideoNarrativeDecoder {
             if base[i] == k[0], base[i + 1] == k[1], memcmp(base + i, k, n) == 0 { return true }
             i += 1
         }
-        return false
+        guard memchr(base, Int32(UInt8(ascii: "\\")), line.count) != nil else { return false }
+        var s = JSONScanner(line)
+        guard s.nextKind() == .object else { return false }
+        var found = false
+        try? s.forEachMember { (s: inout JSONScanner, key: JSONKey) throws(JSONError) in
+            if key.equals("actor_narratives") { found = true }
+            try s.skipValue()
+        }
+        return found
     }
 
     public static func decode(_ line: UnsafeBufferPointer<UInt8>) throws(JSONError) -> VideoNarrative {

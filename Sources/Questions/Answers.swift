@@ -333,7 +333,7 @@ public enum AnswerImport {
         if let failure {
             // The rest of the file from the open quote is one unreadable record.
             var raw = ""
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isLineEnd)
             if failure.line - 1 < lines.count {
                 raw = lines[(failure.line - 1)...].joined(separator: "\n")
             }
@@ -344,7 +344,8 @@ public enum AnswerImport {
     static func parseJSONL(_ text: String, into checker: inout Checker) {
         var body = Substring(text)
         if body.unicodeScalars.first == "\u{FEFF}" { body = Substring(body.unicodeScalars.dropFirst()) }
-        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character: splitting at "\n" alone would leave a CRLF file one line.
+        let lines = body.split(omittingEmptySubsequences: false, whereSeparator: \.isLineEnd)
         for (offset, slice) in lines.enumerated() {
             var line = String(slice)
             if line.hasSuffix("\r") { line.removeLast() }
@@ -394,6 +395,11 @@ public enum AnswerImport {
             checker.check(line: number, raw: line, question: question, annotator: annotator, answer: answer, duration: duration)
         }
     }
+}
+
+extension Character {
+    /// LF or CRLF (one Character in Swift), the line ends of answer files.
+    var isLineEnd: Bool { self == "\n" || self == "\r\n" }
 }
 
 extension String {

@@ -182,7 +182,9 @@ public enum TSV {
     ) throws(VocabError) {
         guard let text = try readText(path, optional: optional) else { return }
         var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // LF or CRLF; "\r\n" is one Character, so splitting at "\n" alone would leave a CRLF
+        // file one line (and, starting with a comment, silently empty).
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             number += 1
             var line = Substring(rawLine)
             if line.last == "\r" { line = line.dropLast() }
