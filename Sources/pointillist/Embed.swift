@@ -312,10 +312,9 @@ extension Pointillist.Embed {
             data.features.reserveCapacity(points * d)
             for i in 0..<points {
                 let label = i % classes
-                data.features += (0..<d).map { centres[label * d + $0] + rng.unit() - 0.5 }
-                data.labels.append(Int32(label))
-                data.images.append(Int32(i % 1000))
-                data.mentions.append(Int32(i / 20))
+                data.append(
+                    features: (0..<d).map { centres[label * d + $0] + rng.unit() - 0.5 }, label: Int32(label),
+                    image: Int32(i % 1000), mention: Int32(i / 20), x: Float(rng.unit()), y: Float(rng.unit()))
             }
             var options = TrainingOptions()
             options.hidden = [hidden]
@@ -324,6 +323,8 @@ extension Pointillist.Embed {
             options.epochs = epochs
             options.validationFraction = 0
             options.seed = seed
+            // One training, as the reference does (label cleaning would train twice more).
+            options.cleaningRounds = 0
             let labels = (0..<classes).map { EmbeddingModel.ClassLabel(id: $0 + 1, name: "c\($0)") }
             let t0 = Terminal.now()
             let model = Trainer.train(points: data, classes: labels, features: .standard, options: options)

@@ -271,3 +271,17 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
         #expect(five.0 == 0.5)
     }
 }
+
+@Suite struct BLASKernelTests {
+    @Test func olderKernelsOnAnAVX2ProcessorAreReplacedByHaswells() {
+        let avx2: Set<String> = ["sse3", "avx", "avx2", "fma"]
+        #expect(LinearAlgebra.betterKernelFamily(chosen: "Prescott", cpuFlags: avx2) == "Haswell")
+        #expect(LinearAlgebra.betterKernelFamily(chosen: "Sandybridge", cpuFlags: avx2) == "Haswell")
+        for modern in ["Haswell", "Zen", "SkylakeX", "Cooperlake", "SAPPHIRERAPIDS"] {
+            #expect(LinearAlgebra.betterKernelFamily(chosen: modern, cpuFlags: avx2.union(["avx512f"])) == nil)
+        }
+        // A processor without AVX2 keeps what OpenBLAS chose.
+        #expect(LinearAlgebra.betterKernelFamily(chosen: "Prescott", cpuFlags: ["sse3", "avx"]) == nil)
+        #expect(!LinearAlgebra.kernelFamily.isEmpty)
+    }
+}
