@@ -102,12 +102,13 @@ extension Pointillist {
             let recordedSegmenter = try store.segmenter()
             options.segmenter = segments.applied(to: recordedSegmenter)
             if try store.setting("segment.margin") != nil, options.segmenter != recordedSegmenter {
-                throw ValidationError("""
-                    this corpus records word-segment settings from its first ingest (\(Self.describe(recordedSegmenter))), \
+                Terminal.error("""
+                    error: this corpus records word-segment settings from its first ingest (\(Self.describe(recordedSegmenter))), \
                     and every stored count and later stage uses them; asked for \(Self.describe(options.segmenter)). \
                     Leave out --margin, --min-points and --out-of-image to ingest with the recorded settings, \
                     or ingest into a new corpus (--db) to use others.
                     """)
+                throw ExitCode(64)
             }
 
             let bar = ProgressBar(enabled: !quiet)
@@ -166,7 +167,7 @@ extension Pointillist {
             let check = c.reconciles ? "reconciles" : "DOES NOT RECONCILE"
             lines.append("lines read    \(Format.count(c.read)) = stored \(Format.count(c.stored)) + duplicates \(Format.count(c.duplicates)) + rejected \(Format.count(c.rejected))  (\(check))")
             if c.blank > 0 { lines.append("blank lines   \(Format.count(c.blank)) skipped") }
-            if c.byteOrderMarks > 0 { lines.append("byte-order marks  \(Format.count(c.byteOrderMarks)) files began with a UTF-8 byte-order mark (skipped)") }
+            if c.byteOrderMarks > 0 { lines.append("byte-order marks  \(Format.count(c.byteOrderMarks)) file\(c.byteOrderMarks == 1 ? "" : "s") began with a UTF-8 byte-order mark (skipped)") }
             if c.videoLines > 0 {
                 lines.append("narratives    \(Format.count(c.narratives)) stored; \(Format.count(c.videoLines)) of the lines were Video Localized Narratives (one narrative per actor and keyframe)")
             }
