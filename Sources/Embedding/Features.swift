@@ -15,13 +15,24 @@ public struct FeatureConfiguration: Sendable, Equatable, Codable {
     public var referenceSide: Double
     /// Add the pixel's normalised position (x, y): scenes are laid out (sky above, ground below).
     public var position: Bool
+    /// The working resolution: images are decoded reduced so that their longer side is between
+    /// this and about twice this (`ImageFile.read(_:layout:workingSide:)`), at training and in M
+    /// alike. nil (model files written before 2026-12-03 have no such field): full resolution.
+    public var workingSide: Int?
 
-    public static let standard = FeatureConfiguration(scales: [1.5, 4, 10], referenceSide: 320, position: true)
+    /// 512 px: Open Images' resized photos (1024 px longer side) decode at exactly 1/2 scale
+    /// inside the DCT and a 4000 × 3000 original at 1/4; the largest window (10 px at 320, so
+    /// 16 px at 512) still spans 33 pixels; 320 × 240 scenes are used as they are.
+    public static let defaultWorkingSide = 512
 
-    public init(scales: [Double], referenceSide: Double, position: Bool) {
+    public static let standard = FeatureConfiguration(
+        scales: [1.5, 4, 10], referenceSide: 320, position: true, workingSide: defaultWorkingSide)
+
+    public init(scales: [Double], referenceSide: Double, position: Bool, workingSide: Int? = nil) {
         self.scales = scales
         self.referenceSide = referenceSide
         self.position = position
+        self.workingSide = workingSide
     }
 
     /// Values per pixel: L*a*b* at the pixel, then per scale the window's mean L*a*b*, the
@@ -49,57 +60,66 @@ public struct PixelFeatures: Sendable {
     public let width: Int
     public let height: Int
     let lab: [Float]  // 3 per pixel
-    let tables: [[Double]]  // (width + 1) × (height + 1) each: L, a, b, L², |∇L|, gx², gy², gx·gy
+    let tables: [Double]  // eight planes of (width + 1) × (height + 1): L, a, b, L², |∇L|, gx², gy², gx·gy
     let radii: [Int]
 
     public init(image: Image, configuration: FeatureConfiguration = .standard) {
         self.configuration = configuration
         width = image.width
         height = image.height
-        let n = width * height
-        var lab = [Float](repeating: 0, count: n * 3)
-        for i in 0..<n {
-            let o = i * image.channels
-            let (r, g, b) =
-                image.channels >= 3
-                ? (image.pixels[o], image.pixels[o + 1], image.pixels[o + 2]) : (image.pixels[o], image.pixels[o], image.pixels[o])
-            let v = ColourSpace.lab(r: r, g: g, b: b)
-            lab[i * 3] = v.l
-            lab[i * 3 + 1] = v.a
-            lab[i * 3 + 2] = v.b
-        }
-        self.lab = lab
-        // Per-pixel planes, then their summed-area tables.
-        var planes = [[Double]](repeating: [Double](repeating: 0, count: n), count: 8)
-        for y in 0..<height {
-            for x in 0..<width {
-                let i = y * width + x
-                let l = Double(lab[i * 3])
-                let left = Double(lab[(y * width + max(x - 1, 0)) * 3]), right = Double(lab[(y * width + min(x + 1, width - 1)) * 3])
-                let up = Double(lab[(max(y - 1, 0) * width + x) * 3]), down = Double(lab[(min(y + 1, height - 1) * width + x) * 3])
-                let gx = (right - left) / 2, gy = (down - up) / 2
-                planes[0][i] = l
-                planes[1][i] = Double(lab[i * 3 + 1])
-                planes[2][i] = Double(lab[i * 3 + 2])
-                planes[3][i] = l * l
-                planes[4][i] = (gx * gx + gy * gy).squareRoot()
-                planes[5][i] = gx * gx
-                planes[6][i] = gy * gy
-                planes[7][i] = gx * gy
-            }
-        }
         let (w, h) = (width, height)
-        let w1 = w + 1
-        tables = planes.map { plane in
-            var t = [Double](repeating: 0, count: w1 * (h + 1))
-            for y in 0..<h {
-                var row = 0.0
-                for x in 0..<w {
-                    row += plane[y * w + x]
-                    t[(y + 1) * w1 + x + 1] = t[y * w1 + x + 1] + row
+        let n = w * h
+        let channels = image.channels
+        // L*a*b* in single precision through the 256-entry sRGB → linear table and a fast cube root.
+        let lab = [Float](unsafeUninitializedCapacity: n * 3) { out, filled in
+            image.pixels.withUnsafeBufferPointer { px in
+                ColourSpace.linearFloat.withUnsafeBufferPointer { table in
+                for i in 0..<n {
+                    let o = i * channels
+                    let v =
+                        channels >= 3
+                        ? ColourSpace.fastLab(px[o], px[o + 1], px[o + 2], table) : ColourSpace.fastLab(px[o], px[o], px[o], table)
+                    out[i * 3] = v.l
+                    out[i * 3 + 1] = v.a
+                    out[i * 3 + 2] = v.b
+                }
                 }
             }
-            return t
+            filled = n * 3
+        }
+        self.lab = lab
+        // The eight summed-area tables in one pass, straight from L*a*b* (no per-pixel planes).
+        // Sums stay in double precision: the variance of L* and the structure tensor are
+        // differences of large window sums, which single precision would cancel away.
+        let w1 = w + 1
+        let plane = w1 * (h + 1)
+        tables = [Double](unsafeUninitializedCapacity: plane * 8) { t, filled in
+            for k in 0..<8 { for x in 0..<w1 { t[k * plane + x] = 0 } }
+            lab.withUnsafeBufferPointer { lab in
+                var row = [Double](repeating: 0, count: 8)
+                for y in 0..<h {
+                    for k in 0..<8 { row[k] = 0; t[k * plane + (y + 1) * w1] = 0 }
+                    let up = max(y - 1, 0) * w, down = min(y + 1, h - 1) * w
+                    for x in 0..<w {
+                        let i = y * w + x
+                        let l = Double(lab[i * 3])
+                        let left = Double(lab[(y * w + max(x - 1, 0)) * 3]), right = Double(lab[(y * w + min(x + 1, w - 1)) * 3])
+                        let gy = (Double(lab[(down + x) * 3]) - Double(lab[(up + x) * 3])) / 2
+                        let gx = (right - left) / 2
+                        row[0] += l
+                        row[1] += Double(lab[i * 3 + 1])
+                        row[2] += Double(lab[i * 3 + 2])
+                        row[3] += l * l
+                        row[4] += (gx * gx + gy * gy).squareRoot()
+                        row[5] += gx * gx
+                        row[6] += gy * gy
+                        row[7] += gx * gy
+                        let at = (y + 1) * w1 + x + 1, above = y * w1 + x + 1
+                        for k in 0..<8 { t[k * plane + at] = t[k * plane + above] + row[k] }
+                    }
+                }
+            }
+            filled = plane * 8
         }
         let factor = Double(max(width, height)) / configuration.referenceSide
         radii = configuration.scales.map { max(1, Int(($0 * factor).rounded())) }
@@ -117,9 +137,10 @@ public struct PixelFeatures: Sendable {
             let x0 = max(x - r, 0), x1 = min(x + r + 1, width)
             let y0 = max(y - r, 0), y1 = min(y + r + 1, height)
             let count = Double((x1 - x0) * (y1 - y0))
+            let plane = w1 * (height + 1)
             func mean(_ t: Int) -> Double {
-                let table = tables[t]
-                return (table[y1 * w1 + x1] - table[y0 * w1 + x1] - table[y1 * w1 + x0] + table[y0 * w1 + x0]) / count
+                let o = t * plane
+                return (tables[o + y1 * w1 + x1] - tables[o + y0 * w1 + x1] - tables[o + y1 * w1 + x0] + tables[o + y0 * w1 + x0]) / count
             }
             let l = mean(0)
             out[k] = Float(l / 100)
@@ -158,6 +179,37 @@ public enum ColourSpace {
     static let linear: [Double] = (0..<256).map { i in
         let c = Double(i) / 255
         return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055).pow(2.4)
+    }
+
+    static let linearFloat: [Float] = linear.map { Float($0) }
+
+    /// A cube root in single precision for t in (216/24389, 1.1]: an exponent-thirding bit
+    /// trick for the first guess, then two Newton steps (relative error under 2e-7 there;
+    /// `FeatureTests` checks it against `cbrt`).
+    @inline(__always) public static func fastCubeRoot(_ t: Float) -> Float {
+        var y = Float(bitPattern: t.bitPattern / 3 &+ 709_921_077)
+        y = y - (y * y * y - t) / (3 * y * y)
+        y = y - (y * y * y - t) / (3 * y * y)
+        return y
+    }
+
+    /// `lab` in single precision with `fastCubeRoot`: the features' colour conversion.
+    public static func fastLab(r: UInt8, g: UInt8, b: UInt8) -> (l: Float, a: Float, b: Float) {
+        linearFloat.withUnsafeBufferPointer { fastLab(r, g, b, $0) }
+    }
+
+    @inline(__always) static func fastLab(
+        _ r: UInt8, _ g: UInt8, _ b: UInt8, _ table: UnsafeBufferPointer<Float>
+    ) -> (l: Float, a: Float, b: Float) {
+        do {
+            let rl = table[Int(r)], gl = table[Int(g)], bl = table[Int(b)]
+            let x = (0.4124564 * rl + 0.3575761 * gl + 0.1804375 * bl) / 0.95047
+            let y = 0.2126729 * rl + 0.7151522 * gl + 0.0721750 * bl
+            let z = (0.0193339 * rl + 0.1191920 * gl + 0.9503041 * bl) / 1.08883
+            @inline(__always) func f(_ t: Float) -> Float { t > 216.0 / 24389.0 ? fastCubeRoot(t) : (24389.0 / 27.0 * t + 16) / 116 }
+            let fx = f(x), fy = f(y), fz = f(z)
+            return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
+        }
     }
 
     public static func lab(r: UInt8, g: UInt8, b: UInt8) -> (l: Float, a: Float, b: Float) {

@@ -16,7 +16,11 @@ final class JPEGDecoder {
     }
 
     /// Decodes a complete JPEG file held in `bytes`. Warnings are errors (see `ImageFile`).
-    func decode(_ bytes: [UInt8], layout: ImageFile.Layout) throws(ImageError) -> Image {
+    ///
+    /// With `workingSide`, the image is decoded inside the DCT at the smallest of libjpeg-turbo's
+    /// scales 1/1, 1/2, 1/4, 1/8 whose longer side is still at least `workingSide` (a fraction
+    /// of the cost and memory of a full decode; see `ImageFile.read`).
+    func decode(_ bytes: [UInt8], layout: ImageFile.Layout, workingSide: Int? = nil) throws(ImageError) -> Image {
         guard let handle else { throw ImageError(path: path, reason: "cannot start the JPEG decoder: \(message(nil))") }
         var width: Int32 = 0
         var height: Int32 = 0
@@ -30,7 +34,13 @@ final class JPEGDecoder {
         guard width > 0, height > 0 else {
             throw ImageError(path: path, reason: "truncated or corrupt JPEG: no frame header before the end of the file")
         }
-        let size = try ImageFile.checkedSize(width: Int(width), height: Int(height), path: path)
+        _ = try ImageFile.checkedSize(width: Int(width), height: Int(height), path: path)
+        if let workingSide {
+            let scale = JPEGDecoder.scale(width: Int(width), height: Int(height), workingSide: workingSide)
+            width = Int32(scale.width)
+            height = Int32(scale.height)
+        }
+        let size = (width: Int(width), height: Int(height))
         let grey = layout == .asStored && colorspace == TJCS_GRAY.rawValue
         let channels = grey ? 1 : 3
         let format = grey ? TJPF_GRAY : TJPF_RGB
@@ -49,6 +59,23 @@ final class JPEGDecoder {
             throw failure(kind)
         }
         return Image(width: size.width, height: size.height, channels: channels, pixels: pixels)
+    }
+
+    /// The scaled size libjpeg-turbo gives for the smallest scale among 1/1, 1/2, 1/4 and 1/8
+    /// (those it offers) whose longer side is at least `workingSide`.
+    static func scale(width: Int, height: Int, workingSide: Int) -> (width: Int, height: Int) {
+        var count: Int32 = 0
+        var best = (width: width, height: height)
+        guard let factors = tjGetScalingFactors(&count) else { return best }
+        for i in 0..<Int(count) {
+            let f = factors[i]
+            guard f.num == 1, [1, 2, 4, 8].contains(f.denom) else { continue }
+            // TJSCALED: ceil(dimension × num / denom).
+            let w = (width * Int(f.num) + Int(f.denom) - 1) / Int(f.denom)
+            let h = (height * Int(f.num) + Int(f.denom) - 1) / Int(f.denom)
+            if max(w, h) >= workingSide, max(w, h) < max(best.width, best.height) { best = (w, h) }
+        }
+        return best
     }
 
     private func failure(_ what: String) -> ImageError {

@@ -41,11 +41,21 @@ public enum ImageFile {
     }
 
     /// Decodes the JPEG or PNG file at `path`; 16-bit PNG channels are reduced to 8 bits.
-    public static func read(_ path: String, layout: Layout = .rgb) throws(ImageError) -> Image {
+    ///
+    /// With `workingSide` (the working resolution of the image stages), the image comes back
+    /// reduced so that its longer side is between `workingSide` and about twice that, never
+    /// enlarged: a JPEG is decoded inside the DCT at the smallest libjpeg-turbo scale (1/2, 1/4,
+    /// 1/8) that keeps the longer side ≥ `workingSide`; a PNG is decoded whole, then reduced
+    /// once by the largest integer box factor that does the same. Normalised coordinates stay
+    /// valid at any of these sizes.
+    public static func read(_ path: String, layout: Layout = .rgb, workingSide: Int? = nil) throws(ImageError) -> Image {
         let bytes = try readBytes(path, limit: nil)
         switch try format(of: bytes, path: path) {
-        case .jpeg: return try JPEGDecoder(path: path).decode(bytes, layout: layout)
-        case .png: return try PNGDecoder.decode(bytes, path: path, layout: layout)
+        case .jpeg: return try JPEGDecoder(path: path).decode(bytes, layout: layout, workingSide: workingSide)
+        case .png:
+            let image = try PNGDecoder.decode(bytes, path: path, layout: layout)
+            guard let workingSide, workingSide > 0 else { return image }
+            return image.boxReduced(by: max(1, max(image.width, image.height) / workingSide))
         }
     }
 

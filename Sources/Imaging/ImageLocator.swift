@@ -110,7 +110,7 @@ public struct ImageLocator: Sendable, Equatable {
     }
 
     /// The decoded image for `id` (see `ImageFile.read`).
-    public func load(_ id: String, layout: ImageFile.Layout = .rgb) throws(ImageError) -> Image {
+    public func load(_ id: String, layout: ImageFile.Layout = .rgb, workingSide: Int? = nil) throws(ImageError) -> Image {
         let candidates: [String]
         switch paths(for: id) {
         case .success(let found): candidates = found
@@ -120,7 +120,7 @@ public struct ImageLocator: Sendable, Equatable {
             let shown = candidates.count == 1 ? candidates[0] : candidates.joined(separator: " or ")
             throw ImageError(path: shown, reason: "image \(id) not found at \(shown)")
         }
-        return try ImageFile.read(path, layout: layout)
+        return try ImageFile.read(path, layout: layout, workingSide: workingSide)
     }
 
     static func isFile(_ path: String) -> Bool {

@@ -56,6 +56,44 @@ extension Image {
         return Image(width: newWidth, height: newHeight, channels: channels, pixels: result)
     }
 
+    /// The image reduced by an integer `factor` on both axes: each output pixel is the rounded
+    /// mean of a `factor` × `factor` block (blocks at the right and bottom edges hold what is
+    /// left; size ceil(side / factor)). The image itself for a factor of 1.
+    public func boxReduced(by factor: Int) -> Image {
+        precondition(factor > 0, "factor must be positive")
+        guard factor > 1 else { return self }
+        let newWidth = (width + factor - 1) / factor
+        let newHeight = (height + factor - 1) / factor
+        let channels = channels
+        let rowLength = newWidth * channels
+        var result = [UInt8](repeating: 0, count: newHeight * rowLength)
+        var sums = [UInt32](repeating: 0, count: rowLength)
+        pixels.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { target in
+                for by in 0..<newHeight {
+                    for i in 0..<rowLength { sums[i] = 0 }
+                    let y0 = by * factor, y1 = min(y0 + factor, height)
+                    for y in y0..<y1 {
+                        let row = y * width * channels
+                        for x in 0..<width {
+                            let t = (x / factor) * channels
+                            for c in 0..<channels { sums[t + c] += UInt32(source[row + x * channels + c]) }
+                        }
+                    }
+                    let rows = y1 - y0
+                    for bx in 0..<newWidth {
+                        let count = UInt32(rows * (min((bx + 1) * factor, width) - bx * factor))
+                        for c in 0..<channels {
+                            let i = bx * channels + c
+                            target[by * rowLength + i] = UInt8((sums[i] + count / 2) / count)
+                        }
+                    }
+                }
+            }
+        }
+        return Image(width: newWidth, height: newHeight, channels: channels, pixels: result)
+    }
+
     /// The image with 1 (grey), 3 (RGB) or 4 (RGBA) channels.
     ///
     /// Grey from colour is the Rec. 601 luma (0.299 R + 0.587 G + 0.114 B) on the stored

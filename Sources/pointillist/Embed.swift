@@ -92,6 +92,13 @@ extension Pointillist.Embed {
         @Option(name: .customLong("clean-threshold"), help: "A point is set aside when its class gets a lower probability among its image's classes.")
         var cleanThreshold = TrainingOptions().cleaningThreshold
 
+        @Option(
+            name: .customLong("working-side"),
+            help: ArgumentHelp(
+                "Working resolution, recorded in the model: images are decoded reduced (JPEG inside the DCT at 1/2, 1/4 or 1/8; PNG by an integer box) to the smallest size whose longer side is at least this; 0: full resolution.",
+                valueName: "px"))
+        var workingSide = FeatureConfiguration.defaultWorkingSide
+
         @Option(help: "Seed for the split, the initial weights, the batch order and the sampling.")
         var seed: UInt64 = 1
 
@@ -104,6 +111,7 @@ extension Pointillist.Embed {
             if epochs < 1 || batch < 1 || patience < 1 { throw ValidationError("--epochs, --batch and --patience must be at least 1") }
             if !(validation > 0 && validation < 1) { throw ValidationError("--validation must be between 0 and 1") }
             if cleanRounds < 0 { throw ValidationError("--clean-rounds must be 0 or more") }
+            if workingSide < 0 { throw ValidationError("--working-side must be 0 (full resolution) or a positive number of pixels") }
             if !(cleanThreshold >= 0 && cleanThreshold < 1) { throw ValidationError("--clean-threshold must be at least 0 and below 1") }
         }
 
@@ -124,8 +132,11 @@ extension Pointillist.Embed {
             sampling.pointsPerClass = pointsPerClass
             sampling.seed = seed
             let bar = ProgressBar(enabled: !quiet)
+            var features = FeatureConfiguration.standard
+            features.workingSide = workingSide > 0 ? workingSide : nil
+            let side = features.workingSide
             let (points, data) = try store.labelledPoints(
-                classes: classes, features: .standard, sampling: sampling, loadImage: { try locator.load($0) }
+                classes: classes, features: features, sampling: sampling, loadImage: { try locator.load($0, workingSide: side) }
             ) { done, total in bar.updateCount(done: done, total: total, label: "images") }
             bar.finish()
             for s in data.skipped.prefix(quiet ? 0 : 10) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
@@ -147,7 +158,7 @@ extension Pointillist.Embed {
             let trainBar = ProgressBar(enabled: !quiet)
             var last = ""
             var model = Trainer.train(
-                points: points, classes: classes, features: .standard, options: options,
+                points: points, classes: classes, features: features, options: options,
                 progress: { e in
                     last = (e.round > 0 ? "cleaning round \(e.round), " : "") + String(format: "loss %.3f acc %.1f%%", e.trainingLoss, 100 * e.trainingAccuracy)
                     if !quiet {
@@ -222,7 +233,8 @@ extension Pointillist.Embed {
             if trained.training.pointsPerClass > 0 { sampling.pointsPerClass = trained.training.pointsPerClass }
             let bar = ProgressBar(enabled: !quiet)
             let (points, data) = try store.labelledPoints(
-                classes: trained.classes, features: trained.features, sampling: sampling, loadImage: { try locator.load($0) }
+                classes: trained.classes, features: trained.features, sampling: sampling,
+                loadImage: { [side = trained.features.workingSide] in try locator.load($0, workingSide: side) }
             ) { done, total in bar.updateCount(done: done, total: total, label: "images") }
             bar.finish()
             let held = { (i: Int32) in
@@ -275,6 +287,7 @@ extension Pointillist.Embed {
             let t = m.training
             print("file         \(model) (format version \(ModelFile.version))")
             print("features     \(m.features.dimension): \(m.features.names.joined(separator: " "))")
+            print("working side \(m.features.workingSide.map { "\($0) px (images decoded reduced to a longer side of \($0) to about \(2 * $0) px)" } ?? "none (full resolution; a model file from before working resolutions)")")
             print("network      \(m.network.layers.map { "\($0.inputs)" }.joined(separator: " → ")) → \(m.network.classCount) (ReLU hidden layers), embedding \(m.network.embeddingDimension), \(m.network.parameterCount) parameters")
             print("training     seed \(t.seed), \(t.epochs) epochs, best \(t.bestEpoch); \(t.trainingPoints) points on \(t.trainingImages) images; validation \(t.validationPoints) points on \(t.validationImages) images")
             if let c = t.cleaning {

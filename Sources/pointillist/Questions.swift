@@ -61,7 +61,8 @@ struct PointModelArguments: ParsableArguments {
         let builder = try builder(db)
         let locator = try imageOptions.locator()
         let bar = ProgressBar(enabled: !quiet)
-        let (images, skipped) = try builder.run(corpus: store, loadImage: { try locator.load($0) }) { done, total in
+        let side = builder.model.features.workingSide
+        let (images, skipped) = try builder.run(corpus: store, loadImage: { try locator.load($0, workingSide: side) }) { done, total in
             bar.updateCount(done: done, total: total, label: "images")
         }
         bar.finish()
@@ -135,7 +136,8 @@ extension Pointillist.Questions {
             if m.prior > 0 {
                 var neighboursOnly = builder
                 neighboursOnly.options.prior = 0
-                let (plain, _) = try neighboursOnly.run(corpus: store, loadImage: { try locator.load($0) })
+                let side = builder.model.features.workingSide
+                let (plain, _) = try neighboursOnly.run(corpus: store, loadImage: { try locator.load($0, workingSide: side) })
                 alone = QuestionQuality.report(plain, seed: m.seed, mask: { try maskLocator.load($0, layout: .asStored) }, classOf: classOf)
             }
             print("images       \(r.images) (\(skipped.count) skipped), \(r.points) sampled points (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.unlabelled) over void or classes not in the dictionary")
