@@ -60,6 +60,23 @@ with open(result, "w") as f:
 """
 
 
+# The floor: decoding every image file alone, at full size (Pillow, whose JPEG decoder is
+# libjpeg-turbo; no draft(), so no DCT scaling), split over N processes; prints the count.
+DECODE_ONLY = r"""
+import os, sys
+from multiprocessing import get_context
+from PIL import Image
+def decode(path):
+    with Image.open(path) as im:
+        im.convert("RGB").load()
+    return 1
+directory, workers = sys.argv[1], int(sys.argv[2])
+paths = sorted(os.path.join(directory, n) for n in os.listdir(directory))
+with get_context("fork").Pool(workers) as pool:
+    print(sum(pool.map(decode, paths, chunksize=8)))
+"""
+
+
 def warm_images(directory: str) -> None:
     for name in os.listdir(directory):
         with open(os.path.join(directory, name), "rb") as f:
@@ -123,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", default="/tmp/pointillist-questions-bench",
                    help="prepared by `run`: images/, corpus.sqlite, corpus.embedding")
     p.add_argument("--binary", default=DEFAULT_BINARY)
+    p.add_argument("--images", default=None, help="image directory (default WORKDIR/images)")
+    p.add_argument("--pattern", default="{id}.png", help="file name pattern (default {id}.png)")
+    p.add_argument("--decode-workers", type=int, default=2,
+                   help="processes for the decode-only contender (default 2, as ours uses 2 threads)")
     p.add_argument("--repeat", type=int, default=2, help="best of N runs (default 2)")
     p.add_argument("--sampler", choices=["stable", "random"], default="stable",
                    help="reference's points: ours' deterministic sampler (default) or numpy uniform")
@@ -132,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.repeat < 1:
         p.error("--repeat must be >= 1")
     binary = os.path.abspath(a.binary)
-    images = os.path.join(a.workdir, "images")
+    images = a.images or os.path.join(a.workdir, "images")
     corpus = os.path.join(a.workdir, "corpus.sqlite")
     model = os.path.join(a.workdir, "corpus.embedding")
     for path in (binary, images, corpus, model):
@@ -150,13 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# workdir: {a.workdir}  ({len(os.listdir(images))} images)  repeat={a.repeat} (best of N, "
           f"runs alternate)  reference sampler: {a.sampler}")
     print(f"# load average at start: {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}")
-    print("# ours: 2 worker threads for images; reference: 1 thread (OPENBLAS_NUM_THREADS=1)")
+    print("# ours: 2 worker threads for images; reference: 1 thread (OPENBLAS_NUM_THREADS=1); "
+          f"decode: full-size decode alone, {a.decode_workers} processes")
     print("# CPU = user + sys of the child; peak RSS of the child alone (os.wait4)")
     print()
 
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     tmp = tempfile.mkdtemp(prefix="run-", dir=a.workdir)
-    runs: dict[str, list[dict]] = {"ours": [], "reference": []}
+    runs: dict[str, list[dict]] = {"ours": [], "reference": [], "decode": []}
     agreement = None
     try:
         ours_db, ref_db = os.path.join(tmp, "ours.sqlite"), os.path.join(tmp, "ref-input.sqlite")
@@ -165,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             fresh_copy(corpus, ours_db)
             warm_images(images)
             r = launch([binary, "questions", "sample", "--db", ours_db, "--images", images,
-                        "--pattern", "{id}.png", "--model", model, "--quiet"], tmp, "ours")
+                        "--pattern", a.pattern, "--model", model, "--quiet"], tmp, "ours")
             if r["rc"] != 0:
                 print(f"error: pointillist exited {r['rc']}: {r['cmd']}\n{r['stderr']}", file=sys.stderr)
                 return 2
@@ -177,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             fresh_copy(corpus, ref_db)
             warm_images(images)
             r = launch([sys.executable, os.path.join(HERE, "reference.py"), "--db", ref_db, "--images", images,
-                        "--pattern", "{id}.png", "--model", model, "--out", ref_out, "--sampler", a.sampler],
+                        "--pattern", a.pattern, "--model", model, "--out", ref_out, "--sampler", a.sampler],
                        tmp, "reference", env)
             if r["rc"] != 0:
                 print(f"error: reference exited {r['rc']}: {r['cmd']}\n{r['stderr']}", file=sys.stderr)
@@ -186,6 +208,16 @@ def main(argv: list[str] | None = None) -> int:
             r["images"], r["phases"] = info["images"], info["phases"]
             runs["reference"].append(r)
             print(f"#   run {i + 1} reference  wall {r['wall']:6.2f} s  user {r['user']:6.2f} s  "
+                  f"sys {r['sys']:6.2f} s  peak RSS {r['rss_mb']:6.1f} MB  images {r['images']}", flush=True)
+
+            warm_images(images)
+            r = launch([sys.executable, "-c", DECODE_ONLY, images, str(a.decode_workers)], tmp, "decode", env)
+            if r["rc"] != 0:
+                print(f"error: decode-only exited {r['rc']}\n{r['stderr']}", file=sys.stderr)
+                return 2
+            r["images"] = int(r["stdout"].split()[0])
+            runs["decode"].append(r)
+            print(f"#   run {i + 1} decode     wall {r['wall']:6.2f} s  user {r['user']:6.2f} s  "
                   f"sys {r['sys']:6.2f} s  peak RSS {r['rss_mb']:6.1f} MB  images {r['images']}", flush=True)
         agreement = compare(ours_db, ref_out)
         phases = runs["reference"][-1]["phases"]
@@ -203,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'CPU ms/image':>13} {'peak RSS MB':>12}")
     print(head)
     print("-" * len(head))
-    for name in ("ours", "reference"):
+    for name in ("ours", "reference", "decode"):
         r = best[name]
         print(f"{name:<10} {r['images']:>6} {r['wall']:7.2f} {r['images'] / r['wall']:9.1f} {r['cpu']:7.2f} "
               f"{1000 * r['cpu'] / r['images']:13.2f} {rss[name]:12.1f}")
@@ -215,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  images/s (wall clock, higher is better; ours 2 threads, reference 1)  {speed:5.2f}x")
     print(f"  CPU s per image (lower is better)                                   {1 / cpu:5.2f}x")
     print(f"  peak RSS (lower is better)                                          {rss['ours'] / rss['reference']:5.2f}x")
+    d = best["decode"]
+    print(f"  images/s against decode only (full size, PIL/libjpeg-turbo, {a.decode_workers} processes)    "
+          f"{(o['images'] / o['wall']) / (d['images'] / d['wall']):5.2f}x")
     print("(wall and CPU from each contender's fastest run; peak RSS the largest over its runs)")
 
     g = agreement

@@ -119,6 +119,46 @@ def lab_image(rgb: np.ndarray) -> np.ndarray:
     return out
 
 
+def jpeg_scale(w: int, h: int, side: int) -> int:
+    """The largest of 1, 2, 4, 8 whose scaled longer side, ceil(side / n), stays >= side (as ours)."""
+    best = 1
+    for n in (2, 4, 8):
+        if max(-(-w // n), -(-h // n)) >= side:
+            best = n
+    return best
+
+
+def box_reduce(rgb: np.ndarray, factor: int) -> np.ndarray:
+    """Mean of factor x factor blocks, rounded half up; edge blocks hold what is left (as ours)."""
+    if factor <= 1:
+        return rgb
+    h, w = rgb.shape[:2]
+    rows, cols = np.arange(0, h, factor), np.arange(0, w, factor)
+    sums = np.add.reduceat(np.add.reduceat(rgb.astype(np.uint32), rows, axis=0), cols, axis=1)
+    counts = (np.minimum(rows + factor, h) - rows)[:, None] * (np.minimum(cols + factor, w) - cols)[None, :]
+    counts = counts[..., None].astype(np.uint32)
+    return ((sums + counts // 2) // counts).astype(np.uint8)
+
+
+def load_rgb(path: str, side: int | None) -> np.ndarray:
+    """The image at the model's working resolution: JPEG through Pillow's draft() (libjpeg-turbo's
+    DCT scaling, the same scale as ours), PNG decoded whole and box-reduced by an integer factor."""
+    with Image.open(path) as im:
+        jpeg = im.format == "JPEG"
+        if side and jpeg:
+            w, h = im.size
+            n = jpeg_scale(w, h, side)
+            if n > 1:
+                # draft() picks the largest scale with a result no smaller than asked for.
+                im.draft("RGB", (w // n, h // n))
+                assert im.size == (-(-w // n), -(-h // n)), (im.size, w, h, n)
+        rgb = np.asarray(im if im.mode == "RGB" else im.convert("RGB"))
+    if side and not jpeg:
+        longer = max(rgb.shape[0], rgb.shape[1])
+        rgb = box_reduce(rgb, max(1, longer // side))
+    return rgb
+
+
 class Features:
     """Summed-area tables of one image; features at arrays of pixel coordinates."""
 
@@ -352,8 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for image_id, mentions in groups:
         t0 = time.perf_counter()
-        with Image.open(os.path.join(a.images, a.pattern.replace("{id}", image_id))) as im:
-            rgb = np.asarray(im if im.mode == "RGB" else im.convert("RGB"))
+        rgb = load_rgb(os.path.join(a.images, a.pattern.replace("{id}", image_id)),
+                       model["features"].get("workingSide"))
         t1 = time.perf_counter()
         feats = Features(rgb, model["features"])
         xs, ys, labels = [], [], []

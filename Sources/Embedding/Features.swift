@@ -70,18 +70,21 @@ public struct PixelFeatures: Sendable {
         let (w, h) = (width, height)
         let n = w * h
         let channels = image.channels
-        // L*a*b* in single precision through the 256-entry sRGB → linear table and a fast cube root.
+        // L*a*b* in single precision through the 256-entry sRGB → linear table and a table of f(t).
         let lab = [Float](unsafeUninitializedCapacity: n * 3) { out, filled in
             image.pixels.withUnsafeBufferPointer { px in
                 ColourSpace.linearFloat.withUnsafeBufferPointer { table in
+                ColourSpace.labFunction.withUnsafeBufferPointer { cubeRoot in
                 for i in 0..<n {
                     let o = i * channels
                     let v =
                         channels >= 3
-                        ? ColourSpace.fastLab(px[o], px[o + 1], px[o + 2], table) : ColourSpace.fastLab(px[o], px[o], px[o], table)
+                        ? ColourSpace.fastLab(px[o], px[o + 1], px[o + 2], table, cubeRoot)
+                        : ColourSpace.fastLab(px[o], px[o], px[o], table, cubeRoot)
                     out[i * 3] = v.l
                     out[i * 3 + 1] = v.a
                     out[i * 3 + 2] = v.b
+                }
                 }
                 }
             }
@@ -96,26 +99,34 @@ public struct PixelFeatures: Sendable {
         tables = [Double](unsafeUninitializedCapacity: plane * 8) { t, filled in
             for k in 0..<8 { for x in 0..<w1 { t[k * plane + x] = 0 } }
             lab.withUnsafeBufferPointer { lab in
-                var row = [Double](repeating: 0, count: 8)
                 for y in 0..<h {
-                    for k in 0..<8 { row[k] = 0; t[k * plane + (y + 1) * w1] = 0 }
+                    for k in 0..<8 { t[k * plane + (y + 1) * w1] = 0 }
                     let up = max(y - 1, 0) * w, down = min(y + 1, h - 1) * w
+                    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
                     for x in 0..<w {
                         let i = y * w + x
                         let l = Double(lab[i * 3])
                         let left = Double(lab[(y * w + max(x - 1, 0)) * 3]), right = Double(lab[(y * w + min(x + 1, w - 1)) * 3])
-                        let gy = (Double(lab[(down + x) * 3]) - Double(lab[(up + x) * 3])) / 2
-                        let gx = (right - left) / 2
-                        row[0] += l
-                        row[1] += Double(lab[i * 3 + 1])
-                        row[2] += Double(lab[i * 3 + 2])
-                        row[3] += l * l
-                        row[4] += (gx * gx + gy * gy).squareRoot()
-                        row[5] += gx * gx
-                        row[6] += gy * gy
-                        row[7] += gx * gy
+                        let gy = (Double(lab[(down + x) * 3]) - Double(lab[(up + x) * 3])) * 0.5
+                        let gx = (right - left) * 0.5
+                        let gxx = gx * gx, gyy = gy * gy
+                        s0 += l
+                        s1 += Double(lab[i * 3 + 1])
+                        s2 += Double(lab[i * 3 + 2])
+                        s3 += l * l
+                        s4 += (gxx + gyy).squareRoot()
+                        s5 += gxx
+                        s6 += gyy
+                        s7 += gx * gy
                         let at = (y + 1) * w1 + x + 1, above = y * w1 + x + 1
-                        for k in 0..<8 { t[k * plane + at] = t[k * plane + above] + row[k] }
+                        t[at] = t[above] + s0
+                        t[plane + at] = t[plane + above] + s1
+                        t[2 * plane + at] = t[2 * plane + above] + s2
+                        t[3 * plane + at] = t[3 * plane + above] + s3
+                        t[4 * plane + at] = t[4 * plane + above] + s4
+                        t[5 * plane + at] = t[5 * plane + above] + s5
+                        t[6 * plane + at] = t[6 * plane + above] + s6
+                        t[7 * plane + at] = t[7 * plane + above] + s7
                     }
                 }
             }
@@ -183,31 +194,49 @@ public enum ColourSpace {
 
     static let linearFloat: [Float] = linear.map { Float($0) }
 
-    /// A cube root in single precision for t in (216/24389, 1.1]: an exponent-thirding bit
-    /// trick for the first guess, then two Newton steps (relative error under 2e-7 there;
-    /// `FeatureTests` checks it against `cbrt`).
-    @inline(__always) public static func fastCubeRoot(_ t: Float) -> Float {
-        var y = Float(bitPattern: t.bitPattern / 3 &+ 709_921_077)
-        y = y - (y * y * y - t) / (3 * y * y)
-        y = y - (y * y * y - t) / (3 * y * y)
-        return y
+    /// CIE's f(t) (the cube root above 216/24389, a line below it, continuous with its first
+    /// derivative) tabulated at t = i / 16384 for i in 0…16385 (64 KB), from the exact root.
+    static let labFunction: [Float] = (0...labSteps + 1).map { i in
+        let t = Double(i) / Double(labSteps)
+        return Float(t > 216.0 / 24389.0 ? cbrt(t) : (24389.0 / 27.0 * t + 16) / 116)
+    }
+    static let labSteps = 16384
+
+    /// f(t) for t in [0, 1] by linear interpolation in `labFunction`: no division, no branch
+    /// on the cube root's range, a handful of instructions. Its error is below 3e-7 (a few
+    /// ten-thousandths of a unit in a* and b*; `WorkingResolutionTests` checks it against the
+    /// exact function); t is clamped to [0, 1] (sRGB never leaves it but by rounding).
+    @inline(__always) public static func fastLabFunction(_ t: Float) -> Float {
+        labFunction.withUnsafeBufferPointer { fastLabFunction(t, $0) }
     }
 
-    /// `lab` in single precision with `fastCubeRoot`: the features' colour conversion.
+    @inline(__always) static func fastLabFunction(_ t: Float, _ table: UnsafeBufferPointer<Float>) -> Float {
+        let u = min(max(t, 0), 1) * Float(labSteps)
+        let i = min(Int(u), labSteps)
+        let low = table[i]
+        return low + (table[i + 1] - low) * (u - Float(i))
+    }
+
+    /// The exact f(t), for tests.
+    public static func labFunctionExact(_ t: Double) -> Double {
+        t > 216.0 / 24389.0 ? cbrt(t) : (24389.0 / 27.0 * t + 16) / 116
+    }
+
+    /// `lab` in single precision with `fastLabFunction`: the features' colour conversion.
     public static func fastLab(r: UInt8, g: UInt8, b: UInt8) -> (l: Float, a: Float, b: Float) {
-        linearFloat.withUnsafeBufferPointer { fastLab(r, g, b, $0) }
+        linearFloat.withUnsafeBufferPointer { table in labFunction.withUnsafeBufferPointer { fastLab(r, g, b, table, $0) } }
     }
 
     @inline(__always) static func fastLab(
-        _ r: UInt8, _ g: UInt8, _ b: UInt8, _ table: UnsafeBufferPointer<Float>
+        _ r: UInt8, _ g: UInt8, _ b: UInt8, _ table: UnsafeBufferPointer<Float>, _ cubeRoot: UnsafeBufferPointer<Float>
     ) -> (l: Float, a: Float, b: Float) {
         do {
             let rl = table[Int(r)], gl = table[Int(g)], bl = table[Int(b)]
-            let x = (0.4124564 * rl + 0.3575761 * gl + 0.1804375 * bl) / 0.95047
-            let y = 0.2126729 * rl + 0.7151522 * gl + 0.0721750 * bl
-            let z = (0.0193339 * rl + 0.1191920 * gl + 0.9503041 * bl) / 1.08883
-            @inline(__always) func f(_ t: Float) -> Float { t > 216.0 / 24389.0 ? fastCubeRoot(t) : (24389.0 / 27.0 * t + 16) / 116 }
-            let fx = f(x), fy = f(y), fz = f(z)
+            // The white point's division folded into the matrix.
+            let x: Float = 0.4339499 * rl + 0.3762098 * gl + 0.1898403 * bl
+            let y: Float = 0.2126729 * rl + 0.7151522 * gl + 0.0721750 * bl
+            let z: Float = 0.0177566 * rl + 0.1094680 * gl + 0.8727755 * bl
+            let fx = fastLabFunction(x, cubeRoot), fy = fastLabFunction(y, cubeRoot), fz = fastLabFunction(z, cubeRoot)
             return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
         }
     }
