@@ -20,10 +20,11 @@ public struct FeatureConfiguration: Sendable, Equatable, Codable {
     /// alike. nil (model files written before 2026-12-03 have no such field): full resolution.
     public var workingSide: Int?
 
-    /// 512 px: Open Images' resized photos (1024 px longer side) decode at exactly 1/2 scale
-    /// inside the DCT and a 4000 × 3000 original at 1/4; the largest window (10 px at 320, so
+    /// 500 px: Open Images' resized photos (1024 px longer side) decode at 1/2 scale inside the
+    /// DCT (512 px) and a 4000 × 3000 original at 1/8 (500 × 375; at 512 it would be 1/4,
+    /// 1000 × 750, and four times the feature tables); the largest window (10 px at 320, so
     /// 16 px at 512) still spans 33 pixels; 320 × 240 scenes are used as they are.
-    public static let defaultWorkingSide = 512
+    public static let defaultWorkingSide = 500
 
     public static let standard = FeatureConfiguration(
         scales: [1.5, 4, 10], referenceSide: 320, position: true, workingSide: defaultWorkingSide)

@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func theWorkingResolutionRoundTripsAndOldFilesReadAsFullResolution() throws {
-        #expect(FeatureConfiguration.standard.workingSide == 512)
+        #expect(FeatureConfiguration.standard.workingSide == 500)
         for side in [512, 320, 1000] {
             let bytes = try ModelFile.encode(model(workingSide: side))
             #expect(try ModelFile.decode(bytes, path: "m").features.workingSide == side)
