@@ -209,8 +209,8 @@ public final class LineReader {
 
     public let source: SourceFile
     public let maxLineBytes: Int
-    /// Set once a gzip stream turned out damaged; the lines before it were all returned.
-    public private(set) var damage: InputDamage?
+    /// Set once a gzip stream turned out damaged; the lines before it are returned first.
+    public var damage: InputDamage? { gzip?.damage }
     private var gzip: GzipStream?
     /// Read buffer (gzip): bytes `start..<filled` are read but not yet returned in a batch.
     private var buffer: UnsafeMutablePointer<UInt8>
@@ -222,6 +222,8 @@ public final class LineReader {
     private var offset: Int64
     /// Whether the next batch is the file's first and must look for a byte-order mark.
     private var atFileStart: Bool
+    /// A byte-order mark was skipped and the batch that says so is not yet returned.
+    private var skippedByteOrderMark = false
     /// The mapped plain file (nil for gzip, and for an empty file).
     private var mapping: FileMapping?
     private var mappedLength = 0
@@ -296,23 +298,21 @@ public final class LineReader {
         }
         guard last == 0x0A else {
             // The end of the data is a line end too (a last line without a newline).
-            try fill(count: 1)
+            fill(count: 1)
             guard filled == 0, atEnd else { throw resumeMismatch(count) }
             return
         }
     }
 
     /// The next batch of at least one line, up to about `maxBytes` bytes or `maxLines` lines; nil at the end.
-    public func next(maxBytes: Int = 4 << 20, maxLines: Int = .max) throws(InputError) -> LineBatch? {
-        var batch = gzip == nil ? nextMapped(maxBytes: maxBytes, maxLines: maxLines) : try nextBuffered(maxBytes: maxBytes, maxLines: maxLines)
+    public func next(maxBytes: Int = 4 << 20, maxLines: Int = .max) -> LineBatch? {
+        var batch = gzip == nil ? nextMapped(maxBytes: maxBytes, maxLines: maxLines) : nextBuffered(maxBytes: maxBytes, maxLines: maxLines)
         if batch != nil {
             batch!.skippedByteOrderMark = skippedByteOrderMark
             skippedByteOrderMark = false
         }
         return batch
     }
-
-    private var skippedByteOrderMark = false
 
     /// At the start of the file, steps over a byte-order mark at `bytes`, if there is one.
     private func skipByteOrderMark(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
@@ -324,10 +324,10 @@ public final class LineReader {
     }
 
     /// `next` over a decompressed stream.
-    private func nextBuffered(maxBytes: Int, maxLines: Int) throws(InputError) -> LineBatch? {
+    private func nextBuffered(maxBytes: Int, maxLines: Int) -> LineBatch? {
         if atFileStart {
             // Three bytes at least, unless the stream is shorter.
-            while filled - start < 3, !atEnd { try makeRoom(want: 1 << 20, scanned: nil) }
+            while filled - start < 3, !atEnd { makeRoom(want: 1 << 20) }
             let skipped = skipByteOrderMark(UnsafeBufferPointer(start: buffer + start, count: filled - start))
             start += skipped
             offset += Int64(skipped)
@@ -351,7 +351,7 @@ public final class LineReader {
             if scanned - lineStart > maxLineBytes {
                 // An over-long line: the lines before it go first, then it alone.
                 if !lines.isEmpty { break }
-                return try overlongBufferedLine()
+                return overlongBufferedLine()
             }
             if atEnd {
                 // After damage, the incomplete line before it is not a line.
@@ -361,7 +361,7 @@ public final class LineReader {
                 }
                 break
             }
-            let moved = try makeRoom(want: max(1 << 20, min(maxBytes, 4 << 20)), scanned: scanned)
+            let moved = makeRoom(want: max(1 << 20, min(maxBytes, 4 << 20)))
             scanned -= moved
             lineStart -= moved
         }
@@ -378,7 +378,7 @@ public final class LineReader {
     /// Moves the unreturned bytes to the front of the buffer (growing it when they leave
     /// less than `want` free) and reads more. Returns how far the bytes moved.
     @discardableResult
-    private func makeRoom(want: Int, scanned: Int?) throws(InputError) -> Int {
+    private func makeRoom(want: Int) -> Int {
         let moved = start
         if start > 0 {
             let kept = filled - start
@@ -387,13 +387,13 @@ public final class LineReader {
             start = 0
         }
         if capacity - filled < want { grow(to: filled + want) }
-        try fill(count: want)
+        fill(count: want)
         return moved
     }
 
     /// The line at `start`, longer than `maxLineBytes`: its first bytes are kept, the rest is
     /// read and dropped up to its newline.
-    private func overlongBufferedLine() throws(InputError) -> LineBatch? {
+    private func overlongBufferedLine() -> LineBatch? {
         let kept = LineBytes(copying: UnsafeBufferPointer(start: buffer + start, count: overlongPrefix))
         var length = 0
         while true {
@@ -410,7 +410,7 @@ public final class LineReader {
                 guard damage == nil else { return nil }  // cut by damage: not a line
                 return overlongBatch(kept, length: length, newline: false)
             }
-            try fill(count: capacity)
+            fill(count: capacity)
         }
     }
 
@@ -497,13 +497,10 @@ public final class LineReader {
 
     /// Decompresses up to `want` more bytes after `filled`; at the stream's end (clean or
     /// damaged) sets `atEnd`.
-    private func fill(count want: Int) throws(InputError) {
+    private func fill(count want: Int) {
         guard let gzip, !atEnd else { return }
         let n = gzip.read(into: buffer + filled, count: min(want, capacity - filled))
         filled += n
-        if n == 0 {
-            atEnd = true
-            damage = gzip.damage
-        }
+        if n == 0 { atEnd = true }
     }
 }

@@ -218,9 +218,7 @@ public enum NarrativeDecoder {
                     } catch {
                         throw labelled(error, "traces[\(segment)][\(index)]")
                     }
-                    if !(point.t >= 0 && Double(point.t) <= maximumSeconds) {
-                        try checkTime(Double(point.t), at: s.position, field: "traces[\(segment)][\(index)].t")
-                    }
+                    try checkTime(Double(point.t), at: s.position, field: "traces[\(segment)][\(index)].t")
                     if points.count > first, let previous = points.last, point.t < previous.t {
                         throw JSONError(
                             offset: s.position,

@@ -324,7 +324,7 @@ public final class Ingester {
                 let reader = try LineReader(
                     file, startOffset: row.offset, startLineNumber: row.lines + 1, maxLineBytes: options.maxLineBytes)
                 var read: Int64 = 0
-                while let batch = try reader.next(
+                while let batch = reader.next(
                     maxBytes: options.batchDue(read: read, remaining: file.size - reader.diskPosition),
                     maxLines: options.batchLines)
                 {

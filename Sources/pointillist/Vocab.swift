@@ -182,7 +182,7 @@ extension Pointillist.Vocab {
             var captions = 0, skipped = 0
             for file in files {
                 let reader = try LineReader(file)
-                while let batch = try reader.next(maxBytes: 4 << 20, maxLines: .max) {
+                while let batch = reader.next(maxBytes: 4 << 20, maxLines: .max) {
                     for (i, range) in batch.lines.enumerated() {
                         let decoded = batch.bytes.withUnsafeBufferPointer { bytes in
                             Result { () throws(JSONError) in try VideoNarrativeDecoder.decode(UnsafeBufferPointer(rebasing: bytes[range])) }

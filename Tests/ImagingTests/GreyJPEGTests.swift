@@ -1,4 +1,3 @@
-import CTurboJPEG
 import Foundation
 import Testing
 
@@ -6,28 +5,11 @@ import Testing
 
 /// Grey JPEGs, made here with libjpeg-turbo's encoder since no real grey frame is at hand.
 @Suite struct GreyJPEGTests {
-    /// `image` (1 channel) compressed as a greyscale JPEG at the given quality.
-    func greyJPEG(_ image: Image, quality: Int32 = 95) throws -> [UInt8] {
-        let handle = try #require(tjInitCompress())
-        defer { tjDestroy(handle) }
-        var output: UnsafeMutablePointer<UInt8>?
-        var size: UInt = 0
-        let status = image.pixels.withUnsafeBufferPointer { b in
-            tjCompress2(
-                handle, b.baseAddress, Int32(image.width), Int32(image.width), Int32(image.height), TJPF_GRAY.rawValue, &output,
-                &size, Int32(TJSAMP_GRAY.rawValue), quality, 0)
-        }
-        defer { tjFree(output) }
-        try #require(status == 0)
-        let bytes = try #require(output)
-        return Array(UnsafeBufferPointer(start: bytes, count: Int(size)))
-    }
-
     @Test func greyJPEGKeepsOneChannelWhenAskedAndReplicatesOtherwise() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let grey = try ImageFile.read(Fixture.large).converted(toChannels: 1)
-        let path = try dir.write(greyJPEG(grey), to: "grey.jpg")
+        let path = try dir.write(encodeJPEG(grey), to: "grey.jpg")
         let stored = try ImageFile.read(path, layout: .asStored)
         #expect(stored.channels == 1 && stored.width == 768 && stored.height == 490)
         // Lossy, but close to the source at quality 95.

@@ -1,4 +1,3 @@
-import CTurboJPEG
 import Foundation
 import Testing
 
@@ -6,23 +5,6 @@ import Testing
 
 /// Decoding at a working resolution: JPEG inside the DCT, PNG by an integer box.
 @Suite struct ScaledDecodeTests {
-    /// `image` (RGB) compressed as a 4:4:4 JPEG.
-    func colourJPEG(_ image: Image, quality: Int32 = 95) throws -> [UInt8] {
-        let handle = try #require(tjInitCompress())
-        defer { tjDestroy(handle) }
-        var output: UnsafeMutablePointer<UInt8>?
-        var size: UInt = 0
-        let status = image.pixels.withUnsafeBufferPointer { b in
-            tjCompress2(
-                handle, b.baseAddress, Int32(image.width), Int32(image.width * 3), Int32(image.height), TJPF_RGB.rawValue, &output,
-                &size, Int32(TJSAMP_444.rawValue), quality, 0)
-        }
-        defer { tjFree(output) }
-        try #require(status == 0)
-        let bytes = try #require(output)
-        return Array(UnsafeBufferPointer(start: bytes, count: Int(size)))
-    }
-
     func meanAbsoluteDifference(_ a: Image, _ b: Image) -> Double {
         Double(zip(a.pixels, b.pixels).map { abs(Int($0) - Int($1)) }.reduce(0, +)) / Double(a.pixels.count)
     }
@@ -31,7 +13,7 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let source = try ImageFile.read(Fixture.large)  // 768 × 490
-        let path = try dir.write(colourJPEG(source), to: "frame.jpg")
+        let path = try dir.write(encodeJPEG(source), to: "frame.jpg")
         let full = try ImageFile.read(path)
         #expect(full.width == 768 && full.height == 490)
         // Sizes are libjpeg-turbo's: ceil(side × 1/n).

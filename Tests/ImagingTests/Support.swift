@@ -1,4 +1,6 @@
+import CTurboJPEG
 import Foundation
+import Testing
 
 @testable import Imaging
 
@@ -11,6 +13,25 @@ enum Fixture {
     static let large = directory.appendingPathComponent("ovis_5d24e4ea_img_0000003.jpg").path
 
     static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
+}
+
+/// `image` compressed as a JPEG with libjpeg-turbo's encoder: greyscale for one channel,
+/// 4:4:4 RGB for three (tests make the JPEGs no real fixture is at hand for).
+func encodeJPEG(_ image: Image, quality: Int32 = 95) throws -> [UInt8] {
+    let handle = try #require(tjInitCompress())
+    defer { tjDestroy(handle) }
+    let grey = image.channels == 1
+    var output: UnsafeMutablePointer<UInt8>?
+    var size: UInt = 0
+    let status = image.pixels.withUnsafeBufferPointer { b in
+        tjCompress2(
+            handle, b.baseAddress, Int32(image.width), Int32(image.width * image.channels), Int32(image.height),
+            (grey ? TJPF_GRAY : TJPF_RGB).rawValue, &output, &size, Int32((grey ? TJSAMP_GRAY : TJSAMP_444).rawValue), quality, 0)
+    }
+    defer { tjFree(output) }
+    try #require(status == 0)
+    let bytes = try #require(output)
+    return Array(UnsafeBufferPointer(start: bytes, count: Int(size)))
 }
 
 extension PNGFile {

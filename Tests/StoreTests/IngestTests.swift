@@ -324,6 +324,8 @@ let oddLines: [(line: String, rejectedField: String?)] = {
         _ = try ingest([input], into: db)
         try Fixture.write(Fixture.lines(6), to: input)
         #expect(throws: StoreError.self) { try ingest([input], into: db) }
+        // Only a file recorded as damaged may be replaced (HardeningTests); this one was not.
+        #expect { _ = try ingest([input], into: db) } throws: { "\($0)".contains("this file changed") }
     }
 
     @Test func storedNarrativesReadBackWithTheirAlignment() throws {
