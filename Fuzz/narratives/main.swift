@@ -1,6 +1,7 @@
 // libFuzzer target: one JSONL line through what `pointillist ingest` does with an image
 // Localized Narratives line (Ingester.decodeLine): decode, align words, count trace segments,
-// pack the blobs. Built by script/fuzz, which also compiles Fuzz/Shared/Checks.swift in.
+// pack the blobs; the same line in other layouts must decode alike. Built by script/fuzz
+// with Fuzz/Shared/*.swift.
 import Narratives
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -24,6 +25,18 @@ public func fuzzNarrativeLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     }
     for p in narrative.traces.points { check(p.x.isFinite && p.y.isFinite && p.t.isFinite, "non-finite trace value") }
     for u in narrative.utterances { check(u.start.isFinite && u.end.isFinite, "non-finite utterance time") }
+
+    // The fast paths (byte templates, plain decimals) give what the general readers give.
+    for layout in Layout.allCases {
+        var other = relaidOut(line, layout)
+        let decoded = other.withUnsafeMutableBufferPointer { b in
+            Result { () throws(JSONError) in try NarrativeDecoder.decode(UnsafeBufferPointer(b)) }
+        }
+        switch decoded {
+        case .failure(let error): fail("\(layout) layout rejected: \(error)")
+        case .success(let n): if let d = difference(narrative, n) { fail("\(layout) layout decodes differently: \(d)") }
+        }
+    }
 
     let words = WordAligner.align(caption: narrative.caption, utterances: narrative.utterances)
     exerciseStoredForms(narrative, words: words)

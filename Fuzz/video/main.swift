@@ -1,7 +1,8 @@
 // libFuzzer target: one JSONL line through the Video Localized Narratives path of
 // `pointillist ingest` (looksLikeVideoNarrative, VideoNarrativeDecoder.decode, one narrative
 // per actor and keyframe, trace segment counts, packed blobs) and `vocab check-nouns`
-// (the decoder alone). Built by script/fuzz, which also compiles Fuzz/Shared/Checks.swift in.
+// (the decoder alone); the same line in other layouts must decode alike. Built by
+// script/fuzz with Fuzz/Shared/*.swift.
 import Narratives
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -19,6 +20,21 @@ public func fuzzVideoNarrativeLine(_ data: UnsafePointer<UInt8>, _ size: Int) ->
     // Ingest asks the VidLN decoder only about lines the detector picks.
     check(detected, "a line the VidLN decoder reads is not detected as VidLN, so ingest rejects it")
     check(!video.keyframeNames.isEmpty && video.actors.count <= Int(VideoNarrative.actorLimit), "record limits not enforced")
+    for layout in Layout.allCases {
+        var other = relaidOut(line, layout)
+        let decoded = other.withUnsafeMutableBufferPointer { b in
+            Result { () throws(JSONError) in try VideoNarrativeDecoder.decode(UnsafeBufferPointer(b)) }
+        }
+        switch decoded {
+        case .failure(let error): fail("\(layout) layout rejected: \(error)")
+        case .success(let v):
+            check(v.actors.count == video.actors.count, "\(layout) layout: actor count")
+            for (a, b) in zip(video.actors, v.actors) {
+                check(a.timeAlignment == b.timeAlignment && a.keyframeIndices == b.keyframeIndices, "\(layout) layout: words or keyframes")
+                if let d = difference(a.traces, b.traces) { fail("\(layout) layout decodes differently: \(d)") }
+            }
+        }
+    }
     for actor in video.actors {
         check(actor.keyframeIndices.count == actor.traces.points.count, "one kf_idx per trace point")
         check(actor.traces.segmentLengths.reduce(0, +) == actor.traces.points.count, "segment lengths do not add up")
