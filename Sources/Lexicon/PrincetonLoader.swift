@@ -31,6 +31,11 @@ public enum PrincetonLoader {
 
     static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
+    /// A word as the database writes it, with its underscores read as spaces.
+    static func spaced(_ word: some Collection<UInt8>) -> String {
+        String(decoding: word.map { $0 == UInt8(ascii: "_") ? 0x20 : $0 }, as: UTF8.self)
+    }
+
     /// `offset lex_filenum ss_type w_cnt word lex_id … p_cnt [ptr offset pos src/tgt]… | gloss`
     static func readData(path: String, into builder: inout LexiconBuilder, lexIDs: inout [String: UInt8])
         throws(LexiconError)
@@ -50,7 +55,7 @@ public enum PrincetonLoader {
                 guard let word = fields.next(), let lexID = fields.next().flatMap({ Int(ascii: $0, radix: 16) }) else {
                     throw fail("synset \(id): fewer words than its count says")
                 }
-                let written = String(decoding: word.map { $0 == UInt8(ascii: "_") ? 0x20 : $0 }, as: UTF8.self)
+                let written = spaced(word)
                 lemmas.append(written)
                 lexIDs[String(decoding: word, as: UTF8.self).lowercased() + " " + id] = UInt8(truncatingIfNeeded: lexID)
             }
@@ -95,7 +100,7 @@ public enum PrincetonLoader {
             else { throw LexiconError(file: path, line: lineNumber, reason: "malformed index entry") }
             for _ in 0..<(pointerCount + 2) { _ = fields.next() }  // pointer symbols, sense_cnt, tagsense_cnt
             let lemma = String(decoding: lemmaBytes, as: UTF8.self)
-            let written = lemma.replacing("_", with: " ")
+            let written = spaced(lemmaBytes)
             for order in 0..<synsetCount {
                 guard let offset = fields.next() else {
                     throw LexiconError(file: path, line: lineNumber, reason: "\(lemma): fewer synsets than its count says")
@@ -127,10 +132,10 @@ public enum PrincetonLoader {
         try forEachLine(path: path) { (lineNumber, line) throws(LexiconError) in
             var fields = Fields(line: line)
             guard let form = fields.next() else { return }
-            let written = String(decoding: form, as: UTF8.self).replacing("_", with: " ")
+            let written = spaced(form)
             var any = false
             while let base = fields.next() {
-                builder.addException(form: written, base: String(decoding: base, as: UTF8.self).replacing("_", with: " "))
+                builder.addException(form: written, base: spaced(base))
                 any = true
             }
             if !any { throw LexiconError(file: path, line: lineNumber, reason: "exception '\(written)' has no base form") }

@@ -39,10 +39,10 @@ public enum Packing {
             total += n
         }
         guard r.remaining == total * 12 else { throw Corrupt(what: "traces") }
-        var points: [TracePoint] = []
-        points.reserveCapacity(total)
-        for _ in 0..<total {
-            points.append(TracePoint(x: try r.f32(), y: try r.f32(), t: try r.f32()))
+        // The length is checked: the points are read without a check per value.
+        let points = (0..<total).map { i in
+            let at = r.offset + i * 12
+            return TracePoint(x: r.float(at: at), y: r.float(at: at + 4), t: r.float(at: at + 8))
         }
         return Traces(points: points, segmentLengths: lengths)
     }
@@ -152,11 +152,12 @@ struct ByteReader {
 
     mutating func u32() throws(Packing.Corrupt) -> Int {
         guard remaining >= 4 else { throw Packing.Corrupt(what: what) }
-        var v: UInt32 = 0
-        for i in 0..<4 { v |= UInt32(bytes[offset + i]) << (8 * i) }
-        offset += 4
-        return Int(v)
+        defer { offset += 4 }
+        return Int(UInt32(at: offset, in: bytes))
     }
+
+    /// The little-endian Float at byte `at`, which the caller has checked lies inside.
+    func float(at: Int) -> Float { Float(bitPattern: UInt32(at: at, in: bytes)) }
 
     mutating func f32() throws(Packing.Corrupt) -> Float { Float(bitPattern: UInt32(try u32())) }
 
@@ -170,5 +171,13 @@ struct ByteReader {
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
         offset += count
         return text
+    }
+}
+
+extension UInt32 {
+    /// The little-endian value at byte `at` of `bytes`, which the caller has checked lies inside.
+    @inline(__always)
+    fileprivate init(at: Int, in bytes: UnsafeRawBufferPointer) {
+        self.init(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
     }
 }

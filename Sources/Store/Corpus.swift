@@ -227,6 +227,13 @@ public final class Corpus {
         """,
     ]
 
+    /// The mentions' indexes (migration 2), which `VocabularyBuild` drops while it writes the
+    /// mentions and builds again after the last one.
+    static let mentionIndexes = """
+        CREATE INDEX IF NOT EXISTS mentions_by_class ON mentions(class_id);
+        CREATE INDEX IF NOT EXISTS mentions_by_narrative ON mentions(narrative_id);
+        """
+
     /// Opens the corpus at `path`, creating it and bringing its schema up to date.
     public init(path: String, readOnly: Bool = false) throws(StoreError) {
         database = try Database(path: path, readOnly: readOnly)

@@ -34,6 +34,56 @@ func chunkedMap<T: Sendable>(
     return results
 }
 
+/// A value worked out on Dispatch's pool while the caller goes on; `value` waits for it.
+final class Background<T: Sendable>: Sendable {
+    private let done = DispatchGroup()
+    private let result = Mutex<T?>(nil)
+
+    init(_ work: @escaping @Sendable () -> T) {
+        DispatchQueue.global().async(group: done) {
+            let value = work()
+            self.result.withLock { $0 = value }
+        }
+    }
+
+    var value: T {
+        done.wait()
+        return result.withLock { $0! }
+    }
+}
+
+/// Runs `work` on each batch that `next` reads, on other threads, while the calling thread
+/// reads the following batch and consumes the previous result: reading, working and
+/// consuming overlap, and results are consumed in batch order. Ends when `next` returns nil.
+func pipelined<Batch: Sendable, Result: Sendable>(
+    next: () throws -> Batch?, work: @escaping @Sendable (Batch) -> Result, consume: (Result) throws -> Void
+) throws {
+    guard let first = try next() else { return }
+    var running = Background { work(first) }
+    while true {
+        let following = try next()
+        let result = running.value
+        if let following { running = Background { work(following) } }
+        try consume(result)
+        if following == nil { return }
+    }
+}
+
+/// Values that outlive one batch of work, such as a cache: each worker borrows one for its
+/// share of a batch and gives it back.
+final class Borrowed<Value: Sendable>: Sendable {
+    private let idle = Mutex<[Value]>([])
+    private let make: @Sendable () -> Value
+
+    init(_ make: @escaping @Sendable () -> Value) { self.make = make }
+
+    func with<T>(_ body: (inout Value) -> T) -> T {
+        var value = idle.withLock { $0.popLast() } ?? make()
+        defer { idle.withLock { [value] in $0.append(value) } }
+        return body(&value)
+    }
+}
+
 /// Threads of their own, started at once and joined by `join()`: for long-running workers
 /// that must not wait for a place in Dispatch's shared pool (which threads blocked on I/O or
 /// on each other may fill), and whose per-thread settings (such as priority) end with them.

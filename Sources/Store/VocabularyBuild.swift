@@ -52,35 +52,52 @@ public struct VocabularyBuild: Sendable {
         corpus: Corpus, previousIDs: [String: Int], progress: ((Phase, Int, Int) -> Void)? = nil
     ) throws -> (ClassDictionary, VocabularyReport) {
         let db = corpus.database
+        // As in ingest: batches commit without fsync (each commit stays atomic against the
+        // process being killed) and the file is synced at the end; pages stay cached between
+        // batches instead of being read back.
+        try db.execute("PRAGMA synchronous = OFF; PRAGMA cache_size = -32768")
+        defer {
+            try? db.execute("PRAGMA cache_size = -2000; PRAGMA synchronous = NORMAL")
+            db.syncFile()
+        }
         let total = Int(try db.scalar("SELECT count(*) FROM narratives"))
         var report = VocabularyReport()
         report.narratives = total
 
-        // Pass 1: count.
+        // Pass 1: count. Workers extract one batch while this thread reads the next.
         var tally = DictionaryTally()
         var imageNumbers: [String: Int32] = [:]
-        try forEachBatch(db, columns: "id, image_id, caption", total: total, phase: .counting, progress: progress) { rows in
-            var images: [Int32] = []
-            for row in rows {
-                let image = row.image
-                if let n = imageNumbers[image] {
-                    images.append(n)
-                } else {
+        let memos = Borrowed { ExtractionMemo() }
+        let workers = self.workers
+        let extractor = self.extractor
+        let counting = try batches(db, columns: "id, image_id, caption", total: total, phase: .counting, progress: progress)
+        try pipelined(
+            next: { () throws -> ([Row], [Int32])? in
+                guard let rows = try counting.next() else { return nil }
+                let images = rows.map { row in
+                    if let n = imageNumbers[row.image] { return n }
                     let n = Int32(imageNumbers.count)
-                    imageNumbers[image] = n
-                    images.append(n)
+                    imageNumbers[row.image] = n
+                    return n
                 }
-            }
-            let numbers = images
-            let tallies = parallelMap(rows.count, workers: workers) { range -> DictionaryTally in
-                var t = DictionaryTally()
-                for i in range {
-                    t.add(extractor.candidates(in: rows[i].caption), caption: rows[i].caption, image: numbers[i])
+                return (rows, images)
+            },
+            work: { rows, images in
+                parallelMap(rows.count, workers: workers) { range in
+                    memos.with { memo in
+                        var t = DictionaryTally()
+                        for i in range {
+                            let caption = rows[i].caption
+                            t.add(extractor.candidates(in: caption, memo: &memo), caption: caption, image: images[i])
+                        }
+                        return t
+                    }
                 }
-                return t
-            }
-            for t in tallies { tally.merge(t) }
-        }
+            },
+            consume: { tallies in
+                for t in tallies { tally.merge(t) }
+                counting.done(tallies.reduce(0) { $0 + $1.captions })
+            })
         let dictionary = ClassDictionary(
             tally: tally, extractor: extractor, options: options, previous: previousIDs, openImages: openImages)
         report.candidates = tally.candidates
@@ -94,7 +111,11 @@ public struct VocabularyBuild: Sendable {
 
         // Replace the tables.
         try db.transaction { () throws(StoreError) in
-            try db.execute("DELETE FROM mentions; DELETE FROM classes; DELETE FROM near_misses;")
+            // The mentions' indexes are built once, after the last batch (`mentionIndexes`):
+            // sorting 400k keys at the end costs less than keeping two B-trees in order.
+            try db.execute(
+                "DROP INDEX IF EXISTS mentions_by_class; DROP INDEX IF EXISTS mentions_by_narrative; "
+                    + "DELETE FROM mentions; DELETE FROM classes; DELETE FROM near_misses;")
             try db.execute(
                 "INSERT INTO settings(key, value) VALUES ('vocabulary', 'building') ON CONFLICT(key) DO UPDATE SET value = excluded.value")
             let insertClass = try db.prepare(
@@ -117,7 +138,8 @@ public struct VocabularyBuild: Sendable {
             }
         }
 
-        // Pass 2: write the mentions of the classes kept.
+        // Pass 2: write the mentions of the classes kept. Workers unpack, extract and locate
+        // one batch while this thread stores the one before and reads the one after.
         var classIDs: [Int32: Int] = [:]
         for c in dictionary.classes {
             if let s = extractor.lexicon.synset(id: c.synset) { classIDs[s] = c.id }
@@ -130,75 +152,100 @@ public struct VocabularyBuild: Sendable {
                                  start_time, end_time, point_count, interpolated, points)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try forEachBatch(db, columns: "id, image_id, caption, words, traces", total: total, phase: .writing, progress: progress) {
-            rows in
-            let located = parallelMap(rows.count, workers: workers) { range -> [StoredMention] in
-                var out: [StoredMention] = []
-                for i in range {
-                    for c in extractor.candidates(in: rows[i].caption) where c.verdict.isKept {
-                        guard let synset = c.synset, let classID = classOf[synset] else { continue }
-                        out.append(StoredMention.locate(c, classID: classID, row: rows[i], segmenter: segmenter))
+        let writing = try batches(db, columns: "id, image_id, caption, words, traces", total: total, phase: .writing, progress: progress)
+        try pipelined(
+            next: { try writing.next() },
+            work: { rows in
+                (rows.count, parallelMap(rows.count, workers: workers) { range in
+                    memos.with { memo in
+                        Swift.Result {
+                            try StoredMention.locate(in: rows[range], classOf: classOf, extractor: extractor, segmenter: segmenter, memo: &memo)
+                        }
+                    }
+                })
+            },
+            consume: { count, shares in
+                try db.transaction { () throws in
+                    for share in shares {
+                        for m in try share.get() {
+                            try insert.run([
+                                .integer(m.narrativeID), .integer(Int64(m.classID)), .integer(Int64(m.start)),
+                                .integer(Int64(m.length)), .integer(Int64(m.firstWord)), .integer(Int64(m.wordCount)),
+                                .text(m.surface), .text(m.lemma), m.startTime.map { .real(Double($0)) } ?? .null,
+                                m.endTime.map { .real(Double($0)) } ?? .null, .integer(Int64(m.pointCount)),
+                                .integer(m.interpolated ? 1 : 0), .blob(m.points),
+                            ])
+                            report.mentions += 1
+                            if m.pointCount > 0 { report.mentionsWithPoints += 1 }
+                            report.points += m.pointCount
+                        }
                     }
                 }
-                return out
-            }
-            try db.transaction { () throws(StoreError) in
-                for list in located {
-                    for m in list {
-                        try insert.run([
-                            .integer(m.narrativeID), .integer(Int64(m.classID)), .integer(Int64(m.start)),
-                            .integer(Int64(m.length)), .integer(Int64(m.firstWord)), .integer(Int64(m.wordCount)),
-                            .text(m.surface), .text(m.lemma), m.startTime.map { .real(Double($0)) } ?? .null,
-                            m.endTime.map { .real(Double($0)) } ?? .null, .integer(Int64(m.points.count)),
-                            .integer(m.interpolated ? 1 : 0),
-                            .blob(Packing.pack(Traces(points: m.points, segmentLengths: m.points.isEmpty ? [] : [m.points.count]))),
-                        ])
-                        report.mentions += 1
-                        if !m.points.isEmpty { report.mentionsWithPoints += 1 }
-                        report.points += m.points.count
-                    }
-                }
-            }
+                writing.done(count)
+            })
+        try db.transaction { () throws(StoreError) in
+            try db.execute(Corpus.mentionIndexes)
+            try db.execute("UPDATE settings SET value = 'complete' WHERE key = 'vocabulary'")
         }
-        try db.execute("UPDATE settings SET value = 'complete' WHERE key = 'vocabulary'")
         return (dictionary, report)
     }
 
+    /// A narrative as the passes read it; `words` and `traces` are the stored blobs, left
+    /// empty by the counting pass, unpacked by the workers.
     struct Row: Sendable {
         var id: Int64
         var image: String
         var caption: String
-        var words: [Word]
-        var traces: Traces
+        var words: [UInt8]
+        var traces: [UInt8]
     }
 
-    /// Reads narratives in id order, `batchSize` at a time, and hands each batch to `body`.
-    func forEachBatch(
-        _ db: Database, columns: String, total: Int, phase: Phase, progress: ((Phase, Int, Int) -> Void)?,
-        _ body: ([Row]) throws -> Void
-    ) throws {
-        let select = try db.prepare("SELECT \(columns) FROM narratives WHERE id > ? ORDER BY id LIMIT \(batchSize)")
-        let withGeometry = columns.contains("traces")
+    /// Reads narratives in id order, `batchSize` at a time, and reports progress as batches are done.
+    final class Batches {
+        let select: Statement
+        let withGeometry: Bool
+        let phase: Phase
+        let total: Int
+        let progress: ((Phase, Int, Int) -> Void)?
         var last: Int64 = 0
         var done = 0
-        progress?(phase, 0, total)
-        while true {
+
+        init(select: Statement, withGeometry: Bool, phase: Phase, total: Int, progress: ((Phase, Int, Int) -> Void)?) {
+            self.select = select
+            self.withGeometry = withGeometry
+            self.phase = phase
+            self.total = total
+            self.progress = progress
+            progress?(phase, 0, total)
+        }
+
+        /// The next batch, or nil after the last.
+        func next() throws(StoreError) -> [Row]? {
             try select.bind([.integer(last)])
             var rows: [Row] = []
             while try select.step() {
-                var row = Row(id: select.int64(0), image: select.text(1), caption: select.text(2), words: [], traces: Traces())
-                if withGeometry {
-                    row.words = try select.withBlob(3) { (b) throws(Packing.Corrupt) in try Packing.unpackWords(b) }
-                    row.traces = try select.withBlob(4) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
-                }
-                rows.append(row)
+                rows.append(
+                    Row(
+                        id: select.int64(0), image: select.text(1), caption: select.text(2),
+                        words: withGeometry ? select.blob(3) : [], traces: withGeometry ? select.blob(4) : []))
             }
-            guard let tail = rows.last else { break }
+            guard let tail = rows.last else { return nil }
             last = tail.id
-            try body(rows)
-            done += rows.count
+            return rows
+        }
+
+        /// `count` more narratives are done.
+        func done(_ count: Int) {
+            done += count
             progress?(phase, done, total)
         }
+    }
+
+    func batches(
+        _ db: Database, columns: String, total: Int, phase: Phase, progress: ((Phase, Int, Int) -> Void)?
+    ) throws(StoreError) -> Batches {
+        let select = try db.prepare("SELECT \(columns) FROM narratives WHERE id > ? ORDER BY id LIMIT \(batchSize)")
+        return Batches(select: select, withGeometry: columns.contains("traces"), phase: phase, total: total, progress: progress)
     }
 }
 
@@ -214,21 +261,42 @@ struct StoredMention: Sendable {
     var lemma: String
     var startTime: Float?
     var endTime: Float?
-    var points: [TracePoint]
+    var pointCount: Int
     var interpolated: Bool
+    /// The points, packed as a one-segment trace (`Packing.pack(_: Traces)`).
+    var points: [UInt8]
+
+    /// The mentions of the dictionary's classes in `rows`.
+    static func locate(
+        in rows: ArraySlice<VocabularyBuild.Row>, classOf: [Int32: Int], extractor: MentionExtractor,
+        segmenter: TraceSegmenter, memo: inout ExtractionMemo
+    ) throws -> [StoredMention] {
+        var found: [StoredMention] = []
+        for row in rows {
+            let words = try row.words.withUnsafeBytes { (b) throws(Packing.Corrupt) in try Packing.unpackWords(b) }
+            let traces = try row.traces.withUnsafeBytes { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            for c in extractor.candidates(in: row.caption, memo: &memo) where c.verdict.isKept {
+                guard let synset = c.synset, let classID = classOf[synset] else { continue }
+                found.append(locate(c, classID: classID, narrative: row.id, words: words, traces: traces, segmenter: segmenter))
+            }
+        }
+        return found
+    }
 
     /// The time span covers the aligned words of the mention; the points are the trace
     /// segment of that span, cut as word segments are (`TraceSegmenter`).
-    static func locate(_ c: Candidate, classID: Int, row: VocabularyBuild.Row, segmenter: TraceSegmenter) -> StoredMention {
+    static func locate(
+        _ c: Candidate, classID: Int, narrative: Int64, words: [Word], traces: Traces, segmenter: TraceSegmenter
+    ) -> StoredMention {
         var m = StoredMention(
-            narrativeID: row.id, classID: classID, start: c.start, length: c.length, firstWord: c.tokens.lowerBound,
-            wordCount: c.tokens.count, surface: c.surface, lemma: c.lemma, startTime: nil, endTime: nil, points: [],
-            interpolated: false)
+            narrativeID: narrative, classID: classID, start: c.start, length: c.length, firstWord: c.tokens.lowerBound,
+            wordCount: c.tokens.count, surface: c.surface, lemma: c.lemma, startTime: nil, endTime: nil, pointCount: 0,
+            interpolated: false, points: Packing.pack(Traces()))
         // Words were tokenised the same way at ingest, so token i is word i; check the span anyway.
-        guard c.tokens.upperBound <= row.words.count, row.words[c.tokens.lowerBound].start == c.start else { return m }
+        guard c.tokens.upperBound <= words.count, words[c.tokens.lowerBound].start == c.start else { return m }
         var from = Float.infinity
         var to = -Float.infinity
-        for w in row.words[c.tokens] where w.isAligned {
+        for w in words[c.tokens] where w.isAligned {
             from = min(from, w.startTime)
             to = max(to, w.endTime)
         }
@@ -236,8 +304,9 @@ struct StoredMention: Sendable {
         m.startTime = from
         m.endTime = to
         let span = Word(start: c.start, length: c.length, status: .exact, startTime: from, endTime: to)
-        let segment = segmenter.segment(of: span, in: row.traces)
-        m.points = segment.points
+        let segment = segmenter.segment(of: span, in: traces)
+        m.pointCount = segment.points.count
+        m.points = Packing.pack(Traces(points: segment.points, segmentLengths: segment.points.isEmpty ? [] : [segment.points.count]))
         m.interpolated = segment.interpolated
         return m
     }

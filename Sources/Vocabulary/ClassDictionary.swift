@@ -98,13 +98,21 @@ public struct DictionaryTally: Sendable {
         var lemmas: [String: Int] = [:]
         var ambiguous = 0
         var rules: Set<RuleSource> = []
-        var examples: [String] = []
+        var examples: [Example] = []
     }
     struct MissTally: Sendable {
         var verdict: Verdict
         var sense: Int32?
         var mentions = 0
-        var examples: [String] = []
+        var examples: [Example] = []
+    }
+    /// A caption and the span of a mention in it; written out (`text`) only for the tallies
+    /// that end in the dictionary, not for every batch's.
+    struct Example: Sendable {
+        var caption: String
+        var start: Int
+        var length: Int
+        var text: String { DictionaryTally.example(caption, start: start, length: length) }
     }
     var classes: [Int32: ClassTally] = [:]
     var misses: [String: MissTally] = [:]  // key: lemma + "\t" + verdict code
@@ -125,25 +133,31 @@ public struct DictionaryTally: Sendable {
             verdicts[c.verdict.code, default: 0] += 1
             for rule in c.rules { rulesFired[rule, default: 0] += 1 }
             if case .blocklisted(_, let rule) = c.verdict { rulesFired[rule, default: 0] += 1 }
+            // Updated in place: a copy taken out of the dictionary would copy its image set on
+            // the first insert, for every mention.
             if c.verdict.isKept, let synset = c.synset {
                 kept += 1
-                var t = classes[synset] ?? ClassTally()
-                t.mentions += 1
-                t.images.insert(image)
-                t.variants[c.surface, default: 0] += 1
-                t.lemmas[c.lemma, default: 0] += 1
-                if c.ambiguous { t.ambiguous += 1 }
-                t.rules.formUnion(c.rules)
-                if t.examples.count < 3 { t.examples.append(Self.example(caption, start: c.start, length: c.length)) }
-                classes[synset] = t
+                Self.count(c, caption: caption, image: image, in: &classes[synset, default: ClassTally()])
             } else {
                 let key = c.lemma + "\t" + c.verdict.code
-                var t = misses[key] ?? MissTally(verdict: c.verdict, sense: c.sense)
-                t.mentions += 1
-                if t.examples.count < 3 { t.examples.append(Self.example(caption, start: c.start, length: c.length)) }
-                misses[key] = t
+                Self.count(c, caption: caption, in: &misses[key, default: MissTally(verdict: c.verdict, sense: c.sense)])
             }
         }
+    }
+
+    static func count(_ c: Candidate, caption: String, image: Int32, in t: inout ClassTally) {
+        t.mentions += 1
+        t.images.insert(image)
+        t.variants[c.surface, default: 0] += 1
+        t.lemmas[c.lemma, default: 0] += 1
+        if c.ambiguous { t.ambiguous += 1 }
+        t.rules.formUnion(c.rules)
+        if t.examples.count < 3 { t.examples.append(Example(caption: caption, start: c.start, length: c.length)) }
+    }
+
+    static func count(_ c: Candidate, caption: String, in t: inout MissTally) {
+        t.mentions += 1
+        if t.examples.count < 3 { t.examples.append(Example(caption: caption, start: c.start, length: c.length)) }
     }
 
     /// Adds another tally; `other` covers captions after this one's.
@@ -234,14 +248,15 @@ public struct ClassDictionary: Sendable {
             let node = lexicon.synsets[Int(synset)]
             let sense = lexicon.senseName(of: synset)
             let included = extractor.curation.includes[synset] != nil
-            let example = t.examples.first ?? ""
+            let examples = t.examples.map(\.text)
+            let example = examples.first ?? ""
             if t.mentions < options.minimumMentions, !included {
                 let lemma = t.lemmas.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? sense
                 misses.append(
                     NearMiss(
                         lemma: lemma, sense: sense, verdict: "rare",
                         reason: Verdict.rare(mentions: t.mentions, minimum: options.minimumMentions).explanation,
-                        mentions: t.mentions, examples: t.examples))
+                        mentions: t.mentions, examples: examples))
                 continue
             }
             let lemmaCounts = t.lemmas.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
@@ -253,7 +268,7 @@ public struct ClassDictionary: Sendable {
                 id: 0, name: name, sense: sense, synset: node.id, ili: node.ili ?? "", lexFile: node.lexFile.name,
                 mentions: t.mentions, images: t.images.count, train: false, openImagesMID: "", openImagesName: "",
                 ambiguous: t.ambiguous, variants: variants, gloss: node.gloss, example: example, rules: rules,
-                examples: t.examples)
+                examples: examples)
             if let oi = openImages?.match(name: name, lemmas: node.lemmas) {
                 entry.openImagesMID = oi.mid
                 entry.openImagesName = oi.name
@@ -280,7 +295,7 @@ public struct ClassDictionary: Sendable {
             misses.append(
                 NearMiss(
                     lemma: lemma, sense: m.sense.map { lexicon.senseName(of: $0) } ?? "", verdict: m.verdict.code,
-                    reason: m.verdict.explanation, mentions: m.mentions, examples: m.examples))
+                    reason: m.verdict.explanation, mentions: m.mentions, examples: m.examples.map(\.text)))
         }
         misses.sort { ($0.mentions, $1.lemma, $1.verdict) > ($1.mentions, $0.lemma, $0.verdict) }
         classes = entries

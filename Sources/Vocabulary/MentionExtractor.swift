@@ -150,11 +150,20 @@ public struct MentionExtractor: Sendable {
     /// The mentions of a caption. With `includeSkipped`, content-looking words that the rules
     /// skipped (function words, verbs) are returned too, for explaining.
     public func candidates(in caption: String, includeSkipped: Bool = false) -> [Candidate] {
-        candidates(in: caption, tokens: Tokenizer.tokens(in: caption), includeSkipped: includeSkipped)
+        var memo = ExtractionMemo()
+        return candidates(in: caption, includeSkipped: includeSkipped, memo: &memo)
     }
 
-    public func candidates(in caption: String, tokens: [Token], includeSkipped: Bool = false) -> [Candidate] {
+    /// The same, reusing what `memo` holds from earlier captions (one memo per thread).
+    public func candidates(in caption: String, includeSkipped: Bool = false, memo: inout ExtractionMemo) -> [Candidate] {
+        candidates(in: caption, tokens: Tokenizer.tokens(in: caption), includeSkipped: includeSkipped, memo: &memo)
+    }
+
+    public func candidates(
+        in caption: String, tokens: [Token], includeSkipped: Bool = false, memo: inout ExtractionMemo
+    ) -> [Candidate] {
         guard !tokens.isEmpty else { return [] }
+        memo.forgetIfFull()
         let gaps = Self.punctuationBefore(tokens, in: caption)
         var result: [Candidate] = []
         var chunk: [Int] = []
@@ -173,36 +182,35 @@ public struct MentionExtractor: Sendable {
         for i in tokens.indices {
             let word = tokens[i].normalized
             if gaps[i] {
-                flush(&chunk, tokens, &result)
+                flush(&chunk, tokens, &result, memo: &memo)
                 previous = nil
                 previousIsContent = false
             }
-            var category = curation.functionWords[word]
-            if word.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) { category = .number }
+            let facts = wordFacts(word, memo: &memo)
+            var category = facts.category
             if category == .modal, let p = previous, p == .determiner || p == .quantifier || p == .number || p == .adjective {
                 category = nil  // "a can of soda"
             }
             if let category {
-                flush(&chunk, tokens, &result)
+                flush(&chunk, tokens, &result, memo: &memo)
                 skip(i, .functionWord(category))
                 previous = category
                 previousIsContent = false
                 continue
             }
             if let p = previous, p == .modal || p == .pronoun {
-                flush(&chunk, tokens, &result)
+                flush(&chunk, tokens, &result, memo: &memo)
                 skip(i, .verbContext("follows the \(p.rawValue) '\(tokens[i - 1].normalized)'"))
                 previous = .verb
                 previousIsContent = false
                 continue
             }
-            let scalars = word.unicodeScalars.count
-            if (word.hasSuffix("ing") && scalars >= 6) || (word.hasSuffix("ed") && scalars >= 6) {
+            if let suffix = facts.verbSuffix {
                 let modified = previous.map { [.determiner, .quantifier, .number, .adjective].contains($0) } ?? false
                 if !modified {
-                    flush(&chunk, tokens, &result)
+                    flush(&chunk, tokens, &result, memo: &memo)
                     let context = previousIsContent ? "after a noun" : i == 0 ? "at the start" : "after '\(tokens[i - 1].normalized)'"
-                    skip(i, .verbContext("-\(word.hasSuffix("ing") ? "ing" : "ed") form \(context)"))
+                    skip(i, .verbContext("-\(suffix) form \(context)"))
                     previous = .verb
                     previousIsContent = false
                     continue
@@ -212,12 +220,49 @@ public struct MentionExtractor: Sendable {
             previous = nil
             previousIsContent = true
         }
-        flush(&chunk, tokens, &result)
+        flush(&chunk, tokens, &result, memo: &memo)
         return result
+    }
+
+    /// The rules that look at one word alone: its closed class (`.number` for numerals), and
+    /// whether it has a verb's -ing or -ed ending (words of six scalars or more).
+    func wordFacts(_ word: String, memo: inout ExtractionMemo) -> ExtractionMemo.WordFacts {
+        if let known = memo.words[word] { return known }
+        var category = curation.functionWords[word]
+        if word.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) { category = .number }
+        var suffix: String?
+        if word.unicodeScalars.count >= 6 { suffix = word.hasSuffix("ing") ? "ing" : word.hasSuffix("ed") ? "ed" : nil }
+        let facts = ExtractionMemo.WordFacts(category: category, verbSuffix: suffix)
+        memo.words[word] = facts
+        return facts
+    }
+
+    /// Whether `key` (one word or several) begins a longer known phrase, and whether it is a
+    /// known phrase itself: a blocklist entry, an alias or a lemma after morphology.
+    func phraseFacts(_ key: String, memo: inout ExtractionMemo) -> ExtractionMemo.PhraseFacts {
+        if let known = memo.phrases[key] { return known }
+        let facts = ExtractionMemo.PhraseFacts(
+            isPrefix: phrasePrefixes.contains(key),
+            isKnown: curation.blocklist[key] != nil || curation.aliases[key] != nil || !lexicon.baseForms(of: key).isEmpty)
+        memo.phrases[key] = facts
+        return facts
     }
 
     /// For each token, whether punctuation (anything but spaces) separates it from the previous one.
     static func punctuationBefore(_ tokens: [Token], in caption: String) -> [Bool] {
+        // ASCII text, nearly every caption: offsets in scalars are offsets in bytes.
+        let ascii = caption.utf8.withContiguousStorageIfAvailable { bytes -> [Bool]? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var result = [Bool](repeating: false, count: tokens.count)
+            var previousEnd = 0
+            for (i, t) in tokens.enumerated() where i > 0 {
+                previousEnd = tokens[i - 1].start + tokens[i - 1].length
+                // Unicode's White_Space in ASCII: tab, line feed, vertical tab, form feed, return, space.
+                result[i] = bytes[previousEnd..<t.start].contains { $0 != 0x20 && !(0x09...0x0D).contains($0) }
+            }
+            return result
+        }
+        if let found = ascii ?? nil { return found }
         var result = [Bool](repeating: false, count: tokens.count)
         var scalars = caption.unicodeScalars.makeIterator()
         var offset = 0
@@ -236,7 +281,7 @@ public struct MentionExtractor: Sendable {
     }
 
     /// Turns a finished chunk into its head mention.
-    func flush(_ chunk: inout [Int], _ tokens: [Token], _ result: inout [Candidate]) {
+    func flush(_ chunk: inout [Int], _ tokens: [Token], _ result: inout [Candidate], memo: inout ExtractionMemo) {
         guard !chunk.isEmpty else { return }
         defer { chunk.removeAll(keepingCapacity: true) }
         // Longest-match segmentation, left to right; the last unit is the head. A phrase grows
@@ -247,21 +292,25 @@ public struct MentionExtractor: Sendable {
             var key = tokens[chunk[position]].normalized
             var best = 1
             var length = 1
-            while position + length < chunk.count, phrasePrefixes.contains(key) {
+            while position + length < chunk.count, phraseFacts(key, memo: &memo).isPrefix {
                 key += " " + tokens[chunk[position + length]].normalized
                 length += 1
-                if curation.blocklist[key] != nil || curation.aliases[key] != nil || !lexicon.baseForms(of: key).isEmpty {
-                    best = length
-                }
+                if phraseFacts(key, memo: &memo).isKnown { best = length }
             }
             head = position..<(position + best)
             position += best
         }
         let range = chunk[head.lowerBound]..<(chunk[head.upperBound - 1] + 1)
-        let surface = range.map { tokens[$0].normalized }.joined(separator: " ")
+        let surface = range.count == 1 ? tokens[range.lowerBound].normalized : range.map { tokens[$0].normalized }.joined(separator: " ")
         let first = tokens[range.lowerBound]
         let last = tokens[range.upperBound - 1]
-        var candidate = judge(surface)
+        var candidate: Candidate
+        if let known = memo.verdicts[surface] {
+            candidate = known
+        } else {
+            candidate = judge(surface)
+            memo.verdicts[surface] = candidate
+        }
         candidate.tokens = range
         candidate.start = first.start
         candidate.length = last.start + last.length - first.start
@@ -352,5 +401,35 @@ public struct MentionExtractor: Sendable {
             }
         }
         return chosen.map { ($0.synset, ambiguous) }
+    }
+}
+
+/// What extraction has worked out about words and phrases, kept across the captions one
+/// thread reads. Every rule that looks at a word or a phrase alone depends on its text only,
+/// and a corpus repeats its words, so each is worked out once per distinct text. It forgets
+/// everything past `capacity` entries, so memory stays bounded on any corpus.
+public struct ExtractionMemo: Sendable {
+    struct WordFacts: Sendable {
+        var category: WordCategory?
+        var verbSuffix: String?
+    }
+    struct PhraseFacts: Sendable {
+        var isPrefix: Bool
+        var isKnown: Bool
+    }
+    var words: [String: WordFacts] = [:]
+    var phrases: [String: PhraseFacts] = [:]
+    /// `judge`'s candidate per surface (its span fields are set per mention).
+    var verdicts: [String: Candidate] = [:]
+    let capacity: Int
+
+    public init(capacity: Int = 200_000) { self.capacity = capacity }
+
+    mutating func forgetIfFull() {
+        if words.count + phrases.count + verdicts.count > capacity {
+            words = [:]
+            phrases = [:]
+            verdicts = [:]
+        }
     }
 }

@@ -115,11 +115,21 @@ enum RealVocabulary {
         _ = try other.run(corpus: corpus, previousIDs: previous)
         #expect(try Fixture.dump(path) == dumped)
 
-        // An interrupted build is visible, and the next run restores the same state.
-        try corpus.database.execute("UPDATE settings SET value = 'building' WHERE key = 'vocabulary'; DELETE FROM mentions WHERE id % 2 = 0;")
+        // An interrupted build is visible, and the next run restores the same state, with the
+        // mentions' indexes (dropped while mentions are written) built again.
+        func indexes() throws -> [String] {
+            let s = try corpus.database.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'mentions' ORDER BY name")
+            var names: [String] = []
+            while try s.step() { names.append(s.text(0)) }
+            return names
+        }
+        #expect(try indexes() == ["mentions_by_class", "mentions_by_narrative"])
+        try corpus.database.execute(
+            "UPDATE settings SET value = 'building' WHERE key = 'vocabulary'; DELETE FROM mentions WHERE id % 2 = 0; DROP INDEX mentions_by_class;")
         #expect(throws: StoreError.self) { try corpus.storedDictionary() }
         _ = try build().run(corpus: corpus, previousIDs: previous)
         #expect(try Fixture.dump(path) == dumped)
+        #expect(try indexes() == ["mentions_by_class", "mentions_by_narrative"])
 
         // A stricter minimum drops classes but never renumbers the others.
         let (strict, report) = try build(minimum: 40).run(corpus: corpus, previousIDs: previous)

@@ -199,3 +199,45 @@ enum Real {
         #expect(found.map(\.tokens) == [2..<3, 6..<8, 10..<11])
     }
 }
+
+@Suite struct ExtractionMemoTests {
+    /// Captions in LN's style, with the cases the per-word rules and the phrase matching
+    /// decide: numerals, modals read as nouns, -ing forms, multiword lemmas, punctuation,
+    /// non-ASCII text and words that repeat across captions in other contexts.
+    static let captions = [
+        "In this image we can see a woman holding a can of soda, and a man on the left side.",
+        "In the background there are trees, a traffic light, 2 cars and a fire hydrant.",
+        "We can see a building; the swimming pool is near the building. Can you see the dog?",
+        "At the bottom there is a café table with 3 cups of coffee and an ice cream.",
+        "Here we can see people walking on the road, near a bus stop... and the sky is blue.",
+        "A can of paint, a swimming trunk, the traffic lights, people (holding umbrellas).",
+        "On the right side a girl is riding a bicycle – behind her a red brick wall.",
+        "There are 25 birds flying; a bird is sitting on the tree branch, the man's hat.",
+    ]
+
+    /// A candidate as everything downstream sees it.
+    static func described(_ c: Candidate) -> String {
+        "\(c.tokens) \(c.start)+\(c.length) \(c.surface)|\(c.lemma)|\(c.sense ?? -1)|\(c.synset ?? -1)|\(c.verdict.explanation)|\(c.rules)|\(c.ambiguous)"
+    }
+
+    @Test func aSharedMemoChangesNoCandidate() {
+        let fresh = Self.captions.map { Real.extractor.candidates(in: $0, includeSkipped: true).map(Self.described) }
+        // One memo across every caption, twice over (the second pass reads only the memo),
+        // and one so small that it forgets between captions.
+        var shared = ExtractionMemo()
+        var tiny = ExtractionMemo(capacity: 3)
+        for _ in 0..<2 {
+            for (caption, expected) in zip(Self.captions, fresh) {
+                #expect(Real.extractor.candidates(in: caption, includeSkipped: true, memo: &shared).map(Self.described) == expected)
+                #expect(Real.extractor.candidates(in: caption, includeSkipped: true, memo: &tiny).map(Self.described) == expected)
+            }
+        }
+        #expect(shared.words.count > 50)
+        #expect(tiny.words.count + tiny.phrases.count + tiny.verdicts.count < 200)
+        // The cases are really there.
+        let all = fresh.joined().joined(separator: "\n")
+        for expected in ["soda|soda", "traffic light|traffic light", "ice cream|ice cream", "function word (number)", "-ing form"] {
+            #expect(all.contains(expected), "\(expected)")
+        }
+    }
+}
