@@ -17,6 +17,22 @@ public struct VocabularyReport: Sendable {
     public var mentionsWithPoints = 0
     public var points = 0
     public var nearMisses = 0
+    /// Seconds spent counting (pass 1, with the dictionary's decisions) and writing (pass 2,
+    /// with the indexes and the final sync).
+    public var countingSeconds = 0.0
+    public var writingSeconds = 0.0
+
+    /// What the first pass counted and the dictionary decided.
+    mutating func record(_ tally: DictionaryTally, _ dictionary: ClassDictionary) {
+        candidates = tally.candidates
+        keptCandidates = tally.kept
+        verdicts = tally.verdicts
+        rulesFired = tally.rulesFired
+        classes = dictionary.classes.count
+        keptIDs = dictionary.keptIDs
+        newIDs = dictionary.newIDs
+        nearMisses = dictionary.nearMisses.count
+    }
 }
 
 /// Builds the class dictionary from an ingested corpus and stores every mention of its
@@ -53,23 +69,43 @@ public struct VocabularyBuild: Sendable {
     ) throws -> (ClassDictionary, VocabularyReport) {
         let db = corpus.database
         // As in ingest: batches commit without fsync (each commit stays atomic against the
-        // process being killed) and the file is synced at the end; pages stay cached between
-        // batches instead of being read back.
+        // process being killed) and the file is synced once the build is complete; pages stay
+        // cached between batches instead of being read back.
         try db.execute("PRAGMA synchronous = OFF; PRAGMA cache_size = -32768")
-        defer {
-            try? db.execute("PRAGMA cache_size = -2000; PRAGMA synchronous = NORMAL")
-            db.syncFile()
-        }
-        let total = Int(try db.scalar("SELECT count(*) FROM narratives"))
+        defer { try? db.execute("PRAGMA cache_size = -2000; PRAGMA synchronous = NORMAL") }
         var report = VocabularyReport()
-        report.narratives = total
+        report.narratives = Int(try db.scalar("SELECT count(*) FROM narratives"))
+        let clock = ContinuousClock()
+        let started = clock.now
+        // Each worker keeps its memo from batch to batch and from the first pass to the second.
+        let memos = Borrowed { ExtractionMemo() }
 
-        // Pass 1: count. Workers extract one batch while this thread reads the next.
+        let tally = try countMentions(db, total: report.narratives, memos: memos, progress: progress)
+        let dictionary = ClassDictionary(
+            tally: tally, extractor: extractor, options: options, previous: previousIDs, openImages: openImages)
+        report.record(tally, dictionary)
+        let counted = clock.now
+        report.countingSeconds = (counted - started) / .seconds(1)
+
+        try replaceTables(db, with: dictionary)
+        try writeMentions(corpus, of: dictionary, total: report.narratives, memos: memos, progress: progress, report: &report)
+        try db.transaction { () throws(StoreError) in
+            try db.execute(Corpus.mentionIndexes)
+            try db.execute("UPDATE settings SET value = 'complete' WHERE key = 'vocabulary'")
+        }
+        db.syncFile()
+        report.writingSeconds = (clock.now - counted) / .seconds(1)
+        return (dictionary, report)
+    }
+
+    /// Pass 1: every caption's candidates, counted. Workers extract one batch while this
+    /// thread reads the next.
+    func countMentions(
+        _ db: Database, total: Int, memos: Borrowed<ExtractionMemo>, progress: ((Phase, Int, Int) -> Void)?
+    ) throws -> DictionaryTally {
         var tally = DictionaryTally()
         var imageNumbers: [String: Int32] = [:]
-        let memos = Borrowed { ExtractionMemo() }
-        let workers = self.workers
-        let extractor = self.extractor
+        let (workers, extractor) = (self.workers, self.extractor)
         let counting = try batches(db, columns: "id, image_id, caption", total: total, phase: .counting, progress: progress)
         try pipelined(
             next: { () throws -> ([Row], [Int32])? in
@@ -98,18 +134,12 @@ public struct VocabularyBuild: Sendable {
                 for t in tallies { tally.merge(t) }
                 counting.done(tallies.reduce(0) { $0 + $1.captions })
             })
-        let dictionary = ClassDictionary(
-            tally: tally, extractor: extractor, options: options, previous: previousIDs, openImages: openImages)
-        report.candidates = tally.candidates
-        report.keptCandidates = tally.kept
-        report.verdicts = tally.verdicts
-        report.rulesFired = tally.rulesFired
-        report.classes = dictionary.classes.count
-        report.keptIDs = dictionary.keptIDs
-        report.newIDs = dictionary.newIDs
-        report.nearMisses = dictionary.nearMisses.count
+        return tally
+    }
 
-        // Replace the tables.
+    /// Replaces the classes and near-misses, empties the mentions and marks the build as
+    /// under way, in one transaction.
+    func replaceTables(_ db: Database, with dictionary: ClassDictionary) throws {
         try db.transaction { () throws(StoreError) in
             // The mentions' indexes are built once, after the last batch (`mentionIndexes`):
             // sorting 400k keys at the end costs less than keeping two B-trees in order.
@@ -137,9 +167,17 @@ public struct VocabularyBuild: Sendable {
                 ])
             }
         }
+    }
 
-        // Pass 2: write the mentions of the classes kept. Workers unpack, extract and locate
-        // one batch while this thread stores the one before and reads the one after.
+    /// Pass 2: the mentions of the dictionary's classes, stored with their time spans and
+    /// trace points. Workers unpack, extract and locate one batch while this thread stores
+    /// the one before and reads the one after; each batch commits on its own.
+    func writeMentions(
+        _ corpus: Corpus, of dictionary: ClassDictionary, total: Int, memos: Borrowed<ExtractionMemo>,
+        progress: ((Phase, Int, Int) -> Void)?, report: inout VocabularyReport
+    ) throws {
+        let db = corpus.database
+        let (workers, extractor) = (self.workers, self.extractor)
         var classIDs: [Int32: Int] = [:]
         for c in dictionary.classes {
             if let s = extractor.lexicon.synset(id: c.synset) { classIDs[s] = c.id }
@@ -168,7 +206,7 @@ public struct VocabularyBuild: Sendable {
                 try db.transaction { () throws in
                     for share in shares {
                         for m in try share.get() {
-                            try insert.run([
+                            try insert.runBorrowingBlobs([
                                 .integer(m.narrativeID), .integer(Int64(m.classID)), .integer(Int64(m.start)),
                                 .integer(Int64(m.length)), .integer(Int64(m.firstWord)), .integer(Int64(m.wordCount)),
                                 .text(m.surface), .text(m.lemma), m.startTime.map { .real(Double($0)) } ?? .null,
@@ -183,11 +221,6 @@ public struct VocabularyBuild: Sendable {
                 }
                 writing.done(count)
             })
-        try db.transaction { () throws(StoreError) in
-            try db.execute(Corpus.mentionIndexes)
-            try db.execute("UPDATE settings SET value = 'complete' WHERE key = 'vocabulary'")
-        }
-        return (dictionary, report)
     }
 
     /// A narrative as the passes read it; `words` and `traces` are the stored blobs, left

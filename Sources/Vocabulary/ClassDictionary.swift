@@ -115,7 +115,12 @@ public struct DictionaryTally: Sendable {
         var text: String { DictionaryTally.example(caption, start: start, length: length) }
     }
     var classes: [Int32: ClassTally] = [:]
-    var misses: [String: MissTally] = [:]  // key: lemma + "\t" + verdict code
+    /// A near-miss is counted per lemma and verdict.
+    struct MissKey: Hashable, Sendable {
+        var lemma: String
+        var code: String
+    }
+    var misses: [MissKey: MissTally] = [:]
     public private(set) var captions = 0
     public private(set) var candidates = 0
     public private(set) var kept = 0
@@ -139,7 +144,7 @@ public struct DictionaryTally: Sendable {
                 kept += 1
                 Self.count(c, caption: caption, image: image, in: &classes[synset, default: ClassTally()])
             } else {
-                let key = c.lemma + "\t" + c.verdict.code
+                let key = MissKey(lemma: c.lemma, code: c.verdict.code)
                 Self.count(c, caption: caption, in: &misses[key, default: MissTally(verdict: c.verdict, sense: c.sense)])
             }
         }
@@ -291,7 +296,7 @@ public struct ClassDictionary: Sendable {
         }
         for i in entries.indices.prefix(options.trainClasses) { entries[i].train = true }
         for (key, m) in tally.misses {
-            let lemma = String(key.prefix { $0 != "\t" })
+            let lemma = key.lemma
             misses.append(
                 NearMiss(
                     lemma: lemma, sense: m.sense.map { lexicon.senseName(of: $0) } ?? "", verdict: m.verdict.code,

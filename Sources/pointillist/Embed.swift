@@ -139,9 +139,10 @@ extension Pointillist.Embed {
                 classes: classes, features: features, sampling: sampling, loadImage: { try locator.load($0, workingSide: side) }
             ) { done, total in bar.updateCount(done: done, total: total, label: "images") }
             bar.finish()
+            let extracted = Terminal.now() - started
             for s in data.skipped.prefix(quiet ? 0 : 10) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
             if data.skipped.count > 10, !quiet { Terminal.error("… \(data.skipped.count - 10) more images skipped") }
-            print("data       \(data.points) trace points of \(data.mentions) mentions on \(data.images) images, \(classes.count) classes (\(data.skipped.count) images skipped)")
+            print("data       \(data.points) trace points of \(data.mentions) mentions on \(data.images) images, \(classes.count) classes (\(data.skipped.count) images skipped); read in \(Format.seconds(extracted)), \(Int((Double(data.images) / max(extracted, 1e-9)).rounded())) images/s")
             guard points.count > 0 else { throw ValidationError("no trace points with images to train on") }
 
             var options = TrainingOptions()

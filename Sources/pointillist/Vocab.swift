@@ -149,7 +149,7 @@ extension Pointillist.Vocab {
                 }
             }
             print("wrote          \(dictionaryPath)")
-            print("time           \(Format.seconds(finished - started))")
+            print("time           \(Format.seconds(finished - started)) (mentions counted in \(Format.seconds(report.countingSeconds)), stored in \(Format.seconds(report.writingSeconds)))")
         }
     }
 
