@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pointillist", targets: ["pointillist"]),
+        .library(name: "Support", targets: ["Support"]),
         .library(name: "Narratives", targets: ["Narratives"]),
         .library(name: "Lexicon", targets: ["Lexicon"]),
         .library(name: "Vocabulary", targets: ["Vocabulary"]),
@@ -28,8 +29,10 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
+        // The bottom layer every stage shares: stable hashes, the seeded random stream.
+        .target(name: "Support"),
         // Stage 1: Localized Narratives records, JSONL reading, validation, word–trace alignment.
-        .target(name: "Narratives", dependencies: ["CZlib"]),
+        .target(name: "Narratives", dependencies: ["Support", "CZlib"]),
         // Stage 2a: WordNet nouns (the Princeton database or WN-LMF XML), morphology.
         .target(name: "Lexicon", dependencies: ["Narratives", "CLibXML2"]),
         // Stage 2b: mention extraction, tangible and dictionary filters, class dictionary, curation files.
@@ -37,19 +40,19 @@ let package = Package(
         // Images: JPEG/PNG decoding, PNG writing, finding images by id, drawing.
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG"]),
         // Generated scenes with ground truth: images, LN narratives, class masks.
-        .target(name: "Scenes", dependencies: ["Imaging", "Narratives"], exclude: ["SCENES.md"]),
+        .target(name: "Scenes", dependencies: ["Support", "Imaging", "Narratives"], exclude: ["SCENES.md"]),
         // Stage 3: pixel features, the MLP and its embedding, the model file.
-        .target(name: "Embedding", dependencies: ["Imaging", "COpenBLAS"]),
+        .target(name: "Embedding", dependencies: ["Support", "Imaging", "COpenBLAS"]),
         // Stage 4: the per-image model M, point sampling, questions, batches, answers, point labels.
-        .target(name: "Questions", dependencies: ["Imaging"]),
+        .target(name: "Questions", dependencies: ["Support", "Imaging"]),
         // The SQLite corpus: schema, records, and the jobs that fill it (ingest, vocabulary build).
-        .target(name: "Store", dependencies: ["Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "CSQLite", "CLinux"]),
+        .target(name: "Store", dependencies: ["Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "CSQLite", "CLinux"]),
 
         // The command-line program: argument parsing and printing only.
         .executableTarget(
             name: "pointillist",
             dependencies: [
-                "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store", "CLinux",
+                "Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,12 +60,12 @@ let package = Package(
         .testTarget(name: "NarrativesTests", dependencies: ["Narratives"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LexiconTests", dependencies: ["Lexicon"], exclude: ["Fixtures"]),
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary", "Lexicon"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Support", "Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "ScenesTests", dependencies: ["Scenes", "Imaging", "Narratives"]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging"]),
-        .testTarget(name: "QuestionsTests", dependencies: ["Questions", "Imaging"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Support", "Embedding", "Imaging"]),
+        .testTarget(name: "QuestionsTests", dependencies: ["Support", "Questions", "Imaging"]),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist"],
+            name: "StoreTests", dependencies: ["Support", "Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist"],
             exclude: ["Fixtures"]),
     ]
 )

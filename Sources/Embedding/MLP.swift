@@ -1,5 +1,6 @@
 import Foundation
 import COpenBLAS
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -41,7 +42,7 @@ public struct MLP: Sendable, Equatable {
         var rng = SplitMix64(seed: seed)
         layers = zip(sizes, sizes.dropFirst()).map { inputs, outputs in
             let limit = Float((6.0 / Double(inputs)).squareRoot())
-            let weights = (0..<(inputs * outputs)).map { _ in (rng.unit() * 2 - 1) * limit }
+            let weights = (0..<(inputs * outputs)).map { _ in (rng.unitFloat() * 2 - 1) * limit }
             return Layer(inputs: inputs, outputs: outputs, weights: weights, bias: [Float](repeating: 0, count: outputs))
         }
     }
@@ -242,22 +243,6 @@ public struct Adam: Sendable {
             apply(&model.layers[l].bias, gradients[l].bias, &m[l].bias, &v[l].bias, decay: 0)
         }
     }
-}
-
-/// A small, fast, seedable generator (SplitMix64): training must not depend on the system RNG.
-public struct SplitMix64: Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    public mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
-    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
 extension Float {

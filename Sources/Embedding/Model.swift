@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A trained pixel-embedding model: how features are computed and standardised, the classes
 /// it was trained on, the network, and how it was trained.
@@ -194,7 +195,7 @@ public enum ModelFile {
         for layer in model.network.layers {
             for v in layer.weights + layer.bias { append(&bytes, v.bitPattern) }
         }
-        append(&bytes, fnv1a(bytes))
+        append(&bytes, StableHash.fnv1a(bytes))
         return bytes
     }
 
@@ -229,7 +230,7 @@ public enum ModelFile {
         let expected = 16 + headerLength + 4 * floats + 8
         guard bytes.count >= expected else { throw fail("truncated: \(bytes.count) bytes, expected \(expected)") }
         guard bytes.count == expected else { throw fail("\(bytes.count - expected) unexpected bytes after the model") }
-        guard fnv1a(Array(bytes[0..<(expected - 8)])) == u64(bytes, expected - 8) else {
+        guard StableHash.fnv1a(bytes[0..<(expected - 8)]) == u64(bytes, expected - 8) else {
             throw fail("corrupt: checksum mismatch")
         }
         var offset = 16 + headerLength
@@ -260,13 +261,5 @@ public enum ModelFile {
     }
     static func u64(_ b: [UInt8], _ o: Int) -> UInt64 {
         (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[o + $1]) << (8 * $1) }
-    }
-    static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        return h
     }
 }

@@ -1,4 +1,5 @@
 import COpenBLAS
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -99,11 +100,7 @@ public struct EpochReport: Sendable {
 public enum Trainer {
     /// Whether an image is held out for validation: a hash of its id and the seed.
     public static func isValidation(_ imageID: String, seed: UInt64, fraction: Double) -> Bool {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
-        for b in imageID.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
+        var h = StableHash.fnv1a(imageID, basis: StableHash.fnvOffset ^ seed)
         h ^= h >> 29
         return Double(h % 1_000_000) / 1_000_000 < fraction
     }

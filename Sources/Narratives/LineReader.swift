@@ -1,4 +1,5 @@
 import CZlib
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -42,11 +43,7 @@ public struct SourceFile: Sendable, Equatable {
         var head = [UInt8](repeating: 0, count: 1 << 20)
         let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard n >= 0 else { throw InputError(path: path, reason: "cannot read: \(String(cString: strerror(errno)))") }
-        let hash = head.withUnsafeBufferPointer { bytes in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in UnsafeBufferPointer(rebasing: bytes[0..<n]) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return hash
-        }
+        let hash = StableHash.fnv1a(head[0..<n])
         self.path = FileSystem.normalize(absolute)
         self.size = Int64(info.st_size)
         self.fingerprint = String(hash, radix: 16)

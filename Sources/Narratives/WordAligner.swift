@@ -1,3 +1,4 @@
+import Support
 /// A word of running text: its span in Unicode scalars and a normalised form for matching.
 public struct Token: Sendable, Equatable {
     public var start: Int
@@ -186,8 +187,7 @@ struct WordList {
 
     @inline(__always)
     private mutating func append(start: Int, length: Int, form: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for byte in form { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hash = StableHash.fnv1a(form)
         words.append(Entry(start: start, length: length, from: bytes.count, count: form.count, hash: hash, isASCII: isASCII))
         bytes.append(contentsOf: form)
     }

@@ -1,3 +1,4 @@
+import Support
 /// A point of an image to ask about, in normalised coordinates.
 public struct SamplePoint: Sendable, Equatable, Hashable {
     /// Position in the image's sample list (0-based); with the image id it names the point.
@@ -50,7 +51,7 @@ public enum PointSampler {
     /// hundreds of candidates `classBalanced` is given.
     public static func uniform(imageID: String, options: SamplingOptions) -> [SamplePoint] {
         let count = max(options.pointsPerImage, 0)
-        var random = StableRandom(key: imageID, seed: options.seed, purpose: 1)
+        var random = SplitMix64(key: imageID, seed: options.seed, purpose: 1)
         var points: [SamplePoint] = []
         points.reserveCapacity(count)
         for index in 0..<count {
@@ -97,10 +98,10 @@ public enum PointSampler {
         }
         var classes = members.keys.sorted()
         // Fisher–Yates with the image's own stream: which classes get the remainder.
-        var random = StableRandom(key: imageID, seed: options.seed, purpose: 2)
+        var random = SplitMix64(key: imageID, seed: options.seed, purpose: 2)
         if classes.count > 1 {
             for i in stride(from: classes.count - 1, to: 0, by: -1) {
-                classes.swapAt(i, random.index(i + 1))
+                classes.swapAt(i, random.unbiasedBelow(i + 1))
             }
         }
         var taken = [Int](repeating: 0, count: classes.count)
@@ -135,5 +136,18 @@ public enum PointSampler {
             if distance < best { best = distance }
         }
         return best
+    }
+}
+
+extension SplitMix64 {
+    /// The stream for `purpose` on `key` (an image id) under `seed`: the key's FNV-1a hash and
+    /// the seed are mixed separately before combining, so neither a different key nor a
+    /// different seed can give back the same state by cancellation. Each (image, seed,
+    /// purpose) has its own stream, so the points of one image do not depend on which other
+    /// images were sampled or in what order.
+    init(key: String, seed: UInt64, purpose: UInt64) {
+        self.init(
+            seed: StableHash.mix(StableHash.fnv1a(key)) &+ StableHash.mix(seed ^ 0x51_7E57_10E5)
+                &+ StableHash.mix(purpose &* StableHash.golden))
     }
 }

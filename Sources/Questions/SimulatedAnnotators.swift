@@ -1,4 +1,5 @@
 import Imaging
+import Support
 
 /// Annotators simulated from ground-truth class masks, for demos and quality checks on
 /// generated scenes: each answers "is this point on a <class>?" by looking at the mask, and
@@ -18,9 +19,8 @@ public struct SimulatedAnnotators: Sendable {
     /// The answer of annotator `annotator` (0, 1, …) to `question`, whose true class at the
     /// point is `truth` (nil over void: the honest answer is no).
     public func answer(_ question: Question, annotator: Int, truth: Int?) -> AnswerValue {
-        var h = seed ^ 0xA5A5_5A5A_1234_5678
-        for b in question.id.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        h = (h ^ UInt64(annotator)) &* 0x9E37_79B9_7F4A_7C15
+        var h = StableHash.fnv1a(question.id, basis: seed ^ 0xA5A5_5A5A_1234_5678)
+        h = (h ^ UInt64(annotator)) &* StableHash.golden
         h ^= h >> 31
         h = h &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 29

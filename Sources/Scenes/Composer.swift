@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Support
 
 /// One drawn instance: a background region or a thing.
 public struct SceneObject: Sendable, Equatable {
@@ -53,7 +54,7 @@ struct Composer {
     ]
 
     func compose(index: Int) -> Composition {
-        var random = SceneRandom(seed: configuration.seed, stream: 1, index: UInt64(index))
+        var random = SplitMix64(seed: configuration.seed, stream: 1, index: UInt64(index))
         let w = configuration.width
         let h = configuration.height
         let W = Float(w)
@@ -175,7 +176,7 @@ struct Composer {
         paintRegion(Outline([ground]), classPosition: groundClass, y0: horizon, y1: H)
         let others = bottomsAvailable.filter { $0 != groundClass }
         if random.chance(0.5), let second = random.pick(others) {
-            let style = random.index(3)
+            let style = random.below(3)
             var outline: [Point]
             var y0 = horizon
             if style == 0 {
@@ -240,10 +241,10 @@ struct Composer {
                 base = Float(random.uniform(Double(wallRegion.0 + height), Double(max(wallRegion.0 + height + 1, wallRegion.1 - 2))))
                 order = -1
             case .water:
-                let region = waterPixels.isEmpty ? bottoms[0] : waterPixels[random.index(waterPixels.count)]
+                let region = waterPixels.isEmpty ? bottoms[0] : waterPixels[random.below(waterPixels.count)]
                 let span = canvas.instance.enumerated().lazy.filter { $0.element == UInt16(region + 1) }
                 let total = span.count
-                let pick = total == 0 ? 0 : random.index(total)
+                let pick = total == 0 ? 0 : random.below(total)
                 let y = span.dropFirst(pick).first.map { Float($0.offset / w) } ?? H * 0.8
                 let depth = max(0.05, (y - horizon) / max(H - horizon, 1))
                 height *= 0.3 + 0.9 * depth

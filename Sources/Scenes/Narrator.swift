@@ -1,5 +1,6 @@
 import Foundation
 import Narratives
+import Support
 
 /// How the mouse behaved while a named thing was said.
 public enum Tracing: String, Sendable, CaseIterable {
@@ -57,7 +58,7 @@ struct Narrator {
     }
 
     func narrate(_ scene: Composition, imageIndex: Int, annotator: Int, annotatorID: Int) -> GeneratedNarrative {
-        var random = SceneRandom(seed: configuration.seed, stream: 2 + UInt64(annotator), index: UInt64(imageIndex))
+        var random = SplitMix64(seed: configuration.seed, stream: 2 + UInt64(annotator), index: UInt64(imageIndex))
         let w = configuration.width
         let h = configuration.height
         let minimumPixels = max(1, Int(configuration.minimumNamedFraction * Double(w * h)))
@@ -185,7 +186,7 @@ struct Narrator {
         var i = 0
         while i < rest.count {
             let entry = rest[i]
-            let style = random.index(6)
+            let style = random.below(6)
             if style == 0, let p = previous, p.classPosition != entry.classPosition {
                 say("Beside the")
                 noun(p, plural: p.objects.count > 1)
@@ -326,7 +327,7 @@ struct Narrator {
     /// The mouse: scribbles over what is being named (after a lag, with spill onto
     /// neighbours), wanders in between, drifts and jitters, lifts off now and then, and
     /// strays into the band around the image.
-    private func trace(_ scene: Composition, mentions: [SceneMention], begin: Double, end: Double, random: inout SceneRandom) -> [[TracePoint]] {
+    private func trace(_ scene: Composition, mentions: [SceneMention], begin: Double, end: Double, random: inout SplitMix64) -> [[TracePoint]] {
         let w = configuration.width
         let h = configuration.height
         func point(of pixel: Int32, spill: Bool) -> (Double, Double) {

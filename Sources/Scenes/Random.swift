@@ -1,52 +1,18 @@
 import Foundation
+import Support
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny, fast generator whose whole state is one
-/// 64-bit word, so every image can get its own stream derived from (seed, index) and the
-/// output does not depend on how many threads render.
-public struct SceneRandom: Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) {
-        state = seed
-    }
-
+/// The scenes' draws, on `SplitMix64`: every image gets its own streams derived from (seed,
+/// purpose, index), so the output does not depend on how many threads render.
+extension SplitMix64 {
     /// A generator for one purpose (`stream`) of one item (`index`) under `seed`: streams that
     /// differ in any of the three are unrelated.
     public init(seed: UInt64, stream: UInt64, index: UInt64) {
-        state = SceneRandom.mix(SceneRandom.mix(seed ^ 0x5CE1_E5EE_D000_0000) &+ SceneRandom.mix(stream &* 0x9E37_79B9_7F4A_7C15 &+ index))
-    }
-
-    /// The SplitMix64 finaliser: a bijection of 64-bit words that scatters nearby inputs.
-    @inlinable public static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return SceneRandom.mix(state)
-    }
-
-    /// Uniform in [0, 1).
-    public mutating func unit() -> Double {
-        Double(next() >> 11) * 0x1.0p-53
-    }
-
-    /// Uniform in [low, high).
-    public mutating func uniform(_ low: Double, _ high: Double) -> Double {
-        low + (high - low) * unit()
+        self.init(seed: StableHash.mix(StableHash.mix(seed ^ 0x5CE1_E5EE_D000_0000) &+ StableHash.mix(stream &* StableHash.golden &+ index)))
     }
 
     /// Uniform integer in `range` (modulo bias is negligible for the small ranges used here).
     public mutating func int(_ range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
-    }
-
-    /// Uniform integer in [0, count).
-    public mutating func index(_ count: Int) -> Int {
-        Int(next() % UInt64(max(count, 1)))
     }
 
     public mutating func chance(_ probability: Double) -> Bool {
@@ -65,7 +31,7 @@ public struct SceneRandom: Sendable {
     }
 
     public mutating func pick<T>(_ items: [T]) -> T? {
-        items.isEmpty ? nil : items[index(items.count)]
+        items.isEmpty ? nil : items[below(items.count)]
     }
 
     /// An index drawn with probability proportional to `weights`.
@@ -82,14 +48,14 @@ public struct SceneRandom: Sendable {
     public mutating func shuffle<T>(_ items: inout [T]) {
         guard items.count > 1 else { return }
         for i in stride(from: items.count - 1, to: 0, by: -1) {
-            items.swapAt(i, index(i + 1))
+            items.swapAt(i, below(i + 1))
         }
     }
 }
 
 /// Stateless per-pixel randomness: a hash of (key, x, y), so textures need no stored noise.
 @inlinable func pixelHash(_ key: UInt64, _ x: Int, _ y: Int) -> UInt64 {
-    SceneRandom.mix(key ^ (UInt64(truncatingIfNeeded: x) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(truncatingIfNeeded: y) &* 0xC2B2_AE3D_27D4_EB4F))
+    StableHash.mix(key ^ (UInt64(truncatingIfNeeded: x) &* StableHash.golden) ^ (UInt64(truncatingIfNeeded: y) &* 0xC2B2_AE3D_27D4_EB4F))
 }
 
 /// A hash mapped to [-1, 1).

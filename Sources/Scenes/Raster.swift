@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A point in pixel coordinates (or in a template's unit box).
 typealias Point = SIMD2<Float>
@@ -82,7 +83,7 @@ enum Shapes {
     }
 
     /// A lumpy closed curve: an ellipse whose radius wobbles with a few random harmonics.
-    static func blob(_ cx: Float, _ cy: Float, _ rx: Float, _ ry: Float, roughness: Float, random: inout SceneRandom, sides: Int = 48) -> [Point] {
+    static func blob(_ cx: Float, _ cy: Float, _ rx: Float, _ ry: Float, roughness: Float, random: inout SplitMix64, sides: Int = 48) -> [Point] {
         var harmonics: [(k: Float, a: Float, phase: Float)] = []
         for k in 2...5 {
             harmonics.append((Float(k), roughness * Float(random.uniform(0.3, 1)) / Float(k - 1), Float(random.uniform(0, 2 * .pi))))
@@ -97,7 +98,7 @@ enum Shapes {
     }
 
     /// A convex-ish polygon of 5–8 corners around the centre of the box.
-    static func polygon(random: inout SceneRandom) -> [Point] {
+    static func polygon(random: inout SplitMix64) -> [Point] {
         let n = random.int(5...8)
         var angles = (0..<n).map { _ in Float(random.uniform(0, 2 * .pi)) }
         angles.sort()

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Narratives
+import Support
 
 /// One generated image with everything known about it.
 public struct GeneratedScene: Sendable {
@@ -53,7 +54,7 @@ public struct SceneGenerator: Sendable {
     /// The image id of scene `index`: distinct for distinct indices under one seed (the
     /// SplitMix64 finaliser is a bijection).
     public func imageID(_ index: Int) -> String {
-        let value = SceneRandom.mix(SceneRandom.mix(configuration.seed) &+ UInt64(index))
+        let value = StableHash.mix(StableHash.mix(configuration.seed) &+ UInt64(index))
         let hex = String(value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
@@ -61,11 +62,11 @@ public struct SceneGenerator: Sendable {
     /// Generates scene `index` in memory.
     public func scene(_ index: Int) -> GeneratedScene {
         let composition = Composer(configuration: configuration, classes: classes).compose(index: index)
-        var random = SceneRandom(seed: configuration.seed, stream: 99, index: UInt64(index))
+        var random = SplitMix64(seed: configuration.seed, stream: 99, index: UInt64(index))
         let count = configuration.annotatorsPerImage + (random.chance(configuration.extraAnnotatorProbability) ? 1 : 0)
         var annotatorIDs: [Int] = []
         while annotatorIDs.count < count {
-            let id = random.index(140)
+            let id = random.below(140)
             if !annotatorIDs.contains(id) { annotatorIDs.append(id) }
         }
         let narrator = Narrator(configuration: configuration, classes: classes)

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One part of an instance's outline in its unit box, and which of the class's appearances
 /// colours it (0 = `appearance`, 1 = `secondary`).
@@ -10,7 +11,7 @@ struct Part {
 extension Template {
     /// The parts of one instance in a unit box (x right, y down, the base at y = 1). `aspect`
     /// (width / height of the box) lets round things stay round.
-    func parts(aspect: Float, random: inout SceneRandom) -> [Part] {
+    func parts(aspect: Float, random: inout SplitMix64) -> [Part] {
         func p(_ contours: [Point]..., appearance: Int = 0) -> Part {
             Part(outline: Outline(contours), appearance: appearance)
         }

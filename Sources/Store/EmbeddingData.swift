@@ -1,6 +1,7 @@
 import Embedding
 import Imaging
 import Narratives
+import Support
 
 /// How trace points are sampled into a training set.
 public struct TrainingSampling: Sendable {
@@ -139,9 +140,6 @@ extension Corpus {
 /// Keeps a point with probability `rate`, decided by a hash so the choice is reproducible.
 func keep(seed: UInt64, mention: Int64, point: Int, rate: Double) -> Bool {
     guard rate < 1 else { return true }
-    var z = seed &+ UInt64(bitPattern: mention) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(point) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    z ^= z >> 31
+    let z = StableHash.mix(seed &+ UInt64(bitPattern: mention) &* StableHash.golden &+ UInt64(point) &* 0xBF58_476D_1CE4_E5B9)
     return Double(z >> 11) / Double(1 << 53) < rate
 }

@@ -1,5 +1,6 @@
 import Imaging
 import Questions
+import Support
 
 /// How a way of ranking classes at sampled points fares against ground truth.
 public struct RankingFigures: Sendable {
@@ -90,17 +91,9 @@ public enum QuestionQuality {
 
     /// The image's classes in a random order fixed by the seed, image and point.
     static func shuffled(_ classes: [Int], seed: UInt64, image: String, point: Int) -> [Int] {
-        var state = seed ^ UInt64(truncatingIfNeeded: point) &* 0x9E37_79B9_7F4A_7C15
-        for b in image.utf8 { state = (state ^ UInt64(b)) &* 0x100_0000_01b3 }
+        var random = SplitMix64(seed: StableHash.fnv1a(image, basis: seed ^ UInt64(truncatingIfNeeded: point) &* StableHash.golden))
         var result = classes
-        for i in stride(from: result.count - 1, to: 0, by: -1) {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            result.swapAt(i, Int(z % UInt64(i + 1)))
-        }
+        for i in stride(from: result.count - 1, to: 0, by: -1) { result.swapAt(i, random.below(i + 1)) }
         return result
     }
 

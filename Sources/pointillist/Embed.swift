@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Embedding
 import Foundation
@@ -322,13 +323,13 @@ extension Pointillist.Embed {
             var rng = SplitMix64(seed: seed)
             var data = LabelledPoints(dimension: d)
             data.imageIDs = (0..<1000).map { "image\($0)" }
-            let centres = (0..<(classes * d)).map { _ in rng.unit() * 4 - 2 }
+            let centres = (0..<(classes * d)).map { _ in rng.unitFloat() * 4 - 2 }
             data.features.reserveCapacity(points * d)
             for i in 0..<points {
                 let label = i % classes
                 data.append(
-                    features: (0..<d).map { centres[label * d + $0] + rng.unit() - 0.5 }, label: Int32(label),
-                    image: Int32(i % 1000), mention: Int32(i / 20), x: Float(rng.unit()), y: Float(rng.unit()))
+                    features: (0..<d).map { centres[label * d + $0] + rng.unitFloat() - 0.5 }, label: Int32(label),
+                    image: Int32(i % 1000), mention: Int32(i / 20), x: rng.unitFloat(), y: rng.unitFloat())
             }
             var options = TrainingOptions()
             options.hidden = [hidden]

@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import Imaging
 import Testing
@@ -12,7 +13,7 @@ import Testing
         let network = MLP(sizes: [4, 6, 5, 3], seed: 7)
         var rng = SplitMix64(seed: 3)
         let batch = 5
-        let x = (0..<(batch * 4)).map { _ in rng.unit() * 2 - 1 }
+        let x = (0..<(batch * 4)).map { _ in rng.unitFloat() * 2 - 1 }
         let labels: [Int32] = [0, 2, 1, 2, 0]
         let (_, _, gradients) = network.lossAndGradients(x, labels: labels, batch: batch)
         func pattern(_ n: MLP) -> [Bool] { n.forward(x, batch: batch).dropFirst().dropLast().flatMap { $0.map { $0 > 0 } } }
@@ -69,7 +70,7 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
         for label in 0..<3 {
             mention += 1
             for _ in 0..<20 {
-                let row = (0..<5).map { j in Float(j == label ? 1.5 : 0) + (rng.unit() - 0.5) * 2 }
+                let row = (0..<5).map { j in Float(j == label ? 1.5 : 0) + (rng.unitFloat() - 0.5) * 2 }
                 points.append(features: row, label: Int32(label), image: Int32(image), mention: mention)
             }
         }
@@ -124,7 +125,7 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
         var rng = SplitMix64(seed: seed)
         var noisy = points
         var wrong = [Bool](repeating: false, count: points.count)
-        for i in 0..<points.count where rng.unit() < share {
+        for i in 0..<points.count where rng.unitFloat() < share {
             noisy.labels[i] = (points.labels[i] + 1 + Int32(rng.below(2))) % 3
             wrong[i] = true
         }

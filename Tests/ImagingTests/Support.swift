@@ -1,5 +1,6 @@
 import CTurboJPEG
 import Foundation
+import Support
 import Testing
 
 @testable import Imaging
@@ -77,14 +78,8 @@ func imageError<T>(_ body: () throws(ImageError) -> T) -> ImageError? {
 
 /// Deterministic pseudo-random bytes (SplitMix64), so failures reproduce.
 func noise(count: Int, seed: UInt64) -> [UInt8] {
-    var state = seed
-    return (0..<count).map { _ in
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return UInt8(truncatingIfNeeded: z ^ (z >> 31))
-    }
+    var random = SplitMix64(seed: seed)
+    return (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
 }
 
 /// CRC-32 as PNG chunks use it, to patch a header and keep the file otherwise valid.

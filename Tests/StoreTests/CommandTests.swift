@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 
 @testable import Store
@@ -23,7 +24,7 @@ import Testing
         let reference = try Fixture.dump(dir.appendingPathComponent("reference.sqlite").path)
         #expect(reference["narratives"]?.count == 400 + 2 + 200)
 
-        var rng = Fixture.Random(state: 42)
+        var rng = SplitMix64(seed: 42)
         var kills = 0
         var finished = false
         for _ in 0..<40 {
@@ -69,7 +70,7 @@ import Testing
         #expect(result.err.contains(": field annotator_id: expected a number, found a string"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("c.rejects.jsonl.tsv").path))
 
-        var rng = Fixture.Random(state: 1)
+        var rng = SplitMix64(seed: 1)
         let first = Fixture.line(index: 0, rng: &rng)
         let imageID = try #require(first.firstMatch(of: #/"image_id": "([0-9a-f]+)"/#)?.1)
         let show = try Fixture.run(["show", "--db", "c.sqlite", String(imageID)], in: dir)

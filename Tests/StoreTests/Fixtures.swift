@@ -1,5 +1,6 @@
 import Foundation
 import Narratives
+import Support
 
 @testable import Store
 
@@ -10,22 +11,8 @@ enum Fixture {
     static let openers = ["In this image we can see", "In this picture I can see", "This is an image of",
                           "In the center of the image there is", "Here we can see"]
 
-    /// Deterministic generator (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
-
     /// One narrative line for image `index` by `annotator`.
-    static func line(index: Int, annotator: Int = 7, rng: inout Random) -> String {
+    static func line(index: Int, annotator: Int = 7, rng: inout SplitMix64) -> String {
         var sentence: [String] = openers[rng.below(openers.count)].split(separator: " ").map(String.init)
         for k in 0..<(3 + rng.below(4)) {
             if k > 0 { sentence += k % 2 == 0 ? ["and"] : ["there", "is"] }
@@ -60,7 +47,7 @@ enum Fixture {
     }
 
     static func lines(_ count: Int, seed: UInt64 = 1, from first: Int = 0) -> [String] {
-        var rng = Random(state: seed)
+        var rng = SplitMix64(seed: seed)
         return (first..<first + count).map { line(index: $0, rng: &rng) }
     }
 

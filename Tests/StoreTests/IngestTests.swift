@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Narratives
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 
 /// Lines every real-world file may hold, valid or not, each tagged with what must happen to it.
 let oddLines: [(line: String, rejectedField: String?)] = {
-    var rng = Fixture.Random(state: 99)
+    var rng = SplitMix64(seed: 99)
     let base = Fixture.line(index: 5000, rng: &rng)
     let noTraces = base.replacing(#/, "traces": \[\[.*\]\]/#, with: "")
     // The second point of the first segment goes back in time.
@@ -274,7 +275,7 @@ let oddLines: [(line: String, rejectedField: String?)] = {
     func corruptedInputNeverCrashesAndCountsReconcile(seed: UInt64) throws {
         let dir = Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        var rng = Fixture.Random(state: seed)
+        var rng = SplitMix64(seed: seed)
         let valid = Fixture.lines(60, seed: seed).map { Array($0.utf8) }
         var corrupted: [[UInt8]] = []
         for (i, line) in valid.enumerated() {

@@ -1,5 +1,6 @@
 import Embedding
 import Foundation
+import Support
 import Testing
 
 @testable import Store
@@ -48,7 +49,7 @@ import Testing
         #expect(old != new)
 
         var reads = 0
-        var rng = Fixture.Random(state: 7)
+        var rng = SplitMix64(seed: 7)
         for i in 0..<6 {
             let delay = duration * (Double(i) + rng.unit()) / 5
             _ = try Self.runKilled(train + ["--seed", "2"], in: dir, after: delay) {

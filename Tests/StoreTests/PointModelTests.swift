@@ -1,3 +1,4 @@
+import Support
 import Embedding
 import Imaging
 import Narratives
@@ -18,7 +19,7 @@ import Testing
             for x in 0..<image.width {
                 let base: [Double] = x < image.width / 2 ? [196, 178, 128] : [86, 140, 62]
                 for c in 0..<3 {
-                    image.pixels[image.offset(x: x, y: y) + c] = UInt8(max(0, min(255, base[c] + Double(rng.unit() - 0.5) * 30)))
+                    image.pixels[image.offset(x: x, y: y) + c] = UInt8(max(0, min(255, base[c] + Double(rng.unitFloat() - 0.5) * 30)))
                 }
             }
         }
@@ -54,8 +55,8 @@ import Testing
         var rng = SplitMix64(seed: seed)
         return (0..<count).map { i in
             TracePoint(
-                x: x.lowerBound + Float(rng.unit()) * (x.upperBound - x.lowerBound),
-                y: y.lowerBound + Float(rng.unit()) * (y.upperBound - y.lowerBound), t: Float(i) * 0.05)
+                x: x.lowerBound + Float(rng.unitFloat()) * (x.upperBound - x.lowerBound),
+                y: y.lowerBound + Float(rng.unitFloat()) * (y.upperBound - y.lowerBound), t: Float(i) * 0.05)
         }
     }
 
