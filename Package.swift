@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "Pointillist",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pointillist", targets: ["pointillist"]),
         .library(name: "Support", targets: ["Support"]),

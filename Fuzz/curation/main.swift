@@ -8,11 +8,7 @@
 import Lexicon
 import Vocabulary
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 let lexicon: Lexicon = {
     do { return try PrincetonLoader.load() } catch { fatalError("WordNet 3.0 (run script/setup): \(error)") }

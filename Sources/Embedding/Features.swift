@@ -1,10 +1,6 @@
 import Imaging
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Which raw features describe a pixel; recorded in the model file so the same features are
 /// computed at training and at use.
@@ -255,10 +251,6 @@ public enum ColourSpace {
 
 extension Double {
     func pow(_ e: Double) -> Double {
-        #if canImport(Glibc)
-            Glibc.pow(self, e)
-        #else
-            Darwin.pow(self, e)
-        #endif
+        Glibc.pow(self, e)
     }
 }

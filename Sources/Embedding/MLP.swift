@@ -2,11 +2,7 @@ import Foundation
 import COpenBLAS
 import Support
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// A multilayer perceptron: ReLU hidden layers and a linear output layer trained with
 /// softmax cross-entropy. The last hidden layer's activations are the pixel embedding.

@@ -1,9 +1,7 @@
 import COpenBLAS
 import Support
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// Trace points with raw features and the class of the mention they belong to.
 public struct LabelledPoints: Sendable {

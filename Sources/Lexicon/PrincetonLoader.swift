@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Loads the nouns of the Princeton WordNet 3.0 database (Debian's `wordnet-base`,
 /// `/usr/share/wordnet`): `data.noun` (synsets: lexicographer file, words, pointers, gloss),

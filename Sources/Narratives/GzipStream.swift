@@ -1,10 +1,6 @@
 import CZlib
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Where and why a compressed input stops making sense. Everything decompressed before
 /// `compressedOffset` is good; a repaired file continues from the last complete line.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// A JSON syntax, type or range error at a byte offset of the scanned text.
 public struct JSONError: Error, Equatable, Sendable {

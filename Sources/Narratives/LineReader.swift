@@ -1,11 +1,7 @@
 import CZlib
 import Support
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// A problem with an input file itself (not with one of its lines).
 public struct InputError: Error, CustomStringConvertible, Sendable {

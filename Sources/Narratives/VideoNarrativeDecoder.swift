@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Decodes one JSONL line of the Video Localized Narratives format into a `VideoNarrative`.
 ///

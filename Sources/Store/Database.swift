@@ -1,10 +1,6 @@
 import CSQLite
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// An SQLite error: what the library said, and what we were doing.
 public struct StoreError: Error, CustomStringConvertible, Sendable {

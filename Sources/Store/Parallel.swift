@@ -1,11 +1,7 @@
 import Dispatch
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Splits `0..<count` into one contiguous range per worker, runs `work` on the ranges
 /// concurrently and returns the results in range order, so the outcome never depends on
@@ -93,28 +89,16 @@ final class WorkerThreads {
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 
-    #if canImport(Glibc)
-        private var threads: [pthread_t] = []
-    #else
-        private var threads: [pthread_t?] = []
-    #endif
+    private var threads: [pthread_t] = []
 
     /// Starts `count` threads, running `body(index)` each. `ownThreads: false` (for tests)
     /// takes the path used when no thread can be started: Dispatch's pool.
     init(_ count: Int, ownThreads: Bool = true, _ body: @escaping @Sendable (Int) -> Void) {
         for index in 0..<count {
             let start = Unmanaged.passRetained(Start { body(index) }).toOpaque()
-            #if canImport(Glibc)
-                var thread = pthread_t()
-            #else
-                var thread: pthread_t?
-            #endif
+            var thread = pthread_t()
             let status = !ownThreads ? EAGAIN : pthread_create(&thread, nil, { context in
-                #if canImport(Glibc)
-                    Unmanaged<Start>.fromOpaque(context!).takeRetainedValue().body()
-                #else
-                    Unmanaged<Start>.fromOpaque(context).takeRetainedValue().body()
-                #endif
+                Unmanaged<Start>.fromOpaque(context!).takeRetainedValue().body()
                 return nil
             }, start)
             if status == 0 {
@@ -135,11 +119,7 @@ final class WorkerThreads {
     func join() {
         fallback.wait()
         for thread in threads {
-            #if canImport(Glibc)
-                pthread_join(thread, nil)
-            #else
-                if let thread { pthread_join(thread, nil) }
-            #endif
+            pthread_join(thread, nil)
         }
         threads = []
     }

@@ -3,9 +3,7 @@ import Imaging
 import Narratives
 import Questions
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// How the per-image model M is built and queried.
 public struct PointModelOptions: Sendable {

@@ -1,10 +1,6 @@
 import Lexicon
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// A curation file or word list that does not follow its format, or names something the
 /// lexicon does not have.

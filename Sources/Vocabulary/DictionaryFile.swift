@@ -1,11 +1,7 @@
 import Lexicon
 import Narratives
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// The dictionary TSV: a header row of `ClassEntry.columns`, then one class per row in id
 /// order. It is the file a team commits under `Vocab/` and the source of stable ids.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Writing to the terminal: standard error for diagnostics, and a progress line only on a TTY.
 enum Terminal {
