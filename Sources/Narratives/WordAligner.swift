@@ -139,7 +139,7 @@ public enum Tokenizer {
 /// aligner: each word's span and its normalised form in UTF-8, all words' forms one after
 /// another in one array, and a hash of each form to compare words by. No string is made per
 /// word.
-struct WordList {
+struct NormalisedWords {
     struct Entry {
         /// Span in the word's own text, in Unicode scalars.
         var start: Int
@@ -199,13 +199,13 @@ struct WordList {
 
     /// Whether word `i` here and word `j` of `other` have the same normalised form.
     @inline(__always)
-    func same(_ i: Int, _ other: WordList, _ j: Int) -> Bool {
+    func same(_ i: Int, _ other: NormalisedWords, _ j: Int) -> Bool {
         let x = words[i], y = other.words[j]
         return x.hash == y.hash && x.count == y.count && form(i).elementsEqual(other.form(j))
     }
 
     /// Whether word `i` here and word `j` of `other` are variants (`WordAligner.areVariants`).
-    func areVariants(_ i: Int, _ other: WordList, _ j: Int) -> Bool {
+    func areVariants(_ i: Int, _ other: NormalisedWords, _ j: Int) -> Bool {
         if words[i].isASCII, other.words[j].isASCII {
             return WordAligner.areVariants(form(i), other.form(j))
         }
@@ -236,7 +236,7 @@ public enum WordAligner {
     }
 
     public static func align(caption: String, utterances: [Utterance]) -> [Word] {
-        var words = WordList(capacity: caption.utf8.count)
+        var words = NormalisedWords(capacity: caption.utf8.count)
         words.append(caption)
         let (spoken, times) = spokenWords(utterances, capacity: caption.utf8.count)
         let pairs = match(words, spoken)
@@ -254,8 +254,8 @@ public enum WordAligner {
     }
 
     /// The utterances' words, and when each was spoken.
-    static func spokenWords(_ utterances: [Utterance], capacity: Int = 0) -> (WordList, [SpokenTime]) {
-        var list = WordList(capacity: capacity)
+    static func spokenWords(_ utterances: [Utterance], capacity: Int = 0) -> (NormalisedWords, [SpokenTime]) {
+        var list = NormalisedWords(capacity: capacity)
         var times: [SpokenTime] = []
         times.reserveCapacity(utterances.count * 2)
         for u in utterances {
@@ -276,7 +276,7 @@ public enum WordAligner {
     }
 
     /// For each word of `a`, the index of the word of `b` aligned to it and how, or nil.
-    static func match(_ a: WordList, _ b: WordList) -> [(Int, AlignmentStatus)?] {
+    static func match(_ a: NormalisedWords, _ b: NormalisedWords) -> [(Int, AlignmentStatus)?] {
         let aCount = a.words.count, bCount = b.words.count
         var pairs = [(Int, AlignmentStatus)?](repeating: nil, count: aCount)
         var prefix = 0
@@ -316,7 +316,7 @@ public enum WordAligner {
 
     /// Needleman–Wunsch between words `aRange` of `a` and `bRange` of `b`.
     static func alignMiddle(
-        _ a: WordList, _ aRange: Range<Int>, _ b: WordList, _ bRange: Range<Int>,
+        _ a: NormalisedWords, _ aRange: Range<Int>, _ b: NormalisedWords, _ bRange: Range<Int>,
         into pairs: inout [(Int, AlignmentStatus)?]
     ) {
         let n = aRange.count, m = bRange.count

@@ -37,10 +37,10 @@ import Testing
     }
 }
 
-@Suite struct WordListTests {
+@Suite struct NormalisedWordsTests {
     /// The word lists of two texts.
-    func lists(_ a: String, _ b: String) -> (WordList, WordList) {
-        var x = WordList(), y = WordList()
+    func lists(_ a: String, _ b: String) -> (NormalisedWords, NormalisedWords) {
+        var x = NormalisedWords(), y = NormalisedWords()
         x.append(a)
         y.append(b)
         return (x, y)
@@ -50,10 +50,10 @@ import Testing
     /// ASCII and other text, several texts one after another.
     @Test func holdsTheTokenizersWords() {
         let texts = ["In this image, a man's T-shirt — café  2 dogs.", "the dogs' - bowl-", "", "Ünïcode wörds and ASCII", "A b-C d'"]
-        var all = WordList()
+        var all = NormalisedWords()
         var expected: [Token] = []
         for text in texts {
-            var list = WordList()
+            var list = NormalisedWords()
             list.append(text)
             all.append(text)
             let tokens = Tokenizer.tokens(in: text)
