@@ -52,6 +52,24 @@ func relaidOut(_ line: UnsafeBufferPointer<UInt8>, _ layout: Layout) -> [UInt8] 
     return out
 }
 
+/// Decodes `line` relaid out in every layout with `decode`: a layout the decoder rejects
+/// fails the run; `compare` gets each layout's result, to check it against the original's.
+func forEachLayout<Value>(
+    of line: UnsafeBufferPointer<UInt8>, decode: (UnsafeBufferPointer<UInt8>) throws(JSONError) -> Value,
+    _ compare: (Layout, Value) -> Void
+) {
+    for layout in Layout.allCases {
+        var other = relaidOut(line, layout)
+        let decoded = other.withUnsafeMutableBufferPointer { b in
+            Result { () throws(JSONError) in try decode(UnsafeBufferPointer(b)) }
+        }
+        switch decoded {
+        case .failure(let error): fail("\(layout) layout rejected: \(error)")
+        case .success(let value): compare(layout, value)
+        }
+    }
+}
+
 /// Where `a` and `b` differ (floats compared by bits), or nil.
 func difference(_ a: Narrative, _ b: Narrative) -> String? {
     if a.key != b.key || a.caption != b.caption || a.hasTraces != b.hasTraces || a.voiceRecording != b.voiceRecording {

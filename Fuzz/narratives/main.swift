@@ -27,15 +27,8 @@ public func fuzzNarrativeLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     for u in narrative.utterances { check(u.start.isFinite && u.end.isFinite, "non-finite utterance time") }
 
     // The fast paths (byte templates, plain decimals) give what the general readers give.
-    for layout in Layout.allCases {
-        var other = relaidOut(line, layout)
-        let decoded = other.withUnsafeMutableBufferPointer { b in
-            Result { () throws(JSONError) in try NarrativeDecoder.decode(UnsafeBufferPointer(b)) }
-        }
-        switch decoded {
-        case .failure(let error): fail("\(layout) layout rejected: \(error)")
-        case .success(let n): if let d = difference(narrative, n) { fail("\(layout) layout decodes differently: \(d)") }
-        }
+    forEachLayout(of: line, decode: { (b) throws(JSONError) in try NarrativeDecoder.decode(b) }) { layout, n in
+        if let d = difference(narrative, n) { fail("\(layout) layout decodes differently: \(d)") }
     }
 
     let words = WordAligner.align(caption: narrative.caption, utterances: narrative.utterances)

@@ -20,19 +20,11 @@ public func fuzzVideoNarrativeLine(_ data: UnsafePointer<UInt8>, _ size: Int) ->
     // Ingest asks the VidLN decoder only about lines the detector picks.
     check(detected, "a line the VidLN decoder reads is not detected as VidLN, so ingest rejects it")
     check(!video.keyframeNames.isEmpty && video.actors.count <= Int(VideoNarrative.actorLimit), "record limits not enforced")
-    for layout in Layout.allCases {
-        var other = relaidOut(line, layout)
-        let decoded = other.withUnsafeMutableBufferPointer { b in
-            Result { () throws(JSONError) in try VideoNarrativeDecoder.decode(UnsafeBufferPointer(b)) }
-        }
-        switch decoded {
-        case .failure(let error): fail("\(layout) layout rejected: \(error)")
-        case .success(let v):
-            check(v.actors.count == video.actors.count, "\(layout) layout: actor count")
-            for (a, b) in zip(video.actors, v.actors) {
-                check(a.timeAlignment == b.timeAlignment && a.keyframeIndices == b.keyframeIndices, "\(layout) layout: words or keyframes")
-                if let d = difference(a.traces, b.traces) { fail("\(layout) layout decodes differently: \(d)") }
-            }
+    forEachLayout(of: line, decode: { (b) throws(JSONError) in try VideoNarrativeDecoder.decode(b) }) { layout, v in
+        check(v.actors.count == video.actors.count, "\(layout) layout: actor count")
+        for (a, b) in zip(video.actors, v.actors) {
+            check(a.timeAlignment == b.timeAlignment && a.keyframeIndices == b.keyframeIndices, "\(layout) layout: words or keyframes")
+            if let d = difference(a.traces, b.traces) { fail("\(layout) layout decodes differently: \(d)") }
         }
     }
     for actor in video.actors {

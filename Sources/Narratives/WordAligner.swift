@@ -30,7 +30,7 @@ public enum Tokenizer {
     }
 
     /// Whether every byte is below 0x80, eight at a time.
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         var i = 0, any: UInt64 = 0
         while i + 8 <= bytes.count {

@@ -106,7 +106,7 @@ public struct VocabularyBuild: Sendable {
         var tally = DictionaryTally()
         var imageNumbers: [String: Int32] = [:]
         let (workers, extractor) = (self.workers, self.extractor)
-        let counting = try batches(db, columns: "id, image_id, caption", total: total, phase: .counting, progress: progress)
+        let counting = try batches(db, phase: .counting, total: total, progress: progress)
         try pipelined(
             next: { () throws -> ([Row], [Int32])? in
                 guard let rows = try counting.next() else { return nil }
@@ -190,7 +190,7 @@ public struct VocabularyBuild: Sendable {
                                  start_time, end_time, point_count, interpolated, points)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let writing = try batches(db, columns: "id, image_id, caption, words, traces", total: total, phase: .writing, progress: progress)
+        let writing = try batches(db, phase: .writing, total: total, progress: progress)
         try pipelined(
             next: { try writing.next() },
             work: { rows in
@@ -275,10 +275,13 @@ public struct VocabularyBuild: Sendable {
     }
 
     func batches(
-        _ db: Database, columns: String, total: Int, phase: Phase, progress: ((Phase, Int, Int) -> Void)?
+        _ db: Database, phase: Phase, total: Int, progress: ((Phase, Int, Int) -> Void)?
     ) throws(StoreError) -> Batches {
+        // Counting needs the captions only; writing also the words and traces, to locate mentions.
+        let geometry = phase == .writing
+        let columns = geometry ? "id, image_id, caption, words, traces" : "id, image_id, caption"
         let select = try db.prepare("SELECT \(columns) FROM narratives WHERE id > ? ORDER BY id LIMIT \(batchSize)")
-        return Batches(select: select, withGeometry: columns.contains("traces"), phase: phase, total: total, progress: progress)
+        return Batches(select: select, withGeometry: geometry, phase: phase, total: total, progress: progress)
     }
 }
 
@@ -298,6 +301,9 @@ struct StoredMention: Sendable {
     var interpolated: Bool
     /// The points, packed as a one-segment trace (`Packing.pack(_: Traces)`).
     var points: [UInt8]
+
+    /// The points blob of a mention without points, packed once.
+    static let noPoints = Packing.pack(Traces())
 
     /// The mentions of the dictionary's classes in `rows`.
     static func locate(
@@ -324,7 +330,7 @@ struct StoredMention: Sendable {
         var m = StoredMention(
             narrativeID: narrative, classID: classID, start: c.start, length: c.length, firstWord: c.tokens.lowerBound,
             wordCount: c.tokens.count, surface: c.surface, lemma: c.lemma, startTime: nil, endTime: nil, pointCount: 0,
-            interpolated: false, points: Packing.pack(Traces()))
+            interpolated: false, points: noPoints)
         // Words were tokenised the same way at ingest, so token i is word i; check the span anyway.
         guard c.tokens.upperBound <= words.count, words[c.tokens.lowerBound].start == c.start else { return m }
         var from = Float.infinity

@@ -252,11 +252,10 @@ public struct MentionExtractor: Sendable {
     static func punctuationBefore(_ tokens: [Token], in caption: String) -> [Bool] {
         // ASCII text, nearly every caption: offsets in scalars are offsets in bytes.
         let ascii = caption.utf8.withContiguousStorageIfAvailable { bytes -> [Bool]? in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard Tokenizer.isASCII(bytes) else { return nil }
             var result = [Bool](repeating: false, count: tokens.count)
-            var previousEnd = 0
             for (i, t) in tokens.enumerated() where i > 0 {
-                previousEnd = tokens[i - 1].start + tokens[i - 1].length
+                let previousEnd = tokens[i - 1].start + tokens[i - 1].length
                 // Unicode's White_Space in ASCII: tab, line feed, vertical tab, form feed, return, space.
                 result[i] = bytes[previousEnd..<t.start].contains { $0 != 0x20 && !(0x09...0x0D).contains($0) }
             }
