@@ -182,11 +182,22 @@ class Features:
         planes[5] = gxx
         planes[6] = gyy
         planes[7] = gx * gy
-        t = np.zeros((8, self.h + 1, self.w + 1), dtype=np.float64)
+        # With a detail side the image is at the detail resolution and the tables' cells are the
+        # means of pooling x pooling blocks (edge blocks hold what is left), as ours.
+        working = config.get("workingSide")
+        self.pooling = max(1, max(self.w, self.h) // working) if config.get("detailSide") and working else 1
+        if self.pooling > 1:
+            p = self.pooling
+            rows, cols = np.arange(0, self.h, p), np.arange(0, self.w, p)
+            sums = np.add.reduceat(np.add.reduceat(planes, rows, axis=1), cols, axis=2)
+            counts = (np.minimum(rows + p, self.h) - rows)[:, None] * (np.minimum(cols + p, self.w) - cols)[None, :]
+            planes = sums / counts[None].astype(np.float64)
+        self.ch, self.cw = planes.shape[1:]
+        t = np.zeros((8, self.ch + 1, self.cw + 1), dtype=np.float64)
         np.cumsum(planes, axis=2, out=planes)
         np.cumsum(planes, axis=1, out=t[:, 1:, 1:])
         self.tables = t.reshape(8, -1)
-        factor = max(self.w, self.h) / config["referenceSide"]
+        factor = max(self.cw, self.ch) / config["referenceSide"]
         self.radii = [max(1, int(math.floor(s * factor + 0.5))) for s in config["scales"]]
         self.position = config["position"]
         self.dimension = 3 + 7 * len(self.radii) + (2 if self.position else 0)
@@ -202,11 +213,13 @@ class Features:
         n = len(x)
         out = np.empty((n, self.dimension), dtype=np.float32)
         out[:, 0:3] = self.lab[y, x] / np.float32(100)
-        w1 = self.w + 1
+        pixel_x, pixel_y = x, y
+        x, y = x // self.pooling, y // self.pooling
+        w1 = self.cw + 1
         k = 3
         for r in self.radii:
-            x0, x1 = np.maximum(x - r, 0), np.minimum(x + r + 1, self.w)
-            y0, y1 = np.maximum(y - r, 0), np.minimum(y + r + 1, self.h)
+            x0, x1 = np.maximum(x - r, 0), np.minimum(x + r + 1, self.cw)
+            y0, y1 = np.maximum(y - r, 0), np.minimum(y + r + 1, self.ch)
             count = ((x1 - x0) * (y1 - y0)).astype(np.float64)
             t = self.tables
             m = (t[:, y1 * w1 + x1] - t[:, y0 * w1 + x1] - t[:, y1 * w1 + x0] + t[:, y0 * w1 + x0]) / count
@@ -223,8 +236,8 @@ class Features:
             out[:, k + 6] = np.where(ok, 2 * m[7] / safe, 0)
             k += 7
         if self.position:
-            out[:, k] = (x.astype(np.float32) + np.float32(0.5)) / np.float32(self.w)
-            out[:, k + 1] = (y.astype(np.float32) + np.float32(0.5)) / np.float32(self.h)
+            out[:, k] = (pixel_x.astype(np.float32) + np.float32(0.5)) / np.float32(self.w)
+            out[:, k + 1] = (pixel_y.astype(np.float32) + np.float32(0.5)) / np.float32(self.h)
         return out
 
 
@@ -393,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     for image_id, mentions in groups:
         t0 = time.perf_counter()
         rgb = load_rgb(os.path.join(a.images, a.pattern.replace("{id}", image_id)),
-                       model["features"].get("workingSide"))
+                       model["features"].get("detailSide") or model["features"].get("workingSide"))
         t1 = time.perf_counter()
         feats = Features(rgb, model["features"])
         xs, ys, labels = [], [], []

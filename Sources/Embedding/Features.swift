@@ -15,6 +15,14 @@ public struct FeatureConfiguration: Sendable, Equatable, Codable {
     /// this and about twice this (`ImageFile.read(_:layout:workingSide:)`), at training and in M
     /// alike. nil (model files written before 2026-12-03 have no such field): full resolution.
     public var workingSide: Int?
+    /// The detail resolution: images are decoded to this side instead (the same rule), the
+    /// pixel's own colour and the first scale are computed there, and the coarser scales on the
+    /// image box-reduced to the working side (`PixelFeatures`). nil: every scale at the working
+    /// side (model files written before 2026-12-04 have no such field).
+    public var detailSide: Int?
+
+    /// The side images are decoded to for these features.
+    public var decodeSide: Int? { detailSide ?? workingSide }
 
     /// 500 px: Open Images' resized photos (1024 px longer side) decode at 1/2 scale inside the
     /// DCT (512 px) and a 4000 × 3000 original at 1/8 (500 × 375; at 512 it would be 1/4,
@@ -22,14 +30,20 @@ public struct FeatureConfiguration: Sendable, Equatable, Codable {
     /// 16 px at 512) still spans 33 pixels; 320 × 240 scenes are used as they are.
     public static let defaultWorkingSide = 500
 
-    public static let standard = FeatureConfiguration(
-        scales: [1.5, 4, 10], referenceSide: 320, position: true, workingSide: defaultWorkingSide)
+    /// 1000 px: Open Images' resized photos are decoded whole and a 4000 × 3000 original at
+    /// 1/4 (1000 × 750), pooled by 2 to the working side.
+    public static let defaultDetailSide = 1000
 
-    public init(scales: [Double], referenceSide: Double, position: Bool, workingSide: Int? = nil) {
+    public static let standard = FeatureConfiguration(
+        scales: [1.5, 4, 10], referenceSide: 320, position: true, workingSide: defaultWorkingSide,
+        detailSide: defaultDetailSide)
+
+    public init(scales: [Double], referenceSide: Double, position: Bool, workingSide: Int? = nil, detailSide: Int? = nil) {
         self.scales = scales
         self.referenceSide = referenceSide
         self.position = position
         self.workingSide = workingSide
+        self.detailSide = detailSide
     }
 
     /// Values per pixel: L*a*b* at the pixel, then per scale the window's mean L*a*b*, the
@@ -49,123 +63,54 @@ public struct FeatureConfiguration: Sendable, Equatable, Codable {
 }
 
 /// Computes features at any pixel of one image in constant time per pixel, from summed-area
-/// tables built once per image (eight tables of width × height doubles). For the hundreds to
-/// thousands of points sampled per image this is cheaper than filtering at each point, and
-/// cheaper than keeping per-scale feature maps.
+/// tables built once per image (`WindowTables`). For the hundreds to thousands of points
+/// sampled per image this is cheaper than filtering at each point, and cheaper than keeping
+/// per-scale feature maps.
+///
+/// With a detail side (`FeatureConfiguration.detailSide`) the image comes at the detail
+/// resolution, and the tables are pooled to the working side: each table cell holds the means
+/// of the quantities over its block of detail pixels, so window statistics keep the fine
+/// texture (the gradients and the variance of L* are taken at the detail resolution) while the
+/// tables have the working side's size. Without one the image comes at the working side and
+/// the tables have a cell per pixel.
 public struct PixelFeatures: Sendable {
     public let configuration: FeatureConfiguration
     public let width: Int
     public let height: Int
-    let lab: [Float]  // 3 per pixel
-    let tables: [Double]  // eight planes of (width + 1) × (height + 1): L, a, b, L², |∇L|, gx², gy², gx·gy
+    let image: Image
+    let tables: WindowTables
+    /// Pixel (x, y) of the image lies in cell (x / pooling, y / pooling) of the tables.
+    let pooling: Int
+    /// The scales' half-widths in table cells.
     let radii: [Int]
 
     public init(image: Image, configuration: FeatureConfiguration = .standard) {
         self.configuration = configuration
+        self.image = image
         width = image.width
         height = image.height
-        let (w, h) = (width, height)
-        let n = w * h
-        let channels = image.channels
-        // L*a*b* in single precision through the 256-entry sRGB → linear table and a table of f(t).
-        let lab = [Float](unsafeUninitializedCapacity: n * 3) { out, filled in
-            image.pixels.withUnsafeBufferPointer { px in
-                ColourSpace.linearFloat.withUnsafeBufferPointer { table in
-                ColourSpace.labFunction.withUnsafeBufferPointer { cubeRoot in
-                for i in 0..<n {
-                    let o = i * channels
-                    let v =
-                        channels >= 3
-                        ? ColourSpace.fastLab(px[o], px[o + 1], px[o + 2], table, cubeRoot)
-                        : ColourSpace.fastLab(px[o], px[o], px[o], table, cubeRoot)
-                    out[i * 3] = v.l
-                    out[i * 3 + 1] = v.a
-                    out[i * 3 + 2] = v.b
-                }
-                }
-                }
-            }
-            filled = n * 3
+        let longerSide = max(image.width, image.height)
+        if configuration.detailSide != nil, let workingSide = configuration.workingSide {
+            pooling = max(1, longerSide / workingSide)
+        } else {
+            pooling = 1
         }
-        self.lab = lab
-        // The eight summed-area tables in one pass, straight from L*a*b* (no per-pixel planes).
-        // Sums stay in double precision: the variance of L* and the structure tensor are
-        // differences of large window sums, which single precision would cancel away.
-        let w1 = w + 1
-        let plane = w1 * (h + 1)
-        tables = [Double](unsafeUninitializedCapacity: plane * 8) { t, filled in
-            for k in 0..<8 { for x in 0..<w1 { t[k * plane + x] = 0 } }
-            lab.withUnsafeBufferPointer { lab in
-                for y in 0..<h {
-                    for k in 0..<8 { t[k * plane + (y + 1) * w1] = 0 }
-                    let up = max(y - 1, 0) * w, down = min(y + 1, h - 1) * w
-                    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
-                    for x in 0..<w {
-                        let i = y * w + x
-                        let l = Double(lab[i * 3])
-                        let left = Double(lab[(y * w + max(x - 1, 0)) * 3]), right = Double(lab[(y * w + min(x + 1, w - 1)) * 3])
-                        let gy = (Double(lab[(down + x) * 3]) - Double(lab[(up + x) * 3])) * 0.5
-                        let gx = (right - left) * 0.5
-                        let gxx = gx * gx, gyy = gy * gy
-                        s0 += l
-                        s1 += Double(lab[i * 3 + 1])
-                        s2 += Double(lab[i * 3 + 2])
-                        s3 += l * l
-                        s4 += (gxx + gyy).squareRoot()
-                        s5 += gxx
-                        s6 += gyy
-                        s7 += gx * gy
-                        let at = (y + 1) * w1 + x + 1, above = y * w1 + x + 1
-                        t[at] = t[above] + s0
-                        t[plane + at] = t[plane + above] + s1
-                        t[2 * plane + at] = t[2 * plane + above] + s2
-                        t[3 * plane + at] = t[3 * plane + above] + s3
-                        t[4 * plane + at] = t[4 * plane + above] + s4
-                        t[5 * plane + at] = t[5 * plane + above] + s5
-                        t[6 * plane + at] = t[6 * plane + above] + s6
-                        t[7 * plane + at] = t[7 * plane + above] + s7
-                    }
-                }
-            }
-            filled = plane * 8
-        }
-        let factor = Double(max(width, height)) / configuration.referenceSide
+        tables = WindowTables(image: image, pooling: pooling)
+        let factor = Double(max(tables.width, tables.height)) / configuration.referenceSide
         radii = configuration.scales.map { max(1, Int(($0 * factor).rounded())) }
     }
 
     /// Writes the features of pixel (x, y) into `out` (count `configuration.dimension`).
     public func features(x: Int, y: Int, into out: UnsafeMutableBufferPointer<Float>) {
-        let i = (y * width + x) * 3
-        out[0] = lab[i] / 100
-        out[1] = lab[i + 1] / 100
-        out[2] = lab[i + 2] / 100
+        let o = (y * width + x) * image.channels
+        let colour = image.pixels.withUnsafeBufferPointer { px in
+            image.channels >= 3 ? ColourSpace.fastLab(r: px[o], g: px[o + 1], b: px[o + 2]) : ColourSpace.fastLab(r: px[o], g: px[o], b: px[o])
+        }
+        (out[0], out[1], out[2]) = (colour.l / 100, colour.a / 100, colour.b / 100)
         var k = 3
-        let w1 = width + 1
+        let cx = x / pooling, cy = y / pooling
         for r in radii {
-            let x0 = max(x - r, 0), x1 = min(x + r + 1, width)
-            let y0 = max(y - r, 0), y1 = min(y + r + 1, height)
-            let count = Double((x1 - x0) * (y1 - y0))
-            let plane = w1 * (height + 1)
-            func mean(_ t: Int) -> Double {
-                let o = t * plane
-                return (tables[o + y1 * w1 + x1] - tables[o + y0 * w1 + x1] - tables[o + y1 * w1 + x0] + tables[o + y0 * w1 + x0]) / count
-            }
-            let l = mean(0)
-            out[k] = Float(l / 100)
-            out[k + 1] = Float(mean(1) / 100)
-            out[k + 2] = Float(mean(2) / 100)
-            out[k + 3] = Float(max(mean(3) - l * l, 0).squareRoot() / 50)
-            out[k + 4] = Float(mean(4) / 20)
-            let jxx = mean(5), jyy = mean(6), jxy = mean(7)
-            let trace = jxx + jyy
-            if trace > 1e-9 {
-                // Orientation as a doubled angle; its length is the coherence (0 isotropic, 1 one direction).
-                out[k + 5] = Float((jxx - jyy) / trace)
-                out[k + 6] = Float(2 * jxy / trace)
-            } else {
-                out[k + 5] = 0
-                out[k + 6] = 0
-            }
+            tables.means(x: cx, y: cy, radius: r).write(into: out, at: k)
             k += 7
         }
         if configuration.position {
@@ -179,6 +124,195 @@ public struct PixelFeatures: Sendable {
         var v = [Float](repeating: 0, count: configuration.dimension)
         v.withUnsafeMutableBufferPointer { features(x: x, y: y, into: $0) }
         return v
+    }
+}
+
+/// The means over one square window of table cells (clipped to the image) of the eight
+/// quantities the features are made of: L*, a*, b*, L*², the gradient magnitude of L* and the
+/// structure tensor's gx², gy², gx·gy (central differences at the image's resolution, the
+/// border pixel repeated outside).
+struct WindowMeans {
+    var l = 0.0, a = 0.0, b = 0.0, ll = 0.0, gradient = 0.0, gxx = 0.0, gyy = 0.0, gxy = 0.0
+
+    /// The scale's seven features: mean L*a*b*, the standard deviation of L*, the mean gradient
+    /// magnitude and the structure-tensor orientation (cos 2θ, sin 2θ, weighted by coherence).
+    func write(into out: UnsafeMutableBufferPointer<Float>, at k: Int) {
+        out[k] = Float(l / 100)
+        out[k + 1] = Float(a / 100)
+        out[k + 2] = Float(b / 100)
+        out[k + 3] = Float(max(ll - l * l, 0).squareRoot() / 50)
+        out[k + 4] = Float(gradient / 20)
+        let trace = gxx + gyy
+        if trace > 1e-9 {
+            // Orientation as a doubled angle; its length is the coherence (0 isotropic, 1 one direction).
+            out[k + 5] = Float((gxx - gyy) / trace)
+            out[k + 6] = Float(2 * gxy / trace)
+        } else {
+            out[k + 5] = 0
+            out[k + 6] = 0
+        }
+    }
+}
+
+/// Eight summed-area tables of `WindowMeans`' quantities over a grid of cells, each cell the
+/// mean over a `pooling` × `pooling` block of pixels (clipped at the right and bottom edges);
+/// any window's means then cost four lookups per quantity. The image is read row by row: its
+/// L*a*b* and the quantities are computed for one row at a time (three rows of L* kept for
+/// the vertical differences), in single precision; cells and tables are summed in double
+/// precision, since the variance of L* and the structure tensor are differences of large
+/// window sums, which single precision would cancel away.
+struct WindowTables: Sendable {
+    let width: Int
+    let height: Int
+    let tables: [Double]  // eight planes of (width + 1) × (height + 1): L, a, b, L², |∇L|, gx², gy², gx·gy
+
+    init(image: Image, pooling: Int) {
+        let (iw, ih) = (image.width, image.height)
+        let (w, h) = ((iw + pooling - 1) / pooling, (ih + pooling - 1) / pooling)
+        width = w
+        height = h
+        let w1 = w + 1
+        let plane = w1 * (h + 1)
+        tables = [Double](unsafeUninitializedCapacity: plane * 8) { t, filled in
+            // L*, a* and b* of image row r at slot r % 3 of three rows each, then five rows of quantities.
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: iw * 14)
+            defer { scratch.deallocate() }
+            let quantities = scratch + 9 * iw
+            func channel(_ c: Int, row r: Int) -> UnsafeMutablePointer<Float> { scratch + (c * 3 + r % 3) * iw }
+            let cells = UnsafeMutablePointer<Double>.allocate(capacity: w * 8)
+            defer { cells.deallocate() }
+            var converted = -1
+            image.pixels.withUnsafeBufferPointer { px in
+                for k in 0..<8 { for x in 0..<w1 { t[k * plane + x] = 0 } }
+                for cy in 0..<h {
+                    cells.initialize(repeating: 0, count: w * 8)
+                    let yEnd = min((cy + 1) * pooling, ih)
+                    for y in (cy * pooling)..<yEnd {
+                        while converted < min(y + 1, ih - 1) {
+                            converted += 1
+                            ColourSpace.labRow(
+                                px.baseAddress! + converted * iw * image.channels, count: iw, channels: image.channels,
+                                l: channel(0, row: converted), a: channel(1, row: converted), b: channel(2, row: converted))
+                        }
+                        let row = channel(0, row: y)
+                        WindowTables.quantities(
+                            row: row, up: channel(0, row: max(y - 1, 0)), down: channel(0, row: min(y + 1, ih - 1)), count: iw,
+                            into: quantities)
+                        WindowTables.pool(
+                            l: row, a: channel(1, row: y), b: channel(2, row: y), quantities: quantities, count: iw,
+                            pooling: pooling, into: cells)
+                    }
+                    WindowTables.addRow(
+                        cy, cells: cells, rowsInCell: yEnd - cy * pooling, imageWidth: iw, pooling: pooling, width: w, height: h,
+                        into: t.baseAddress!)
+                }
+            }
+            filled = plane * 8
+        }
+    }
+
+    /// Turns a row of cell sums into means and adds them, summed along the row, to the row
+    /// above in each table: the tables' row `cy + 1`.
+    static func addRow(
+        _ cy: Int, cells: UnsafeMutablePointer<Double>, rowsInCell: Int, imageWidth: Int, pooling: Int, width w: Int,
+        height h: Int, into t: UnsafeMutablePointer<Double>
+    ) {
+        let w1 = w + 1
+        let plane = w1 * (h + 1)
+        var sums = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        for k in 0..<8 { t[k * plane + (cy + 1) * w1] = 0 }
+        for cx in 0..<w {
+            let c = cells + cx * 8
+            let count = Double(rowsInCell * (min((cx + 1) * pooling, imageWidth) - cx * pooling))
+            if count > 1 { for k in 0..<8 { c[k] /= count } }
+            sums.0 += c[0]
+            sums.1 += c[1]
+            sums.2 += c[2]
+            sums.3 += c[3]
+            sums.4 += c[4]
+            sums.5 += c[5]
+            sums.6 += c[6]
+            sums.7 += c[7]
+            let at = (cy + 1) * w1 + cx + 1, above = cy * w1 + cx + 1
+            t[at] = t[above] + sums.0
+            t[plane + at] = t[plane + above] + sums.1
+            t[2 * plane + at] = t[2 * plane + above] + sums.2
+            t[3 * plane + at] = t[3 * plane + above] + sums.3
+            t[4 * plane + at] = t[4 * plane + above] + sums.4
+            t[5 * plane + at] = t[5 * plane + above] + sums.5
+            t[6 * plane + at] = t[6 * plane + above] + sums.6
+            t[7 * plane + at] = t[7 * plane + above] + sums.7
+        }
+    }
+
+    /// L*², the gradient magnitude and the structure tensor's three products of one row, from
+    /// central differences (the border pixel repeated outside): five rows of `count` at `out`.
+    static func quantities(
+        row: UnsafePointer<Float>, up: UnsafePointer<Float>, down: UnsafePointer<Float>, count n: Int,
+        into out: UnsafeMutablePointer<Float>
+    ) {
+        let (ll, magnitude, xx, yy, xy) = (out, out + n, out + 2 * n, out + 3 * n, out + 4 * n)
+        @inline(__always) func at(_ x: Int, _ gx: Float) {
+            let gy = (down[x] - up[x]) * 0.5
+            let gxx = gx * gx, gyy = gy * gy
+            ll[x] = row[x] * row[x]
+            magnitude[x] = (gxx + gyy).squareRoot()
+            xx[x] = gxx
+            yy[x] = gyy
+            xy[x] = gx * gy
+        }
+        // The border pixels apart, so that the interior loop has no clamping.
+        at(0, (row[min(1, n - 1)] - row[0]) * 0.5)
+        if n > 1 { at(n - 1, (row[n - 1] - row[n - 2]) * 0.5) }
+        var x = 1
+        while x < n - 1 {
+            at(x, (row[x + 1] - row[x - 1]) * 0.5)
+            x += 1
+        }
+    }
+
+    /// Adds one row's eight quantities into its cells (8 doubles per cell).
+    static func pool(
+        l: UnsafePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>, quantities q: UnsafePointer<Float>,
+        count n: Int, pooling: Int, into cells: UnsafeMutablePointer<Double>
+    ) {
+        let rows = [l, a, b, q, q + n, q + 2 * n, q + 3 * n, q + 4 * n]
+        for (k, row) in rows.enumerated() {
+            var c = cells + k
+            if pooling == 2 {
+                var x = 0
+                while x + 1 < n {
+                    c.pointee += Double(row[x] + row[x + 1])
+                    c += 8
+                    x += 2
+                }
+                if x < n { c.pointee += Double(row[x]) }
+            } else {
+                var x = 0
+                while x < n {
+                    let end = min(x + pooling, n)
+                    var s: Float = 0
+                    for i in x..<end { s += row[i] }
+                    c.pointee += Double(s)
+                    c += 8
+                    x = end
+                }
+            }
+        }
+    }
+
+    /// The means over the window of half-width `radius` cells around cell (x, y).
+    func means(x: Int, y: Int, radius r: Int) -> WindowMeans {
+        let x0 = max(x - r, 0), x1 = min(x + r + 1, width)
+        let y0 = max(y - r, 0), y1 = min(y + r + 1, height)
+        let count = Double((x1 - x0) * (y1 - y0))
+        let w1 = width + 1
+        let plane = w1 * (height + 1)
+        func mean(_ t: Int) -> Double {
+            let o = t * plane
+            return (tables[o + y1 * w1 + x1] - tables[o + y0 * w1 + x1] - tables[o + y1 * w1 + x0] + tables[o + y0 * w1 + x0]) / count
+        }
+        return WindowMeans(l: mean(0), a: mean(1), b: mean(2), ll: mean(3), gradient: mean(4), gxx: mean(5), gyy: mean(6), gxy: mean(7))
     }
 }
 
@@ -217,6 +351,26 @@ public enum ColourSpace {
     /// The exact f(t), for tests.
     public static func labFunctionExact(_ t: Double) -> Double {
         t > 216.0 / 24389.0 ? cbrt(t) : (24389.0 / 27.0 * t + 16) / 116
+    }
+
+    /// L*a*b* of `count` pixels (`channels` bytes each; one channel: grey) into three rows.
+    static func labRow(
+        _ px: UnsafePointer<UInt8>, count: Int, channels: Int, l: UnsafeMutablePointer<Float>, a: UnsafeMutablePointer<Float>,
+        b: UnsafeMutablePointer<Float>
+    ) {
+        linearFloat.withUnsafeBufferPointer { table in
+            labFunction.withUnsafeBufferPointer { cubeRoot in
+                for i in 0..<count {
+                    let o = i * channels
+                    let v =
+                        channels >= 3
+                        ? fastLab(px[o], px[o + 1], px[o + 2], table, cubeRoot) : fastLab(px[o], px[o], px[o], table, cubeRoot)
+                    l[i] = v.l
+                    a[i] = v.a
+                    b[i] = v.b
+                }
+            }
+        }
     }
 
     /// `lab` in single precision with `fastLabFunction`: the features' colour conversion.

@@ -100,6 +100,13 @@ extension Pointillist.Embed {
                 valueName: "px"))
         var workingSide = FeatureConfiguration.defaultWorkingSide
 
+        @Option(
+            name: .customLong("detail-side"),
+            help: ArgumentHelp(
+                "Detail resolution, recorded in the model: images are decoded (by the same rule) to at least this side instead, where the pixel's colour and the finest scale are computed; the coarser scales use the image reduced to the working side. 0: none, every scale at the working side.",
+                valueName: "px"))
+        var detailSide = FeatureConfiguration.defaultDetailSide
+
         @Option(help: "Seed for the split, the initial weights, the batch order and the sampling.")
         var seed: UInt64 = 1
 
@@ -112,6 +119,7 @@ extension Pointillist.Embed {
             if epochs < 1 || batch < 1 || patience < 1 { throw ValidationError("--epochs, --batch and --patience must be at least 1") }
             if !(validation > 0 && validation < 1) { throw ValidationError("--validation must be between 0 and 1") }
             if cleanRounds < 0 { throw ValidationError("--clean-rounds must be 0 or more") }
+            if detailSide < 0 { throw ValidationError("--detail-side must be 0 (none) or a positive number of pixels") }
             if workingSide < 0 { throw ValidationError("--working-side must be 0 (full resolution) or a positive number of pixels") }
             if !(cleanThreshold >= 0 && cleanThreshold < 1) { throw ValidationError("--clean-threshold must be at least 0 and below 1") }
         }
@@ -135,7 +143,8 @@ extension Pointillist.Embed {
             let bar = ProgressBar(enabled: !quiet)
             var features = FeatureConfiguration.standard
             features.workingSide = workingSide > 0 ? workingSide : nil
-            let side = features.workingSide
+            features.detailSide = detailSide > 0 && workingSide > 0 ? detailSide : nil
+            let side = features.decodeSide
             let (points, data) = try store.labelledPoints(
                 classes: classes, features: features, sampling: sampling, loadImage: { try locator.load($0, workingSide: side) }
             ) { done, total in bar.updateCount(done: done, total: total, label: "images") }
@@ -236,7 +245,7 @@ extension Pointillist.Embed {
             let bar = ProgressBar(enabled: !quiet)
             let (points, data) = try store.labelledPoints(
                 classes: trained.classes, features: trained.features, sampling: sampling,
-                loadImage: { [side = trained.features.workingSide] in try locator.load($0, workingSide: side) }
+                loadImage: { [side = trained.features.decodeSide] in try locator.load($0, workingSide: side) }
             ) { done, total in bar.updateCount(done: done, total: total, label: "images") }
             bar.finish()
             let held = { (i: Int32) in
@@ -290,6 +299,7 @@ extension Pointillist.Embed {
             print("file         \(model) (format version \(ModelFile.version))")
             print("features     \(m.features.dimension): \(m.features.names.joined(separator: " "))")
             print("working side \(m.features.workingSide.map { "\($0) px (images decoded reduced to a longer side of \($0) to about \(2 * $0) px)" } ?? "none (full resolution; a model file from before working resolutions)")")
+            print("detail side  \(m.features.detailSide.map { "\($0) px (images decoded to a longer side of \($0) to about \(2 * $0) px for the pixel's colour and the first scale)" } ?? "none (every scale at the working side)")")
             print("network      \(m.network.layers.map { "\($0.inputs)" }.joined(separator: " → ")) → \(m.network.classCount) (ReLU hidden layers), embedding \(m.network.embeddingDimension), \(m.network.parameterCount) parameters")
             print("training     seed \(t.seed), \(t.epochs) epochs, best \(t.bestEpoch); \(t.trainingPoints) points on \(t.trainingImages) images; validation \(t.validationPoints) points on \(t.validationImages) images")
             if let c = t.cleaning {

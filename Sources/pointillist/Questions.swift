@@ -61,7 +61,7 @@ struct PointModelArguments: ParsableArguments {
         let builder = try builder(db)
         let locator = try imageOptions.locator()
         let bar = ProgressBar(enabled: !quiet)
-        let side = builder.model.features.workingSide
+        let side = builder.model.features.decodeSide
         let (images, skipped) = try builder.run(corpus: store, loadImage: { try locator.load($0, workingSide: side) }) { done, total in
             bar.updateCount(done: done, total: total, label: "images")
         }
@@ -136,7 +136,7 @@ extension Pointillist.Questions {
             if m.prior > 0 {
                 var neighboursOnly = builder
                 neighboursOnly.options.prior = 0
-                let side = builder.model.features.workingSide
+                let side = builder.model.features.decodeSide
                 let (plain, _) = try neighboursOnly.run(corpus: store, loadImage: { try locator.load($0, workingSide: side) })
                 alone = QuestionQuality.report(plain, seed: m.seed, mask: { try maskLocator.load($0, layout: .asStored) }, classOf: classOf)
             }

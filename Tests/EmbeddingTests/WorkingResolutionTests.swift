@@ -33,9 +33,10 @@ import Testing
         #expect(worst < 0.002, "worst difference \(worst)")
     }
 
-    func model(workingSide: Int?) -> EmbeddingModel {
+    func model(workingSide: Int?, detailSide: Int? = nil) -> EmbeddingModel {
         var features = FeatureConfiguration.standard
         features.workingSide = workingSide
+        features.detailSide = detailSide
         return EmbeddingModel(
             features: features, classes: [.init(id: 3, name: "dog"), .init(id: 9, name: "grass")],
             mean: [Float](repeating: 0, count: features.dimension), scale: [Float](repeating: 1, count: features.dimension),
@@ -55,6 +56,15 @@ import Testing
         let old = try ModelFile.encode(model(workingSide: nil))
         #expect(!String(decoding: old.prefix(4096), as: UTF8.self).contains("workingSide"))
         #expect(try ModelFile.decode(old, path: "m").features.workingSide == nil)
+    }
+
+    @Test func theDetailSideRoundTripsAndFilesWithoutOneDecodeAtTheWorkingSide() throws {
+        let detailed = try ModelFile.decode(ModelFile.encode(model(workingSide: 500, detailSide: 1000)), path: "m").features
+        #expect(detailed.detailSide == 1000 && detailed.decodeSide == 1000)
+        let bytes = try ModelFile.encode(model(workingSide: 500))
+        #expect(!String(decoding: bytes.prefix(4096), as: UTF8.self).contains("detailSide"))
+        let plain = try ModelFile.decode(bytes, path: "m").features
+        #expect(plain.detailSide == nil && plain.decodeSide == 500)
     }
 
     @Test func featuresAtWorkingResolutionMatchAFullResolutionImage() {
