@@ -33,7 +33,7 @@ let package = Package(
         // Stage 1: Localized Narratives records, JSONL reading, validation, word–trace alignment.
         .target(name: "Narratives", dependencies: ["Support", "CZlib"]),
         // Stage 2a: WordNet nouns (the Princeton database or WN-LMF XML), morphology.
-        .target(name: "Lexicon", dependencies: ["Narratives", "CLibXML2"]),
+        .target(name: "Lexicon", dependencies: ["Support", "Narratives", "CLibXML2"]),
         // Stage 2b: mention extraction, tangible and dictionary filters, class dictionary, curation files.
         .target(name: "Vocabulary", dependencies: ["Narratives", "Lexicon"]),
         // Images: JPEG/PNG decoding, PNG writing, finding images by id, drawing.
@@ -57,7 +57,7 @@ let package = Package(
         ),
 
         .testTarget(name: "NarrativesTests", dependencies: ["Narratives"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LexiconTests", dependencies: ["Lexicon"], exclude: ["Fixtures"]),
+        .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "Narratives"], exclude: ["Fixtures"]),
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary", "Lexicon"]),
         .testTarget(name: "ImagingTests", dependencies: ["Support", "Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "ScenesTests", dependencies: ["Scenes", "Imaging", "Narratives"]),

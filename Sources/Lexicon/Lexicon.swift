@@ -33,7 +33,7 @@ public struct LexFile: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A noun concept: one WordNet synset.
-public struct Synset: Sendable {
+public struct Synset: Sendable, Equatable {
     /// The identifier the source uses: `02084071-n` for the WordNet 3.0 database (offset and
     /// part of speech), the XML id (`oewn-02086723-n`) for WN-LMF lexicons.
     public var id: String
@@ -68,7 +68,7 @@ public struct Sense: Sendable, Equatable {
 /// Lemmas are looked up by key: the lemma tokenised and normalised exactly as captions are
 /// (`Tokenizer`): lower case, apostrophes and hyphens dropped, words joined by one space.
 /// "T-shirt" and "t_shirt" both have key "tshirt"; "traffic_light" has key "traffic light".
-public struct Lexicon: Sendable {
+public struct Lexicon: Sendable, Equatable {
     /// Where it was loaded from, for messages ("WordNet 3.0 database at /usr/share/wordnet").
     public let source: String
     public let synsets: [Synset]

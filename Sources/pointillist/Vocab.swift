@@ -7,7 +7,7 @@ import Vocabulary
 
 /// Where the lexicon, the curation files and the word list come from.
 struct LexiconOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Princeton WordNet 3.0 database directory (Debian wordnet-base).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Princeton WordNet 3.0 database directory (Debian wordnet-base). A lexicon once loaded is kept compiled in ~/.cache/pointillist ($XDG_CACHE_HOME/pointillist; $POINTILLIST_CACHE names another folder, or 'off'), renewed when its files or the program change.", valueName: "dir"))
     var wordnet: String = PrincetonLoader.defaultDirectory
 
     @Option(name: .customLong("lmf"), help: ArgumentHelp("Use WN-LMF XML lexicon files instead of the WordNet database (repeatable: one lexicon from several files).", valueName: "file"))
@@ -19,8 +19,11 @@ struct LexiconOptions: ParsableArguments {
     @Option(name: .customLong("word-list"), help: ArgumentHelp("English word list deciding which lemmas are common (wamerican: size 50; wamerican-small/-large/-huge: 35/70/80).", valueName: "path"))
     var wordList: String = WordList.defaultPath
 
+    /// The lexicon, through the compiled cache (`LexiconCache`; `POINTILLIST_CACHE=off` turns it off).
     func loadLexicon() throws -> Lexicon {
-        lmfFiles.isEmpty ? try PrincetonLoader.load(directory: wordnet) : try LMFLoader.load(files: lmfFiles)
+        let cache = LexiconCache.standard(environment: ProcessInfo.processInfo.environment)
+        return lmfFiles.isEmpty
+            ? try PrincetonLoader.load(directory: wordnet, cache: cache) : try LMFLoader.load(files: lmfFiles, cache: cache)
     }
 
     /// The curation directory: --vocab, or the one the program ships with.

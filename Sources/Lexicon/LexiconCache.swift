@@ -1,0 +1,248 @@
+import Glibc
+import Narratives
+import Support
+
+/// A compiled copy of a loaded lexicon on disk, so that commands after the first skip parsing
+/// WordNet (about a second for the WordNet 3.0 database, more for the whole Open English
+/// WordNet in WN-LMF).
+///
+/// A cache file belongs to one list of source files; it records each file's path, size,
+/// modification time and inode, and the same for the running executable, so that a changed
+/// source or a rebuilt program (whose loaders may read the sources differently) makes it
+/// stale. A stale, unreadable or corrupt cache is never an error: the sources are parsed and
+/// the cache rewritten (atomically; a cache that cannot be written is skipped).
+public struct LexiconCache: Sendable {
+    /// The folder cache files go to.
+    public var directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// `$POINTILLIST_CACHE`, else `$XDG_CACHE_HOME/pointillist`, else `~/.cache/pointillist`;
+    /// nil (no cache) when `POINTILLIST_CACHE` is `off` or no home folder is known.
+    public static func standard(environment: [String: String]) -> LexiconCache? {
+        if let chosen = environment["POINTILLIST_CACHE"], !chosen.isEmpty {
+            return chosen == "off" ? nil : LexiconCache(directory: chosen)
+        }
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return LexiconCache(directory: xdg + "/pointillist") }
+        guard let home = environment["HOME"], home.hasPrefix("/") else { return nil }
+        return LexiconCache(directory: home + "/.cache/pointillist")
+    }
+
+    /// The lexicon of `sources`: from the cache when it is current, otherwise from `parse`,
+    /// whose result is then cached.
+    public func lexicon(sources: [String], parse: () throws(LexiconError) -> Lexicon) throws(LexiconError) -> Lexicon {
+        let stamp = LexiconCache.stamp(of: sources)
+        let path = file(for: sources)
+        if let stamp, access(path, R_OK) == 0, let bytes = try? readFile(path), let lexicon = CompiledLexicon.decode(bytes, stamp: stamp) {
+            return lexicon
+        }
+        let lexicon = try parse()
+        if let stamp { store(CompiledLexicon.encode(lexicon, stamp: stamp), at: path) }
+        return lexicon
+    }
+
+    /// One file per list of sources: a rebuilt cache replaces the stale one.
+    func file(for sources: [String]) -> String {
+        directory + "/lexicon-" + StableHash.hex16(StableHash.fnv1a(sources.joined(separator: "\n"))) + ".bin"
+    }
+
+    func store(_ bytes: [UInt8], at path: String) {
+        guard LexiconCache.makeDirectories(directory) else { return }
+        try? FileSystem.writeAtomically(to: path, durable: false) { try $0.write(bytes) }
+    }
+
+    /// Path, size, modification time and inode of each source and of the executable (a
+    /// missing source, such as an optional file, as size −1); nil when the executable cannot
+    /// be examined (no cache then).
+    static func stamp(of sources: [String]) -> [UInt8]? {
+        var writer = ByteWriter()
+        for path in sources + ["/proc/self/exe"] {
+            var info = stat()
+            writer.string(path)
+            guard stat(path, &info) == 0 else {
+                if path == "/proc/self/exe" { return nil }
+                writer.int(-1)
+                continue
+            }
+            for value in [Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec), Int64(bitPattern: UInt64(info.st_ino))] {
+                writer.int(value)
+            }
+        }
+        return writer.bytes
+    }
+
+    static func makeDirectories(_ path: String) -> Bool {
+        var parts = ""
+        for part in path.split(separator: "/") {
+            parts += "/" + part
+            if mkdir(parts, 0o755) != 0, errno != EEXIST { return false }
+        }
+        return true
+    }
+}
+
+/// The cache file's layout: the magic `PLEX`, a format version, the stamp, then the lexicon
+/// (source, synsets, senses, exceptions), with little-endian integers and length-prefixed
+/// UTF-8 strings.
+enum CompiledLexicon {
+    static let magic: [UInt8] = Array("PLEX".utf8)
+    static let version: Int64 = 1
+
+    static func encode(_ lexicon: Lexicon, stamp: [UInt8]) -> [UInt8] {
+        var w = ByteWriter()
+        w.bytes += magic
+        w.int(version)
+        w.int(Int64(stamp.count))
+        w.bytes += stamp
+        w.string(lexicon.source)
+        w.int(Int64(lexicon.unresolvedRelations))
+        w.int(Int64(lexicon.synsets.count))
+        for s in lexicon.synsets {
+            w.string(s.id)
+            w.int(Int64(s.lexFile.number))
+            w.strings(s.lemmas)
+            w.indices(s.hypernyms)
+            w.indices(s.instanceOf)
+            w.string(s.gloss)
+            w.string(s.ili ?? "")
+        }
+        w.int(Int64(lexicon.senses.count))
+        for key in lexicon.senses.keys.sorted() {
+            w.string(key)
+            let senses = lexicon.senses[key]!
+            w.int(Int64(senses.count))
+            for sense in senses {
+                w.int(Int64(sense.synset))
+                w.int(Int64(sense.number))
+                w.int(Int64(sense.count))
+            }
+        }
+        w.int(Int64(lexicon.exceptions.count))
+        for key in lexicon.exceptions.keys.sorted() {
+            w.string(key)
+            w.strings(lexicon.exceptions[key]!)
+        }
+        return w.bytes
+    }
+
+    /// The lexicon, or nil when the bytes are not a cache file of this version for `stamp`,
+    /// or are cut short or inconsistent.
+    static func decode(_ bytes: [UInt8], stamp: [UInt8]) -> Lexicon? {
+        var r = ByteReader(bytes: bytes)
+        guard r.take(magic.count) == magic[...], r.int() == version, let n = r.int(), r.take(Int(n)) == stamp[...] else { return nil }
+        guard let source = r.string(), let unresolved = r.int(), let synsetCount = r.count() else { return nil }
+        var synsets: [Synset] = []
+        synsets.reserveCapacity(synsetCount)
+        for _ in 0..<synsetCount {
+            guard let id = r.string(), let lexFile = r.int(), (0...255).contains(lexFile), let lemmas = r.strings(),
+                let hypernyms = r.indices(below: synsetCount), let instanceOf = r.indices(below: synsetCount),
+                let gloss = r.string(), let ili = r.string()
+            else { return nil }
+            synsets.append(
+                Synset(
+                    id: id, lexFile: LexFile(number: UInt8(lexFile)), lemmas: lemmas, hypernyms: hypernyms, instanceOf: instanceOf,
+                    gloss: gloss, ili: ili.isEmpty ? nil : ili))
+        }
+        guard let senseCount = r.count() else { return nil }
+        var senses: [String: [Sense]] = [:]
+        senses.reserveCapacity(senseCount)
+        for _ in 0..<senseCount {
+            guard let key = r.string(), let count = r.count() else { return nil }
+            var list: [Sense] = []
+            list.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let synset = r.int(), (0..<Int64(synsetCount)).contains(synset), let number = r.int(), let tags = r.int()
+                else { return nil }
+                list.append(Sense(synset: Int32(synset), number: Int(number), count: Int(tags)))
+            }
+            senses[key] = list
+        }
+        guard let exceptionCount = r.count() else { return nil }
+        var exceptions: [String: [String]] = [:]
+        exceptions.reserveCapacity(exceptionCount)
+        for _ in 0..<exceptionCount {
+            guard let key = r.string(), let forms = r.strings() else { return nil }
+            exceptions[key] = forms
+        }
+        guard r.atEnd else { return nil }
+        return Lexicon(source: source, synsets: synsets, senses: senses, exceptions: exceptions, unresolvedRelations: Int(unresolved))
+    }
+}
+
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    mutating func int(_ value: Int64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+    }
+
+    mutating func string(_ text: String) {
+        int(Int64(text.utf8.count))
+        bytes += text.utf8
+    }
+
+    mutating func strings(_ list: [String]) {
+        int(Int64(list.count))
+        for s in list { string(s) }
+    }
+
+    mutating func indices(_ list: [Int32]) {
+        int(Int64(list.count))
+        for i in list { int(Int64(i)) }
+    }
+}
+
+/// Reads what `ByteWriter` wrote; every read returns nil past the end.
+struct ByteReader {
+    let bytes: [UInt8]
+    var at = 0
+
+    var atEnd: Bool { at == bytes.count }
+
+    mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
+        guard n >= 0, n <= bytes.count - at else { return nil }
+        defer { at += n }
+        return bytes[at..<(at + n)]
+    }
+
+    mutating func int() -> Int64? {
+        guard at + 8 <= bytes.count else { return nil }
+        defer { at += 8 }
+        return Int64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: Int64.self) })
+    }
+
+    /// A count that fits in the rest of the file (each item takes at least one byte).
+    mutating func count() -> Int? {
+        guard let n = int(), n >= 0, n <= bytes.count - at else { return nil }
+        return Int(n)
+    }
+
+    mutating func string() -> String? {
+        guard let n = count(), let b = take(n) else { return nil }
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    mutating func strings() -> [String]? {
+        guard let n = count() else { return nil }
+        var list: [String] = []
+        list.reserveCapacity(n)
+        for _ in 0..<n {
+            guard let s = string() else { return nil }
+            list.append(s)
+        }
+        return list
+    }
+
+    mutating func indices(below limit: Int) -> [Int32]? {
+        guard let n = count() else { return nil }
+        var list: [Int32] = []
+        list.reserveCapacity(n)
+        for _ in 0..<n {
+            guard let i = int(), i >= 0, i < Int64(limit) else { return nil }
+            list.append(Int32(i))
+        }
+        return list
+    }
+}
