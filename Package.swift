@@ -29,7 +29,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // The bottom layer every stage shares: stable hashes, the seeded random stream.
-        .target(name: "Support"),
+        .target(name: "Support", dependencies: ["CLinux"]),
         // Stage 1: Localized Narratives records, JSONL reading, validation, word–trace alignment.
         .target(name: "Narratives", dependencies: ["Support", "CZlib"]),
         // Stage 2a: WordNet nouns (the Princeton database or WN-LMF XML), morphology.
@@ -43,15 +43,15 @@ let package = Package(
         // Stage 3: pixel features, the MLP and its embedding, the model file.
         .target(name: "Embedding", dependencies: ["Support", "Imaging", "COpenBLAS"]),
         // Stage 4: the per-image model M, point sampling, questions, batches, answers, point labels.
-        .target(name: "Questions", dependencies: ["Support", "Imaging"]),
+        .target(name: "Questions", dependencies: ["Support", "Narratives", "Imaging", "Embedding"]),
         // The SQLite corpus: schema, records, and the jobs that fill it (ingest, vocabulary build).
-        .target(name: "Store", dependencies: ["Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "CSQLite", "CLinux"]),
+        .target(name: "Store", dependencies: ["Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "CSQLite"]),
 
         // The command-line program: argument parsing and printing only.
         .executableTarget(
             name: "pointillist",
             dependencies: [
-                "Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store", "CLinux",
+                "Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,7 +62,8 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Support", "Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "ScenesTests", dependencies: ["Scenes", "Imaging", "Narratives"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Support", "Embedding", "Imaging"]),
-        .testTarget(name: "QuestionsTests", dependencies: ["Support", "Questions", "Imaging"]),
+        .testTarget(name: "QuestionsTests", dependencies: ["Support", "Questions", "Imaging", "Embedding", "Narratives"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(
             name: "StoreTests", dependencies: ["Support", "Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist"],
             exclude: ["Fixtures"]),

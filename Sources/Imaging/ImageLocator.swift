@@ -165,3 +165,14 @@ public struct ImageLocator: Sendable, Equatable {
         return parts
     }
 }
+
+/// An image the data could not use, and why.
+public struct SkippedImage: Sendable {
+    public var imageID: String
+    public var reason: String
+
+    public init(imageID: String, reason: String) {
+        self.imageID = imageID
+        self.reason = reason
+    }
+}

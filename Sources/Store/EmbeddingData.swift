@@ -14,12 +14,6 @@ public struct TrainingSampling: Sendable {
     public init() {}
 }
 
-/// An image the data could not use, and why.
-public struct SkippedImage: Sendable {
-    public var imageID: String
-    public var reason: String
-}
-
 /// What went into a training set.
 public struct TrainingDataReport: Sendable {
     public var images = 0

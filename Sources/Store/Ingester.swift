@@ -1,6 +1,6 @@
-import CLinux
 import Dispatch
 import Narratives
+import Support
 import Synchronization
 
 /// How an ingest reads, checks and commits.
@@ -358,7 +358,7 @@ public final class Ingester {
             // The writer, the one serial stage, goes first when it shares a core with a
             // worker: it keeps up with the workers instead of being left a backlog to store
             // alone at the end.
-            pointillist_lower_thread_priority(5)
+            Platform.lowerThreadPriority(by: 5)
             while let (batch, share) = jobs.next() {
                 batch.decode(share: share, segmenter: segmenter)
             }

@@ -1,5 +1,6 @@
 import Lexicon
 import Narratives
+import Support
 import Vocabulary
 
 /// What a dictionary build did, for the summary.
@@ -146,8 +147,15 @@ public struct VocabularyBuild: Sendable {
             try db.execute(
                 "DROP INDEX IF EXISTS mentions_by_class; DROP INDEX IF EXISTS mentions_by_narrative; "
                     + "DELETE FROM mentions; DELETE FROM classes; DELETE FROM near_misses;")
-            try db.execute(
-                "INSERT INTO settings(key, value) VALUES ('vocabulary', 'building') ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            let record = try db.prepare(
+                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            // The build's settings, for the commands that explain its decisions later (`vocab review`).
+            for (key, value) in [
+                ("vocabulary", "building"), ("vocabulary.min_mentions", String(options.minimumMentions)),
+                ("vocabulary.train_classes", String(options.trainClasses)),
+            ] {
+                try record.run([.text(key), .text(value)])
+            }
             let insertClass = try db.prepare(
                 "INSERT INTO classes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             for c in dictionary.classes {
@@ -355,6 +363,15 @@ extension Corpus {
     /// Whether a dictionary build has completed (`nil`: never run; `false`: interrupted).
     public func vocabularyComplete() throws(StoreError) -> Bool? {
         try setting("vocabulary").map { $0 == "complete" }
+    }
+
+    /// The settings the last dictionary build recorded; the defaults for a corpus built
+    /// before builds recorded them.
+    public func dictionaryOptions() throws(StoreError) -> DictionaryOptions {
+        let standard = DictionaryOptions()
+        return DictionaryOptions(
+            minimumMentions: try setting("vocabulary.min_mentions").flatMap { Int($0) } ?? standard.minimumMentions,
+            trainClasses: try setting("vocabulary.train_classes").flatMap { Int($0) } ?? standard.trainClasses)
     }
 
     /// The stored dictionary and near-misses of the last complete build.

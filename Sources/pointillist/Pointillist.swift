@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import CLinux
 import Embedding
+import Support
 
 /// The `pointillist` command: Localized Narratives in, point-annotation questions out.
 @main
@@ -24,7 +24,7 @@ struct Pointillist: ParsableCommand {
         // Per-image work allocates and frees megabyte-sized arrays (feature tables); glibc would
         // map and unmap each one, costing thousands of page faults per image (measured: 2,600
         // per 320×240 image; system time then exceeded user time). Keep such blocks in the heap.
-        pointillist_keep_large_blocks(64 << 20, 256 << 20)
+        Platform.keepLargeBlocksInHeap(below: 64 << 20, trimAbove: 256 << 20)
         matchBLASKernelsToProcessor()
         LinearAlgebra.runOnCallingThreads()
         main(nil)

@@ -332,17 +332,17 @@ extension Pointillist.Vocab {
         @Option(name: .customLong("near-misses"), help: ArgumentHelp("How many of the most frequent near-misses to list.", valueName: "n"))
         var nearMisses = 500
 
-        @Option(name: .customLong("min-mentions"), help: ArgumentHelp("The minimum the build used (shown in the reasons).", valueName: "n"))
-        var minimumMentions = 20
+        @Option(name: .customLong("min-mentions"), help: ArgumentHelp("The minimum shown in the reasons (default: the one the last build used, recorded in the corpus).", valueName: "n"))
+        var minimumMentions: Int?
 
         func run() throws {
             guard FileManager.default.fileExists(atPath: corpus.db) else { throw ValidationError("no corpus at \(corpus.db)") }
             let extractor = try lexicon.loadExtractor()
             let store = try Corpus(path: corpus.db)
             let dictionary = try store.storedDictionary()
-            let sheet = ReviewSheet(
-                dictionary: dictionary, extractor: extractor, options: DictionaryOptions(minimumMentions: minimumMentions),
-                nearMisses: nearMisses)
+            var options = try store.dictionaryOptions()
+            if let minimumMentions { options.minimumMentions = minimumMentions }
+            let sheet = ReviewSheet(dictionary: dictionary, extractor: extractor, options: options, nearMisses: nearMisses)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let tsvPath = out + "/review.tsv"
             let htmlPath = out + "/review.html"

@@ -1,5 +1,4 @@
 import Imaging
-import Questions
 import Support
 
 /// How a way of ranking classes at sampled points fares against ground truth.

@@ -1,10 +1,10 @@
-import Support
 import Embedding
 import Imaging
 import Narratives
+import Support
 import Testing
 
-@testable import Store
+@testable import Questions
 
 /// M on one image whose left half is sand and right half grass, where the sand mention's
 /// trace strayed over the grass.

@@ -2,7 +2,7 @@ import Dispatch
 import Synchronization
 import Testing
 
-@testable import Store
+@testable import Support
 
 @Suite struct WorkerThreadsTests {
     /// Each worker runs once with its index, and only after the starting thread has gone on:

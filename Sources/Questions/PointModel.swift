@@ -1,7 +1,7 @@
 import Embedding
 import Imaging
 import Narratives
-import Questions
+import Support
 
 import Glibc
 
@@ -53,30 +53,6 @@ public struct PointModelBuilder: Sendable {
     public init(model: EmbeddingModel, options: PointModelOptions) {
         self.model = model
         self.options = options
-    }
-
-    /// The mentions of every image, grouped by image id (ascending).
-    public static func mentionsByImage(_ corpus: Corpus) throws -> [(imageID: String, mentions: [(classID: Int, points: [TracePoint])])] {
-        guard try corpus.vocabularyComplete() == true else {
-            throw StoreError("no complete class dictionary: run `pointillist vocab build` first", doing: "reading \(corpus.database.path)")
-        }
-        let select = try corpus.database.prepare(
-            """
-            SELECT n.image_id, m.class_id, m.points FROM mentions m JOIN narratives n ON n.id = m.narrative_id
-            ORDER BY n.image_id, m.id
-            """)
-        var result: [(imageID: String, mentions: [(classID: Int, points: [TracePoint])])] = []
-        while try select.step() {
-            let traces = try select.withBlob(2) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
-            let image = select.text(0)
-            let mention = (classID: select.int(1), points: traces.points)
-            if result.last?.imageID == image {
-                result[result.count - 1].mentions.append(mention)
-            } else {
-                result.append((image, [mention]))
-            }
-        }
-        return result
     }
 
     /// M's ranking for the points of one image.
@@ -177,12 +153,15 @@ public struct PointModelBuilder: Sendable {
             exemplarPositions: positions)
     }
 
-    /// Every image with mentions, in image-id order, images loaded and processed on `workers`
+    /// One image's mentions: the trace points of each mention, with its class.
+    public typealias Mentions = [(classID: Int, points: [TracePoint])]
+
+    /// Every image of `groups` (in their order), images loaded and processed on `workers`
     /// threads in chunks; an image that fails to load is reported and skipped.
     public func run(
-        corpus: Corpus, loadImage: @escaping @Sendable (String) throws -> Image, progress: ((Int, Int) -> Void)? = nil
-    ) throws -> (images: [ImagePoints], skipped: [SkippedImage]) {
-        let groups = try Self.mentionsByImage(corpus)
+        _ groups: [(imageID: String, mentions: Mentions)], loadImage: @escaping @Sendable (String) throws -> Image,
+        progress: ((Int, Int) -> Void)? = nil
+    ) -> (images: [ImagePoints], skipped: [SkippedImage]) {
         let shares = chunkedMap(groups.count, chunk: 32, workers: workers, progress: progress) { range in
             var done: [ImagePoints] = []
             var failed: [SkippedImage] = []
@@ -195,8 +174,6 @@ public struct PointModelBuilder: Sendable {
             }
             return (done, failed)
         }
-        let images = shares.flatMap(\.0)
-        let skipped = shares.flatMap(\.1)
-        return (images, skipped)
+        return (shares.flatMap(\.0), shares.flatMap(\.1))
     }
 }

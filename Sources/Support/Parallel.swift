@@ -6,7 +6,7 @@ import Glibc
 /// Splits `0..<count` into one contiguous range per worker, runs `work` on the ranges
 /// concurrently and returns the results in range order, so the outcome never depends on
 /// the number of workers or on scheduling.
-func parallelMap<T: Sendable>(_ count: Int, workers: Int, _ work: @Sendable (Range<Int>) -> T) -> [T] {
+public func parallelMap<T: Sendable>(_ count: Int, workers: Int, _ work: @Sendable (Range<Int>) -> T) -> [T] {
     let shares = max(1, min(workers, count))
     let results = Mutex([T?](repeating: nil, count: shares))
     DispatchQueue.concurrentPerform(iterations: shares) { share in
@@ -18,7 +18,7 @@ func parallelMap<T: Sendable>(_ count: Int, workers: Int, _ work: @Sendable (Ran
 
 /// `parallelMap` over `0..<count` one chunk of `chunk` items at a time, so the calling thread
 /// can report progress (done, total) between chunks. Results are in index order.
-func chunkedMap<T: Sendable>(
+public func chunkedMap<T: Sendable>(
     _ count: Int, chunk: Int, workers: Int, progress: ((Int, Int) -> Void)?, _ work: @Sendable (Range<Int>) -> T
 ) -> [T] {
     var results: [T] = []
@@ -31,18 +31,18 @@ func chunkedMap<T: Sendable>(
 }
 
 /// A value worked out on Dispatch's pool while the caller goes on; `value` waits for it.
-final class Background<T: Sendable>: Sendable {
+public final class Background<T: Sendable>: Sendable {
     private let done = DispatchGroup()
     private let result = Mutex<T?>(nil)
 
-    init(_ work: @escaping @Sendable () -> T) {
+    public init(_ work: @escaping @Sendable () -> T) {
         DispatchQueue.global().async(group: done) {
             let value = work()
             self.result.withLock { $0 = value }
         }
     }
 
-    var value: T {
+    public var value: T {
         done.wait()
         return result.withLock { $0! }
     }
@@ -51,7 +51,7 @@ final class Background<T: Sendable>: Sendable {
 /// Runs `work` on each batch that `next` reads, on other threads, while the calling thread
 /// reads the following batch and consumes the previous result: reading, working and
 /// consuming overlap, and results are consumed in batch order. Ends when `next` returns nil.
-func pipelined<Batch: Sendable, Result: Sendable>(
+public func pipelined<Batch: Sendable, Result: Sendable>(
     next: () throws -> Batch?, work: @escaping @Sendable (Batch) -> Result, consume: (Result) throws -> Void
 ) throws {
     guard let first = try next() else { return }
@@ -67,13 +67,13 @@ func pipelined<Batch: Sendable, Result: Sendable>(
 
 /// Values that outlive one batch of work, such as a cache: each worker borrows one for its
 /// share of a batch and gives it back.
-final class Borrowed<Value: Sendable>: Sendable {
+public final class Borrowed<Value: Sendable>: Sendable {
     private let idle = Mutex<[Value]>([])
     private let make: @Sendable () -> Value
 
-    init(_ make: @escaping @Sendable () -> Value) { self.make = make }
+    public init(_ make: @escaping @Sendable () -> Value) { self.make = make }
 
-    func with<T>(_ body: (inout Value) -> T) -> T {
+    public func with<T>(_ body: (inout Value) -> T) -> T {
         var value = idle.withLock { $0.popLast() } ?? make()
         defer { idle.withLock { [value] in $0.append(value) } }
         return body(&value)
@@ -83,7 +83,7 @@ final class Borrowed<Value: Sendable>: Sendable {
 /// Threads of their own, started at once and joined by `join()`: for long-running workers
 /// that must not wait for a place in Dispatch's shared pool (which threads blocked on I/O or
 /// on each other may fill), and whose per-thread settings (such as priority) end with them.
-final class WorkerThreads {
+public final class WorkerThreads {
     private final class Start: Sendable {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -93,7 +93,7 @@ final class WorkerThreads {
 
     /// Starts `count` threads, running `body(index)` each. `ownThreads: false` (for tests)
     /// takes the path used when no thread can be started: Dispatch's pool.
-    init(_ count: Int, ownThreads: Bool = true, _ body: @escaping @Sendable (Int) -> Void) {
+    public init(_ count: Int, ownThreads: Bool = true, _ body: @escaping @Sendable (Int) -> Void) {
         for index in 0..<count {
             let start = Unmanaged.passRetained(Start { body(index) }).toOpaque()
             var thread = pthread_t()
@@ -116,7 +116,7 @@ final class WorkerThreads {
     private let fallback = DispatchGroup()
 
     /// Waits for every thread to return.
-    func join() {
+    public func join() {
         fallback.wait()
         for thread in threads {
             pthread_join(thread, nil)

@@ -3,7 +3,7 @@ import Imaging
 import Narratives
 import Testing
 
-@testable import Store
+@testable import Questions
 
 /// M on an image reduced to the working resolution ranks as M on the full image.
 @Suite struct WorkingResolutionPointModelTests {
