@@ -96,14 +96,14 @@ extension Pointillist.Embed {
         @Option(
             name: .customLong("working-side"),
             help: ArgumentHelp(
-                "Working resolution, recorded in the model: images are decoded reduced (JPEG inside the DCT at 1/2, 1/4 or 1/8; PNG by an integer box) to the smallest size whose longer side is at least this; 0: full resolution.",
+                "Working resolution, recorded in the model: the feature tables have about this longer side. Without a detail side, images are decoded reduced to it (JPEG inside the DCT at 1/2, 1/4 or 1/8; PNG by an integer box: the smallest size whose longer side is at least this). 0: full resolution.",
                 valueName: "px"))
         var workingSide = FeatureConfiguration.defaultWorkingSide
 
         @Option(
             name: .customLong("detail-side"),
             help: ArgumentHelp(
-                "Detail resolution, recorded in the model: images are decoded (by the same rule) to at least this side instead, where the pixel's colour and the finest scale are computed; the coarser scales use the image reduced to the working side. 0: none, every scale at the working side.",
+                "Detail resolution, recorded in the model: images are decoded (by the same rule) to at least this side instead; gradients, L* variance and the pixel's colour are computed there and pooled into tables of the working side's size, keeping the fine texture. 0: none (faster, less accurate on large photos).",
                 valueName: "px"))
         var detailSide = FeatureConfiguration.defaultDetailSide
 
