@@ -23,22 +23,22 @@ struct PointModelArguments: ParsableArguments {
     var model: String?
 
     @Option(help: "Points sampled per image.")
-    var points = 11
+    var points = SamplingOptions().pointsPerImage
 
     @Option(help: "Seed of the point sampling (with the image id).")
-    var seed: UInt64 = 1
+    var seed = SamplingOptions().seed
 
     @Option(help: "Nearest exemplars M looks at.")
-    var k = 15
+    var k = PointModelOptions().k
 
     @Option(help: ArgumentHelp("Scoring rule of M: mean (mean similarity of each class's k nearest exemplars) or vote (votes among the k nearest).", valueName: "rule"))
-    var rule: ScoringRule = .meanOfTopK
+    var rule: ScoringRule = PointModelOptions().rule
 
     @Flag(help: "Sample in equal proportion per class of M's prediction instead of uniformly.")
     var balanced = false
 
     @Option(help: "Weight of the embedding classifier's log-probability (among the image's classes) added to M's neighbour scores; 0: neighbours alone.")
-    var prior = 0.5
+    var prior = PointModelOptions().prior
 
     @Option(name: .customLong("exemplar-threshold"), help: "Leave out of M the trace points whose class the classifier gives a lower probability among the image's classes (strays onto a neighbour); 0 keeps all.")
     var exemplarThreshold = PointModelOptions().exemplarThreshold
