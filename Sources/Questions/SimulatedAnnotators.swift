@@ -36,4 +36,25 @@ public struct SimulatedAnnotators: Sendable {
         let (px, py) = mask.pixel(normalizedX: Float(x), y: Float(y))
         return classOf[Int(mask.pixels[mask.offset(x: px, y: py)])]
     }
+
+    /// The answers of `annotators` simulated annotators (`sim-1`, `sim-2`, …) to each of
+    /// `questions`, as an answers CSV (`question_id,annotator_id,answer`), and how many answers
+    /// it holds. `mask` gives an image's mask; each is read once (questions come in id order,
+    /// not image order, and generated scenes are small).
+    public func answersCSV(
+        to questions: [Question], annotators: Int, classOf: [Int: Int], mask: (String) throws -> Image
+    ) rethrows -> (text: String, count: Int) {
+        var text = CSV.line(["question_id", "annotator_id", "answer"], ending: "\n")
+        var count = 0
+        var masks: [String: Image] = [:]
+        for q in questions {
+            if masks[q.imageID] == nil { masks[q.imageID] = try mask(q.imageID) }
+            let truth = SimulatedAnnotators.truth(mask: masks[q.imageID]!, x: q.x, y: q.y, classOf: classOf)
+            for a in 0..<annotators {
+                text += CSV.line([q.id, "sim-\(a + 1)", answer(q, annotator: a, truth: truth).rawValue], ending: "\n")
+                count += 1
+            }
+        }
+        return (text, count)
+    }
 }

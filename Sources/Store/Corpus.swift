@@ -31,6 +31,8 @@ import Narratives
 /// and `damage` (why and where a damaged gzip file stopped being readable; NULL otherwise).
 public final class Corpus {
     public let database: Database
+    /// The database file.
+    public var path: String { database.path }
 
     /// The schema, one migration per element; a migration runs once, in a transaction.
     static let migrations: [String] = [

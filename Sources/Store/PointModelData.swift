@@ -34,3 +34,21 @@ extension PointModelBuilder {
         run(try Self.mentionsByImage(corpus), loadImage: loadImage, progress: progress)
     }
 }
+
+extension Corpus {
+    /// The class and trace points of each mention of one image, in mention order.
+    public func mentions(imageID: String) throws -> PointModelBuilder.Mentions {
+        let select = try database.prepare(
+            """
+            SELECT m.class_id, m.points FROM mentions m JOIN narratives n ON n.id = m.narrative_id
+            WHERE n.image_id = ? ORDER BY m.id
+            """)
+        try select.bind([.text(imageID)])
+        var result: PointModelBuilder.Mentions = []
+        while try select.step() {
+            let traces = try select.withBlob(1) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            result.append((classID: select.int(0), points: traces.points))
+        }
+        return result
+    }
+}

@@ -1,10 +1,11 @@
-import Support
 import ArgumentParser
 import Embedding
 import Foundation
 import Imaging
 import Narratives
+import Questions
 import Store
+import Support
 
 /// Where images are and how their files are named.
 struct ImageOptions: ParsableArguments {

@@ -169,28 +169,18 @@ extension Pointillist.Questions {
     }
 }
 
-/// The `classes.tsv` of generated scenes: mask value → class name.
-enum MaskClasses {
+extension MaskClasses {
     /// `classes.tsv` beside the masks directory, where `pointillist scenes` writes it.
     static func defaultPath(masks: String) -> String {
         URL(fileURLWithPath: masks).deletingLastPathComponent().appendingPathComponent("classes.tsv").path
     }
 
-    /// Mask value → dictionary class id (matched by name), and the mask class names the
-    /// dictionary does not have.
-    static func mapping(_ names: [Int: String], to classes: [ClassEntry]) -> (classOf: [Int: Int], unmapped: [String]) {
-        let idOfName = Dictionary(classes.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
-        return (names.compactMapValues { idOfName[$0] }, Set(names.values).subtracting(idOfName.keys).sorted())
+    static func read(_ path: String) throws -> [Int: String] {
+        try parse(String(contentsOfFile: path, encoding: .utf8), path: path)
     }
 
-    static func read(_ path: String) throws -> [Int: String] {
-        var names: [Int: String] = [:]
-        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-            if f.count >= 2, let index = Int(f[0]), !f[1].isEmpty, f[1] != "void" { names[index] = String(f[1]) }
-        }
-        guard !names.isEmpty else { throw ValidationError("no class names in \(path)") }
-        return names
+    static func mapping(_ names: [Int: String], to classes: [ClassEntry]) -> (classOf: [Int: Int], unmapped: [String]) {
+        mapping(names, to: classes.map { (id: $0.id, name: $0.name) })
     }
 }
 
@@ -298,12 +288,13 @@ extension Pointillist.Questions {
         var annotators = 3
 
         @Option(name: .customLong("error-rate"), help: "Probability that an annotator answers wrongly.")
-        var errorRate = 0.05
+        var errorRate = SimulatedAnnotators().errorRate
 
         @Option(name: .customLong("unsure-rate"), help: "Probability that an annotator answers unsure.")
-        var unsureRate = 0.02
+        var unsureRate = SimulatedAnnotators().unsureRate
 
-        @Option var seed: UInt64 = 1
+        @Option(help: "Seed of the simulated answers.")
+        var seed = SimulatedAnnotators().seed
 
         @Option(help: ArgumentHelp("Answers file to write.", valueName: "path"))
         var out: String = "answers.csv"
@@ -316,23 +307,9 @@ extension Pointillist.Questions {
             let answered = Set(try store.answers().map(\.questionID))
             let locator = try ImageLocator(root: masks, pattern: "{id}.png")
             let simulated = SimulatedAnnotators(errorRate: errorRate, unsureRate: unsureRate, seed: seed)
-            var text = "question_id,annotator_id,answer\n"
-            var count = 0
-            var maskCache: [String: Image] = [:]
-            for q in try store.questions(batch: .batched) where !answered.contains(q.id) {
-                // Questions come in id order, not image order: keep every mask read (scenes are small).
-                let mask: Image
-                if let cached = maskCache[q.imageID] {
-                    mask = cached
-                } else {
-                    mask = try locator.load(q.imageID, layout: .asStored)
-                    maskCache[q.imageID] = mask
-                }
-                let truth = SimulatedAnnotators.truth(mask: mask, x: q.x, y: q.y, classOf: classOf)
-                for a in 0..<annotators {
-                    text += "\(q.id),sim-\(a + 1),\(simulated.answer(q, annotator: a, truth: truth).rawValue)\n"
-                    count += 1
-                }
+            let unanswered = try store.questions(batch: .batched).filter { !answered.contains($0.id) }
+            let (text, count) = try simulated.answersCSV(to: unanswered, annotators: annotators, classOf: classOf) {
+                try locator.load($0, layout: .asStored)
             }
             try FileSystem.writeAtomically(to: out) { try $0.write(text) }
             print("wrote \(out): \(count) answers by \(annotators) simulated annotators (error rate \(errorRate), unsure \(unsureRate))")

@@ -52,20 +52,12 @@ enum OverlayFigure {
             return order.count - 1
         }
         var traces: [OverlayTrace] = []
-        let mentions = try store.database.prepare(
-            """
-            SELECT m.class_id, m.points FROM mentions m JOIN narratives n ON n.id = m.narrative_id
-            WHERE n.image_id = ? ORDER BY m.id
-            """)
-        try mentions.bind([.text(imageID)])
-        while try mentions.step() {
-            let t = try mentions.withBlob(1) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
-            guard !t.points.isEmpty else { continue }
-            traces.append(OverlayTrace(classIndex: index(mentions.int(0)), points: t.points.map { (x: $0.x, y: $0.y) }))
+        for mention in try store.mentions(imageID: imageID) where !mention.points.isEmpty {
+            traces.append(OverlayTrace(classIndex: index(mention.classID), points: mention.points.map { (x: $0.x, y: $0.y) }))
         }
         let narratives = try store.narratives(imageID: imageID)
         guard !traces.isEmpty || !narratives.isEmpty else {
-            throw ValidationError("image \(imageID) has no narrative in \(store.database.path)")
+            throw ValidationError("image \(imageID) has no narrative in \(store.path)")
         }
         // Each point's latest question, with its aggregated label.
         let labels = Aggregation.aggregate(try store.answers(), rule: AggregationRule())

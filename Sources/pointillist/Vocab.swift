@@ -82,10 +82,10 @@ extension Pointillist.Vocab {
         var dictionary: String?
 
         @Option(name: .customLong("min-mentions"), help: ArgumentHelp("Keep classes mentioned at least this many times.", valueName: "n"))
-        var minimumMentions = 20
+        var minimumMentions = DictionaryOptions().minimumMentions
 
         @Option(name: .customLong("train-classes"), help: ArgumentHelp("Mark this many of the most mentioned classes for embedding training.", valueName: "n"))
-        var trainClasses = 200
+        var trainClasses = DictionaryOptions().trainClasses
 
         @Option(name: .customLong("openimages"), help: ArgumentHelp("Open Images class descriptions CSV (MID,DisplayName) for mapping classes to MIDs (default: the Data/openimages/oidv6-class-descriptions.csv the program ships with, found like --vocab's default).", valueName: "path"))
         var openImages: String?

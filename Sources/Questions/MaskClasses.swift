@@ -1,0 +1,24 @@
+/// The `classes.tsv` of generated scenes, which names the values of the ground-truth masks
+/// (`value<TAB>name` per line, `#` comments, value 0 `void`), and its mapping to dictionary
+/// classes by name.
+public enum MaskClasses {
+    /// Mask value → class name, from the file's text; void and malformed lines are skipped.
+    public static func parse(_ text: String, path: String) throws(QuestionsError) -> [Int: String] {
+        var names: [Int: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            if f.count >= 2, let index = Int(f[0]), !f[1].isEmpty, f[1] != "void" { names[index] = String(f[1]) }
+        }
+        guard !names.isEmpty else {
+            throw QuestionsError(file: path, line: 1, field: nil, reason: "no class names (expected value<TAB>name lines)")
+        }
+        return names
+    }
+
+    /// Mask value → dictionary class id (matched by name; the first class of a name wins), and
+    /// the mask class names the dictionary does not have.
+    public static func mapping(_ names: [Int: String], to classes: [(id: Int, name: String)]) -> (classOf: [Int: Int], unmapped: [String]) {
+        let idOfName = Dictionary(classes.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+        return (names.compactMapValues { idOfName[$0] }, Set(names.values).subtracting(idOfName.keys).sorted())
+    }
+}
