@@ -181,50 +181,12 @@ extension Pointillist.Vocab {
             let files: [SourceFile]
             do { files = try FileSystem.expandInputs(inputs) } catch { throw ValidationError("\(error)") }
             let extractor = try lexicon.loadExtractor()
-            var all = SpanMatch(), kept = SpanMatch()
-            var captions = 0, skipped = 0
-            for file in files {
-                let reader = try LineReader(file)
-                while let batch = reader.next(maxBytes: 4 << 20, maxLines: .max) {
-                    for (i, range) in batch.lines.enumerated() {
-                        let decoded = batch.bytes.withUnsafeBufferPointer { bytes in
-                            Result { () throws(JSONError) in try VideoNarrativeDecoder.decode(UnsafeBufferPointer(rebasing: bytes[range])) }
-                        }
-                        let video: VideoNarrative
-                        switch decoded {
-                        case .success(let v): video = v
-                        case .failure(let error):
-                            if !batch.bytes.isBlank(range) {
-                                skipped += 1
-                                Terminal.error("\(file.path):\(batch.firstLineNumber + i): skipped: \(error.field ?? "") \(error.reason)")
-                            }
-                            continue
-                        }
-                        for actor in video.actors {
-                            captions += 1
-                            let candidates = extractor.candidates(in: actor.caption)
-                            let spans = candidates.map { $0.start..<($0.start + $0.length) }
-                            let keptSpans = candidates.filter(\.verdict.isKept).map { $0.start..<($0.start + $0.length) }
-                            all += SpanMatch.of(mentions: spans, segments: actor.nounSegments)
-                            kept += SpanMatch.of(mentions: keptSpans, segments: actor.nounSegments)
-                            if verbose {
-                                let scalars = Array(actor.caption.unicodeScalars)
-                                func text(_ r: Range<Int>) -> String {
-                                    var v = String.UnicodeScalarView()
-                                    v.append(contentsOf: scalars[max(0, r.lowerBound)..<min(scalars.count, r.upperBound)])
-                                    return String(v)
-                                }
-                                for (c, span) in zip(candidates, spans) where !actor.nounSegments.contains(where: { SpanMatch.overlap(span, $0) }) {
-                                    print("extra\t\(video.videoID)\t\(actor.actorName)\t\(text(span))\t\(c.verdict.code)")
-                                }
-                                for segment in actor.nounSegments where !spans.contains(where: { SpanMatch.overlap($0, segment) }) {
-                                    print("missed\t\(video.videoID)\t\(actor.actorName)\t\(text(segment))")
-                                }
-                            }
-                        }
-                    }
-                }
+            let report = try NounSegmentCheck.run(files: files, extractor: extractor, differences: verbose)
+            for line in report.skipped { Terminal.error("\(line.path):\(line.line): skipped: \(line.reason)") }
+            for d in report.differences {
+                print(([d.kind.rawValue, d.videoID, d.actor, d.text] + (d.verdict.map { [$0] } ?? [])).joined(separator: "\t"))
             }
+            let (all, kept, captions, skipped) = (report.all, report.kept, report.captions, report.skipped.count)
             print("captions \(captions), noun segments \(all.segments)\(skipped > 0 ? ", \(skipped) lines skipped" : "")")
             print("mentions\tcount\tmatched\tprecision\tsegments found\trecall")
             for (name, m) in [("all candidates", all), ("kept", kept)] {
