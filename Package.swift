@@ -56,6 +56,11 @@ let package = Package(
             ]
         ),
 
+        // Benchmark-only: pointillist's side of Benchmarks/embed.
+        .executableTarget(
+            name: "pointillist-embed-bench",
+            dependencies: ["Support", "Imaging", "Embedding", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/embed/Bench"),
         .testTarget(name: "NarrativesTests", dependencies: ["Narratives"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "Narratives"], exclude: ["Fixtures"]),
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary", "Lexicon"]),
@@ -65,7 +70,7 @@ let package = Package(
         .testTarget(name: "QuestionsTests", dependencies: ["Support", "Questions", "Imaging", "Embedding", "Narratives"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(
-            name: "StoreTests", dependencies: ["Support", "Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist"],
+            name: "StoreTests", dependencies: ["Support", "Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist", "pointillist-embed-bench"],
             exclude: ["Fixtures"]),
     ]
 )

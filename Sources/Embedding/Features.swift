@@ -18,7 +18,7 @@ public struct FeatureConfiguration: Sendable, Equatable, Codable {
     /// The detail resolution: images are decoded to this side instead (the same rule), the
     /// pixel's own colour and the first scale are computed there, and the coarser scales on the
     /// image box-reduced to the working side (`PixelFeatures`). nil: every scale at the working
-    /// side (model files written before 2026-12-04 have no such field).
+    /// side (model files written before the detail side, 2026-12-03, have no such field).
     public var detailSide: Int?
 
     /// The side images are decoded to for these features.

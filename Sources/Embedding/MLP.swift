@@ -275,6 +275,18 @@ public enum LinearAlgebra {
         return "Haswell"
     }
 
+    /// OpenBLAS picks its kernels when it loads, from the processors it knows; a processor
+    /// newer than the library gets its oldest ones. Then this starts the program again with
+    /// OPENBLAS_CORETYPE naming kernels that match (`betterKernelFamily`); it returns when
+    /// the kernels are fine, when the user set OPENBLAS_CORETYPE, or when the restart fails.
+    /// Call it first thing in `main`.
+    public static func restartWithMatchingKernels() {
+        guard getenv("OPENBLAS_CORETYPE") == nil, let family = betterKernelFamily(chosen: kernelFamily, cpuFlags: cpuFlags())
+        else { return }
+        setenv("OPENBLAS_CORETYPE", family, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+    }
+
     /// The flags of this machine's first processor in /proc/cpuinfo (empty elsewhere).
     public static func cpuFlags() -> Set<String> {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),

@@ -53,62 +53,132 @@ struct Composer {
         ("pink", SIMD3(230, 140, 170)), ("purple", SIMD3(120, 60, 140)),
     ]
 
+    /// The scene of `index`: the background regions, then the things, far to near, then the
+    /// ground truth of what stayed visible. Every random draw comes from the scene's own stream.
     func compose(index: Int) -> Composition {
-        var random = SplitMix64(seed: configuration.seed, stream: 1, index: UInt64(index))
-        let w = configuration.width
-        let h = configuration.height
-        let W = Float(w)
-        let H = Float(h)
-        var canvas = Canvas(width: w, height: h)
-        var drawnClasses: [Int] = []  // class position per instance
+        var draft = SceneDraft(composer: self, index: index)
+        let background = draft.paintBackground()
+        draft.paintThings(on: background)
+        return draft.groundTruth(background)
+    }
 
+    /// Rotates a colour about the grey axis (a hue shift that keeps brightness and saturation).
+    static func rotateHue(_ c: SIMD3<Float>, degrees: Float) -> SIMD3<Float> {
+        let a = degrees * .pi / 180
+        let k: Float = 1 / Float(3).squareRoot()
+        let cosA = cos(a)
+        let sinA = sin(a)
+        let kxc = SIMD3<Float>(k * (c.z - c.y), k * (c.x - c.z), k * (c.y - c.x))  // k × c
+        let kdotc = k * (c.x + c.y + c.z)
+        return c * cosA + kxc * sinA + SIMD3(repeating: k * kdotc * (1 - cosA))
+    }
+
+    static func colourWord(_ c: SIMD3<Float>) -> String {
+        var best = ""
+        var bestDistance = Float.infinity
+        for (word, reference) in colourWords {
+            let d = c - reference
+            let distance = (d * d).sum()
+            if distance < bestDistance {
+                bestDistance = distance
+                best = word
+            }
+        }
+        return best
+    }
+}
+
+/// The background regions a scene was given: its setting, horizon and the object numbers of
+/// its top, middle and bottom regions.
+struct Background {
+    var setting: Setting
+    var horizon: Float
+    var top: Int
+    var middle: Int?
+    var bottoms: [Int]
+}
+
+/// One scene while it is painted: its random stream, canvas, scene-wide lighting and the
+/// class of every instance painted so far (instance number = position in `drawnClasses`).
+struct SceneDraft {
+    let classes: [SceneClass]
+    let configuration: SceneConfiguration
+    var random: SplitMix64
+    let w: Int, h: Int
+    let W: Float, H: Float
+    var canvas: Canvas
+    var drawnClasses: [Int] = []  // class position per instance
+    let sceneBrightness: Float
+    let tint: SIMD3<Float>
+    let light: Point
+
+    init(composer: Composer, index: Int) {
+        classes = composer.classes
+        configuration = composer.configuration
+        random = SplitMix64(seed: configuration.seed, stream: 1, index: UInt64(index))
+        w = configuration.width
+        h = configuration.height
+        W = Float(w)
+        H = Float(h)
+        canvas = Canvas(width: w, height: h)
         // Scene-wide lighting: overall brightness, white balance, light direction.
-        let sceneBrightness = Float(max(0.7, min(1.3, random.normal(mean: 1, std: 0.1))))
-        let tint = SIMD3<Float>(Float(random.normal(mean: 1, std: 0.04)), Float(random.normal(mean: 1, std: 0.03)), Float(random.normal(mean: 1, std: 0.04)))
+        sceneBrightness = Float(max(0.7, min(1.3, random.normal(mean: 1, std: 0.1))))
+        tint = SIMD3<Float>(Float(random.normal(mean: 1, std: 0.04)), Float(random.normal(mean: 1, std: 0.03)), Float(random.normal(mean: 1, std: 0.04)))
         let lightAngle = Float(random.uniform(0, 2 * .pi))
-        let light = Point(cos(lightAngle), sin(lightAngle))
+        light = Point(cos(lightAngle), sin(lightAngle))
+    }
 
-        func look(_ appearance: Appearance, x0: Float, y0: Float, x1: Float, y1: Float, thing: Bool) -> Look {
-            let shared = Float(random.normal())
-            var colour = appearance.mean
-            for c in 0..<3 {
-                colour[c] += appearance.instanceStd * (0.6 * shared + 0.8 * Float(random.normal()))
+    mutating func look(_ appearance: Appearance, x0: Float, y0: Float, x1: Float, y1: Float, thing: Bool) -> Look {
+        let shared = Float(random.normal())
+        var colour = appearance.mean
+        for c in 0..<3 {
+            colour[c] += appearance.instanceStd * (0.6 * shared + 0.8 * Float(random.normal()))
+        }
+        colour = Composer.rotateHue(colour, degrees: Float(random.normal()) * appearance.hueJitter)
+        let brightness = Float(max(0.55, min(1.45, random.normal(mean: 1, std: thing ? 0.13 : 0.09))))
+        colour = colour * brightness * sceneBrightness * tint
+        let t = appearance.texture
+        let angle = (t.orientation + Float(random.normal()) * 10) * .pi / 180
+        let horizontal = t.kind == .gradient
+        return Look(
+            colour: colour, kind: t.kind, cosine: cos(angle), sine: sin(angle),
+            scale: max(1.5, t.scale * W / 320 * Float(random.uniform(0.8, 1.25))),
+            amplitude: t.amplitude * Float(random.uniform(0.7, 1.3)), pixelStd: appearance.pixelStd,
+            key: random.next(), phase: Float(random.uniform(0, 2 * .pi)),
+            centre: Point((x0 + x1) / 2, (y0 + y1) / 2),
+            extent: max(4, horizontal ? max(x1 - x0, y1 - y0) / 2 : max(x1 - x0, y1 - y0) / 2),
+            light: light, shading: thing ? Float(random.uniform(0.05, 0.2)) : 0)
+    }
+
+    mutating func paint(_ parts: [Part], classPosition: Int, x0: Float, y0: Float, x1: Float, y1: Float, mirror: Bool) {
+        let number = drawnClasses.count
+        drawnClasses.append(classPosition)
+        let c = classes[classPosition]
+        let thing = !c.placement.isStuff
+        let primary = look(c.appearance, x0: x0, y0: y0, x1: x1, y1: y1, thing: thing)
+        let secondary = c.secondary.map { look($0, x0: x0, y0: y0, x1: x1, y1: y1, thing: thing) } ?? primary
+        for part in parts {
+            let outline = part.outline.mapped { p in
+                Point(x0 + (mirror ? 1 - p.x : p.x) * (x1 - x0), y0 + p.y * (y1 - y0))
             }
-            colour = Composer.rotateHue(colour, degrees: Float(random.normal()) * appearance.hueJitter)
-            let brightness = Float(max(0.55, min(1.45, random.normal(mean: 1, std: thing ? 0.13 : 0.09))))
-            colour = colour * brightness * sceneBrightness * tint
-            let t = appearance.texture
-            let angle = (t.orientation + Float(random.normal()) * 10) * .pi / 180
-            let horizontal = t.kind == .gradient
-            return Look(
-                colour: colour, kind: t.kind, cosine: cos(angle), sine: sin(angle),
-                scale: max(1.5, t.scale * W / 320 * Float(random.uniform(0.8, 1.25))),
-                amplitude: t.amplitude * Float(random.uniform(0.7, 1.3)), pixelStd: appearance.pixelStd,
-                key: random.next(), phase: Float(random.uniform(0, 2 * .pi)),
-                centre: Point((x0 + x1) / 2, (y0 + y1) / 2),
-                extent: max(4, horizontal ? max(x1 - x0, y1 - y0) / 2 : max(x1 - x0, y1 - y0) / 2),
-                light: light, shading: thing ? Float(random.uniform(0.05, 0.2)) : 0)
+            canvas.paint(outline, look: part.appearance == 1 ? secondary : primary, classValue: UInt8(classPosition + 1), instanceNumber: number)
         }
+    }
 
-        func paint(_ parts: [Part], classPosition: Int, x0: Float, y0: Float, x1: Float, y1: Float, mirror: Bool) {
-            let number = drawnClasses.count
-            drawnClasses.append(classPosition)
-            let c = classes[classPosition]
-            let thing = !c.placement.isStuff
-            let primary = look(c.appearance, x0: x0, y0: y0, x1: x1, y1: y1, thing: thing)
-            let secondary = c.secondary.map { look($0, x0: x0, y0: y0, x1: x1, y1: y1, thing: thing) } ?? primary
-            for part in parts {
-                let outline = part.outline.mapped { p in
-                    Point(x0 + (mirror ? 1 - p.x : p.x) * (x1 - x0), y0 + p.y * (y1 - y0))
-                }
-                canvas.paint(outline, look: part.appearance == 1 ? secondary : primary, classValue: UInt8(classPosition + 1), instanceNumber: number)
-            }
-        }
+    /// The stuff classes of one zone that suit a setting.
+    func stuff(_ zone: Zone, _ setting: Setting) -> [Int] {
+        classes.indices.filter { classes[$0].placement == .stuff(zone) && (classes[$0].setting == setting || classes[$0].setting == .any) }
+    }
+    mutating func paintRegion(_ outline: Outline, classPosition: Int, y0: Float, y1: Float) {
+        let number = drawnClasses.count
+        drawnClasses.append(classPosition)
+        let l = look(classes[classPosition].appearance, x0: 0, y0: y0, x1: W, y1: y1, thing: false)
+        canvas.paint(outline, look: l, classValue: UInt8(classPosition + 1), instanceNumber: number)
+    }
 
-        // Background: pick the setting and its regions from the classes in use.
-        func stuff(_ zone: Zone, _ setting: Setting) -> [Int] {
-            classes.indices.filter { classes[$0].placement == .stuff(zone) && (classes[$0].setting == setting || classes[$0].setting == .any) }
-        }
+    /// Background: the setting and its regions, chosen from the classes in use and painted
+    /// top (sky, ceiling), middle (skyline, hills, fence), then the ground and maybe a second region.
+    mutating func paintBackground() -> Background {
         let outdoorPossible = !stuff(.top, .outdoor).isEmpty && !stuff(.bottom, .outdoor).isEmpty
         let indoorPossible = !stuff(.top, .indoor).isEmpty && !stuff(.bottom, .indoor).isEmpty
         let setting: Setting = indoorPossible && (!outdoorPossible || random.chance(0.3)) ? .indoor : .outdoor
@@ -116,7 +186,13 @@ struct Composer {
         let bottomsAvailable = stuff(.bottom, setting)
         let topClass = random.pick(tops) ?? 0
         let horizon = Float(random.uniform(0.3, 0.6)) * H
-        let waves = (0..<3).map { k in (amplitude: Float(random.uniform(0, setting == .indoor ? 0.5 : 4)) / Float(k + 1), frequency: Float(k + 1) * Float(random.uniform(1, 3)) * 2 * .pi / W, phase: Float(random.uniform(0, 2 * .pi))) }
+        var waves: [(amplitude: Float, frequency: Float, phase: Float)] = []
+        for k in 0..<3 {
+            let amplitude: Float = Float(random.uniform(0, setting == .indoor ? 0.5 : 4)) / Float(k + 1)
+            let frequency: Float = Float(k + 1) * Float(random.uniform(1, 3)) * 2 * Float.pi / W
+            let phase = Float(random.uniform(0, 2 * .pi))
+            waves.append((amplitude, frequency, phase))
+        }
         let tilt = Float(random.normal(mean: 0, std: 0.04))
         func horizonY(_ x: Float) -> Float {
             var y = horizon + tilt * (x - W / 2)
@@ -124,13 +200,6 @@ struct Composer {
             return y
         }
         let columns = stride(from: Float(-2), through: W + 2, by: max(2, W / 80)).map { $0 }
-
-        func paintRegion(_ outline: Outline, classPosition: Int, y0: Float, y1: Float) {
-            let number = drawnClasses.count
-            drawnClasses.append(classPosition)
-            let l = look(classes[classPosition].appearance, x0: 0, y0: y0, x1: W, y1: y1, thing: false)
-            canvas.paint(outline, look: l, classValue: UInt8(classPosition + 1), instanceNumber: number)
-        }
 
         let top = drawnClasses.count
         paint(Template.rectangle.parts(aspect: 1, random: &random), classPosition: topClass, x0: -1, y0: -1, x1: W + 1, y1: H + 1, mirror: false)
@@ -154,7 +223,13 @@ struct Composer {
             } else if name == "fence" {
                 ridge = [Point(-2, horizon - height * 0.4), Point(W + 2, horizon - height * 0.4 + tilt * W)]
             } else {
-                let peaks = (0..<3).map { k in (Float(random.uniform(0.5, 1)) / Float(k + 1), Float(k + 1) * Float(random.uniform(0.5, 2)) * 2 * .pi / W, Float(random.uniform(0, 2 * .pi))) }
+                var peaks: [(Float, Float, Float)] = []
+                for k in 0..<3 {
+                    let a: Float = Float(random.uniform(0.5, 1)) / Float(k + 1)
+                    let f: Float = Float(k + 1) * Float(random.uniform(0.5, 2)) * 2 * Float.pi / W
+                    let p = Float(random.uniform(0, 2 * .pi))
+                    peaks.append((a, f, p))
+                }
                 ridge = columns.map { x in
                     var y = horizon - height * 0.5
                     for (a, f, p) in peaks { y -= height * 0.5 * a * sin(f * x + p) }
@@ -201,7 +276,13 @@ struct Composer {
             bottoms.append(drawnClasses.count)
             paintRegion(Outline([outline]), classPosition: second, y0: y0, y1: H)
         }
+        return Background(setting: setting, horizon: horizon, top: top, middle: middle, bottoms: bottoms)
+    }
 
+    /// Things: classes chosen (some repeated, for plurals) among those the background allows,
+    /// placed, and painted far to near.
+    mutating func paintThings(on background: Background) {
+        let (setting, horizon, middle, bottoms) = (background.setting, background.horizon, background.middle, background.bottoms)
         // Things: choose classes (some repeated, for plurals), place them, paint far to near.
         let thingClasses = classes.indices.filter { i in
             let c = classes[i]
@@ -266,7 +347,10 @@ struct Composer {
             let parts = c.template.parts(aspect: (p.x1 - p.x0) / max(p.y1 - p.y0, 1), random: &random)
             paint(parts, classPosition: p.classPosition, x0: p.x0, y0: p.y0, x1: p.x1, y1: p.y1, mirror: random.chance(0.5))
         }
+    }
 
+    /// Ground truth of what is visible: each instance's pixels, bounding box and mean colour.
+    func groundTruth(_ background: Background) -> Composition {
         // Ground truth of what is visible.
         var pixels = [[Int32]](repeating: [], count: drawnClasses.count)
         var sums = [SIMD3<Float>](repeating: .zero, count: drawnClasses.count)
@@ -288,31 +372,8 @@ struct Composer {
                 pixelCount: pixels[n].count, minX: boxes[n].0, minY: boxes[n].1, maxX: boxes[n].2, maxY: boxes[n].3,
                 meanColour: mean, colourWord: Composer.colourWord(mean))
         }
-        return Composition(canvas: canvas, objects: objects, setting: setting, pixels: pixels, top: top, middle: middle, bottoms: bottoms)
-    }
-
-    /// Rotates a colour about the grey axis (a hue shift that keeps brightness and saturation).
-    static func rotateHue(_ c: SIMD3<Float>, degrees: Float) -> SIMD3<Float> {
-        let a = degrees * .pi / 180
-        let k: Float = 1 / Float(3).squareRoot()
-        let cosA = cos(a)
-        let sinA = sin(a)
-        let kxc = SIMD3<Float>(k * (c.z - c.y), k * (c.x - c.z), k * (c.y - c.x))  // k × c
-        let kdotc = k * (c.x + c.y + c.z)
-        return c * cosA + kxc * sinA + SIMD3(repeating: k * kdotc * (1 - cosA))
-    }
-
-    static func colourWord(_ c: SIMD3<Float>) -> String {
-        var best = ""
-        var bestDistance = Float.infinity
-        for (word, reference) in colourWords {
-            let d = c - reference
-            let distance = (d * d).sum()
-            if distance < bestDistance {
-                bestDistance = distance
-                best = word
-            }
-        }
-        return best
+        return Composition(
+            canvas: canvas, objects: objects, setting: background.setting, pixels: pixels, top: background.top,
+            middle: background.middle, bottoms: background.bottoms)
     }
 }

@@ -35,7 +35,7 @@ extension Pointillist {
                 is the embedding. eval: held-out accuracy of the classifier, and nearest-neighbour \
                 accuracy of the embedding against raw features. show: what a model file holds.
                 """,
-            subcommands: [Train.self, Eval.self, Show.self, Bench.self])
+            subcommands: [Train.self, Eval.self, Show.self])
     }
 }
 
@@ -308,78 +308,6 @@ extension Pointillist.Embed {
             }
             print(String(format: "validation   loss %.4f, accuracy %.1f%%", t.validationLoss, 100 * t.validationAccuracy))
             print("classes      \(m.classes.count): " + m.classes.prefix(30).map { "\($0.id) \($0.name)" }.joined(separator: ", ") + (m.classes.count > 30 ? ", …" : ""))
-        }
-    }
-
-    struct Bench: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "bench",
-            abstract: "Time training and embedding on synthetic points (for Benchmarks/embed).",
-            discussion: """
-                Trains the MLP for --epochs epochs on --points random points of --classes Gaussian \
-                classes (no validation), then embeds them, and featurises points of a random image. \
-                Prints points per second for each; the numbers depend only on the shapes.
-                """)
-
-        @Option var points = 200_000
-        @Option var classes = 200
-        @Option var hidden = 128
-        @Option var dimension = 64
-        @Option var batch = 256
-        @Option var epochs = 2
-        @Option var seed: UInt64 = 1
-
-        func run() throws {
-            let d = FeatureConfiguration.standard.dimension
-            var rng = SplitMix64(seed: seed)
-            var data = LabelledPoints(dimension: d)
-            data.imageIDs = (0..<1000).map { "image\($0)" }
-            let centres = (0..<(classes * d)).map { _ in rng.unitFloat() * 4 - 2 }
-            data.features.reserveCapacity(points * d)
-            for i in 0..<points {
-                let label = i % classes
-                data.append(
-                    features: (0..<d).map { centres[label * d + $0] + rng.unitFloat() - 0.5 }, label: Int32(label),
-                    image: Int32(i % 1000), mention: Int32(i / 20), x: rng.unitFloat(), y: rng.unitFloat())
-            }
-            var options = TrainingOptions()
-            options.hidden = [hidden]
-            options.embedding = dimension
-            options.batch = batch
-            options.epochs = epochs
-            options.validationFraction = 0
-            options.seed = seed
-            // One training, as the reference does (label cleaning would train twice more).
-            options.cleaningRounds = 0
-            let labels = (0..<classes).map { EmbeddingModel.ClassLabel(id: $0 + 1, name: "c\($0)") }
-            let t0 = Terminal.now()
-            let model = Trainer.train(points: data, classes: labels, features: .standard, options: options)
-            let t1 = Terminal.now()
-            var embedded = 0
-            for start in stride(from: 0, to: points, by: 4096) {
-                let n = min(4096, points - start)
-                embedded += model.embed(raw: Array(data.features[(start * d)..<((start + n) * d)]), count: n).count
-            }
-            let t2 = Terminal.now()
-            var pixels = [UInt8](repeating: 0, count: 640 * 480 * 3)
-            for i in pixels.indices { pixels[i] = UInt8(truncatingIfNeeded: rng.next()) }
-            let image = Image(width: 640, height: 480, channels: 3, pixels: pixels)
-            let t3 = Terminal.now()
-            let featuriser = PixelFeatures(image: image)
-            let t3b = Terminal.now()
-            var row = [Float](repeating: 0, count: d)
-            let samples = 100_000
-            var checksum: Float = 0
-            for i in 0..<samples {
-                row.withUnsafeMutableBufferPointer { featuriser.features(x: (i * 7919) % 640, y: (i * 104_729) % 480, into: $0) }
-                checksum += row[0]
-            }
-            let t4 = Terminal.now()
-            print("shapes      points \(points), features \(d), hidden \(hidden), embedding \(dimension), classes \(classes), batch \(batch), epochs \(epochs)")
-            print(String(format: "training    %.0f points/s (%.3f s)", Double(points * epochs) / (t1 - t0), t1 - t0))
-            print(String(format: "embedding   %.0f points/s (%.3f s)", Double(points) / (t2 - t1), t2 - t1))
-            print(String(format: "features    %.1f ms per 640x480 image for the tables, then %.0f points/s (checksum %.1f, %d values)",
-                         1000 * (t3b - t3), Double(samples) / (t4 - t3b), checksum, embedded))
         }
     }
 }

@@ -25,7 +25,7 @@ struct Pointillist: ParsableCommand {
         // map and unmap each one, costing thousands of page faults per image (measured: 2,600
         // per 320×240 image; system time then exceeded user time). Keep such blocks in the heap.
         Platform.keepLargeBlocksInHeap(below: 64 << 20, trimAbove: 256 << 20)
-        matchBLASKernelsToProcessor()
+        LinearAlgebra.restartWithMatchingKernels()
         LinearAlgebra.runOnCallingThreads()
         main(nil)
     }
@@ -35,16 +35,4 @@ struct Pointillist: ParsableCommand {
 struct CorpusOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The corpus database (SQLite).", valueName: "path"))
     var db: String = "corpus.sqlite"
-}
-
-/// OpenBLAS picks its kernels when it loads, from the processors it knows; a processor newer
-/// than the library gets its oldest ones. Then the program starts itself again with
-/// OPENBLAS_CORETYPE naming kernels that match (`LinearAlgebra.betterKernelFamily`). A user's
-/// own OPENBLAS_CORETYPE is left alone, and so is the program when the restart fails.
-private func matchBLASKernelsToProcessor() {
-    guard getenv("OPENBLAS_CORETYPE") == nil,
-          let family = LinearAlgebra.betterKernelFamily(chosen: LinearAlgebra.kernelFamily, cpuFlags: LinearAlgebra.cpuFlags())
-    else { return }
-    setenv("OPENBLAS_CORETYPE", family, 1)
-    execv("/proc/self/exe", CommandLine.unsafeArgv)
 }

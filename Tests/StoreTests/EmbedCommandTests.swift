@@ -3,11 +3,12 @@ import Testing
 
 /// `pointillist scenes → ingest → vocab build → embed train/eval/show` as a user runs it.
 @Suite(.serialized) struct EmbedCommandTests {
-    @Test func theBenchmarkCommandTrainsAndEmbeds() throws {
+    @Test func theBenchmarkExecutableTrainsAndEmbeds() throws {
         let dir = Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         // It used to stop on an index out of range: its points had no positions.
-        let bench = try Fixture.run(["embed", "bench", "--points", "3000", "--classes", "20", "--epochs", "1"], in: dir)
+        let bench = try Fixture.run(
+            ["--points", "3000", "--classes", "20", "--epochs", "1"], in: dir, executable: "pointillist-embed-bench")
         #expect(bench.status == 0, "\(bench.err)")
         #expect(bench.out.contains("training "))
         #expect(bench.out.contains("embedding "))

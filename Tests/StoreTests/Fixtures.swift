@@ -83,14 +83,17 @@ enum Fixture {
     /// The built `pointillist` executable (a test dependency, so it is built with the tests):
     /// the one beside the running test bundle, whatever `--scratch-path` the build used, else
     /// one under `.build/`.
-    static var executable: URL? {
+    static var executable: URL? { executable(named: "pointillist") }
+
+    /// The built executable `name` (a test dependency), found as `executable` is.
+    static func executable(named name: String) -> URL? {
         var bundle = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
         while bundle.pathComponents.count > 1, !bundle.lastPathComponent.hasSuffix(".xctest") { bundle.deleteLastPathComponent() }
-        let beside = bundle.deletingLastPathComponent().appendingPathComponent("pointillist")
+        let beside = bundle.deletingLastPathComponent().appendingPathComponent(name)
         if bundle.lastPathComponent.hasSuffix(".xctest"), FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         for configuration in ["debug", "release"] {
-            let candidate = here.appendingPathComponent(".build/\(configuration)/pointillist")
+            let candidate = here.appendingPathComponent(".build/\(configuration)/\(name)")
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }
         return nil
@@ -98,9 +101,11 @@ enum Fixture {
 
     /// Runs the executable and returns (exit status, stdout, stderr).
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
+    static func run(
+        _ arguments: [String], in directory: URL, executable name: String = "pointillist"
+    ) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = executable(named: name)
         process.arguments = arguments
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
