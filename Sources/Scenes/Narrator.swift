@@ -44,266 +44,21 @@ struct Narrator {
     let configuration: SceneConfiguration
     let classes: [SceneClass]
 
-    /// A caption word: its text with trailing punctuation, and the mention it carries.
-    private struct Word {
-        var text: String
-        var mention: Int?
-    }
-
-    /// Objects of one class named together.
-    private struct Entry {
-        var classPosition: Int
-        var objects: [Int]
-        var pixels: Int
-    }
-
     func narrate(_ scene: Composition, imageIndex: Int, annotator: Int, annotatorID: Int) -> GeneratedNarrative {
-        var random = SplitMix64(seed: configuration.seed, stream: 2 + UInt64(annotator), index: UInt64(imageIndex))
-        let w = configuration.width
-        let h = configuration.height
-        let minimumPixels = max(1, Int(configuration.minimumNamedFraction * Double(w * h)))
-        let objects = scene.objects
-
-        // What to name.
-        var thingEntries: [Entry] = []
-        for object in objects where !object.isStuff && object.pixelCount >= minimumPixels {
-            let small = object.pixelCount < w * h / 100
-            if random.chance(configuration.unnamedProbability * (small ? 1.8 : 0.7)) { continue }
-            let position = object.classValue - 1
-            if let i = thingEntries.firstIndex(where: { $0.classPosition == position }), random.chance(0.8) {
-                thingEntries[i].objects.append(object.number)
-                thingEntries[i].pixels += object.pixelCount
-            } else {
-                thingEntries.append(Entry(classPosition: position, objects: [object.number], pixels: object.pixelCount))
-            }
-        }
-        func stuffEntry(_ number: Int?, _ probability: Double) -> Entry? {
-            guard let number, objects[number].pixelCount >= minimumPixels, random.chance(probability) else { return nil }
-            return Entry(classPosition: objects[number].classValue - 1, objects: [number], pixels: objects[number].pixelCount)
-        }
-        var ground = stuffEntry(scene.bottoms.first, 0.85)
-        var secondGround = scene.bottoms.count > 1 ? stuffEntry(scene.bottoms[1], 0.7) : nil
-        let middle = stuffEntry(scene.middle, 0.8)
-        let top = stuffEntry(scene.top, 0.85)
-
-        var words: [Word] = []
-        var mentionObjects: [(entry: Entry, plural: Bool)] = []
-        func say(_ text: String) {
-            for part in text.split(separator: " ") { words.append(Word(text: String(part))) }
-        }
-        func noun(_ entry: Entry, plural: Bool, _ suffix: String = "") {
-            let c = classes[entry.classPosition]
-            mentionObjects.append((entry, plural))
-            words.append(Word(text: (plural ? c.plural : c.name) + suffix, mention: mentionObjects.count - 1))
-        }
-        func article(for next: String) -> String {
-            "aeiou".contains(next.first ?? "x") ? "an" : "a"
-        }
-        /// A noun phrase: quantity or article, maybe a colour, the noun.
-        func phrase(_ entry: Entry, _ suffix: String = "") {
-            let c = classes[entry.classPosition]
-            let count = entry.objects.count
-            var adjective: String? = nil
-            if !c.placement.isStuff, random.chance(0.3) { adjective = objects[entry.objects[0]].colourWord }
-            if count >= 2 {
-                let numbers = ["", "", "two", "three", "four", "five"]
-                let quantity: String
-                if count < numbers.count, random.chance(0.6) {
-                    quantity = numbers[count]
-                } else {
-                    quantity = random.pick(count >= 4 ? ["many", "some", "a few", "few", "a group of"] : ["some", "a few", "few"]) ?? "some"
-                }
-                say(quantity)
-                if let adjective { say(adjective) }
-                noun(entry, plural: true, suffix)
-                return
-            }
-            if c.placement.isStuff {
-                let pluralStuff = ["mountain", "hill", "building"].contains(c.name) && random.chance(0.4)
-                if pluralStuff {
-                    noun(entry, plural: true, suffix)
-                } else if c.mass {
-                    if random.chance(0.5) { say("the") }
-                    noun(entry, plural: false, suffix)
-                } else {
-                    say(random.chance(0.6) ? "the" : article(for: c.name))
-                    noun(entry, plural: false, suffix)
-                }
-                return
-            }
-            say(article(for: adjective ?? c.name))
-            if let adjective { say(adjective) }
-            noun(entry, plural: false, suffix)
-        }
-        func isAre(_ entry: Entry) -> String { entry.objects.count > 1 ? "are" : "is" }
-        func list(_ entries: [Entry], end: String) {
-            for (i, e) in entries.enumerated() {
-                if i == entries.count - 1 {
-                    if i > 0 { say("and") }
-                    phrase(e, end)
-                } else {
-                    phrase(e, i == entries.count - 2 ? "" : ",")
-                }
-            }
-        }
-        func positionWords(_ entry: Entry) -> String {
-            let c = objects[entry.objects[0]].centre(width: w, height: h)
-            if c.x < 0.33 { return random.chance(0.5) ? "On the left side of the image" : "On the left side" }
-            if c.x > 0.67 { return random.chance(0.5) ? "On the right side of the image" : "On the right side" }
-            if c.y < 0.35 { return "At the top of the image" }
-            if c.y > 0.7 { return "At the bottom of the image" }
-            return "In the middle of the image"
-        }
-
-        // Opening sentence: the biggest thing, or the ground.
-        thingEntries.sort { $0.pixels > $1.pixels }
-        var rest = thingEntries
-        if !rest.isEmpty {
-            let main = rest.removeFirst()
-            let onGround = classes[main.classPosition].placement == .ground
-            let opener = random.pick(["In this image we can see", "In this image we can see", "In this picture we can see", "In this image I can see", "Here we can see"]) ?? ""
-            say(opener)
-            if onGround, let g = ground, random.chance(0.5) {
-                phrase(main)
-                say("on")
-                say("the")
-                noun(g, plural: false, ".")
-                ground = nil
-            } else {
-                phrase(main, ".")
-            }
-        } else if let g = ground {
-            say("In this image we can see")
-            phrase(g, ".")
-            ground = nil
-        } else {
-            say("In this image we can see")
-            list([top, middle].compactMap { $0 }, end: ".")
-        }
-
-        // The other things, by position or relative to the previous one.
-        var previous: Entry? = thingEntries.first
-        var i = 0
-        while i < rest.count {
-            let entry = rest[i]
-            let style = random.below(6)
-            if style == 0, let p = previous, p.classPosition != entry.classPosition {
-                say("Beside the")
-                noun(p, plural: p.objects.count > 1)
-                say("there \(isAre(entry))")
-                phrase(entry, ".")
-            } else if style == 1, classes[entry.classPosition].placement == .ground, let g = ground ?? secondGround {
-                say("There \(isAre(entry))")
-                phrase(entry)
-                say("on the")
-                noun(g, plural: false, ".")
-            } else if style == 2, i + 1 < rest.count {
-                say(positionWords(entry) + " we can see")
-                phrase(entry)
-                say("and")
-                phrase(rest[i + 1], ".")
-                i += 1
-            } else if style == 3 {
-                say("We can see")
-                phrase(entry)
-                say(positionWords(entry).lowercased() + ".")
-            } else if style == 4 {
-                say("Also there \(isAre(entry))")
-                phrase(entry, ".")
-            } else {
-                say(positionWords(entry) + " there \(isAre(entry))")
-                phrase(entry, ".")
-            }
-            previous = rest[i]
-            i += 1
-        }
-
-        // Ground regions not yet named, then the background.
-        if let g = ground {
-            if random.chance(0.5) {
-                say("At the bottom of the image we can see")
-                phrase(g, ".")
-            } else {
-                say("There is")
-                phrase(g)
-                say("at the bottom.")
-            }
-        }
-        if let g = secondGround, random.chance(0.8) {
-            say(random.pick(["We can also see", "Also we can see", "I can see"]) ?? "")
-            phrase(g, ".")
-            secondGround = nil
-        }
-        let background = [middle, top].compactMap { $0 }.filter { e in !mentionObjects.contains { $0.entry.objects == e.objects } }
-        if !background.isEmpty {
-            if background.count == 1, classes[background[0].classPosition].name == "sky", random.chance(0.4) {
-                say("At the top of the image we can see")
-                phrase(background[0], ".")
-            } else {
-                let verb = random.pick(["there is", "we can see", "I can see"]) ?? "we can see"
-                say("In the background " + (verb == "there is" && (background.count > 1) ? "there are" : verb))
-                list(background, end: ".")
-            }
-        }
-        if let t = top, classes[t.classPosition].name == "sky", random.chance(0.2) {
-            say("The")
-            noun(t, plural: false)
-            say("is \(random.chance(0.5) ? "cloudy" : "blue").")
-        }
-        // Sentence starts are capitalised.
-        var capitalise = true
-        for k in words.indices {
-            if capitalise, let first = words[k].text.first {
-                words[k].text = first.uppercased() + words[k].text.dropFirst()
-            }
-            capitalise = words[k].text.hasSuffix(".")
-        }
-        let caption = words.map(\.text).joined(separator: " ")
-
-        // Speech: words grouped into utterances of 1–3, each word's duration proportional
-        // to its length (as the aligner assumes), pauses between utterances and sentences.
-        var starts = [Double](repeating: 0, count: words.count)
-        var ends = [Double](repeating: 0, count: words.count)
-        var utteranceRanges: [Range<Int>] = []
-        var time = random.uniform(0.3, 2.0)
-        var k = 0
-        while k < words.count {
-            let size = min([1, 2, 3][random.weighted([0.4, 0.42, 0.18])], words.count - k)
-            let rate = random.uniform(0.055, 0.085)
-            for j in k..<(k + size) {
-                starts[j] = time
-                time += rate * Double(Narrator.letters(words[j].text))
-                ends[j] = time
-            }
-            utteranceRanges.append(k..<(k + size))
-            time += words[k + size - 1].text.hasSuffix(".") ? random.uniform(0.3, 1.0) : random.uniform(0.0, 0.25)
-            k += size
-        }
-        let utterances = utteranceRanges.map { r -> Utterance in
-            let raw = words[r].map(\.text).joined(separator: " ")
-            let text = random.chance(0.85) ? Narrator.spoken(raw) : raw
-            if random.chance(configuration.untimedUtteranceProbability) { return Utterance(text: text, start: 0, end: 0) }
-            let start = (starts[r.lowerBound] * 10).rounded() / 10
-            let end = (max(start + 0.1, ends[r.upperBound - 1]) * 10).rounded() / 10
-            return Utterance(text: text, start: start, end: end)
-        }
-
-        // Mentions with their behaviour.
-        var mentions: [SceneMention] = []
-        for (index, word) in words.enumerated() {
-            guard let m = word.mention else { continue }
-            let entry = mentionObjects[m].entry
-            let roll = random.unit()
-            let tracing: Tracing =
-                roll < configuration.untracedProbability ? .none
-                : roll < configuration.untracedProbability + configuration.misplacedProbability ? .elsewhere : .onObject
-            mentions.append(
-                SceneMention(
-                    classValue: entry.classPosition + 1, className: classes[entry.classPosition].name, objects: entry.objects,
-                    word: Narrator.spoken(word.text), wordIndex: index, start: starts[index], end: ends[index], tracing: tracing))
-        }
-        let traces = trace(scene, mentions: mentions, begin: max(0, (starts.first ?? 0) - random.uniform(0.2, 1.0)), end: time + random.uniform(0.2, 1.0), random: &random)
-        return GeneratedNarrative(annotatorID: annotatorID, caption: caption, utterances: utterances, traces: traces, mentions: mentions)
+        let random = SplitMix64(seed: configuration.seed, stream: 2 + UInt64(annotator), index: UInt64(imageIndex))
+        var writer = CaptionWriter(configuration: configuration, classes: classes, scene: scene, random: random)
+        var named = writer.chooseWhatToName()
+        writer.writeOpening(&named)
+        writer.writeOthers(named)
+        writer.writeGroundAndBackground(&named)
+        let caption = writer.capitalisedCaption()
+        var speech = Speech(words: writer.words, random: writer.random, configuration: configuration)
+        let mentions = speech.mentions(of: writer.mentionObjects, classes: classes)
+        var rest = speech.random
+        let traces = trace(
+            scene, mentions: mentions, begin: max(0, (speech.starts.first ?? 0) - rest.uniform(0.2, 1.0)),
+            end: speech.end + rest.uniform(0.2, 1.0), random: &rest)
+        return GeneratedNarrative(annotatorID: annotatorID, caption: caption, utterances: speech.utterances, traces: traces, mentions: mentions)
     }
 
     /// Letters in a word (punctuation does not take time to say).
@@ -479,5 +234,324 @@ struct Narrator {
     static func round(_ v: Double, _ decimals: Int) -> Float {
         let scale = decimals == 4 ? 10_000.0 : 1_000.0
         return Float((v * scale).rounded() / scale)
+    }
+}
+
+/// A caption word: its text with trailing punctuation, and the mention it carries.
+private struct Word {
+    var text: String
+    var mention: Int?
+}
+
+/// Objects of one class named together.
+private struct Entry {
+    var classPosition: Int
+    var objects: [Int]
+    var pixels: Int
+}
+
+/// What a caption names: things, largest first, and the background regions it may name.
+private struct Named {
+    var things: [Entry]
+    var rest: [Entry] = []
+    var ground: Entry?
+    var secondGround: Entry?
+    var middle: Entry?
+    var top: Entry?
+}
+
+/// Writes one caption word by word, drawing its choices from the narrative's random stream;
+/// each noun it writes becomes a mention (`mentionObjects`).
+private struct CaptionWriter {
+    let configuration: SceneConfiguration
+    let classes: [SceneClass]
+    let scene: Composition
+    var random: SplitMix64
+    var words: [Word] = []
+    var mentionObjects: [(entry: Entry, plural: Bool)] = []
+    var objects: [SceneObject] { scene.objects }
+    var w: Int { configuration.width }
+    var h: Int { configuration.height }
+
+    init(configuration: SceneConfiguration, classes: [SceneClass], scene: Composition, random: SplitMix64) {
+        self.configuration = configuration
+        self.classes = classes
+        self.scene = scene
+        self.random = random
+    }
+
+    /// What to name: things large enough and not left unnamed (a class's instances named
+    /// together mostly), then the ground, a second ground, the middle and top regions.
+    mutating func chooseWhatToName() -> Named {
+        let minimumPixels = max(1, Int(configuration.minimumNamedFraction * Double(w * h)))
+        var thingEntries: [Entry] = []
+        for object in objects where !object.isStuff && object.pixelCount >= minimumPixels {
+            let small = object.pixelCount < w * h / 100
+            if random.chance(configuration.unnamedProbability * (small ? 1.8 : 0.7)) { continue }
+            let position = object.classValue - 1
+            if let i = thingEntries.firstIndex(where: { $0.classPosition == position }), random.chance(0.8) {
+                thingEntries[i].objects.append(object.number)
+                thingEntries[i].pixels += object.pixelCount
+            } else {
+                thingEntries.append(Entry(classPosition: position, objects: [object.number], pixels: object.pixelCount))
+            }
+        }
+        func stuffEntry(_ number: Int?, _ probability: Double) -> Entry? {
+            guard let number, objects[number].pixelCount >= minimumPixels, random.chance(probability) else { return nil }
+            return Entry(classPosition: objects[number].classValue - 1, objects: [number], pixels: objects[number].pixelCount)
+        }
+        let ground = stuffEntry(scene.bottoms.first, 0.85)
+        let secondGround = scene.bottoms.count > 1 ? stuffEntry(scene.bottoms[1], 0.7) : nil
+        let middle = stuffEntry(scene.middle, 0.8)
+        let top = stuffEntry(scene.top, 0.85)
+        return Named(things: thingEntries, ground: ground, secondGround: secondGround, middle: middle, top: top)
+    }
+
+
+    mutating func say(_ text: String) {
+        for part in text.split(separator: " ") { words.append(Word(text: String(part))) }
+    }
+    mutating func noun(_ entry: Entry, plural: Bool, _ suffix: String = "") {
+        let c = classes[entry.classPosition]
+        mentionObjects.append((entry, plural))
+        words.append(Word(text: (plural ? c.plural : c.name) + suffix, mention: mentionObjects.count - 1))
+    }
+    func article(for next: String) -> String {
+        "aeiou".contains(next.first ?? "x") ? "an" : "a"
+    }
+    /// A noun phrase: quantity or article, maybe a colour, the noun.
+    mutating func phrase(_ entry: Entry, _ suffix: String = "") {
+        let c = classes[entry.classPosition]
+        let count = entry.objects.count
+        var adjective: String? = nil
+        if !c.placement.isStuff, random.chance(0.3) { adjective = objects[entry.objects[0]].colourWord }
+        if count >= 2 {
+            let numbers = ["", "", "two", "three", "four", "five"]
+            let quantity: String
+            if count < numbers.count, random.chance(0.6) {
+                quantity = numbers[count]
+            } else {
+                quantity = random.pick(count >= 4 ? ["many", "some", "a few", "few", "a group of"] : ["some", "a few", "few"]) ?? "some"
+            }
+            say(quantity)
+            if let adjective { say(adjective) }
+            noun(entry, plural: true, suffix)
+            return
+        }
+        if c.placement.isStuff {
+            let pluralStuff = ["mountain", "hill", "building"].contains(c.name) && random.chance(0.4)
+            if pluralStuff {
+                noun(entry, plural: true, suffix)
+            } else if c.mass {
+                if random.chance(0.5) { say("the") }
+                noun(entry, plural: false, suffix)
+            } else {
+                say(random.chance(0.6) ? "the" : article(for: c.name))
+                noun(entry, plural: false, suffix)
+            }
+            return
+        }
+        say(article(for: adjective ?? c.name))
+        if let adjective { say(adjective) }
+        noun(entry, plural: false, suffix)
+    }
+    func isAre(_ entry: Entry) -> String { entry.objects.count > 1 ? "are" : "is" }
+    mutating func list(_ entries: [Entry], end: String) {
+        for (i, e) in entries.enumerated() {
+            if i == entries.count - 1 {
+                if i > 0 { say("and") }
+                phrase(e, end)
+            } else {
+                phrase(e, i == entries.count - 2 ? "" : ",")
+            }
+        }
+    }
+    mutating func positionWords(_ entry: Entry) -> String {
+        let c = objects[entry.objects[0]].centre(width: w, height: h)
+        if c.x < 0.33 { return random.chance(0.5) ? "On the left side of the image" : "On the left side" }
+        if c.x > 0.67 { return random.chance(0.5) ? "On the right side of the image" : "On the right side" }
+        if c.y < 0.35 { return "At the top of the image" }
+        if c.y > 0.7 { return "At the bottom of the image" }
+        return "In the middle of the image"
+    }
+
+    /// Opening sentence: the biggest thing (maybe on the ground), or the ground, or the background.
+    mutating func writeOpening(_ named: inout Named) {
+        named.things.sort { $0.pixels > $1.pixels }
+        named.rest = named.things
+        if !named.rest.isEmpty {
+            let main = named.rest.removeFirst()
+            let onGround = classes[main.classPosition].placement == .ground
+            let opener = random.pick(["In this image we can see", "In this image we can see", "In this picture we can see", "In this image I can see", "Here we can see"]) ?? ""
+            say(opener)
+            if onGround, let g = named.ground, random.chance(0.5) {
+                phrase(main)
+                say("on")
+                say("the")
+                noun(g, plural: false, ".")
+                named.ground = nil
+            } else {
+                phrase(main, ".")
+            }
+        } else if let g = named.ground {
+            say("In this image we can see")
+            phrase(g, ".")
+            named.ground = nil
+        } else {
+            say("In this image we can see")
+            list([named.top, named.middle].compactMap { $0 }, end: ".")
+        }
+    }
+
+    /// The other things, each by its position or beside the previous one.
+    mutating func writeOthers(_ named: Named) {
+        var previous: Entry? = named.things.first
+        let rest = named.rest
+        var i = 0
+        while i < rest.count {
+            let entry = rest[i]
+            let style = random.below(6)
+            if style == 0, let p = previous, p.classPosition != entry.classPosition {
+                say("Beside the")
+                noun(p, plural: p.objects.count > 1)
+                say("there \(isAre(entry))")
+                phrase(entry, ".")
+            } else if style == 1, classes[entry.classPosition].placement == .ground, let g = named.ground ?? named.secondGround {
+                say("There \(isAre(entry))")
+                phrase(entry)
+                say("on the")
+                noun(g, plural: false, ".")
+            } else if style == 2, i + 1 < rest.count {
+                say(positionWords(entry) + " we can see")
+                phrase(entry)
+                say("and")
+                phrase(rest[i + 1], ".")
+                i += 1
+            } else if style == 3 {
+                say("We can see")
+                phrase(entry)
+                say(positionWords(entry).lowercased() + ".")
+            } else if style == 4 {
+                say("Also there \(isAre(entry))")
+                phrase(entry, ".")
+            } else {
+                say(positionWords(entry) + " there \(isAre(entry))")
+                phrase(entry, ".")
+            }
+            previous = rest[i]
+            i += 1
+        }
+    }
+
+    /// Ground regions not yet named, then the background (middle and top), maybe the sky's look.
+    mutating func writeGroundAndBackground(_ named: inout Named) {
+        if let g = named.ground {
+            if random.chance(0.5) {
+                say("At the bottom of the image we can see")
+                phrase(g, ".")
+            } else {
+                say("There is")
+                phrase(g)
+                say("at the bottom.")
+            }
+        }
+        if let g = named.secondGround, random.chance(0.8) {
+            say(random.pick(["We can also see", "Also we can see", "I can see"]) ?? "")
+            phrase(g, ".")
+            named.secondGround = nil
+        }
+        let background = [named.middle, named.top].compactMap { $0 }.filter { e in !mentionObjects.contains { $0.entry.objects == e.objects } }
+        if !background.isEmpty {
+            if background.count == 1, classes[background[0].classPosition].name == "sky", random.chance(0.4) {
+                say("At the top of the image we can see")
+                phrase(background[0], ".")
+            } else {
+                let verb = random.pick(["there is", "we can see", "I can see"]) ?? "we can see"
+                say("In the background " + (verb == "there is" && (background.count > 1) ? "there are" : verb))
+                list(background, end: ".")
+            }
+        }
+        if let t = named.top, classes[t.classPosition].name == "sky", random.chance(0.2) {
+            say("The")
+            noun(t, plural: false)
+            say("is \(random.chance(0.5) ? "cloudy" : "blue").")
+        }
+    }
+
+    /// The caption, sentence starts capitalised.
+    mutating func capitalisedCaption() -> String {
+        // Sentence starts are capitalised.
+        var capitalise = true
+        for k in words.indices {
+            if capitalise, let first = words[k].text.first {
+                words[k].text = first.uppercased() + words[k].text.dropFirst()
+            }
+            capitalise = words[k].text.hasSuffix(".")
+        }
+        return words.map(\.text).joined(separator: " ")
+    }
+}
+
+/// The caption spoken: words grouped into utterances of 1–3, each word's duration
+/// proportional to its length (as the aligner assumes), pauses between utterances and
+/// sentences; the utterances as written (some untimed), and the mentions' tracing drawn.
+private struct Speech {
+    let words: [Word]
+    var random: SplitMix64
+    var starts: [Double] = []
+    var ends: [Double] = []
+    var utterances: [Utterance] = []
+    /// When the last utterance and its pause end.
+    var end = 0.0
+    let configuration: SceneConfiguration
+
+    init(words: [Word], random stream: SplitMix64, configuration: SceneConfiguration) {
+        self.words = words
+        self.random = stream
+        self.configuration = configuration
+    starts = [Double](repeating: 0, count: words.count)
+    ends = [Double](repeating: 0, count: words.count)
+    var utteranceRanges: [Range<Int>] = []
+    var time = random.uniform(0.3, 2.0)
+    var k = 0
+    while k < words.count {
+        let size = min([1, 2, 3][random.weighted([0.4, 0.42, 0.18])], words.count - k)
+        let rate = random.uniform(0.055, 0.085)
+        for j in k..<(k + size) {
+            starts[j] = time
+            time += rate * Double(Narrator.letters(words[j].text))
+            ends[j] = time
+        }
+        utteranceRanges.append(k..<(k + size))
+        time += words[k + size - 1].text.hasSuffix(".") ? random.uniform(0.3, 1.0) : random.uniform(0.0, 0.25)
+        k += size
+    }
+    utterances = utteranceRanges.map { r -> Utterance in
+        let raw = words[r].map(\.text).joined(separator: " ")
+        let text = random.chance(0.85) ? Narrator.spoken(raw) : raw
+        if random.chance(configuration.untimedUtteranceProbability) { return Utterance(text: text, start: 0, end: 0) }
+        let start = (starts[r.lowerBound] * 10).rounded() / 10
+        let end = (max(start + 0.1, ends[r.upperBound - 1]) * 10).rounded() / 10
+        return Utterance(text: text, start: start, end: end)
+    }
+        end = time
+    }
+
+    /// Each mention's ground truth: its word, when it was said, how the mouse behaved.
+    mutating func mentions(of mentionObjects: [(entry: Entry, plural: Bool)], classes: [SceneClass]) -> [SceneMention] {
+        var mentions: [SceneMention] = []
+        for (index, word) in words.enumerated() {
+            guard let m = word.mention else { continue }
+            let entry = mentionObjects[m].entry
+            let roll = random.unit()
+            let tracing: Tracing =
+                roll < configuration.untracedProbability ? .none
+                : roll < configuration.untracedProbability + configuration.misplacedProbability ? .elsewhere : .onObject
+            mentions.append(
+                SceneMention(
+                    classValue: entry.classPosition + 1, className: classes[entry.classPosition].name, objects: entry.objects,
+                    word: Narrator.spoken(word.text), wordIndex: index, start: starts[index], end: ends[index], tracing: tracing))
+        }
+        return mentions
     }
 }
