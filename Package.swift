@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
-        // The bottom layer every stage shares: stable hashes, the seeded random stream.
+        // The bottom layer every stage shares: stable hashes, the seeded random stream, worker pools, platform calls.
         .target(name: "Support", dependencies: ["CLinux"]),
         // Stage 1: Localized Narratives records, JSONL reading, validation, word–trace alignment.
         .target(name: "Narratives", dependencies: ["Support", "CZlib"]),
