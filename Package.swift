@@ -70,7 +70,10 @@ let package = Package(
         .testTarget(name: "QuestionsTests", dependencies: ["Support", "Questions", "Imaging", "Embedding", "Narratives"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(
-            name: "StoreTests", dependencies: ["Support", "Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist", "pointillist-embed-bench"],
+            name: "StoreTests",
+            dependencies: [
+                "Support", "Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist", "pointillist-embed-bench",
+            ],
             exclude: ["Fixtures"]),
     ]
 )

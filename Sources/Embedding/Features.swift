@@ -1,6 +1,5 @@
-import Imaging
-
 import Glibc
+import Imaging
 
 /// Which raw features describe a pixel; recorded in the model file so the same features are
 /// computed at training and at use.

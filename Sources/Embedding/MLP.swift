@@ -1,8 +1,7 @@
-import Foundation
 import COpenBLAS
-import Support
-
+import Foundation
 import Glibc
+import Support
 
 /// A multilayer perceptron: ReLU hidden layers and a linear output layer trained with
 /// softmax cross-entropy. The last hidden layer's activations are the pixel embedding.
@@ -290,8 +289,9 @@ public enum LinearAlgebra {
     /// The flags of this machine's first processor in /proc/cpuinfo (empty elsewhere).
     public static func cpuFlags() -> Set<String> {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let colon = line.firstIndex(of: ":") else { return [] }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+            let colon = line.firstIndex(of: ":")
+        else { return [] }
         return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
     }
 }

@@ -1,7 +1,6 @@
 import COpenBLAS
-import Support
-
 import Glibc
+import Support
 
 /// Trace points with raw features and the class of the mention they belong to.
 public struct LabelledPoints: Sendable {

@@ -57,8 +57,10 @@ public enum Chart {
         func position(rank: Int, count: Int) -> (x: Double, y: Double) {
             let fx = (log10(Double(rank)) - Double(xRange.lower)) / Double(xRange.upper - xRange.lower)
             let fy = (log10(Double(count)) - Double(yRange.lower)) / Double(yRange.upper - yRange.lower)
-            return (frame.left + inset + fx * (frame.right - frame.left - 2 * inset),
-                    frame.bottom - inset - fy * (frame.bottom - frame.top - 2 * inset))
+            return (
+                frame.left + inset + fx * (frame.right - frame.left - 2 * inset),
+                frame.bottom - inset - fy * (frame.bottom - frame.top - 2 * inset)
+            )
         }
         drawTicks(on: &image, frame: frame, inset: inset, x: xRange, y: yRange)
         image.strokeRect(frame, color: ink)

@@ -27,8 +27,10 @@ public struct Image: Sendable, Equatable {
     /// is the one place they become pixels: (0, 0) is the top-left corner of the first pixel,
     /// (1, 1) the bottom-right corner of the last, so the pixel is `floor(x · width)`, clamped.
     @inlinable public func pixel(normalizedX x: Float, y: Float) -> (x: Int, y: Int) {
-        (min(max(Int((x * Float(width)).rounded(.down)), 0), width - 1),
-         min(max(Int((y * Float(height)).rounded(.down)), 0), height - 1))
+        (
+            min(max(Int((x * Float(width)).rounded(.down)), 0), width - 1),
+            min(max(Int((y * Float(height)).rounded(.down)), 0), height - 1)
+        )
     }
 }
 

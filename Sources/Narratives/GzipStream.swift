@@ -1,5 +1,4 @@
 import CZlib
-
 import Glibc
 
 /// Where and why a compressed input stops making sense. Everything decompressed before

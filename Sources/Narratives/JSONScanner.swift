@@ -393,12 +393,20 @@ public struct JSONScanner {
         var upper: UInt8 = 0xBF
         switch c {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; lower = 0xA0
+        case 0xE0:
+            length = 3
+            lower = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; upper = 0x9F
-        case 0xF0: length = 4; lower = 0x90
+        case 0xED:
+            length = 3
+            upper = 0x9F
+        case 0xF0:
+            length = 4
+            lower = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; upper = 0x8F
+        case 0xF4:
+            length = 4
+            upper = 0x8F
         default: throw fail("invalid UTF-8 byte in string")
         }
         guard end - position >= length else { throw fail("truncated UTF-8 sequence in string") }
@@ -563,7 +571,7 @@ public struct JSONScanner {
         let values = word ^ 0x3030_3030_3030_3030  // digits → 0...9
         // Bytes 0 and 2-5 digits, byte 1 the point, byte 6 not part of a number.
         guard JSONScanner.nonDigits(values) & 0x0000_8080_8080_0080 == 0, UInt8(truncatingIfNeeded: word >> 8) == UInt8(ascii: "."),
-              !JSONScanner.continuesNumber(UInt8(truncatingIfNeeded: word >> 48))
+            !JSONScanner.continuesNumber(UInt8(truncatingIfNeeded: word >> 48))
         else { return nil }
         // Bytes 2-5 hold the four fraction digits, the first in the lowest: pairs, then the pairs.
         let fraction = (values >> 16) & 0xFFFF_FFFF
@@ -596,7 +604,7 @@ public struct JSONScanner {
         let (integerDigits, integer) = JSONScanner.leadingDigits(base + p)
         // 1–7 digits, no leading zero before another digit, then the point.
         guard UInt(bitPattern: integerDigits &- 1) < 7, integerDigits == 1 || base[p] != UInt8(ascii: "0"),
-              base[p + integerDigits] == UInt8(ascii: ".")
+            base[p + integerDigits] == UInt8(ascii: ".")
         else { return nil }
         p += integerDigits + 1
         let (fractionDigits, fraction) = JSONScanner.leadingDigits(base + p)

@@ -1,7 +1,6 @@
 import CZlib
-import Support
-
 import Glibc
+import Support
 
 /// A problem with an input file itself (not with one of its lines).
 public struct InputError: Error, CustomStringConvertible, Sendable {
@@ -283,8 +282,10 @@ public final class LineReader {
         while left > 0 {
             let n = gzip.read(into: buffer, count: Int(min(left, Int64(capacity))))
             guard n > 0 else {
-                throw InputError(path: source.path, reason: gzip.damage.map { "cannot resume at offset \(count): \($0)" }
-                    ?? "cannot resume at offset \(count): the file is shorter")
+                throw InputError(
+                    path: source.path,
+                    reason: gzip.damage.map { "cannot resume at offset \(count): \($0)" }
+                        ?? "cannot resume at offset \(count): the file is shorter")
             }
             last = buffer[n - 1]
             left -= Int64(n)
@@ -361,8 +362,9 @@ public final class LineReader {
         guard !lines.isEmpty else { return nil }
         let bytes = LineBytes(copying: UnsafeBufferPointer(start: buffer + start, count: lineStart - start))
         start = lineStart
-        let batch = LineBatch(bytes: bytes, lines: lines, firstLineNumber: nextLineNumber, startOffset: offset,
-                              endOffset: offset + Int64(bytes.count))
+        let batch = LineBatch(
+            bytes: bytes, lines: lines, firstLineNumber: nextLineNumber, startOffset: offset,
+            endOffset: offset + Int64(bytes.count))
         offset = batch.endOffset
         nextLineNumber += lines.count
         return batch

@@ -171,7 +171,9 @@ public enum NarrativeDecoder {
                 }
             }
             guard let text else { throw JSONError(offset: objectStart, reason: "required field is missing", field: "timed_caption[\(i)].utterance") }
-            guard let start else { throw JSONError(offset: objectStart, reason: "required field is missing", field: "timed_caption[\(i)].start_time") }
+            guard let start else {
+                throw JSONError(offset: objectStart, reason: "required field is missing", field: "timed_caption[\(i)].start_time")
+            }
             guard let end else { throw JSONError(offset: objectStart, reason: "required field is missing", field: "timed_caption[\(i)].end_time") }
             try checkTime(start, at: objectStart, field: "timed_caption[\(i)].start_time")
             try checkTime(end, at: objectStart, field: "timed_caption[\(i)].end_time")
@@ -189,8 +191,8 @@ public enum NarrativeDecoder {
         let start = s.position
         s.skipWhitespace()
         guard s.consume("{\"utterance\": "), s.peek() == UInt8(ascii: "\""), let text = try? s.readString(),
-              s.consume(", \"start_time\": "), let from = s.readPlainDecimal(),
-              s.consume(", \"end_time\": "), let to = s.readPlainDecimal(), s.consume("}")
+            s.consume(", \"start_time\": "), let from = s.readPlainDecimal(),
+            s.consume(", \"end_time\": "), let to = s.readPlainDecimal(), s.consume("}")
         else {
             s.position = start
             return nil
@@ -252,10 +254,13 @@ public enum NarrativeDecoder {
             repeat {
                 let key = try s.memberKey()
                 let bit: UInt8
-                if key.isByte(UInt8(ascii: "x")) { bit = 1 }
-                else if key.isByte(UInt8(ascii: "y")) { bit = 2 }
-                else if key.isByte(UInt8(ascii: "t")) { bit = 4 }
-                else {
+                if key.isByte(UInt8(ascii: "x")) {
+                    bit = 1
+                } else if key.isByte(UInt8(ascii: "y")) {
+                    bit = 2
+                } else if key.isByte(UInt8(ascii: "t")) {
+                    bit = 4
+                } else {
                     try s.skipValue()
                     continue
                 }
@@ -305,7 +310,8 @@ public enum NarrativeDecoder {
         @inline(__always) func key(_ c: UInt8) -> Bool {
             s.skipWhitespace()
             guard s.end - s.position >= 3, s.base[s.position] == 0x22, s.base[s.position + 1] == c,
-                  s.base[s.position + 2] == 0x22 else { return false }
+                s.base[s.position + 2] == 0x22
+            else { return false }
             s.position += 3
             return byte(UInt8(ascii: ":"))
         }
@@ -316,8 +322,8 @@ public enum NarrativeDecoder {
             return narrow.isFinite ? narrow : nil
         }
         guard byte(UInt8(ascii: "{")), key(UInt8(ascii: "x")), let x = number(), byte(UInt8(ascii: ",")),
-              key(UInt8(ascii: "y")), let y = number(), byte(UInt8(ascii: ",")),
-              key(UInt8(ascii: "t")), let t = number(), byte(UInt8(ascii: "}"))
+            key(UInt8(ascii: "y")), let y = number(), byte(UInt8(ascii: ",")),
+            key(UInt8(ascii: "t")), let t = number(), byte(UInt8(ascii: "}"))
         else {
             s.position = start
             return nil
@@ -336,8 +342,8 @@ public enum NarrativeDecoder {
         // Little-endian words of `{"x": `, `, "y": ` and `, "t": `.
         let open: UInt64 = 0x0000_203A_2278_227B, y: UInt64 = 0x0020_3A22_7922_202C, t: UInt64 = 0x0020_3A22_7422_202C
         guard s.consume(word: open, count: 6), let px = s.readPlainFloat(),
-              s.consume(word: y, count: 7), let py = s.readPlainFloat(),
-              s.consume(word: t, count: 7), let pt = s.readPlainFloat(), s.consume("}")
+            s.consume(word: y, count: 7), let py = s.readPlainFloat(),
+            s.consume(word: t, count: 7), let pt = s.readPlainFloat(), s.consume("}")
         else {
             s.position = start
             return nil

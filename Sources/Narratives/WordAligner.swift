@@ -1,4 +1,5 @@
 import Support
+
 /// A word of running text: its span in Unicode scalars and a normalised form for matching.
 public struct Token: Sendable, Equatable {
     public var start: Int
@@ -344,8 +345,14 @@ public enum WordAligner {
                 let left = score[i * width + j - 1] + Int32(gapScore)
                 var best = diagonal
                 var step: UInt8 = 0
-                if up > best { best = up; step = 1 }
-                if left > best { best = left; step = 2 }
+                if up > best {
+                    best = up
+                    step = 1
+                }
+                if left > best {
+                    best = left
+                    step = 2
+                }
                 score[i * width + j] = best
                 move[i * width + j] = step
                 kind[i * width + j] = status.rawValue

@@ -176,7 +176,8 @@ public enum AnswerImport {
         file: String, text: String, format: AnswerFormat? = nil, knownQuestions: Set<String>, existing: [Answer],
         previous: PreviousImport = PreviousImport()
     ) -> AnswerImportResult {
-        let resolved = format ?? AnswerFormat.detect(file: file)
+        let resolved =
+            format ?? AnswerFormat.detect(file: file)
             ?? (text.unicodeScalars.first(where: { !" \t\r\n\u{FEFF}".unicodeScalars.contains($0) }) == "{" ? .jsonl : .csv)
         var checker = Checker(file: file, known: knownQuestions, existing: existing, imported: previous)
         switch resolved {

@@ -123,7 +123,8 @@ enum CSV {
 
     /// A field, quoted when it holds a comma, quote, CR or LF, or starts or ends with a space.
     static func field(_ value: String) -> String {
-        let needsQuotes = value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        let needsQuotes =
+            value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             || value.utf8.first == 0x20 || value.utf8.last == 0x20
         guard needsQuotes else { return value }
         return "\"" + value.replacingQuotes() + "\""

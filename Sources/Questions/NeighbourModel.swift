@@ -129,8 +129,10 @@ public struct NeighbourModel: Sendable {
                 }
             }
             let keyed = classes.map { classID in
-                (classID: classID, votes: votes[classID] ?? 0, sum: voterSimilarity[classID] ?? 0,
-                 best: bestSimilarity[classID] ?? -.infinity)
+                (
+                    classID: classID, votes: votes[classID] ?? 0, sum: voterSimilarity[classID] ?? 0,
+                    best: bestSimilarity[classID] ?? -.infinity
+                )
             }
             let sorted = keyed.sorted { a, b in
                 if a.votes != b.votes { return a.votes > b.votes }

@@ -1,9 +1,8 @@
 import Embedding
+import Glibc
 import Imaging
 import Narratives
 import Support
-
-import Glibc
 
 /// How the per-image model M is built and queried.
 public struct PointModelOptions: Sendable {
@@ -118,7 +117,9 @@ public struct PointModelBuilder: Sendable {
                 q += row
             }
             let (embedded, logits) = model.embedAndClassify(raw: q, count: samples.count)
-            var ranked = labels.isEmpty ? [[(classID: Int, score: Double)]](repeating: [], count: samples.count)
+            var ranked =
+                labels.isEmpty
+                ? [[(classID: Int, score: Double)]](repeating: [], count: samples.count)
                 : neighbours.rankAll(queries: embedded, count: samples.count)
             if options.prior > 0, !labels.isEmpty {
                 // Softmax over the image's classes the classifier knows; others get its floor.

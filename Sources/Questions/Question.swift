@@ -1,4 +1,5 @@
 import Support
+
 /// One yes/no question: "is this point of this image on this class?".
 public struct Question: Sendable, Equatable, Hashable {
     /// `Question.id(imageID:pointIndex:classID:)`; stable across runs and machines.

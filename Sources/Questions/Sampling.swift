@@ -1,4 +1,5 @@
 import Support
+
 /// A point of an image to ask about, in normalised coordinates.
 public struct SamplePoint: Sendable, Equatable, Hashable {
     /// Position in the image's sample list (0-based); with the image id it names the point.

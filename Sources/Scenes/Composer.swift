@@ -123,7 +123,8 @@ struct SceneDraft {
         canvas = Canvas(width: w, height: h)
         // Scene-wide lighting: overall brightness, white balance, light direction.
         sceneBrightness = Float(max(0.7, min(1.3, random.normal(mean: 1, std: 0.1))))
-        tint = SIMD3<Float>(Float(random.normal(mean: 1, std: 0.04)), Float(random.normal(mean: 1, std: 0.03)), Float(random.normal(mean: 1, std: 0.04)))
+        tint = SIMD3<Float>(
+            Float(random.normal(mean: 1, std: 0.04)), Float(random.normal(mean: 1, std: 0.03)), Float(random.normal(mean: 1, std: 0.04)))
         let lightAngle = Float(random.uniform(0, 2 * .pi))
         light = Point(cos(lightAngle), sin(lightAngle))
     }
@@ -257,13 +258,17 @@ struct SceneDraft {
             if style == 0 {
                 // A far band along the horizon (sea behind the sand, a field behind the road).
                 let depth = Float(random.uniform(0.15, 0.5)) * (H - horizon)
-                outline = columns.map { Point($0, horizonY($0) - 1) } + columns.reversed().map { x in Point(x, horizonY(x) + depth + 3 * sin(x / 17)) }
+                outline =
+                    columns.map { Point($0, horizonY($0) - 1) } + columns.reversed().map { x in Point(x, horizonY(x) + depth + 3 * sin(x / 17)) }
             } else if style == 1 {
                 // A strip running towards the horizon (a road through the grass).
                 let vanishing = Float(random.uniform(0.2, 0.8)) * W
                 let spread = Float(random.uniform(0.25, 0.7)) * W
                 let near = vanishing + Float(random.normal(mean: 0, std: 0.3)) * W
-                outline = [Point(vanishing - 3, horizonY(vanishing)), Point(vanishing + 3, horizonY(vanishing)), Point(near + spread / 2, H + 2), Point(near - spread / 2, H + 2)]
+                outline = [
+                    Point(vanishing - 3, horizonY(vanishing)), Point(vanishing + 3, horizonY(vanishing)), Point(near + spread / 2, H + 2),
+                    Point(near - spread / 2, H + 2),
+                ]
             } else {
                 // A patch (a pond, a rug).
                 let cx = Float(random.uniform(0.15, 0.85)) * W

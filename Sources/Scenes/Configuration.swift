@@ -63,8 +63,11 @@ public struct SceneConfiguration: Sendable, Equatable {
         }
         try check(sampleInterval >= 0.01 && sampleInterval <= 1, "sample interval must be between 0.01 and 1 s")
         try check(abs(lagMean) <= 5 && lagStd >= 0 && lagStd <= 5, "lag mean must be within ±5 s and its std within 0...5 s")
-        try check(jitterStd >= 0 && jitterStd <= 0.2 && driftStd >= 0 && driftStd <= 0.3, "jitter std must be within 0...0.2 and drift std within 0...0.3")
-        try check(!datasetID.isEmpty && datasetID.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }, "dataset id must be letters, digits, _ or -")
+        try check(
+            jitterStd >= 0 && jitterStd <= 0.2 && driftStd >= 0 && driftStd <= 0.3, "jitter std must be within 0...0.2 and drift std within 0...0.3")
+        try check(
+            !datasetID.isEmpty && datasetID.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" },
+            "dataset id must be letters, digits, _ or -")
     }
 
     /// The classes in use, in mask-value order (mask value = position + 1).

@@ -307,7 +307,6 @@ private struct CaptionWriter {
         return Named(things: thingEntries, ground: ground, secondGround: secondGround, middle: middle, top: top)
     }
 
-
     mutating func say(_ text: String) {
         for part in text.split(separator: " ") { words.append(Word(text: String(part))) }
     }
@@ -382,7 +381,11 @@ private struct CaptionWriter {
         if !named.rest.isEmpty {
             let main = named.rest.removeFirst()
             let onGround = classes[main.classPosition].placement == .ground
-            let opener = random.pick(["In this image we can see", "In this image we can see", "In this picture we can see", "In this image I can see", "Here we can see"]) ?? ""
+            let opener =
+                random.pick([
+                    "In this image we can see", "In this image we can see", "In this picture we can see", "In this image I can see",
+                    "Here we can see",
+                ]) ?? ""
             say(opener)
             if onGround, let g = named.ground, random.chance(0.5) {
                 phrase(main)
@@ -509,31 +512,31 @@ private struct Speech {
         self.words = words
         self.random = stream
         self.configuration = configuration
-    starts = [Double](repeating: 0, count: words.count)
-    ends = [Double](repeating: 0, count: words.count)
-    var utteranceRanges: [Range<Int>] = []
-    var time = random.uniform(0.3, 2.0)
-    var k = 0
-    while k < words.count {
-        let size = min([1, 2, 3][random.weighted([0.4, 0.42, 0.18])], words.count - k)
-        let rate = random.uniform(0.055, 0.085)
-        for j in k..<(k + size) {
-            starts[j] = time
-            time += rate * Double(Narrator.letters(words[j].text))
-            ends[j] = time
+        starts = [Double](repeating: 0, count: words.count)
+        ends = [Double](repeating: 0, count: words.count)
+        var utteranceRanges: [Range<Int>] = []
+        var time = random.uniform(0.3, 2.0)
+        var k = 0
+        while k < words.count {
+            let size = min([1, 2, 3][random.weighted([0.4, 0.42, 0.18])], words.count - k)
+            let rate = random.uniform(0.055, 0.085)
+            for j in k..<(k + size) {
+                starts[j] = time
+                time += rate * Double(Narrator.letters(words[j].text))
+                ends[j] = time
+            }
+            utteranceRanges.append(k..<(k + size))
+            time += words[k + size - 1].text.hasSuffix(".") ? random.uniform(0.3, 1.0) : random.uniform(0.0, 0.25)
+            k += size
         }
-        utteranceRanges.append(k..<(k + size))
-        time += words[k + size - 1].text.hasSuffix(".") ? random.uniform(0.3, 1.0) : random.uniform(0.0, 0.25)
-        k += size
-    }
-    utterances = utteranceRanges.map { r -> Utterance in
-        let raw = words[r].map(\.text).joined(separator: " ")
-        let text = random.chance(0.85) ? Narrator.spoken(raw) : raw
-        if random.chance(configuration.untimedUtteranceProbability) { return Utterance(text: text, start: 0, end: 0) }
-        let start = (starts[r.lowerBound] * 10).rounded() / 10
-        let end = (max(start + 0.1, ends[r.upperBound - 1]) * 10).rounded() / 10
-        return Utterance(text: text, start: start, end: end)
-    }
+        utterances = utteranceRanges.map { r -> Utterance in
+            let raw = words[r].map(\.text).joined(separator: " ")
+            let text = random.chance(0.85) ? Narrator.spoken(raw) : raw
+            if random.chance(configuration.untimedUtteranceProbability) { return Utterance(text: text, start: 0, end: 0) }
+            let start = (starts[r.lowerBound] * 10).rounded() / 10
+            let end = (max(start + 0.1, ends[r.upperBound - 1]) * 10).rounded() / 10
+            return Utterance(text: text, start: start, end: end)
+        }
         end = time
     }
 
@@ -545,7 +548,8 @@ private struct Speech {
             let entry = mentionObjects[m].entry
             let roll = random.unit()
             let tracing: Tracing =
-                roll < configuration.untracedProbability ? .none
+                roll < configuration.untracedProbability
+                ? .none
                 : roll < configuration.untracedProbability + configuration.misplacedProbability ? .elsewhere : .onObject
             mentions.append(
                 SceneMention(

@@ -8,7 +8,10 @@ public enum ClassTable {
     ]
 
     public static func text(_ classes: [SceneClass]) -> String {
-        var lines = ["# Class values of masks/*.png (0 = void, never drawn). Colours are sRGB 0-255; scale is in pixels at 320 wide; angles in degrees.", header.joined(separator: "\t")]
+        var lines = [
+            "# Class values of masks/*.png (0 = void, never drawn). Colours are sRGB 0-255; scale is in pixels at 320 wide; angles in degrees.",
+            header.joined(separator: "\t"),
+        ]
         lines.append("0\tvoid\t\tvoid\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t")
         for (i, c) in classes.enumerated() {
             let a = c.appearance

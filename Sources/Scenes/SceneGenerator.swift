@@ -84,7 +84,9 @@ public struct SceneGenerator: Sendable {
 
     /// Generates scenes `0..<count` in order, computing up to `parallelism` at a time, and
     /// hands each to `body` in index order.
-    public func forEachScene(count: Int, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, _ body: (GeneratedScene) throws(SceneError) -> Void) throws(SceneError) {
+    public func forEachScene(
+        count: Int, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, _ body: (GeneratedScene) throws(SceneError) -> Void
+    ) throws(SceneError) {
         let batch = max(1, parallelism) * 2
         var start = 0
         while start < count {

@@ -42,7 +42,9 @@ extension Template {
             return [
                 p(Shapes.rect(0.27, 0.55, 0.47, 1), Shapes.rect(0.53, 0.55, 0.73, 1)),
                 p([Point(0.18, 0.19), Point(0.82, 0.19), Point(0.76, 0.6), Point(0.24, 0.6)]),
-                p(Shapes.bar(Point(0.2, 0.22), Point(0.06, armDrop), width: 0.16), Shapes.bar(Point(0.8, 0.22), Point(0.94, jitter(0.55, 0.1)), width: 0.16)),
+                p(
+                    Shapes.bar(Point(0.2, 0.22), Point(0.06, armDrop), width: 0.16),
+                    Shapes.bar(Point(0.8, 0.22), Point(0.94, jitter(0.55, 0.1)), width: 0.16)),
                 p(Shapes.ellipse(headX, 0.1, 0.17, 0.1), appearance: 1),
             ]
         case .vehicle:

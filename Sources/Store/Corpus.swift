@@ -241,7 +241,9 @@ public final class Corpus {
         database = try Database(path: path, readOnly: readOnly)
         if readOnly {
             guard try database.userVersion == Corpus.migrations.count else {
-                throw StoreError("not a corpus of this version (schema \(try database.userVersion), expected \(Corpus.migrations.count))", doing: "opening \(path)")
+                throw StoreError(
+                    "not a corpus of this version (schema \(try database.userVersion), expected \(Corpus.migrations.count))", doing: "opening \(path)"
+                )
             }
             return
         }
@@ -261,7 +263,8 @@ public final class Corpus {
     func migrate() throws(StoreError) {
         let current = try database.userVersion
         guard current <= Corpus.migrations.count else {
-            throw StoreError("schema version \(current) is newer than this program knows (\(Corpus.migrations.count))", doing: "opening \(database.path)")
+            throw StoreError(
+                "schema version \(current) is newer than this program knows (\(Corpus.migrations.count))", doing: "opening \(database.path)")
         }
         guard current < Corpus.migrations.count else { return }
         // Foreign keys are off while tables are rebuilt (SQLite's documented procedure: a
@@ -387,20 +390,24 @@ public final class Corpus {
     public func rejects(sourceIDs: [Int64]? = nil) throws(StoreError) -> [RejectedLine] {
         let filter = sourceIDs.map { " WHERE r.source_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
         let s = try database.prepare(
-            "SELECT s.path, r.line, r.column, r.field, r.reason, r.raw FROM rejects r JOIN sources s ON s.id = r.source_id\(filter) ORDER BY r.source_id, r.line")
+            "SELECT s.path, r.line, r.column, r.field, r.reason, r.raw FROM rejects r JOIN sources s ON s.id = r.source_id\(filter) ORDER BY r.source_id, r.line"
+        )
         var result: [RejectedLine] = []
         while try s.step() {
-            result.append(RejectedLine(
-                path: s.text(0), line: s.int(1), column: s.isNull(2) ? nil : s.int(2),
-                field: s.isNull(3) ? nil : s.text(3), reason: s.text(4), raw: s.blob(5)))
+            result.append(
+                RejectedLine(
+                    path: s.text(0), line: s.int(1), column: s.isNull(2) ? nil : s.int(2),
+                    field: s.isNull(3) ? nil : s.text(3), reason: s.text(4), raw: s.blob(5)))
         }
         return result
     }
 
     /// Number of narratives and of distinct images.
     public func size() throws(StoreError) -> (narratives: Int, images: Int) {
-        (Int(try database.scalar("SELECT count(*) FROM narratives")),
-         Int(try database.scalar("SELECT count(DISTINCT image_id) FROM narratives")))
+        (
+            Int(try database.scalar("SELECT count(*) FROM narratives")),
+            Int(try database.scalar("SELECT count(DISTINCT image_id) FROM narratives"))
+        )
     }
 }
 
@@ -416,7 +423,8 @@ public struct StoredNarrative: Sendable {
     public func text(of word: Word) -> String {
         let scalars = narrative.caption.unicodeScalars
         guard let from = scalars.index(scalars.startIndex, offsetBy: word.start, limitedBy: scalars.endIndex),
-              let to = scalars.index(from, offsetBy: word.length, limitedBy: scalars.endIndex) else { return "" }
+            let to = scalars.index(from, offsetBy: word.length, limitedBy: scalars.endIndex)
+        else { return "" }
         return String(scalars[from..<to])
     }
 }
@@ -509,8 +517,10 @@ public struct IngestCounts: Sendable, Equatable {
     ]
 
     var values: [Int] {
-        [read, stored, duplicates, rejected, blank, words, alignedWords, tracedWords, interpolatedWords, points,
-         offImagePoints, untracedNarratives, utterances, untimedUtterances, narratives, videoLines, byteOrderMarks]
+        [
+            read, stored, duplicates, rejected, blank, words, alignedWords, tracedWords, interpolatedWords, points,
+            offImagePoints, untracedNarratives, utterances, untimedUtterances, narratives, videoLines, byteOrderMarks,
+        ]
     }
 
     init(values v: [Int]) {

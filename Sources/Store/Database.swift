@@ -1,5 +1,4 @@
 import CSQLite
-
 import Glibc
 
 /// An SQLite error: what the library said, and what we were doing.

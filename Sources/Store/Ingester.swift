@@ -132,8 +132,9 @@ public final class Ingester {
         let segmenter = try corpus.fixSegmenter(options.segmenter)
         var progressRows = try files.map { (file) throws(StoreError) in try corpus.source(for: file) }
         var reports = zip(files, progressRows).map { file, row in
-            SourceReport(path: file.path, outcome: row.complete ? .alreadyComplete : row.offset > 0 ? .resumed : .ingested,
-                         counts: row.counts, thisRun: IngestCounts())
+            SourceReport(
+                path: file.path, outcome: row.complete ? .alreadyComplete : row.offset > 0 ? .resumed : .ingested,
+                counts: row.counts, thisRun: IngestCounts())
         }
         let pending = files.indices.filter { !progressRows[$0].complete }
         let bytesTotal = pending.reduce(Int64(0)) { $0 + files[$1].size }
@@ -252,9 +253,10 @@ public final class Ingester {
                                 .integer(sourceID), .integer(Int64(lineNumber)), .integer(Int64(error.offset + 1)),
                                 error.field.map(SQLValue.text) ?? .null, .text(error.reason), .blob(raw),
                             ])
-                            pendingRejects.append(RejectedLine(
-                                path: row.path, line: lineNumber, column: error.offset + 1, field: error.field,
-                                reason: error.reason, raw: raw))
+                            pendingRejects.append(
+                                RejectedLine(
+                                    path: row.path, line: lineNumber, column: error.offset + 1, field: error.field,
+                                    reason: error.reason, raw: raw))
                             errorsThisRun += 1
                             if let limit = options.maxErrors, errorsThisRun >= limit {
                                 consumed = i + 1
@@ -328,8 +330,9 @@ public final class Ingester {
                     maxLines: options.batchLines)
                 {
                     read += Int64(batch.bytes.count)
-                    let decoding = DecodingBatch(batch, source: index, diskPosition: reader.diskPosition,
-                                                 shares: shareCount(lines: batch.lines.count, workers: options.decodeWorkers))
+                    let decoding = DecodingBatch(
+                        batch, source: index, diskPosition: reader.diskPosition,
+                        shares: shareCount(lines: batch.lines.count, workers: options.decodeWorkers))
                     jobs.enqueue(decoding)
                     guard channel.put(.batch(decoding)) else { return }
                 }
@@ -407,8 +410,9 @@ public final class Ingester {
         }
         let records = video.keyframeNarratives().map { record($0.narrative, words: $0.words, segmenter: segmenter) }
         if records.isEmpty {
-            return .rejected(JSONError(
-                offset: 0, reason: "no actor narrative traces a keyframe or selects one", field: "actor_narratives"))
+            return .rejected(
+                JSONError(
+                    offset: 0, reason: "no actor narrative traces a keyframe or selects one", field: "actor_narratives"))
         }
         return .video(records)
     }

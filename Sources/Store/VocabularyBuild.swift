@@ -202,13 +202,16 @@ public struct VocabularyBuild: Sendable {
         try pipelined(
             next: { try writing.next() },
             work: { rows in
-                (rows.count, parallelMap(rows.count, workers: workers) { range in
-                    memos.with { memo in
-                        Swift.Result {
-                            try StoredMention.locate(in: rows[range], classOf: classOf, extractor: extractor, segmenter: segmenter, memo: &memo)
+                (
+                    rows.count,
+                    parallelMap(rows.count, workers: workers) { range in
+                        memos.with { memo in
+                            Swift.Result {
+                                try StoredMention.locate(in: rows[range], classOf: classOf, extractor: extractor, segmenter: segmenter, memo: &memo)
+                            }
                         }
                     }
-                })
+                )
             },
             consume: { count, shares in
                 try db.transaction { () throws in

@@ -1,7 +1,6 @@
 import Dispatch
-import Synchronization
-
 import Glibc
+import Synchronization
 
 /// Splits `0..<count` into one contiguous range per worker, runs `work` on the ranges
 /// concurrently and returns the results in range order, so the outcome never depends on
@@ -97,10 +96,15 @@ public final class WorkerThreads {
         for index in 0..<count {
             let start = Unmanaged.passRetained(Start { body(index) }).toOpaque()
             var thread = pthread_t()
-            let status = !ownThreads ? EAGAIN : pthread_create(&thread, nil, { context in
-                Unmanaged<Start>.fromOpaque(context!).takeRetainedValue().body()
-                return nil
-            }, start)
+            let status =
+                !ownThreads
+                ? EAGAIN
+                : pthread_create(
+                    &thread, nil,
+                    { context in
+                        Unmanaged<Start>.fromOpaque(context!).takeRetainedValue().body()
+                        return nil
+                    }, start)
             if status == 0 {
                 threads.append(thread)
             } else {

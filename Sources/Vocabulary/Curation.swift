@@ -1,6 +1,5 @@
-import Lexicon
-
 import Glibc
+import Lexicon
 
 /// A curation file or word list that does not follow its format, or names something the
 /// lexicon does not have.

@@ -1,7 +1,6 @@
+import Glibc
 import Lexicon
 import Narratives
-
-import Glibc
 
 /// The dictionary TSV: a header row of `ClassEntry.columns`, then one class per row in id
 /// order. It is the file a team commits under `Vocab/` and the source of stable ids.

@@ -392,7 +392,7 @@ public struct MentionExtractor: Sendable {
         var ambiguous = false
         for s in senses where s.number == 1 || most == 0 || s.count * 4 >= most {
             let node = lexicon.synsets[Int(s.synset)]
-            guard (isTangible(s.synset) || curation.includes[s.synset] != nil), !node.isInstance else { continue }
+            guard isTangible(s.synset) || curation.includes[s.synset] != nil, !node.isInstance else { continue }
             if let c = chosen {
                 if lexicon.synsets[Int(c.synset)].lexFile != node.lexFile { ambiguous = true }
             } else {

@@ -12,7 +12,10 @@ struct ImageOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Directory holding the images.", valueName: "dir"))
     var images: String
 
-    @Option(help: ArgumentHelp("File name pattern under the image directory: {id} is the image id, {id:012} zero-pads a numeric id (Open Images: {id}.jpg; COCO: {id:012}.jpg; VidLN: {id}.jpg with ids like OVIS_train/<video>/<frame>).", valueName: "pattern"))
+    @Option(
+        help: ArgumentHelp(
+            "File name pattern under the image directory: {id} is the image id, {id:012} zero-pads a numeric id (Open Images: {id}.jpg; COCO: {id:012}.jpg; VidLN: {id}.jpg with ids like OVIS_train/<video>/<frame>).",
+            valueName: "pattern"))
     var pattern: String = "{id}.jpg"
 
     func locator() throws -> ImageLocator {
@@ -115,7 +118,9 @@ extension Pointillist.Embed {
         var quiet = false
 
         func validate() throws {
-            guard let h = hiddenSizes, h.allSatisfy({ $0 > 0 }) else { throw ValidationError("--hidden must be positive integers, e.g. 128 or 256,128") }
+            guard let h = hiddenSizes, h.allSatisfy({ $0 > 0 }) else {
+                throw ValidationError("--hidden must be positive integers, e.g. 128 or 256,128")
+            }
             if dimension < 1 { throw ValidationError("--dimension must be at least 1") }
             if epochs < 1 || batch < 1 || patience < 1 { throw ValidationError("--epochs, --batch and --patience must be at least 1") }
             if !(validation > 0 && validation < 1) { throw ValidationError("--validation must be between 0 and 1") }
@@ -153,7 +158,9 @@ extension Pointillist.Embed {
             let extracted = Terminal.now() - started
             for s in data.skipped.prefix(quiet ? 0 : 10) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
             if data.skipped.count > 10, !quiet { Terminal.error("… \(data.skipped.count - 10) more images skipped") }
-            print("data       \(data.points) trace points of \(data.mentions) mentions on \(data.images) images, \(classes.count) classes (\(data.skipped.count) images skipped); read in \(Format.seconds(extracted)), \(Int((Double(data.images) / max(extracted, 1e-9)).rounded())) images/s")
+            print(
+                "data       \(data.points) trace points of \(data.mentions) mentions on \(data.images) images, \(classes.count) classes (\(data.skipped.count) images skipped); read in \(Format.seconds(extracted)), \(Int((Double(data.images) / max(extracted, 1e-9)).rounded())) images/s"
+            )
             guard points.count > 0 else { throw ValidationError("no trace points with images to train on") }
 
             var options = TrainingOptions()
@@ -172,13 +179,17 @@ extension Pointillist.Embed {
             var model = Trainer.train(
                 points: points, classes: classes, features: features, options: options,
                 progress: { e in
-                    last = (e.round > 0 ? "cleaning round \(e.round), " : "") + String(format: "loss %.3f acc %.1f%%", e.trainingLoss, 100 * e.trainingAccuracy)
+                    last =
+                        (e.round > 0 ? "cleaning round \(e.round), " : "")
+                        + String(format: "loss %.3f acc %.1f%%", e.trainingLoss, 100 * e.trainingAccuracy)
                     if !quiet {
                         trainBar.finish()
                         if e.epoch == 1, e.round > 0 { print("cleaning round \(e.round): trained again without the points set aside") }
-                        print(String(format: "epoch %3d  train loss %.4f  acc %5.1f%%   validation loss %.4f  acc %5.1f%%%@",
-                                     e.epoch, e.trainingLoss, 100 * e.trainingAccuracy, e.validationLoss, 100 * e.validationAccuracy,
-                                     e.best ? "  *" : ""))
+                        print(
+                            String(
+                                format: "epoch %3d  train loss %.4f  acc %5.1f%%   validation loss %.4f  acc %5.1f%%%@",
+                                e.epoch, e.trainingLoss, 100 * e.trainingAccuracy, e.validationLoss, 100 * e.validationAccuracy,
+                                e.best ? "  *" : ""))
                     }
                 },
                 batchProgress: { done, total in trainBar.updateCount(done: done, total: total, label: "batches, " + last) })
@@ -193,10 +204,16 @@ extension Pointillist.Embed {
                 let total = t.trainingPoints + t.validationPoints + (c.setAside.last ?? 0)
                 print("cleaning   \(c.summary) of \(total)")
             }
-            print("split      \(t.trainingPoints) training points on \(t.trainingImages) images, \(t.validationPoints) validation points on \(t.validationImages) images")
-            print(String(format: "best       epoch %d of %d: validation loss %.4f, accuracy %.1f%%%@", t.bestEpoch, t.epochs, t.validationLoss,
-                         100 * t.validationAccuracy, t.cleaning == nil ? "" : " (on the points kept)"))
-            print("model      \(path): \(model.network.layers.map { "\($0.inputs)" }.joined(separator: " → ")) → \(model.network.classCount), embedding \(model.network.embeddingDimension), \(model.network.parameterCount) parameters")
+            print(
+                "split      \(t.trainingPoints) training points on \(t.trainingImages) images, \(t.validationPoints) validation points on \(t.validationImages) images"
+            )
+            print(
+                String(
+                    format: "best       epoch %d of %d: validation loss %.4f, accuracy %.1f%%%@", t.bestEpoch, t.epochs, t.validationLoss,
+                    100 * t.validationAccuracy, t.cleaning == nil ? "" : " (on the points kept)"))
+            print(
+                "model      \(path): \(model.network.layers.map { "\($0.inputs)" }.joined(separator: " → ")) → \(model.network.classCount), embedding \(model.network.embeddingDimension), \(model.network.parameterCount) parameters"
+            )
             print("time       \(Format.seconds(Terminal.now() - started))")
         }
     }
@@ -224,10 +241,15 @@ extension Pointillist.Embed {
         @Option(help: "Training points used as the neighbours' pool at most (evenly sampled).")
         var reference = 20000
 
-        @Option(help: ArgumentHelp("Ground-truth class masks (grey PNG, one class value per pixel), as `pointillist scenes` writes them: also score against the class under each point.", valueName: "dir"))
+        @Option(
+            help: ArgumentHelp(
+                "Ground-truth class masks (grey PNG, one class value per pixel), as `pointillist scenes` writes them: also score against the class under each point.",
+                valueName: "dir"))
         var masks: String?
 
-        @Option(name: .customLong("mask-classes"), help: ArgumentHelp("TSV naming the mask values (columns index, name; default <masks>/../classes.tsv).", valueName: "path"))
+        @Option(
+            name: .customLong("mask-classes"),
+            help: ArgumentHelp("TSV naming the mask values (columns index, name; default <masks>/../classes.tsv).", valueName: "path"))
         var maskClasses: String?
 
         @Flag(help: "No progress bar.")
@@ -270,8 +292,10 @@ extension Pointillist.Embed {
             print("model        \(path): \(trained.classes.count) classes, embedding \(trained.network.embeddingDimension)")
             print("held out     \(r.points) trace points on \(r.neighbourImages) images (\(data.skipped.count) images skipped)")
             print(String(format: "classifier   top-1 %.1f%%   top-5 %.1f%%", 100 * r.top1, 100 * r.top5))
-            print(String(format: "neighbours   embedding %.1f%%   raw features %.1f%%   most frequent class %.1f%%   (k = %d, pool %d points)",
-                         100 * r.embeddingAccuracy, 100 * r.rawAccuracy, 100 * r.majorityAccuracy, k, pool.count))
+            print(
+                String(
+                    format: "neighbours   embedding %.1f%%   raw features %.1f%%   most frequent class %.1f%%   (k = %d, pool %d points)",
+                    100 * r.embeddingAccuracy, 100 * r.rawAccuracy, 100 * r.majorityAccuracy, k, pool.count))
             print("             (against the class of the mention each trace point belongs to)")
             if let masks {
                 let names = try MaskClasses.read(maskClasses ?? MaskClasses.defaultPath(masks: masks))
@@ -280,10 +304,14 @@ extension Pointillist.Embed {
                     try maskLocator.load($0, layout: .asStored)
                 }
                 let g = Evaluation.evaluate(trained, on: truth, reference: pool, k: k)
-                print("ground truth \(g.points) held-out trace points scored against the mask class under them (\(dropped) over void or unknown classes)")
+                print(
+                    "ground truth \(g.points) held-out trace points scored against the mask class under them (\(dropped) over void or unknown classes)"
+                )
                 print(String(format: "classifier   top-1 %.1f%%   top-5 %.1f%%", 100 * g.top1, 100 * g.top5))
-                print(String(format: "neighbours   embedding %.1f%%   raw features %.1f%%   most frequent class %.1f%%",
-                             100 * g.embeddingAccuracy, 100 * g.rawAccuracy, 100 * g.majorityAccuracy))
+                print(
+                    String(
+                        format: "neighbours   embedding %.1f%%   raw features %.1f%%   most frequent class %.1f%%",
+                        100 * g.embeddingAccuracy, 100 * g.rawAccuracy, 100 * g.majorityAccuracy))
             }
         }
     }
@@ -299,15 +327,25 @@ extension Pointillist.Embed {
             let t = m.training
             print("file         \(model) (format version \(ModelFile.version))")
             print("features     \(m.features.dimension): \(m.features.names.joined(separator: " "))")
-            print("working side \(m.features.workingSide.map { "\($0) px (images decoded reduced to a longer side of \($0) to about \(2 * $0) px)" } ?? "none (full resolution; a model file from before working resolutions)")")
-            print("detail side  \(m.features.detailSide.map { "\($0) px (images decoded to a longer side of \($0) to about \(2 * $0) px for the pixel's colour and the first scale)" } ?? "none (every scale at the working side)")")
-            print("network      \(m.network.layers.map { "\($0.inputs)" }.joined(separator: " → ")) → \(m.network.classCount) (ReLU hidden layers), embedding \(m.network.embeddingDimension), \(m.network.parameterCount) parameters")
-            print("training     seed \(t.seed), \(t.epochs) epochs, best \(t.bestEpoch); \(t.trainingPoints) points on \(t.trainingImages) images; validation \(t.validationPoints) points on \(t.validationImages) images")
+            print(
+                "working side \(m.features.workingSide.map { "\($0) px (images decoded reduced to a longer side of \($0) to about \(2 * $0) px)" } ?? "none (full resolution; a model file from before working resolutions)")"
+            )
+            print(
+                "detail side  \(m.features.detailSide.map { "\($0) px (images decoded to a longer side of \($0) to about \(2 * $0) px for the pixel's colour and the first scale)" } ?? "none (every scale at the working side)")"
+            )
+            print(
+                "network      \(m.network.layers.map { "\($0.inputs)" }.joined(separator: " → ")) → \(m.network.classCount) (ReLU hidden layers), embedding \(m.network.embeddingDimension), \(m.network.parameterCount) parameters"
+            )
+            print(
+                "training     seed \(t.seed), \(t.epochs) epochs, best \(t.bestEpoch); \(t.trainingPoints) points on \(t.trainingImages) images; validation \(t.validationPoints) points on \(t.validationImages) images"
+            )
             if let c = t.cleaning {
                 print("cleaning     \(c.summary); the figures above and below are of the points kept")
             }
             print(String(format: "validation   loss %.4f, accuracy %.1f%%", t.validationLoss, 100 * t.validationAccuracy))
-            print("classes      \(m.classes.count): " + m.classes.prefix(30).map { "\($0.id) \($0.name)" }.joined(separator: ", ") + (m.classes.count > 30 ? ", …" : ""))
+            print(
+                "classes      \(m.classes.count): " + m.classes.prefix(30).map { "\($0.id) \($0.name)" }.joined(separator: ", ")
+                    + (m.classes.count > 30 ? ", …" : ""))
         }
     }
 }

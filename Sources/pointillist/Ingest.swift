@@ -7,13 +7,23 @@ extension OutOfImagePolicy: ExpressibleByArgument {}
 
 /// Options that set how word trace segments are derived.
 struct SegmentOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Seconds added before and after a word's time span when collecting its trace points (default 0.2, or the corpus's recorded value).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds added before and after a word's time span when collecting its trace points (default 0.2, or the corpus's recorded value).",
+            valueName: "seconds"))
     var margin: Float?
 
-    @Option(name: .customLong("min-points"), help: ArgumentHelp("Fewer recorded points than this in a word's span: interpolate the trace at this many times instead (default 3).", valueName: "n"))
+    @Option(
+        name: .customLong("min-points"),
+        help: ArgumentHelp(
+            "Fewer recorded points than this in a word's span: interpolate the trace at this many times instead (default 3).", valueName: "n"))
     var minimumPoints: Int?
 
-    @Option(name: .customLong("out-of-image"), help: ArgumentHelp("Trace points outside the image in word segments: keep, clamp (onto the edge) or drop. Stored traces always keep them (default drop).", valueName: "policy"))
+    @Option(
+        name: .customLong("out-of-image"),
+        help: ArgumentHelp(
+            "Trace points outside the image in word segments: keep, clamp (onto the edge) or drop. Stored traces always keep them (default drop).",
+            valueName: "policy"))
     var outOfImage: OutOfImagePolicy?
 
     func validate() throws {
@@ -72,13 +82,22 @@ extension Pointillist {
         @Option(help: ArgumentHelp("Where rejected lines go (default: beside the database, <name>.rejects.jsonl).", valueName: "path"))
         var rejects: String?
 
-        @Option(name: .customLong("max-errors"), help: ArgumentHelp("Stop after this many rejected lines; a later run resumes after the last one.", valueName: "n"))
+        @Option(
+            name: .customLong("max-errors"),
+            help: ArgumentHelp("Stop after this many rejected lines; a later run resumes after the last one.", valueName: "n"))
         var maxErrors: Int?
 
-        @Option(name: .customLong("max-line-bytes"), help: ArgumentHelp("Reject lines longer than this many bytes without holding them in memory (default 4194304, 4 MiB; a narrative line holds a few kilobytes, a Video LN line a few hundred).", valueName: "n"))
+        @Option(
+            name: .customLong("max-line-bytes"),
+            help: ArgumentHelp(
+                "Reject lines longer than this many bytes without holding them in memory (default 4194304, 4 MiB; a narrative line holds a few kilobytes, a Video LN line a few hundred).",
+                valueName: "n"))
         var maxLineBytes: Int = LineReader.defaultMaximumLineBytes
 
-        @Option(name: .customLong("batch-lines"), help: ArgumentHelp("Commit at least every this many lines (default: every 32 MB of input, more often near the end of a file).", valueName: "n"))
+        @Option(
+            name: .customLong("batch-lines"),
+            help: ArgumentHelp(
+                "Commit at least every this many lines (default: every 32 MB of input, more often near the end of a file).", valueName: "n"))
         var batchLines: Int?
 
         @Flag(help: "Print only the summary: no progress bar, no per-line errors.")
@@ -102,7 +121,8 @@ extension Pointillist {
             let recordedSegmenter = try store.segmenter()
             options.segmenter = segments.applied(to: recordedSegmenter)
             if try store.setting("segment.margin") != nil, options.segmenter != recordedSegmenter {
-                Terminal.error("""
+                Terminal.error(
+                    """
                     error: this corpus records word-segment settings from its first ingest (\(Self.describe(recordedSegmenter))), \
                     and every stored count and later stage uses them; asked for \(Self.describe(options.segmenter)). \
                     Leave out --margin, --min-points and --out-of-image to ingest with the recorded settings, \
@@ -132,10 +152,14 @@ extension Pointillist {
             let rejected = try store.rejects(sourceIDs: sourceIDs)
             if !rejected.isEmpty { try RejectsFile.write(rejected, to: rejectsPath) }
 
-            print(Self.summary(report, corpus: store, path: corpus.db, rejectsPath: rejected.isEmpty ? nil : rejectsPath,
-                               seconds: elapsed, bytes: files.reduce(0) { $0 + $1.size }, shownErrors: min(shown, 20)))
+            print(
+                Self.summary(
+                    report, corpus: store, path: corpus.db, rejectsPath: rejected.isEmpty ? nil : rejectsPath,
+                    seconds: elapsed, bytes: files.reduce(0) { $0 + $1.size }, shownErrors: min(shown, 20)))
             for damaged in report.damaged {
-                Terminal.error("\(damaged.path): \(damaged.damage.map(String.init(describing:)) ?? "damaged"); the \(damaged.counts.read + damaged.counts.blank) complete lines before it are stored. Repair or replace the file and run the same command again to continue after them.")
+                Terminal.error(
+                    "\(damaged.path): \(damaged.damage.map(String.init(describing:)) ?? "damaged"); the \(damaged.counts.read + damaged.counts.blank) complete lines before it are stored. Repair or replace the file and run the same command again to continue after them."
+                )
             }
             if !report.damaged.isEmpty { throw ExitCode(4) }
             if report.stoppedAtErrorLimit {
@@ -165,16 +189,33 @@ extension Pointillist {
             }
             lines.append("")
             let check = c.reconciles ? "reconciles" : "DOES NOT RECONCILE"
-            lines.append("lines read    \(Format.count(c.read)) = stored \(Format.count(c.stored)) + duplicates \(Format.count(c.duplicates)) + rejected \(Format.count(c.rejected))  (\(check))")
+            lines.append(
+                "lines read    \(Format.count(c.read)) = stored \(Format.count(c.stored)) + duplicates \(Format.count(c.duplicates)) + rejected \(Format.count(c.rejected))  (\(check))"
+            )
             if c.blank > 0 { lines.append("blank lines   \(Format.count(c.blank)) skipped") }
-            if c.byteOrderMarks > 0 { lines.append("byte-order marks  \(Format.count(c.byteOrderMarks)) file\(c.byteOrderMarks == 1 ? "" : "s") began with a UTF-8 byte-order mark (skipped)") }
-            if c.videoLines > 0 {
-                lines.append("narratives    \(Format.count(c.narratives)) stored; \(Format.count(c.videoLines)) of the lines were Video Localized Narratives (one narrative per actor and keyframe)")
+            if c.byteOrderMarks > 0 {
+                lines.append(
+                    "byte-order marks  \(Format.count(c.byteOrderMarks)) file\(c.byteOrderMarks == 1 ? "" : "s") began with a UTF-8 byte-order mark (skipped)"
+                )
             }
-            if run != c { lines.append("this run      read \(Format.count(run.read)): stored \(Format.count(run.stored)), duplicates \(Format.count(run.duplicates)), rejected \(Format.count(run.rejected))") }
-            lines.append("words         \(Format.count(c.words)), aligned \(Format.percent(c.alignedWords, c.words)); of those, with a trace segment \(Format.percent(c.tracedWords, c.alignedWords)), interpolated \(Format.percent(c.interpolatedWords, c.alignedWords))")
-            lines.append("utterances    \(Format.count(c.utterances)), untimed (start = end = 0) \(Format.percent(c.untimedUtterances, c.utterances))")
-            lines.append("trace points  \(Format.count(c.points)), outside the image \(Format.percent(c.offImagePoints, c.points)); narratives without traces: \(Format.count(c.untracedNarratives))")
+            if c.videoLines > 0 {
+                lines.append(
+                    "narratives    \(Format.count(c.narratives)) stored; \(Format.count(c.videoLines)) of the lines were Video Localized Narratives (one narrative per actor and keyframe)"
+                )
+            }
+            if run != c {
+                lines.append(
+                    "this run      read \(Format.count(run.read)): stored \(Format.count(run.stored)), duplicates \(Format.count(run.duplicates)), rejected \(Format.count(run.rejected))"
+                )
+            }
+            lines.append(
+                "words         \(Format.count(c.words)), aligned \(Format.percent(c.alignedWords, c.words)); of those, with a trace segment \(Format.percent(c.tracedWords, c.alignedWords)), interpolated \(Format.percent(c.interpolatedWords, c.alignedWords))"
+            )
+            lines.append(
+                "utterances    \(Format.count(c.utterances)), untimed (start = end = 0) \(Format.percent(c.untimedUtterances, c.utterances))")
+            lines.append(
+                "trace points  \(Format.count(c.points)), outside the image \(Format.percent(c.offImagePoints, c.points)); narratives without traces: \(Format.count(c.untracedNarratives))"
+            )
             if let rejectsPath {
                 lines.append("rejected      \(Format.count(c.rejected)) lines → \(rejectsPath) (reasons: \(rejectsPath).tsv)")
                 if c.rejected > shownErrors, shownErrors > 0 { lines.append("              (the first \(shownErrors) were printed above)") }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Embedding
+import Foundation
 import Support
 
 /// The `pointillist` command: Localized Narratives in, point-annotation questions out.

@@ -31,16 +31,23 @@ struct PointModelArguments: ParsableArguments {
     @Option(help: "Nearest exemplars M looks at.")
     var k = PointModelOptions().k
 
-    @Option(help: ArgumentHelp("Scoring rule of M: mean (mean similarity of each class's k nearest exemplars) or vote (votes among the k nearest).", valueName: "rule"))
+    @Option(
+        help: ArgumentHelp(
+            "Scoring rule of M: mean (mean similarity of each class's k nearest exemplars) or vote (votes among the k nearest).", valueName: "rule"))
     var rule: ScoringRule = PointModelOptions().rule
 
     @Flag(help: "Sample in equal proportion per class of M's prediction instead of uniformly.")
     var balanced = false
 
-    @Option(help: "Weight of the embedding classifier's log-probability (among the image's classes) added to M's neighbour scores; 0: neighbours alone.")
+    @Option(
+        help: "Weight of the embedding classifier's log-probability (among the image's classes) added to M's neighbour scores; 0: neighbours alone.")
     var prior = PointModelOptions().prior
 
-    @Option(name: .customLong("exemplar-threshold"), help: "Leave out of M the trace points whose class the classifier gives a lower probability among the image's classes (strays onto a neighbour); 0 keeps all.")
+    @Option(
+        name: .customLong("exemplar-threshold"),
+        help:
+            "Leave out of M the trace points whose class the classifier gives a lower probability among the image's classes (strays onto a neighbour); 0 keeps all."
+    )
     var exemplarThreshold = PointModelOptions().exemplarThreshold
 
     func validate() throws {
@@ -118,7 +125,8 @@ extension Pointillist.Questions {
         @Option(help: ArgumentHelp("Ground-truth class masks (grey PNG per image, `pointillist scenes` layout).", valueName: "dir"))
         var masks: String
 
-        @Option(name: .customLong("mask-classes"), help: ArgumentHelp("TSV naming the mask values (default <masks>/../classes.tsv).", valueName: "path"))
+        @Option(
+            name: .customLong("mask-classes"), help: ArgumentHelp("TSV naming the mask values (default <masks>/../classes.tsv).", valueName: "path"))
         var maskClasses: String?
 
         @Flag(help: "No progress bar.")
@@ -140,19 +148,28 @@ extension Pointillist.Questions {
                 let (plain, _) = try neighboursOnly.run(corpus: store, loadImage: { try locator.load($0, workingSide: side) })
                 alone = QuestionQuality.report(plain, seed: m.seed, mask: { try maskLocator.load($0, layout: .asStored) }, classOf: classOf)
             }
-            print("images       \(r.images) (\(skipped.count) skipped), \(r.points) sampled points (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.unlabelled) over void or classes not in the dictionary")
+            print(
+                "images       \(r.images) (\(skipped.count) skipped), \(r.points) sampled points (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.unlabelled) over void or classes not in the dictionary"
+            )
             if !unmapped.isEmpty { print("             mask classes not in the dictionary: \(unmapped.joined(separator: ", "))") }
-            print(String(format: "             the true class is among the image's mentioned classes at %.1f%% of the points", 100 * r.mentionedShare))
+            print(
+                String(format: "             the true class is among the image's mentioned classes at %.1f%% of the points", 100 * r.mentionedShare))
             print("ranking                      first question Yes   questions to Yes   never Yes")
             var rows = [("M (k = \(m.k), prior \(m.prior))", r.model)]
             if let alone { rows.append(("M, neighbours only (prior 0)", alone.model)) }
             rows += [("random image class", r.random), ("nearest trace point", r.nearestTrace)]
             for (name, f) in rows {
-                print(String(format: "%@ %17.1f%% %18.2f %10.1f%%", name.padding(toLength: 28, withPad: " ", startingAt: 0), 100 * f.firstYes, f.meanQuestionsToYes, 100 * f.neverYes))
+                print(
+                    String(
+                        format: "%@ %17.1f%% %18.2f %10.1f%%", name.padding(toLength: 28, withPad: " ", startingAt: 0), 100 * f.firstYes,
+                        f.meanQuestionsToYes, 100 * f.neverYes))
             }
             if r.mentionedShare > 0 {
-                print(String(format: "             M's first question is a Yes at %.1f%% of the points whose class was mentioned (the others can never get a Yes)",
-                             100 * r.model.firstYes / r.mentionedShare))
+                print(
+                    String(
+                        format:
+                            "             M's first question is a Yes at %.1f%% of the points whose class was mentioned (the others can never get a Yes)",
+                        100 * r.model.firstYes / r.mentionedShare))
             }
             if !r.unmentioned.isEmpty {
                 let name = Dictionary(dictionary.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -162,9 +179,12 @@ extension Pointillist.Questions {
             }
             func verdict(_ ok: Bool) -> String { ok ? "PASS" : "FAIL" }
             let better = r.model.firstYes > r.random.firstYes && r.model.firstYes > r.nearestTrace.firstYes
-            print(String(format: "targets      first Yes ≥ 85%%: %@ (%.1f%%, at most %.1f%% reachable); questions to Yes ≤ 1.3: %@ (%.2f); better than both baselines: %@",
-                         verdict(r.model.firstYes >= 0.85), 100 * r.model.firstYes, 100 * r.mentionedShare,
-                         verdict(r.model.meanQuestionsToYes <= 1.3), r.model.meanQuestionsToYes, verdict(better)))
+            print(
+                String(
+                    format:
+                        "targets      first Yes ≥ 85%%: %@ (%.1f%%, at most %.1f%% reachable); questions to Yes ≤ 1.3: %@ (%.2f); better than both baselines: %@",
+                    verdict(r.model.firstYes >= 0.85), 100 * r.model.firstYes, 100 * r.mentionedShare,
+                    verdict(r.model.meanQuestionsToYes <= 1.3), r.model.meanQuestionsToYes, verdict(better)))
         }
     }
 }
@@ -205,7 +225,9 @@ extension Pointillist.Questions {
             let (store, _, _, images, skipped) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: quiet ? 0 : 10)
             let r = try store.storeFirstRound(images)
             print("images     \(r.images) sampled, \(r.alreadySampled) already sampled, \(skipped.count) skipped (image not readable)")
-            print("points     \(r.points) (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.pointsWithoutCandidates) without a candidate class")
+            print(
+                "points     \(r.points) (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.pointsWithoutCandidates) without a candidate class"
+            )
             print("questions  \(r.questions) first-round questions stored")
         }
     }
@@ -233,7 +255,9 @@ extension Pointillist.Questions {
         @Option(name: .customLong("image-url"), help: ArgumentHelp("How images are named in the files: {id} is the image id.", valueName: "pattern"))
         var imageURL = "{id}.jpg"
 
-        @Option(name: .customLong("image-size"), help: ArgumentHelp("Width x height of the images, for pixel coordinates (generated scenes: 320x240).", valueName: "WxH"))
+        @Option(
+            name: .customLong("image-size"),
+            help: ArgumentHelp("Width x height of the images, for pixel coordinates (generated scenes: 320x240).", valueName: "WxH"))
         var imageSize = "320x240"
 
         func run() throws {
@@ -262,7 +286,8 @@ extension Pointillist.Questions {
                 try FileSystem.writeAtomically(to: base + ".jsonl") { try $0.write(BatchFile.jsonl(batch, describe: describe)) }
                 let ids = Array(Set(batch.map(\.question.id))).sorted()
                 let round = batch.map(\.question.round).max() ?? 1
-                let recorded = try store.recordBatch(round: round, questions: ids, assignments: batch.count, csv: base + ".csv", jsonl: base + ".jsonl")
+                let recorded = try store.recordBatch(
+                    round: round, questions: ids, assignments: batch.count, csv: base + ".csv", jsonl: base + ".jsonl")
                 print("batch \(recorded): \(ids.count) questions, \(batch.count) assignments → \(base).csv, .jsonl")
                 written += 1
             }
@@ -281,7 +306,8 @@ extension Pointillist.Questions {
         @Option(help: ArgumentHelp("Ground-truth class masks (`pointillist scenes` layout).", valueName: "dir"))
         var masks: String
 
-        @Option(name: .customLong("mask-classes"), help: ArgumentHelp("TSV naming the mask values (default <masks>/../classes.tsv).", valueName: "path"))
+        @Option(
+            name: .customLong("mask-classes"), help: ArgumentHelp("TSV naming the mask values (default <masks>/../classes.tsv).", valueName: "path"))
         var maskClasses: String?
 
         @Option(help: "Annotators answering each question.")
@@ -342,8 +368,9 @@ extension Pointillist.Questions {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
                 let r = try store.importAnswers(file: file, text: text)
                 if !quiet { for reject in r.rejected.prefix(20) { Terminal.error(reject.description) } }
-                print("\(file): read \(r.read) = accepted \(r.accepted) + rejected \(r.rejected.count)"
-                      + (r.alreadyImported > 0 ? " + already imported \(r.alreadyImported)" : ""))
+                print(
+                    "\(file): read \(r.read) = accepted \(r.accepted) + rejected \(r.rejected.count)"
+                        + (r.alreadyImported > 0 ? " + already imported \(r.alreadyImported)" : ""))
             }
         }
     }
@@ -382,7 +409,9 @@ extension Pointillist.Questions {
         static let configuration = CommandConfiguration(
             commandName: "export",
             abstract: "Export point labels in the Open Images V7 point-label CSV layout.",
-            discussion: "Columns ImageId,X,Y,Label,EstimatedYesNo,Source,YesVotes,NoVotes,UnsureVotes,TextLabel; Label is the Open Images MID when the class has one, else the class id.")
+            discussion:
+                "Columns ImageId,X,Y,Label,EstimatedYesNo,Source,YesVotes,NoVotes,UnsureVotes,TextLabel; Label is the Open Images MID when the class has one, else the class id."
+        )
 
         @OptionGroup var corpus: CorpusOption
 

@@ -41,10 +41,15 @@ extension Pointillist {
         @Option(name: .customLong("extra-annotator"), help: ArgumentHelp("Probability that an image gets a second narrative.", valueName: "p"))
         var extraAnnotator = 0.15
 
-        @Option(help: ArgumentHelp("Probability that a visible thing is not named (×1.8 for things under 1% of the image, ×0.7 for larger ones); 0 names every thing big enough.", valueName: "p"))
+        @Option(
+            help: ArgumentHelp(
+                "Probability that a visible thing is not named (×1.8 for things under 1% of the image, ×0.7 for larger ones); 0 names every thing big enough.",
+                valueName: "p"))
         var unnamed = 0.2
 
-        @Option(name: .customLong("lag-mean"), help: ArgumentHelp("Mean delay in seconds between a word and the mouse reaching what it names.", valueName: "s"))
+        @Option(
+            name: .customLong("lag-mean"),
+            help: ArgumentHelp("Mean delay in seconds between a word and the mouse reaching what it names.", valueName: "s"))
         var lagMean = 0.1
 
         @Option(name: .customLong("lag-std"), help: ArgumentHelp("Standard deviation of that delay in seconds.", valueName: "s"))
@@ -97,13 +102,19 @@ extension Pointillist {
 
         static func summary(_ s: GenerationSummary, configuration c: SceneConfiguration, classes: [String], out: String, seconds: Double) -> String {
             var lines: [String] = []
-            lines.append("Wrote \(out)/: \(Format.count(s.images)) images (\(c.width)×\(c.height)) and masks, \(Format.count(s.narratives)) narratives, classes.tsv (\(classes.count) classes), seed \(c.seed)")
-            lines.append("objects       \(Format.count(s.objects)) drawn, \(Format.percent(s.namedObjects, s.objects)) named; \(Format.count(s.mentions)) mentions")
+            lines.append(
+                "Wrote \(out)/: \(Format.count(s.images)) images (\(c.width)×\(c.height)) and masks, \(Format.count(s.narratives)) narratives, classes.tsv (\(classes.count) classes), seed \(c.seed)"
+            )
+            lines.append(
+                "objects       \(Format.count(s.objects)) drawn, \(Format.percent(s.namedObjects, s.objects)) named; \(Format.count(s.mentions)) mentions"
+            )
             lines.append("utterances    \(Format.count(s.utterances)), untimed \(Format.percent(s.untimedUtterances, s.utterances))")
             lines.append("trace points  \(Format.count(s.tracePoints)), outside the image \(Format.percent(s.outOfImagePoints, s.tracePoints))")
             let absent = s.imagesPerClass.enumerated().dropFirst().filter { $0.element == 0 }.map { classes[$0.offset - 1] }
             if !absent.isEmpty { lines.append("classes in no image: \(absent.joined(separator: ", "))") }
-            lines.append(String(format: "time          %.2f s (%.1f images/s), %@", seconds, Double(s.images) / max(seconds, 1e-9), Format.bytes(s.bytesWritten)))
+            lines.append(
+                String(
+                    format: "time          %.2f s (%.1f images/s), %@", seconds, Double(s.images) / max(seconds, 1e-9), Format.bytes(s.bytesWritten)))
             return lines.joined(separator: "\n")
         }
     }

@@ -43,17 +43,22 @@ extension Pointillist {
             out.append("\(n.key)  (from \(stored.sourcePath):\(stored.sourceLine))")
             out.append("caption: \(n.caption)")
             let aligned = stored.words.filter(\.isAligned).count
-            out.append("\(stored.words.count) words, \(aligned) aligned; \(n.utterances.count) utterances; \(n.traces.points.count) trace points in \(n.traces.segmentLengths.count) segments\(n.hasTraces ? "" : " (no traces in the record)")")
+            out.append(
+                "\(stored.words.count) words, \(aligned) aligned; \(n.utterances.count) utterances; \(n.traces.points.count) trace points in \(n.traces.segmentLengths.count) segments\(n.hasTraces ? "" : " (no traces in the record)")"
+            )
             out.append("word\toffset\tstart\tend\talignment\tpoints\tbox")
             for word in stored.words {
                 var row = [stored.text(of: word), "\(word.start)"]
                 if word.isAligned {
                     let segment = segmenter.segment(of: word, in: n.traces)
-                    let box = segment.boundingBox.map {
-                        String(format: "%.3f,%.3f–%.3f,%.3f", $0.minX, $0.minY, $0.maxX, $0.maxY)
-                    } ?? "–"
-                    row += [Format.time(word.startTime), Format.time(word.endTime), word.status.description,
-                            "\(segment.points.count)\(segment.interpolated ? "*" : "")", box]
+                    let box =
+                        segment.boundingBox.map {
+                            String(format: "%.3f,%.3f–%.3f,%.3f", $0.minX, $0.minY, $0.maxX, $0.maxY)
+                        } ?? "–"
+                    row += [
+                        Format.time(word.startTime), Format.time(word.endTime), word.status.description,
+                        "\(segment.points.count)\(segment.interpolated ? "*" : "")", box,
+                    ]
                 } else {
                     row += ["–", "–", word.status.description, "0", "–"]
                 }

@@ -7,16 +7,28 @@ import Vocabulary
 
 /// Where the lexicon, the curation files and the word list come from.
 struct LexiconOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Princeton WordNet 3.0 database directory (Debian wordnet-base). A lexicon once loaded is kept compiled in ~/.cache/pointillist ($XDG_CACHE_HOME/pointillist; $POINTILLIST_CACHE names another folder, or 'off'), renewed when its files or the program change.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Princeton WordNet 3.0 database directory (Debian wordnet-base). A lexicon once loaded is kept compiled in ~/.cache/pointillist ($XDG_CACHE_HOME/pointillist; $POINTILLIST_CACHE names another folder, or 'off'), renewed when its files or the program change.",
+            valueName: "dir"))
     var wordnet: String = PrincetonLoader.defaultDirectory
 
-    @Option(name: .customLong("lmf"), help: ArgumentHelp("Use WN-LMF XML lexicon files instead of the WordNet database (repeatable: one lexicon from several files).", valueName: "file"))
+    @Option(
+        name: .customLong("lmf"),
+        help: ArgumentHelp(
+            "Use WN-LMF XML lexicon files instead of the WordNet database (repeatable: one lexicon from several files).", valueName: "file"))
     var lmfFiles: [String] = []
 
-    @Option(help: ArgumentHelp("The curation directory (function words, blocklist, aliases, senses, merges, includes, tangible roots). Default: the Vocab directory the program ships with (./Vocab, $POINTILLIST_HOME/Vocab, <prefix>/share/pointillist/Vocab or the checkout's).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "The curation directory (function words, blocklist, aliases, senses, merges, includes, tangible roots). Default: the Vocab directory the program ships with (./Vocab, $POINTILLIST_HOME/Vocab, <prefix>/share/pointillist/Vocab or the checkout's).",
+            valueName: "dir"))
     var vocab: String?
 
-    @Option(name: .customLong("word-list"), help: ArgumentHelp("English word list deciding which lemmas are common (wamerican: size 50; wamerican-small/-large/-huge: 35/70/80).", valueName: "path"))
+    @Option(
+        name: .customLong("word-list"),
+        help: ArgumentHelp(
+            "English word list deciding which lemmas are common (wamerican: size 50; wamerican-small/-large/-huge: 35/70/80).", valueName: "path"))
     var wordList: String = WordList.defaultPath
 
     /// The lexicon, through the compiled cache (`LexiconCache`; `POINTILLIST_CACHE=off` turns it off).
@@ -78,16 +90,24 @@ extension Pointillist.Vocab {
         @OptionGroup var corpus: CorpusOption
         @OptionGroup var lexicon: LexiconOptions
 
-        @Option(help: ArgumentHelp("The dictionary TSV to write; its ids are kept (default: beside the database, <name>.dictionary.tsv).", valueName: "path"))
+        @Option(
+            help: ArgumentHelp(
+                "The dictionary TSV to write; its ids are kept (default: beside the database, <name>.dictionary.tsv).", valueName: "path"))
         var dictionary: String?
 
         @Option(name: .customLong("min-mentions"), help: ArgumentHelp("Keep classes mentioned at least this many times.", valueName: "n"))
         var minimumMentions = DictionaryOptions().minimumMentions
 
-        @Option(name: .customLong("train-classes"), help: ArgumentHelp("Mark this many of the most mentioned classes for embedding training.", valueName: "n"))
+        @Option(
+            name: .customLong("train-classes"),
+            help: ArgumentHelp("Mark this many of the most mentioned classes for embedding training.", valueName: "n"))
         var trainClasses = DictionaryOptions().trainClasses
 
-        @Option(name: .customLong("openimages"), help: ArgumentHelp("Open Images class descriptions CSV (MID,DisplayName) for mapping classes to MIDs (default: the Data/openimages/oidv6-class-descriptions.csv the program ships with, found like --vocab's default).", valueName: "path"))
+        @Option(
+            name: .customLong("openimages"),
+            help: ArgumentHelp(
+                "Open Images class descriptions CSV (MID,DisplayName) for mapping classes to MIDs (default: the Data/openimages/oidv6-class-descriptions.csv the program ships with, found like --vocab's default).",
+                valueName: "path"))
         var openImages: String?
 
         @Option(help: ArgumentHelp("Classes to list in the summary.", valueName: "n"))
@@ -126,7 +146,9 @@ extension Pointillist.Vocab {
             try DictionaryFile.write(result.classes, to: dictionaryPath)
             let finished = Terminal.now()
 
-            print("lexicon        \(extractor.lexicon.source): \(extractor.lexicon.synsets.count) noun synsets, \(extractor.lexicon.lemmaCount) lemmas (\(Format.seconds(loaded - started)) to load)")
+            print(
+                "lexicon        \(extractor.lexicon.source): \(extractor.lexicon.synsets.count) noun synsets, \(extractor.lexicon.lemmaCount) lemmas (\(Format.seconds(loaded - started)) to load)"
+            )
             print("word list      \(extractor.wordList.path): \(extractor.wordList.count) common words")
             if let classes { print("Open Images    \(classes.path): \(classes.count) classes") }
             print("narratives     \(report.narratives)")
@@ -134,25 +156,33 @@ extension Pointillist.Vocab {
             for (code, n) in report.verdicts.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) where code != "kept" {
                 print("  \(code.padding(toLength: 14, withPad: " ", startingAt: 0)) \(n)")
             }
-            print("dictionary     \(report.classes) classes with at least \(minimumMentions) mentions (\(report.keptIDs) ids kept, \(report.newIDs) new); \(min(trainClasses, report.classes)) marked for training")
+            print(
+                "dictionary     \(report.classes) classes with at least \(minimumMentions) mentions (\(report.keptIDs) ids kept, \(report.newIDs) new); \(min(trainClasses, report.classes)) marked for training"
+            )
             let mapped = result.classes.filter { !$0.openImagesMID.isEmpty }.count
             if classes != nil { print("               \(mapped) mapped to Open Images MIDs") }
             print("mentions       \(report.mentions) stored, \(report.mentionsWithPoints) with trace points (\(report.points) points)")
             if !report.rulesFired.isEmpty {
                 print("rules fired")
                 for (rule, n) in report.rulesFired.sorted(by: { ($0.key.file, $0.key.line) < ($1.key.file, $1.key.line) }) {
-                    print("  \(rule.description.padding(toLength: 26, withPad: " ", startingAt: 0)) \(String(n).padding(toLength: 6, withPad: " ", startingAt: 0)) \(rule.entry)")
+                    print(
+                        "  \(rule.description.padding(toLength: 26, withPad: " ", startingAt: 0)) \(String(n).padding(toLength: 6, withPad: " ", startingAt: 0)) \(rule.entry)"
+                    )
                 }
             }
             if !result.classes.isEmpty {
                 print("top classes")
                 for c in result.classes.sorted(by: { ($0.mentions, $1.id) > ($1.mentions, $0.id) }).prefix(top) {
                     let oi = c.openImagesMID.isEmpty ? "" : "  \(c.openImagesMID) \(c.openImagesName)"
-                    print("  \(String(c.id).padding(toLength: 5, withPad: " ", startingAt: 0)) \(c.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(c.mentions).padding(toLength: 7, withPad: " ", startingAt: 0)) \(c.sense)\(oi)")
+                    print(
+                        "  \(String(c.id).padding(toLength: 5, withPad: " ", startingAt: 0)) \(c.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(c.mentions).padding(toLength: 7, withPad: " ", startingAt: 0)) \(c.sense)\(oi)"
+                    )
                 }
             }
             print("wrote          \(dictionaryPath)")
-            print("time           \(Format.seconds(finished - started)) (mentions counted in \(Format.seconds(report.countingSeconds)), stored in \(Format.seconds(report.writingSeconds)))")
+            print(
+                "time           \(Format.seconds(finished - started)) (mentions counted in \(Format.seconds(report.countingSeconds)), stored in \(Format.seconds(report.writingSeconds)))"
+            )
         }
     }
 
@@ -294,7 +324,9 @@ extension Pointillist.Vocab {
         @Option(name: .customLong("near-misses"), help: ArgumentHelp("How many of the most frequent near-misses to list.", valueName: "n"))
         var nearMisses = 500
 
-        @Option(name: .customLong("min-mentions"), help: ArgumentHelp("The minimum shown in the reasons (default: the one the last build used, recorded in the corpus).", valueName: "n"))
+        @Option(
+            name: .customLong("min-mentions"),
+            help: ArgumentHelp("The minimum shown in the reasons (default: the one the last build used, recorded in the corpus).", valueName: "n"))
         var minimumMentions: Int?
 
         func run() throws {

@@ -116,7 +116,9 @@ import Testing
         // Radii follow the tables' longer side: 1.5, 4 and 10 at 320 are 2, 6 and 16 cells at 501.
         #expect(detailed.radii == [2, 6, 16])
         let f = detailed.features(x: 301, y: 200)
-        let own = ColourSpace.fastLab(r: image.pixels[image.offset(x: 301, y: 200)], g: image.pixels[image.offset(x: 301, y: 200) + 1], b: image.pixels[image.offset(x: 301, y: 200) + 2])
+        let own = ColourSpace.fastLab(
+            r: image.pixels[image.offset(x: 301, y: 200)], g: image.pixels[image.offset(x: 301, y: 200) + 1],
+            b: image.pixels[image.offset(x: 301, y: 200) + 2])
         #expect(f[0] == own.l / 100 && f[1] == own.a / 100 && f[2] == own.b / 100)
         #expect(abs(f[f.count - 2] - 301.5 / 1001) < 1e-6 && abs(f[f.count - 1] - 200.5 / 751) < 1e-6)
         // Without a detail side every scale is taken at the image's own resolution.

@@ -1,6 +1,6 @@
-import Support
 import Foundation
 import Imaging
+import Support
 import Testing
 
 @testable import Embedding

@@ -320,6 +320,7 @@ private func colour(_ image: Image, _ x: Int, _ y: Int) -> Color {
         let counts = (0..<300).map { i in (name: i < names.count ? names[i] : "class \(i)", count: Int(50_000 / pow(Double(i + 1), 1.1))) }
         try PNGFile.write(Chart.zipf(counts: counts, title: "Labels per class (300 classes)"), to: directory + "/zipf_sample.png")
         try PNGFile.write(Chart.zipf(counts: [], title: "Empty"), to: directory + "/zipf_empty.png")
-        try PNGFile.write(Chart.zipf(counts: [(name: "only", count: 7)], title: "One class", width: 450, height: 300), to: directory + "/zipf_one.png")
+        try PNGFile.write(
+            Chart.zipf(counts: [(name: "only", count: 7)], title: "One class", width: 450, height: 300), to: directory + "/zipf_one.png")
     }
 }

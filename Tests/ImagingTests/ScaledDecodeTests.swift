@@ -17,7 +17,10 @@ import Testing
         let full = try ImageFile.read(path)
         #expect(full.width == 768 && full.height == 490)
         // Sizes are libjpeg-turbo's: ceil(side × 1/n).
-        for (side, width, height) in [(768, 768, 490), (1000, 768, 490), (767, 768, 490), (384, 384, 245), (300, 384, 245), (192, 192, 123), (100, 192, 123), (96, 96, 62), (10, 96, 62)] {
+        for (side, width, height) in [
+            (768, 768, 490), (1000, 768, 490), (767, 768, 490), (384, 384, 245), (300, 384, 245), (192, 192, 123), (100, 192, 123), (96, 96, 62),
+            (10, 96, 62),
+        ] {
             let scaled = try ImageFile.read(path, workingSide: side)
             #expect(scaled.width == width && scaled.height == height && scaled.channels == 3, "working side \(side)")
         }

@@ -21,8 +21,10 @@ import Testing
     /// including runs of joiners, joiners at the edges and every ASCII punctuation mark.
     @Test func asciiPathAgreesWithTheScalarPath() {
         var state: UInt64 = 12345
-        let pieces = ["Dog", "man", "T", "shirt", "2", "10", "'", "-", "--", "''", " ", "  ", ",", ".", "!", "(", ")",
-                      "\"", "/", "_", "@", "\t", "\n", "x", "ZEBRA", "A1b2", "~", "`", "{", "["]
+        let pieces = [
+            "Dog", "man", "T", "shirt", "2", "10", "'", "-", "--", "''", " ", "  ", ",", ".", "!", "(", ")",
+            "\"", "/", "_", "@", "\t", "\n", "x", "ZEBRA", "A1b2", "~", "`", "{", "[",
+        ]
         for _ in 0..<3000 {
             var text = ""
             for _ in 0..<Int(state % 25) {
@@ -95,9 +97,11 @@ import Testing
     }
 
     @Test func caseAndPunctuationDifferencesStillMatchExactly() {
-        let words = align("In this image, we can see a Dog.", [
-            ("in this image", 1.0, 1.9), ("we can see", 2.0, 2.6), ("a dog", 2.8, 3.4),
-        ])
+        let words = align(
+            "In this image, we can see a Dog.",
+            [
+                ("in this image", 1.0, 1.9), ("we can see", 2.0, 2.6), ("a dog", 2.8, 3.4),
+            ])
         #expect(words.count == 8)
         #expect(words.allSatisfy { $0.status == .exact })
         // "a dog" spoken 2.8–3.4 s: "a" takes 1/4 of it, "dog" 3/4 (by length).
@@ -110,17 +114,21 @@ import Testing
     }
 
     @Test func variantsAndSubstitutionsAreAlignedInPlace() {
-        let words = align("There are trees and a bench near the lake.", [
-            ("there are tree", 1, 2), ("and the bench", 2, 3), ("near the lake", 3, 4),
-        ])
+        let words = align(
+            "There are trees and a bench near the lake.",
+            [
+                ("there are tree", 1, 2), ("and the bench", 2, 3), ("near the lake", 3, 4),
+            ])
         #expect(words.map(\.status) == [.exact, .exact, .fuzzy, .exact, .substituted, .exact, .exact, .exact, .exact])
         #expect(words[4].startTime == 2 + Float(3.0 / 11.0))  // "the" after "and " in "and the bench"
     }
 
     @Test func wordsMissingFromTheUtterancesAreUnaligned() {
-        let words = align("A small brown dog is running on the grass.", [
-            ("a dog", 1, 2), ("is running on the grass", 2, 4),
-        ])
+        let words = align(
+            "A small brown dog is running on the grass.",
+            [
+                ("a dog", 1, 2), ("is running on the grass", 2, 4),
+            ])
         let statuses = words.map(\.status)
         #expect(statuses == [.exact, .notSpoken, .notSpoken, .exact, .exact, .exact, .exact, .exact, .exact])
         #expect(words[3].startTime == 1 + 1.0 / 4.0)
@@ -155,9 +163,11 @@ import Testing
     }
 
     @Test func untimedUtterancesLeaveTheirWordsUnaligned() {
-        let words = align("In the background there are trees.", [
-            ("in the background", 0, 0), ("there are trees", 5, 6),
-        ])
+        let words = align(
+            "In the background there are trees.",
+            [
+                ("in the background", 0, 0), ("there are trees", 5, 6),
+            ])
         #expect(words.prefix(3).allSatisfy { $0.status == .untimedUtterance && !$0.isAligned })
         #expect(words.suffix(3).allSatisfy { $0.status == .exact })
     }

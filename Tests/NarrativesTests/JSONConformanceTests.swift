@@ -44,7 +44,8 @@ import Testing
     @Test(arguments: cases("i_"))
     func implementationDefinedCases(_ name: String) throws {
         let accepted = (try? Self.verdict(name).get()) != nil
-        let expectRejected = name.contains("surrogate") || name.contains("UTF-8") || name.contains("utf16")
+        let expectRejected =
+            name.contains("surrogate") || name.contains("UTF-8") || name.contains("utf16")
             || name.contains("UTF-16") || name.contains("BOM") || name.contains("not_in_unicode_range")
             || name.contains("overlong") || name.contains("truncated-utf-8") || name.contains("invalid_utf-8")
             || name.contains("iso_latin_1") || name.contains("lone_utf8") || name.contains("inverted_qm")
@@ -55,7 +56,10 @@ import Testing
     @Test func deepNestingIsRejectedNotRecursed() {
         let deep = Array(repeating: UInt8(ascii: "["), count: 100_000)
         let result = deep.withUnsafeBufferPointer { b in Result { () throws(JSONError) in try JSONScanner.validate(b) } }
-        guard case .failure(let error) = result else { Issue.record("accepted"); return }
+        guard case .failure(let error) = result else {
+            Issue.record("accepted")
+            return
+        }
         #expect(error.reason.contains("nesting"))
     }
 }
@@ -128,7 +132,10 @@ struct DecimalTexts {
         var handled = 0
         for _ in 0..<200_000 {
             let text = texts.text(wholeLimit: 100_000, maxDecimals: 8)
-            guard let (value, _) = Self.fast(text) else { Issue.record("\(text) not handled"); continue }
+            guard let (value, _) = Self.fast(text) else {
+                Issue.record("\(text) not handled")
+                continue
+            }
             let reference = Self.general(text)
             #expect(reference?.bitPattern == value.bitPattern, "\(text)")
             #expect(Float(value) == Float(strtod(text, nil)), "\(text)")
@@ -159,8 +166,9 @@ struct DecimalTexts {
             #expect(Self.general(token)?.bitPattern == value.bitPattern, "\(full)")
             if consumed < bytes.count {
                 let after = bytes[consumed]
-                #expect(!(after >= 0x30 && after <= 0x39) && after != UInt8(ascii: "e") && after != UInt8(ascii: "E")
-                    && after != UInt8(ascii: "."), "\(full)")
+                #expect(
+                    !(after >= 0x30 && after <= 0x39) && after != UInt8(ascii: "e") && after != UInt8(ascii: "E")
+                        && after != UInt8(ascii: "."), "\(full)")
             }
             if !(suffix.first.map { $0.isNumber || $0 == "e" || $0 == "E" || $0 == "." } ?? false) {
                 #expect(token == text, "\(full)")
@@ -204,8 +212,10 @@ struct DecimalTexts {
     /// narrowed, bit for bit, whatever follows.
     @Test func floatReaderAgreesWithTheGeneralReaderNarrowed() {
         var texts = DecimalTexts(state: 0x1234_5678_9ABC_DEF1)
-        let suffixes = [", \"y\": 0.5, \"t\": 1.25}", "}, {\"x\": 0.1, \"y\"", "]]}, \"voice\": 1", "0, 1, 2, 3, 4, 5, 6",
-                        "e5, 1, 2, 3, 4, 5, 6", ".5, 1, 2, 3, 4, 5, 6", "                        ", "}"]
+        let suffixes = [
+            ", \"y\": 0.5, \"t\": 1.25}", "}, {\"x\": 0.1, \"y\"", "]]}, \"voice\": 1", "0, 1, 2, 3, 4, 5, 6",
+            "e5, 1, 2, 3, 4, 5, 6", ".5, 1, 2, 3, 4, 5, 6", "                        ", "}",
+        ]
         var fast = 0
         for _ in 0..<200_000 {
             let digits = [1, 1, 2, 3, 7, 8, 9][Int(texts.next() % 7)]
@@ -265,8 +275,10 @@ struct DecimalTexts {
             if r.four == nil || r.four?.0 != r.plain?.0 || r.four?.1 != r.plain?.1 || r.four?.1 != 6 { disagreements += 1 }
         }
         #expect(disagreements == 0)
-        for text in ["0.12345, ", "0.123, \"y", "0.1234e5, ", "0.1234E5, ", "0.1234.5, ", "-0.1234, ", "10.1234, ",
-                     "0,1234, \"", "0.12a4, \"", ".12345, \"", "0.1234", "0.1234,"] {
+        for text in [
+            "0.12345, ", "0.123, \"y", "0.1234e5, ", "0.1234E5, ", "0.1234.5, ", "-0.1234, ", "10.1234, ",
+            "0,1234, \"", "0.12a4, \"", ".12345, \"", "0.1234", "0.1234,",
+        ] {
             #expect(read(text).four == nil, "\(text)")
         }
     }
@@ -285,8 +297,10 @@ struct DecimalTexts {
             let r = both(text + padding)
             #expect(r.short != nil && r.short?.0 == r.plain?.0 && r.short?.1 == r.plain?.1, "\(text)")
         }
-        for text in ["00.5", "-", "1.", ".5", "12345678.1", "0.12345678", "1.5e3", "1.5E-3", "1.5.5", "2",
-                     "16777.216", "-01.5", "0.5"] {
+        for text in [
+            "00.5", "-", "1.", ".5", "12345678.1", "0.12345678", "1.5e3", "1.5E-3", "1.5.5", "2",
+            "16777.216", "-01.5", "0.5",
+        ] {
             let r = both(text + (text == "0.5" ? "" : padding))
             #expect(r.short == nil, "\(text)")
         }

@@ -97,9 +97,10 @@ func edited(_ old: String, _ new: String) -> String {
     }
 
     @Test func stringsAreDecodedAsJSONDoes() throws {
-        let n = try decode(edited(
-            #""In this image we can see a woman"#,
-            #""In this image we can see a \"caf\u00e9\" sign, a \ud83d\udc15 and a woman\/girl\n"#))
+        let n = try decode(
+            edited(
+                #""In this image we can see a woman"#,
+                #""In this image we can see a \"caf\u00e9\" sign, a \ud83d\udc15 and a woman\/girl\n"#))
         #expect(n.caption.hasPrefix("In this image we can see a \"café\" sign, a 🐕 and a woman/girl\n"))
     }
 
@@ -140,7 +141,10 @@ func edited(_ old: String, _ new: String) -> String {
         (#""caption": "In this image"#, #""caption": ["In this image"#, "caption", "expected a string, found an array"),
         (#""x": 0.4302"#, #""x": "0.4302""#, "traces[0][1].x", "expected a number, found a string"),
         (#""t": 4.012"#, #""t": null"#, "traces[1][1].t", "expected a number, found null"),
-        (#""start_time": 1.9, "end_time": 2.6"#, #""start_time": true, "end_time": 2.6"#, "timed_caption[1].start_time", "expected a number, found a bool"),
+        (
+            #""start_time": 1.9, "end_time": 2.6"#, #""start_time": true, "end_time": 2.6"#, "timed_caption[1].start_time",
+            "expected a number, found a bool"
+        ),
         (#""traces": [["#, #""traces": {"a": [["#, "traces", "expected an array, found an object"),
     ])
     func wrongTypesNameTheField(old: String, new: String, field: String, reason: String) throws {
@@ -210,7 +214,10 @@ func edited(_ old: String, _ new: String) -> String {
         let at = bytes.firstIndex(of: UInt8(ascii: "w"))!
         bytes[at] = 0xC0
         let e = bytes.withUnsafeBufferPointer { b in Result { () throws(JSONError) in try NarrativeDecoder.decode(b) } }
-        guard case .failure(let error) = e else { Issue.record("accepted invalid UTF-8"); return }
+        guard case .failure(let error) = e else {
+            Issue.record("accepted invalid UTF-8")
+            return
+        }
         #expect(error.reason.contains("UTF-8"))
         #expect(error.offset == at)
     }

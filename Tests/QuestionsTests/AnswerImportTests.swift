@@ -50,7 +50,10 @@ import Testing
             """
         let r = AnswerImport.parse(file: "b.csv", text: text, knownQuestions: known, existing: [])
         #expect(r.rejected.map(\.line) == [3, 4, 6, 7, 8, 9, 10, 11, 12])
-        #expect(r.rejected.map(\.field) == ["answer", "answer", "annotator_id", "question_id", "duration_seconds", "duration_seconds", "question_id", nil, "answer"])
+        #expect(
+            r.rejected.map(\.field) == [
+                "answer", "answer", "annotator_id", "question_id", "duration_seconds", "duration_seconds", "question_id", nil, "answer",
+            ])
         #expect(r.rejected[0].reason == .malformed("2 fields where the header has 4"))
         #expect(r.rejected[0].raw == "q1,ann1")
         #expect(r.rejected[1].reason == .malformed("answer \"maybe\" is not yes, no or unsure (or y, n, u)"))
@@ -117,7 +120,10 @@ import Testing
 
         let copy = AnswerImport.parse(file: "copy.csv", text: text, knownQuestions: known, existing: first.accepted)
         #expect(copy.accepted.isEmpty)
-        #expect(copy.rejected.map(\.reason) == [.duplicate, .malformed("answer \"maybe\" is not yes, no or unsure (or y, n, u)"), .duplicate, .duplicate, .unknownQuestion])
+        #expect(
+            copy.rejected.map(\.reason) == [
+                .duplicate, .malformed("answer \"maybe\" is not yes, no or unsure (or y, n, u)"), .duplicate, .duplicate, .unknownQuestion,
+            ])
     }
 
     @Test func everyJSONLRejection() {
@@ -138,7 +144,10 @@ import Testing
             """
         let r = AnswerImport.parse(file: "d.jsonl", text: text, knownQuestions: known, existing: [])
         #expect(r.rejected.map(\.line) == [2, 3, 4, 5, 6, 7, 8, 9, 11, 13])
-        #expect(r.rejected.map(\.field) == [nil, nil, "question_id", "annotator_id", "answer", "duration_seconds", "duration_seconds", nil, "question_id", nil])
+        #expect(
+            r.rejected.map(\.field) == [
+                nil, nil, "question_id", "annotator_id", "answer", "duration_seconds", "duration_seconds", nil, "question_id", nil,
+            ])
         #expect(r.rejected[2].reason == .malformed("missing question_id"))
         #expect(r.rejected[3].reason == .malformed("annotator_id is a number, not a string"))
         #expect(r.rejected[1].reason == .malformed("expected an object, found array"))

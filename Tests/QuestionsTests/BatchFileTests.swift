@@ -36,7 +36,8 @@ import Testing
         let text = BatchFile.csv(batch, describe: describe)
         let lines = text.components(separatedBy: "\r\n")
         #expect(lines[0] == "question_id,replica,image_id,image,x,y,x_px,y_px,class_id,class_name,gloss,question")
-        let expectedRow = tricky.id + ",0,\"img,1\",\"images/img,1.jpg\",0.25,0.999999,160,479,12,"
+        let expectedRow =
+            tricky.id + ",0,\"img,1\",\"images/img,1.jpg\",0.25,0.999999,160,479,12,"
             + "\"crème brûlée, \"\"fancy\"\"\",\"a rich custard\nwith a caramel top — 焦糖\","
             + "\"Is this point on a crème brûlée, \"\"fancy\"\"?\""
         #expect(lines[1] == expectedRow)
@@ -55,7 +56,8 @@ import Testing
                 imageURL: "a\\b.jpg", className: "tab\there", gloss: "line\nbreak \u{01} \u{2028} \"q\" é",
                 widthPixels: 10, heightPixels: 10, text: "custom?")
         }
-        let expected = "{\"question_id\":\"\(tricky.id)\",\"replica\":2,\"image_id\":\"img,1\",\"image\":\"a\\\\b.jpg\","
+        let expected =
+            "{\"question_id\":\"\(tricky.id)\",\"replica\":2,\"image_id\":\"img,1\",\"image\":\"a\\\\b.jpg\","
             + "\"x\":0.25,\"y\":0.999999,\"x_px\":2,\"y_px\":9,\"class_id\":12,\"class_name\":\"tab\\there\","
             + "\"gloss\":\"line\\nbreak \\u0001 \\u2028 \\\"q\\\" é\",\"question\":\"custom?\"}\n"
         #expect(text == expected)

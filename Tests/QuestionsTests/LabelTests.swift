@@ -9,7 +9,8 @@ private func answers(_ question: String, _ values: [AnswerValue]) -> [Answer] {
 @Suite struct AggregationTests {
     @Test func unanimousNeedsAgreementAndEnoughDecisiveAnswers() {
         let rule = AggregationRule(minimumAnswers: 2, kind: .unanimous)
-        let all = answers("agree", [.yes, .yes, .unsure]) + answers("split", [.yes, .no, .yes])
+        let all =
+            answers("agree", [.yes, .yes, .unsure]) + answers("split", [.yes, .no, .yes])
             + answers("few", [.no, .unsure, .unsure]) + answers("none", [.unsure]) + answers("noes", [.no, .no])
         let result = Aggregation.aggregate(all, rule: rule)
         #expect(result["agree"]?.label == .yes)

@@ -64,7 +64,10 @@ import Testing
         let model = Self.model()
         // Sand: 30 points on the sand, then 40 that strayed over the grass; grass: 15 on the grass.
         let mentions = [
-            (classID: Self.sand, points: Self.trace(30, x: 0.05...0.45, y: 0.1...0.9, seed: 1) + Self.trace(40, x: 0.55...0.95, y: 0.1...0.9, seed: 2)),
+            (
+                classID: Self.sand,
+                points: Self.trace(30, x: 0.05...0.45, y: 0.1...0.9, seed: 1) + Self.trace(40, x: 0.55...0.95, y: 0.1...0.9, seed: 2)
+            ),
             (classID: Self.grass, points: Self.trace(15, x: 0.55...0.95, y: 0.1...0.9, seed: 3)),
         ]
         let image = Self.image(seed: 7)

@@ -37,7 +37,8 @@ import Testing
         let first = try noisy.answersCSV(to: questions, annotators: 3, classOf: [1: 7, 2: 9]) { _ in mask }
         let again = try noisy.answersCSV(to: questions, annotators: 3, classOf: [1: 7, 2: 9]) { _ in mask }
         let other = try SimulatedAnnotators(errorRate: 0.4, unsureRate: 0.2, seed: 6).answersCSV(
-            to: questions, annotators: 3, classOf: [1: 7, 2: 9]) { _ in mask }
+            to: questions, annotators: 3, classOf: [1: 7, 2: 9]
+        ) { _ in mask }
         #expect(first.text == again.text && first.count == 9)
         #expect(other.text != first.text)
     }

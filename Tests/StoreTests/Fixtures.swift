@@ -6,10 +6,14 @@ import Support
 
 /// Realistic Localized Narratives lines in the official schema, generated from a seed.
 enum Fixture {
-    static let objects = ["woman", "man", "umbrella", "dog", "car", "tree", "building", "bicycle", "bench", "sky",
-                          "grass", "road", "pole", "traffic light", "window", "person", "bag", "table", "chair", "plate"]
-    static let openers = ["In this image we can see", "In this picture I can see", "This is an image of",
-                          "In the center of the image there is", "Here we can see"]
+    static let objects = [
+        "woman", "man", "umbrella", "dog", "car", "tree", "building", "bicycle", "bench", "sky",
+        "grass", "road", "pole", "traffic light", "window", "person", "bag", "table", "chair", "plate",
+    ]
+    static let openers = [
+        "In this image we can see", "In this picture I can see", "This is an image of",
+        "In the center of the image there is", "Here we can see",
+    ]
 
     /// One narrative line for image `index` by `annotator`.
     static func line(index: Int, annotator: Int = 7, rng: inout SplitMix64) -> String {
@@ -29,8 +33,10 @@ enum Fixture {
             let text = sentence[i..<i + n].joined(separator: " ").lowercased().replacingOccurrences(of: ".", with: "")
             let duration = 0.35 * Double(n)
             let untimed = rng.below(30) == 0
-            utterances.append(String(format: #"{"utterance": "%@", "start_time": %.3f, "end_time": %.3f}"#,
-                                     text, untimed ? 0 : t, untimed ? 0 : t + duration))
+            utterances.append(
+                String(
+                    format: #"{"utterance": "%@", "start_time": %.3f, "end_time": %.3f}"#,
+                    text, untimed ? 0 : t, untimed ? 0 : t + duration))
             var pt = t
             while pt < t + duration {
                 let x = -0.03 + 1.06 * rng.unit(), y = -0.03 + 1.06 * rng.unit()
@@ -43,7 +49,8 @@ enum Fixture {
         }
         let traceText = traces.filter { !$0.isEmpty }.map { "[" + $0.joined(separator: ", ") + "]" }.joined(separator: ", ")
         let imageID = String(format: "%016llx", UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
-        return #"{"dataset_id": "open_images_train_v6", "image_id": "\#(imageID)", "annotator_id": \#(annotator), "caption": "\#(caption)", "timed_caption": [\#(utterances.joined(separator: ", "))], "traces": [\#(traceText)], "voice_recording": "open_images_train_v6/open_images_train_v6_\#(imageID)_\#(annotator).ogg"}"#
+        return
+            #"{"dataset_id": "open_images_train_v6", "image_id": "\#(imageID)", "annotator_id": \#(annotator), "caption": "\#(caption)", "timed_caption": [\#(utterances.joined(separator: ", "))], "traces": [\#(traceText)], "voice_recording": "open_images_train_v6/open_images_train_v6_\#(imageID)_\#(annotator).ogg"}"#
     }
 
     static func lines(_ count: Int, seed: UInt64 = 1, from first: Int = 0) -> [String] {

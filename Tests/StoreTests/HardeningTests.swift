@@ -22,12 +22,13 @@ import Testing
         let dir = Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("nul.jsonl")
-        try Fixture.write([
-            line(imageID: "only", caption: #"\u0000"#),
-            line(imageID: "middle", caption: #"A dog\u0000 and a cat."#, extra: #", "voice_recording": "v\u0000.ogg""#),
-            line(imageID: #"k\u0000one"#, caption: "One."),
-            line(imageID: #"k\u0000two"#, caption: "Two."),
-        ], to: input)
+        try Fixture.write(
+            [
+                line(imageID: "only", caption: #"\u0000"#),
+                line(imageID: "middle", caption: #"A dog\u0000 and a cat."#, extra: #", "voice_recording": "v\u0000.ogg""#),
+                line(imageID: #"k\u0000one"#, caption: "One."),
+                line(imageID: #"k\u0000two"#, caption: "Two."),
+            ], to: input)
         let db = dir.appendingPathComponent("c.sqlite")
         let report = try ingest([input], into: db)
         #expect(report.counts.stored == 4)
@@ -190,12 +191,21 @@ import Testing
             (base.replacingOccurrences(of: #""annotator_id": 3"#, with: #""annotator_id": 9223372036854775808"#), "annotator_id"),
             (base.replacingOccurrences(of: #""start_time": 1.0"#, with: #""start_time": -1.0"#), "timed_caption[0].start_time"),
             (base.replacingOccurrences(of: #""end_time": 1.5"#, with: #""end_time": 1e300"#), "timed_caption[0].end_time"),
-            (base.replacingOccurrences(of: #"{"utterance": "a dog", "start_time": 1.0, "end_time": 1.5}"#,
-                                       with: #"{"end_time": 1.5, "utterance": "a dog", "start_time": -0.25}"#), "timed_caption[0].start_time"),
+            (
+                base.replacingOccurrences(
+                    of: #"{"utterance": "a dog", "start_time": 1.0, "end_time": 1.5}"#,
+                    with: #"{"end_time": 1.5, "utterance": "a dog", "start_time": -0.25}"#), "timed_caption[0].start_time"
+            ),
             (base.replacingOccurrences(of: #""t": 1.2"#, with: #""t": -0.5"#), "traces[0][0].t"),
             (base.replacingOccurrences(of: #""t": 1.2"#, with: #""t": 1e9"#), "traces[0][0].t"),
-            (base.replacingOccurrences(of: #""annotator_id": 3"#, with: #""annotator_id": 93.0"#).replacingOccurrences(of: #""i""#, with: #""j""#), nil),
-            (base.replacingOccurrences(of: #""annotator_id": 3"#, with: #""annotator_id": 9223372036854775807"#).replacingOccurrences(of: #""i""#, with: #""k""#), nil),
+            (
+                base.replacingOccurrences(of: #""annotator_id": 3"#, with: #""annotator_id": 93.0"#).replacingOccurrences(of: #""i""#, with: #""j""#),
+                nil
+            ),
+            (
+                base.replacingOccurrences(of: #""annotator_id": 3"#, with: #""annotator_id": 9223372036854775807"#).replacingOccurrences(
+                    of: #""i""#, with: #""k""#), nil
+            ),
         ]
         let input = dir.appendingPathComponent("absurd.jsonl")
         try Fixture.write(cases.map(\.0), to: input)
@@ -243,7 +253,8 @@ import Testing
             #expect(source.complete && source.lines == 33)
             // Nothing is added by a second run, and the line numbers after the long lines are right.
             #expect(try ingest([file], into: db, options: options).thisRun.read == 0)
-            #expect(try Corpus(path: db.path).narratives(imageID: String(format: "%016llx", UInt64(10) &* 0x9E37_79B9_7F4A_7C15)).first?.sourceLine == 13)
+            #expect(
+                try Corpus(path: db.path).narratives(imageID: String(format: "%016llx", UInt64(10) &* 0x9E37_79B9_7F4A_7C15)).first?.sourceLine == 13)
         }
     }
 }

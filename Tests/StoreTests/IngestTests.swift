@@ -1,6 +1,6 @@
 import Foundation
-import Support
 import Narratives
+import Support
 import Testing
 
 @testable import Store
@@ -16,7 +16,10 @@ let oddLines: [(line: String, rejectedField: String?)] = {
     let backwards = base.replacingCharacters(in: second.upperBound..<valueEnd, with: "0.001")
     return [
         (noTraces.replacingOccurrences(of: "\"annotator_id\": 7", with: "\"annotator_id\": 8"), nil),
-        (#"{"dataset_id": "coco", "image_id": "1", "annotator_id": 3, "caption": "A dog.", "timed_caption": [{"utterance": "a dog", "start_time": 0, "end_time": 0}], "traces": [], "extra": {"k": [1, "\u00e9"]}}"#, nil),
+        (
+            #"{"dataset_id": "coco", "image_id": "1", "annotator_id": 3, "caption": "A dog.", "timed_caption": [{"utterance": "a dog", "start_time": 0, "end_time": 0}], "traces": [], "extra": {"k": [1, "\u00e9"]}}"#,
+            nil
+        ),
         (String(base.prefix(300)), "truncated"),
         (base.replacingOccurrences(of: "\"annotator_id\": 7", with: "\"annotator_id\": \"7\""), "annotator_id"),
         (base.replacing(#/"caption": "[^"]*", /#, with: ""), "caption"),
@@ -338,7 +341,8 @@ let oddLines: [(line: String, rejectedField: String?)] = {
         let db = dir.appendingPathComponent("c.sqlite")
         _ = try ingest([input], into: db)
         let original = try lines[1].utf8CString.withUnsafeBufferPointer { b in
-            try NarrativeDecoder.decode(UnsafeBufferPointer(start: UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: UInt8.self), count: b.count - 1))
+            try NarrativeDecoder.decode(
+                UnsafeBufferPointer(start: UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: UInt8.self), count: b.count - 1))
         }
         let stored = try Corpus(path: db.path).narratives(imageID: original.key.imageID)
         #expect(stored.count == 1)

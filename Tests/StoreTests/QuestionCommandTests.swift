@@ -53,7 +53,8 @@ import Testing
         #expect(try run(["questions", "answers", "--quiet", "a1-copy.csv"]).out.contains("read 1320 = accepted 0 + rejected 1320"))
         // Bad rows are rejected with their line, the good one kept.
         let q = firstQuestions[0].id, r = firstQuestions[1].id
-        try "question_id,annotator_id,answer\nq0000000000000000,x,yes\n\(q),sim-1,maybe\n\(r),sim-1,\(try corpus.answers().first { $0.questionID == r && $0.annotatorID == "sim-1" }!.value == .yes ? "no" : "yes")\n\(q),new-annotator,yes\n"
+        try
+            "question_id,annotator_id,answer\nq0000000000000000,x,yes\n\(q),sim-1,maybe\n\(r),sim-1,\(try corpus.answers().first { $0.questionID == r && $0.annotatorID == "sim-1" }!.value == .yes ? "no" : "yes")\n\(q),new-annotator,yes\n"
             .write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
         let bad = try run(["questions", "answers", "bad.csv"])
         #expect(bad.out.contains("read 4 = accepted 1 + rejected 3"))

@@ -219,7 +219,8 @@ enum RealVocabulary {
         let vocab = share.appendingPathComponent("Vocab")
         try FileManager.default.copyItem(atPath: RealVocabulary.directory, toPath: vocab.path)
         let blocklist = vocab.appendingPathComponent("blocklist.tsv")
-        try (String(contentsOf: blocklist, encoding: .utf8) + "pelican\tblocked in the installed copy\n").write(to: blocklist, atomically: true, encoding: .utf8)
+        try (String(contentsOf: blocklist, encoding: .utf8) + "pelican\tblocked in the installed copy\n").write(
+            to: blocklist, atomically: true, encoding: .utf8)
         let installed = Process()
         installed.executableURL = bin.appendingPathComponent("pointillist")
         installed.arguments = ["vocab", "explain", "a pelican"]

@@ -12,7 +12,8 @@ import Testing
     @Test func curationFileWithCRLFLineEndsReadsLikeLF() throws {
         let copy = try VocabCopy()
         defer { copy.remove() }
-        let aliases = "# Words or phrases read as a given sense, whatever the lexicon says.\r\n"
+        let aliases =
+            "# Words or phrases read as a given sense, whatever the lexicon says.\r\n"
             + "phrase\tsense\r\npeople\tperson.n.01\r\ntv\ttelevision_receiver.n.01\r\n"
         try aliases.write(toFile: copy.url.appendingPathComponent("aliases.tsv").path, atomically: true, encoding: .utf8)
         let curation = try Curation(directory: copy.path, lexicon: lexicon)

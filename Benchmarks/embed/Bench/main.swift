@@ -71,11 +71,15 @@ struct EmbedBench: ParsableCommand {
             checksum += row[0]
         }
         let t4 = now()
-        print("shapes      points \(points), features \(d), hidden \(hidden), embedding \(dimension), classes \(classes), batch \(batch), epochs \(epochs)")
+        print(
+            "shapes      points \(points), features \(d), hidden \(hidden), embedding \(dimension), classes \(classes), batch \(batch), epochs \(epochs)"
+        )
         print(String(format: "training    %.0f points/s (%.3f s)", Double(points * epochs) / (t1 - t0), t1 - t0))
         print(String(format: "embedding   %.0f points/s (%.3f s)", Double(points) / (t2 - t1), t2 - t1))
-        print(String(format: "features    %.1f ms per 640x480 image for the tables, then %.0f points/s (checksum %.1f, %d values)",
-                     1000 * (t3b - t3), Double(samples) / (t4 - t3b), checksum, embedded))
+        print(
+            String(
+                format: "features    %.1f ms per 640x480 image for the tables, then %.0f points/s (checksum %.1f, %d values)",
+                1000 * (t3b - t3), Double(samples) / (t4 - t3b), checksum, embedded))
     }
 
     static func main() {
