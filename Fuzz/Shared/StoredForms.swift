@@ -23,8 +23,9 @@ func exerciseStoredForms(_ narrative: Narrative, words: [Word]) {
         for word in words where word.isAligned {
             let counted = counter.count(of: word)
             let segment = segmenter.segment(of: word, in: traces)
-            check(counted.count == segment.points.count && counted.interpolated == segment.interpolated,
-                  "counter says \(counted) for \(word), segment has \(segment.points.count) (interpolated \(segment.interpolated))")
+            check(
+                counted.count == segment.points.count && counted.interpolated == segment.interpolated,
+                "counter says \(counted) for \(word), segment has \(segment.points.count) (interpolated \(segment.interpolated))")
         }
     }
 
@@ -40,8 +41,9 @@ func exerciseStoredForms(_ narrative: Narrative, words: [Word]) {
     let wordsBack = packedWords.withUnsafeBytes { try? Packing.unpackWords($0) }
     check(wordsBack?.count == words.count, "words blob does not read back")
     for (a, b) in zip(wordsBack ?? [], words) {
-        check(a.start == b.start && a.length == b.length && a.status == b.status
-              && sameBits(a.startTime, b.startTime) && sameBits(a.endTime, b.endTime), "word changed by packing")
+        check(
+            a.start == b.start && a.length == b.length && a.status == b.status
+                && sameBits(a.startTime, b.startTime) && sameBits(a.endTime, b.endTime), "word changed by packing")
     }
     let packedUtterances = Packing.pack(narrative.utterances)
     let utterancesBack = packedUtterances.withUnsafeBytes { try? Packing.unpackUtterances($0) }

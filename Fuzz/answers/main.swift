@@ -70,5 +70,6 @@ func summary(_ r: AnswerImportResult) -> String {
     // A field named by a quoted header cell keeps the line ends inside its quotes.
     let rejected = r.rejected.map { "\($0.line):\(($0.field ?? "-").replacing("\r\n", with: "\n")):\(kind($0.reason))" }
         .joined(separator: " ")
-    return "data \(r.dataLines) blank \(r.blankLines) imported \(r.alreadyImported) header \(r.headerProblem != nil) accepted [\(accepted)] rejected [\(rejected)]"
+    return
+        "data \(r.dataLines) blank \(r.blankLines) imported \(r.alreadyImported) header \(r.headerProblem != nil) accepted [\(accepted)] rejected [\(rejected)]"
 }

@@ -1,3 +1,4 @@
+import Glibc
 // libFuzzer target: a curation file through Curation(directory:lexicon:), as `pointillist
 // vocab` loads Vocab/, against the Princeton WordNet 3.0 lexicon the program uses. The first
 // input byte picks the file (mod 8: the seven Curation.fileNames, then the review sheet's
@@ -7,8 +8,6 @@
 // mark read like plain LF text. Built by script/fuzz with Fuzz/Shared/Check.swift.
 import Lexicon
 import Vocabulary
-
-import Glibc
 
 let lexicon: Lexicon = {
     do { return try PrincetonLoader.load() } catch { fatalError("WordNet 3.0 (run script/setup): \(error)") }
@@ -44,8 +43,10 @@ func load(_ contents: [UInt8], as name: String) -> String {
     if name == "review.tsv" {
         var rows: [String] = []
         do {
-            try TSV.read(scratch + "/review.tsv", columns: ["decision", "kind", "id", "name", "lemma", "sense"], optional: false,
-                         minimumColumns: 2, firstRequired: 1) { (row) throws(VocabError) in
+            try TSV.read(
+                scratch + "/review.tsv", columns: ["decision", "kind", "id", "name", "lemma", "sense"], optional: false,
+                minimumColumns: 2, firstRequired: 1
+            ) { (row) throws(VocabError) in
                 check(row.fields.count >= 2 && !row[1].isEmpty, "review row without its required columns")
                 check(row.line >= 1 && row.line <= lineCount, "row line \(row.line) outside the file")
                 rows.append("\(row.line):\(row.fields)")

@@ -11,12 +11,6 @@ import CLibXML2
 ///
 /// The network is never used (`XML_PARSE_NONET`) and the DTD named by the DOCTYPE is never loaded.
 public enum LMFLoader {
-    /// `load(files:)` through `cache` when there is one.
-    public static func load(files: [String], cache: LexiconCache?) throws(LexiconError) -> Lexicon {
-        guard let cache else { return try load(files: files) }
-        return try cache.lexicon(sources: files) { () throws(LexiconError) in try load(files: files) }
-    }
-
     public static func load(files: [String]) throws(LexiconError) -> Lexicon {
         var state = State()
         for file in files { try read(file, into: &state) }

@@ -246,3 +246,21 @@ struct ByteReader {
         return list
     }
 }
+
+// The loaders through the cache (kept here so the loaders build without it).
+
+extension PrincetonLoader {
+    /// `load(directory:)` through `cache` when there is one.
+    public static func load(directory: String = defaultDirectory, cache: LexiconCache?) throws(LexiconError) -> Lexicon {
+        guard let cache else { return try load(directory: directory) }
+        return try cache.lexicon(sources: sources(directory: directory)) { () throws(LexiconError) in try load(directory: directory) }
+    }
+}
+
+extension LMFLoader {
+    /// `load(files:)` through `cache` when there is one.
+    public static func load(files: [String], cache: LexiconCache?) throws(LexiconError) -> Lexicon {
+        guard let cache else { return try load(files: files) }
+        return try cache.lexicon(sources: files) { () throws(LexiconError) in try load(files: files) }
+    }
+}

@@ -14,12 +14,6 @@ public enum PrincetonLoader {
         ["data.noun", "index.noun", "noun.exc", "cntlist.rev"].map { directory + "/" + $0 }
     }
 
-    /// `load(directory:)` through `cache` when there is one.
-    public static func load(directory: String = defaultDirectory, cache: LexiconCache?) throws(LexiconError) -> Lexicon {
-        guard let cache else { return try load(directory: directory) }
-        return try cache.lexicon(sources: sources(directory: directory)) { () throws(LexiconError) in try load(directory: directory) }
-    }
-
     public static func load(directory: String = defaultDirectory) throws(LexiconError) -> Lexicon {
         var builder = LexiconBuilder()
         // Lemma → (synset id → lex id), to rebuild sense keys for the tag counts.
