@@ -10,23 +10,25 @@ public struct FeatureConfiguration: Sendable, Equatable, Codable {
     public var referenceSide: Double
     /// Add the pixel's normalised position (x, y): scenes are laid out (sky above, ground below).
     public var position: Bool
-    /// The working resolution: images are decoded reduced so that their longer side is between
-    /// this and about twice this (`ImageFile.read(_:layout:workingSide:)`), at training and in M
-    /// alike. nil (model files written before 2026-12-03 have no such field): full resolution.
+    /// The working resolution: the feature tables' longer side is between this and about twice
+    /// this, at training and in M alike. Without a detail side images are decoded reduced to it
+    /// (`ImageFile.read(_:layout:workingSide:)`). nil (model files written before 2026-12-03
+    /// have no such field): full resolution.
     public var workingSide: Int?
     /// The detail resolution: images are decoded to this side instead (the same rule), the
-    /// pixel's own colour and the first scale are computed there, and the coarser scales on the
-    /// image box-reduced to the working side (`PixelFeatures`). nil: every scale at the working
-    /// side (model files written before the detail side, 2026-12-03, have no such field).
+    /// quantities behind every window statistic and the pixel's own colour are computed there,
+    /// and the tables pool them into cells of the working side's size (`PixelFeatures`). nil:
+    /// decoded at the working side, one cell per pixel (model files written before the detail
+    /// side, 2026-12-03, have no such field).
     public var detailSide: Int?
 
     /// The side images are decoded to for these features.
     public var decodeSide: Int? { detailSide ?? workingSide }
 
-    /// 500 px: Open Images' resized photos (1024 px longer side) decode at 1/2 scale inside the
-    /// DCT (512 px) and a 4000 × 3000 original at 1/8 (500 × 375; at 512 it would be 1/4,
-    /// 1000 × 750, and four times the feature tables); the largest window (10 px at 320, so
-    /// 16 px at 512) still spans 33 pixels; 320 × 240 scenes are used as they are.
+    /// 500 px: the tables of Open Images' resized photos (1024 px longer side) have 512 × 384
+    /// cells and those of a 4000 × 3000 original 500 × 375 (at 512 its tables would be 1000 ×
+    /// 750, four times the memory); the largest window (10 px at 320, so 16 cells at 512) still
+    /// spans 33 cells; 320 × 240 scenes are used as they are.
     public static let defaultWorkingSide = 500
 
     /// 1000 px: Open Images' resized photos are decoded whole and a 4000 × 3000 original at
@@ -101,9 +103,8 @@ public struct PixelFeatures: Sendable {
 
     /// Writes the features of pixel (x, y) into `out` (count `configuration.dimension`).
     public func features(x: Int, y: Int, into out: UnsafeMutableBufferPointer<Float>) {
-        let o = (y * width + x) * image.channels
         let colour = image.pixels.withUnsafeBufferPointer { px in
-            image.channels >= 3 ? ColourSpace.fastLab(r: px[o], g: px[o + 1], b: px[o + 2]) : ColourSpace.fastLab(r: px[o], g: px[o], b: px[o])
+            ColourSpace.fastLab(pixel: px.baseAddress! + (y * width + x) * image.channels, channels: image.channels)
         }
         (out[0], out[1], out[2]) = (colour.l / 100, colour.a / 100, colour.b / 100)
         var k = 3
@@ -275,28 +276,23 @@ struct WindowTables: Sendable {
         l: UnsafePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>, quantities q: UnsafePointer<Float>,
         count n: Int, pooling: Int, into cells: UnsafeMutablePointer<Double>
     ) {
-        let rows = [l, a, b, q, q + n, q + 2 * n, q + 3 * n, q + 4 * n]
-        for (k, row) in rows.enumerated() {
-            var c = cells + k
-            if pooling == 2 {
-                var x = 0
-                while x + 1 < n {
-                    c.pointee += Double(row[x] + row[x + 1])
-                    c += 8
-                    x += 2
-                }
-                if x < n { c.pointee += Double(row[x]) }
-            } else {
-                var x = 0
-                while x < n {
-                    let end = min(x + pooling, n)
-                    var s: Float = 0
-                    for i in x..<end { s += row[i] }
-                    c.pointee += Double(s)
-                    c += 8
-                    x = end
-                }
-            }
+        pool(l, count: n, pooling: pooling, into: cells)
+        pool(a, count: n, pooling: pooling, into: cells + 1)
+        pool(b, count: n, pooling: pooling, into: cells + 2)
+        for k in 0..<5 { pool(q + k * n, count: n, pooling: pooling, into: cells + 3 + k) }
+    }
+
+    /// Adds one quantity's row, `pooling` pixels at a time, to every 8th double from `cell`.
+    static func pool(_ row: UnsafePointer<Float>, count n: Int, pooling: Int, into cell: UnsafeMutablePointer<Double>) {
+        var c = cell
+        var x = 0
+        while x < n {
+            let end = min(x + pooling, n)
+            var s: Float = 0
+            for i in x..<end { s += row[i] }
+            c.pointee += Double(s)
+            c += 8
+            x = end
         }
     }
 
@@ -357,17 +353,17 @@ public enum ColourSpace {
         _ px: UnsafePointer<UInt8>, count: Int, channels: Int, l: UnsafeMutablePointer<Float>, a: UnsafeMutablePointer<Float>,
         b: UnsafeMutablePointer<Float>
     ) {
+        for i in 0..<count {
+            (l[i], a[i], b[i]) = fastLab(pixel: px + i * channels, channels: channels)
+        }
+    }
+
+    /// `fastLab` of the pixel at `px` (`channels` bytes; one channel: grey).
+    @inline(__always) static func fastLab(pixel px: UnsafePointer<UInt8>, channels: Int) -> (l: Float, a: Float, b: Float) {
         linearFloat.withUnsafeBufferPointer { table in
             labFunction.withUnsafeBufferPointer { cubeRoot in
-                for i in 0..<count {
-                    let o = i * channels
-                    let v =
-                        channels >= 3
-                        ? fastLab(px[o], px[o + 1], px[o + 2], table, cubeRoot) : fastLab(px[o], px[o], px[o], table, cubeRoot)
-                    l[i] = v.l
-                    a[i] = v.a
-                    b[i] = v.b
-                }
+                channels >= 3
+                    ? fastLab(px[0], px[1], px[2], table, cubeRoot) : fastLab(px[0], px[0], px[0], table, cubeRoot)
             }
         }
     }

@@ -130,47 +130,77 @@ enum CompiledLexicon {
     /// The lexicon, or nil when the bytes are not a cache file of this version for `stamp`,
     /// or are cut short or inconsistent.
     static func decode(_ bytes: [UInt8], stamp: [UInt8]) -> Lexicon? {
-        var r = ByteReader(bytes: bytes)
-        guard r.take(magic.count) == magic[...], r.int() == version, let n = r.int(), r.take(Int(n)) == stamp[...] else { return nil }
-        guard let source = r.string(), let unresolved = r.int(), let synsetCount = r.count() else { return nil }
+        bytes.withUnsafeBytes { raw in
+            var r = ByteReader(raw, what: "lexicon cache")
+            return try? decode(&r, stamp: stamp)
+        }
+    }
+
+    private struct Inconsistent: Error {}
+
+    private static func decode(_ r: inout ByteReader, stamp: [UInt8]) throws -> Lexicon? {
+        func int() throws -> Int64 { Int64(bitPattern: try r.u64()) }
+        /// A count that fits in the rest of the file (each item takes at least one byte).
+        func count() throws -> Int {
+            let n = try int()
+            guard n >= 0, n <= Int64(r.remaining) else { throw Inconsistent() }
+            return Int(n)
+        }
+        func string() throws -> String { try r.utf8(count: count()) }
+        func strings() throws -> [String] { try (0..<count()).map { _ in try string() } }
+        func indices(below limit: Int) throws -> [Int32] {
+            try (0..<count()).map { _ in
+                let i = try int()
+                guard i >= 0, i < Int64(limit) else { throw Inconsistent() }
+                return Int32(i)
+            }
+        }
+        guard Array(try r.raw(count: magic.count)) == magic, try int() == version, Array(try r.raw(count: count())) == stamp else {
+            return nil
+        }
+        let source = try string()
+        let unresolved = try int()
+        let synsetCount = try count()
         var synsets: [Synset] = []
         synsets.reserveCapacity(synsetCount)
         for _ in 0..<synsetCount {
-            guard let id = r.string(), let lexFile = r.int(), (0...255).contains(lexFile), let lemmas = r.strings(),
-                let hypernyms = r.indices(below: synsetCount), let instanceOf = r.indices(below: synsetCount),
-                let gloss = r.string(), let ili = r.string()
-            else { return nil }
+            let id = try string()
+            let lexFile = try int()
+            guard (0...255).contains(lexFile) else { return nil }
+            let lemmas = try strings()
+            let hypernyms = try indices(below: synsetCount), instanceOf = try indices(below: synsetCount)
+            let gloss = try string(), ili = try string()
             synsets.append(
                 Synset(
                     id: id, lexFile: LexFile(number: UInt8(lexFile)), lemmas: lemmas, hypernyms: hypernyms, instanceOf: instanceOf,
                     gloss: gloss, ili: ili.isEmpty ? nil : ili))
         }
-        guard let senseCount = r.count() else { return nil }
+        let senseCount = try count()
         var senses: [String: [Sense]] = [:]
         senses.reserveCapacity(senseCount)
         for _ in 0..<senseCount {
-            guard let key = r.string(), let count = r.count() else { return nil }
-            var list: [Sense] = []
-            list.reserveCapacity(count)
-            for _ in 0..<count {
-                guard let synset = r.int(), (0..<Int64(synsetCount)).contains(synset), let number = r.int(), let tags = r.int()
-                else { return nil }
-                list.append(Sense(synset: Int32(synset), number: Int(number), count: Int(tags)))
+            let key = try string()
+            senses[key] = try (0..<count()).map { _ in
+                let synset = try int()
+                guard (0..<Int64(synsetCount)).contains(synset) else { throw Inconsistent() }
+                let number = try int(), tags = try int()
+                return Sense(synset: Int32(synset), number: Int(number), count: Int(tags))
             }
-            senses[key] = list
         }
-        guard let exceptionCount = r.count() else { return nil }
+        let exceptionCount = try count()
         var exceptions: [String: [String]] = [:]
         exceptions.reserveCapacity(exceptionCount)
         for _ in 0..<exceptionCount {
-            guard let key = r.string(), let forms = r.strings() else { return nil }
-            exceptions[key] = forms
+            let key = try string()
+            exceptions[key] = try strings()
         }
-        guard r.atEnd else { return nil }
+        guard r.remaining == 0 else { return nil }
         return Lexicon(source: source, synsets: synsets, senses: senses, exceptions: exceptions, unresolvedRelations: Int(unresolved))
     }
 }
 
+/// Appends what `ByteReader` (Narratives) reads back: little-endian 64-bit integers and
+/// UTF-8 strings after their byte count.
 struct ByteWriter {
     var bytes: [UInt8] = []
 
@@ -193,60 +223,6 @@ struct ByteWriter {
         for i in list { int(Int64(i)) }
     }
 }
-
-/// Reads what `ByteWriter` wrote; every read returns nil past the end.
-struct ByteReader {
-    let bytes: [UInt8]
-    var at = 0
-
-    var atEnd: Bool { at == bytes.count }
-
-    mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
-        guard n >= 0, n <= bytes.count - at else { return nil }
-        defer { at += n }
-        return bytes[at..<(at + n)]
-    }
-
-    mutating func int() -> Int64? {
-        guard at + 8 <= bytes.count else { return nil }
-        defer { at += 8 }
-        return Int64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: Int64.self) })
-    }
-
-    /// A count that fits in the rest of the file (each item takes at least one byte).
-    mutating func count() -> Int? {
-        guard let n = int(), n >= 0, n <= bytes.count - at else { return nil }
-        return Int(n)
-    }
-
-    mutating func string() -> String? {
-        guard let n = count(), let b = take(n) else { return nil }
-        return String(decoding: b, as: UTF8.self)
-    }
-
-    mutating func strings() -> [String]? {
-        guard let n = count() else { return nil }
-        var list: [String] = []
-        list.reserveCapacity(n)
-        for _ in 0..<n {
-            guard let s = string() else { return nil }
-            list.append(s)
-        }
-        return list
-    }
-
-    mutating func indices(below limit: Int) -> [Int32]? {
-        guard let n = count() else { return nil }
-        var list: [Int32] = []
-        list.reserveCapacity(n)
-        for _ in 0..<n {
-            guard let i = int(), i >= 0, i < Int64(limit) else { return nil }
-            list.append(Int32(i))
-        }
-        return list
-    }
-}
-
 // The loaders through the cache (kept here so the loaders build without it).
 
 extension PrincetonLoader {

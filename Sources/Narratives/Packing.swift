@@ -138,19 +138,20 @@ struct BlobWriter {
     }
 }
 
-struct ByteReader {
+/// Reads little-endian values one after another, throwing `Packing.Corrupt` past the end.
+public struct ByteReader {
     let bytes: UnsafeRawBufferPointer
     let what: String
     var offset = 0
 
-    init(_ bytes: UnsafeRawBufferPointer, what: String) {
+    public init(_ bytes: UnsafeRawBufferPointer, what: String) {
         self.bytes = bytes
         self.what = what
     }
 
-    var remaining: Int { bytes.count - offset }
+    public var remaining: Int { bytes.count - offset }
 
-    mutating func u32() throws(Packing.Corrupt) -> Int {
+    public mutating func u32() throws(Packing.Corrupt) -> Int {
         guard remaining >= 4 else { throw Packing.Corrupt(what: what) }
         defer { offset += 4 }
         return Int(UInt32(at: offset, in: bytes))
@@ -161,13 +162,22 @@ struct ByteReader {
 
     mutating func f32() throws(Packing.Corrupt) -> Float { Float(bitPattern: UInt32(try u32())) }
 
-    mutating func f64() throws(Packing.Corrupt) -> Double {
+    public mutating func u64() throws(Packing.Corrupt) -> UInt64 {
         let low = UInt64(try u32()), high = UInt64(try u32())
-        return Double(bitPattern: high << 32 | low)
+        return high << 32 | low
     }
 
-    mutating func utf8(count: Int) throws(Packing.Corrupt) -> String {
-        guard remaining >= count else { throw Packing.Corrupt(what: what) }
+    mutating func f64() throws(Packing.Corrupt) -> Double { Double(bitPattern: try u64()) }
+
+    /// The next `count` bytes, valid while the buffer is.
+    public mutating func raw(count: Int) throws(Packing.Corrupt) -> UnsafeRawBufferPointer {
+        guard count >= 0, remaining >= count else { throw Packing.Corrupt(what: what) }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
+    }
+
+    public mutating func utf8(count: Int) throws(Packing.Corrupt) -> String {
+        guard count >= 0, remaining >= count else { throw Packing.Corrupt(what: what) }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
         offset += count
         return text

@@ -6,18 +6,10 @@ extension PointModelBuilder {
     /// The mentions of every image, grouped by image id (ascending).
     public static func mentionsByImage(_ corpus: Corpus) throws -> [(imageID: String, mentions: Mentions)] {
         guard try corpus.vocabularyComplete() == true else {
-            throw StoreError("no complete class dictionary: run `pointillist vocab build` first", doing: "reading \(corpus.database.path)")
+            throw StoreError("no complete class dictionary: run `pointillist vocab build` first", doing: "reading \(corpus.path)")
         }
-        let select = try corpus.database.prepare(
-            """
-            SELECT n.image_id, m.class_id, m.points FROM mentions m JOIN narratives n ON n.id = m.narrative_id
-            ORDER BY n.image_id, m.id
-            """)
         var result: [(imageID: String, mentions: Mentions)] = []
-        while try select.step() {
-            let traces = try select.withBlob(2) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
-            let image = select.text(0)
-            let mention = (classID: select.int(1), points: traces.points)
+        try corpus.forEachMention(orderedBy: "n.image_id, m.id") { image, mention in
             if result.last?.imageID == image {
                 result[result.count - 1].mentions.append(mention)
             } else {
@@ -38,17 +30,24 @@ extension PointModelBuilder {
 extension Corpus {
     /// The class and trace points of each mention of one image, in mention order.
     public func mentions(imageID: String) throws -> PointModelBuilder.Mentions {
+        var result: PointModelBuilder.Mentions = []
+        try forEachMention(imageID: imageID, orderedBy: "m.id") { result.append($1) }
+        return result
+    }
+
+    /// Each stored mention (of one image, or of all) with its image id, class and trace points.
+    func forEachMention(
+        imageID: String? = nil, orderedBy order: String, _ body: (String, (classID: Int, points: [TracePoint])) throws -> Void
+    ) throws {
         let select = try database.prepare(
             """
-            SELECT m.class_id, m.points FROM mentions m JOIN narratives n ON n.id = m.narrative_id
-            WHERE n.image_id = ? ORDER BY m.id
+            SELECT n.image_id, m.class_id, m.points FROM mentions m JOIN narratives n ON n.id = m.narrative_id
+            \(imageID == nil ? "" : "WHERE n.image_id = ?") ORDER BY \(order)
             """)
-        try select.bind([.text(imageID)])
-        var result: PointModelBuilder.Mentions = []
+        if let imageID { try select.bind([.text(imageID)]) }
         while try select.step() {
-            let traces = try select.withBlob(1) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
-            result.append((classID: select.int(0), points: traces.points))
+            let traces = try select.withBlob(2) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            try body(select.text(0), (classID: select.int(1), points: traces.points))
         }
-        return result
     }
 }

@@ -17,10 +17,10 @@ import Testing
         Question(imageID: "b", pointIndex: 0, x: 0.9, y: 0.1, classID: 9, round: 1),  // grass, asked grass
     ]
 
-    @Test func honestAnnotatorsAnswerFromTheMaskAndEachMaskIsReadOnce() throws {
+    @Test func honestAnnotatorsAnswerFromTheMaskAndEachMaskIsReadOnce() {
         var reads: [String] = []
         let honest = SimulatedAnnotators(errorRate: 0, unsureRate: 0, seed: 3)
-        let (text, count) = try honest.answersCSV(to: questions, annotators: 2, classOf: [1: 7, 2: 9]) { id in
+        let (text, count) = honest.answersCSV(to: questions, annotators: 2, classOf: [1: 7, 2: 9]) { id in
             reads.append(id)
             return mask
         }
@@ -32,11 +32,11 @@ import Testing
         #expect(rows[1] == "\(questions[0].id),sim-1,yes" && rows[2] == "\(questions[0].id),sim-2,yes")
     }
 
-    @Test func noisyAnswersAreReproducibleFromTheSeed() throws {
+    @Test func noisyAnswersAreReproducibleFromTheSeed() {
         let noisy = SimulatedAnnotators(errorRate: 0.4, unsureRate: 0.2, seed: 5)
-        let first = try noisy.answersCSV(to: questions, annotators: 3, classOf: [1: 7, 2: 9]) { _ in mask }
-        let again = try noisy.answersCSV(to: questions, annotators: 3, classOf: [1: 7, 2: 9]) { _ in mask }
-        let other = try SimulatedAnnotators(errorRate: 0.4, unsureRate: 0.2, seed: 6).answersCSV(
+        let first = noisy.answersCSV(to: questions, annotators: 3, classOf: [1: 7, 2: 9]) { _ in mask }
+        let again = noisy.answersCSV(to: questions, annotators: 3, classOf: [1: 7, 2: 9]) { _ in mask }
+        let other = SimulatedAnnotators(errorRate: 0.4, unsureRate: 0.2, seed: 6).answersCSV(
             to: questions, annotators: 3, classOf: [1: 7, 2: 9]
         ) { _ in mask }
         #expect(first.text == again.text && first.count == 9)
