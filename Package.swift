@@ -27,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // The feature tables' row kernels, in C for an AVX2 version chosen at start-up.
+        .target(name: "CFeatureRows"),
 
         // The bottom layer every stage shares: stable hashes, the seeded random stream, worker pools, platform calls.
         .target(name: "Support", dependencies: ["CLinux"]),
@@ -41,7 +43,7 @@ let package = Package(
         // Generated scenes with ground truth: images, LN narratives, class masks.
         .target(name: "Scenes", dependencies: ["Support", "Imaging", "Narratives"], exclude: ["SCENES.md"]),
         // Stage 3: pixel features, the MLP and its embedding, the model file.
-        .target(name: "Embedding", dependencies: ["Support", "Imaging", "COpenBLAS"]),
+        .target(name: "Embedding", dependencies: ["Support", "Imaging", "COpenBLAS", "CFeatureRows"]),
         // Stage 4: the per-image model M, point sampling, questions, batches, answers, point labels.
         .target(name: "Questions", dependencies: ["Support", "Narratives", "Imaging", "Embedding"]),
         // The SQLite corpus: schema, records, and the jobs that fill it (ingest, vocabulary build).

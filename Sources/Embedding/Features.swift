@@ -1,3 +1,4 @@
+import CFeatureRows
 import Glibc
 import Imaging
 
@@ -156,143 +157,89 @@ struct WindowMeans {
 
 /// Eight summed-area tables of `WindowMeans`' quantities over a grid of cells, each cell the
 /// mean over a `pooling` × `pooling` block of pixels (clipped at the right and bottom edges);
-/// any window's means then cost four lookups per quantity. The image is read row by row: its
-/// L*a*b* and the quantities are computed for one row at a time (three rows of L* kept for
-/// the vertical differences), in single precision; cells and tables are summed in double
+/// any window's means then cost four lookups. The image is read row by row: its L*a*b* and
+/// the quantities are computed for one row at a time (three rows of L* kept for the vertical
+/// differences), in single precision, by the C row kernels of `CFeatureRows` (baseline and
+/// AVX2 builds, the same bits either way); cells and tables are summed in double
 /// precision, since the variance of L* and the structure tensor are differences of large
 /// window sums, which single precision would cancel away.
 struct WindowTables: Sendable {
     let width: Int
     let height: Int
-    let tables: [Double]  // eight planes of (width + 1) × (height + 1): L, a, b, L², |∇L|, gx², gy², gx·gy
+    /// (width + 1) × (height + 1) entries of eight doubles, row by row, the quantities of each
+    /// entry side by side (L, a, b, L², |∇L|, gx², gy², gx·gy): a window's corners are four
+    /// 64-byte loads.
+    let tables: [Double]
 
     init(image: Image, pooling: Int) {
         let (iw, ih) = (image.width, image.height)
         let (w, h) = ((iw + pooling - 1) / pooling, (ih + pooling - 1) / pooling)
         width = w
         height = h
-        let w1 = w + 1
-        let plane = w1 * (h + 1)
+        let plane = (w + 1) * (h + 1)
         tables = [Double](unsafeUninitializedCapacity: plane * 8) { t, filled in
-            // L*, a* and b* of image row r at slot r % 3 of three rows each, then five rows of quantities.
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: iw * 14)
-            defer { scratch.deallocate() }
-            let quantities = scratch + 9 * iw
-            func channel(_ c: Int, row r: Int) -> UnsafeMutablePointer<Float> { scratch + (c * 3 + r % 3) * iw }
-            let cells = UnsafeMutablePointer<Double>.allocate(capacity: w * 8)
-            defer { cells.deallocate() }
-            var converted = -1
+            let rows = RowBuffers(imageWidth: iw, cells: w)
+            defer { rows.deallocate() }
             image.pixels.withUnsafeBufferPointer { px in
-                for k in 0..<8 { for x in 0..<w1 { t[k * plane + x] = 0 } }
+                t.baseAddress!.initialize(repeating: 0, count: (w + 1) * 8)
+                var converted = -1
                 for cy in 0..<h {
-                    cells.initialize(repeating: 0, count: w * 8)
+                    rows.cells.initialize(repeating: 0, count: 8 * w)
                     let yEnd = min((cy + 1) * pooling, ih)
                     for y in (cy * pooling)..<yEnd {
                         while converted < min(y + 1, ih - 1) {
                             converted += 1
-                            ColourSpace.labRow(
-                                px.baseAddress! + converted * iw * image.channels, count: iw, channels: image.channels,
-                                l: channel(0, row: converted), a: channel(1, row: converted), b: channel(2, row: converted))
+                            rows.convert(row: converted, from: px.baseAddress! + converted * iw * image.channels, channels: image.channels)
                         }
-                        let row = channel(0, row: y)
-                        WindowTables.quantities(
-                            row: row, up: channel(0, row: max(y - 1, 0)), down: channel(0, row: min(y + 1, ih - 1)), count: iw,
-                            into: quantities)
-                        WindowTables.pool(
-                            l: row, a: channel(1, row: y), b: channel(2, row: y), quantities: quantities, count: iw,
-                            pooling: pooling, into: cells)
+                        rows.addQuantities(row: y, imageHeight: ih, pooling: pooling)
                     }
-                    WindowTables.addRow(
-                        cy, cells: cells, rowsInCell: yEnd - cy * pooling, imageWidth: iw, pooling: pooling, width: w, height: h,
-                        into: t.baseAddress!)
+                    let above = t.baseAddress! + cy * (w + 1) * 8
+                    feature_rows_accumulate(rows.cells, w, yEnd - cy * pooling, iw, pooling, above, above + (w + 1) * 8)
                 }
             }
             filled = plane * 8
         }
     }
 
-    /// Turns a row of cell sums into means and adds them, summed along the row, to the row
-    /// above in each table: the tables' row `cy + 1`.
-    static func addRow(
-        _ cy: Int, cells: UnsafeMutablePointer<Double>, rowsInCell: Int, imageWidth: Int, pooling: Int, width w: Int,
-        height h: Int, into t: UnsafeMutablePointer<Double>
-    ) {
-        let w1 = w + 1
-        let plane = w1 * (h + 1)
-        var sums = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        for k in 0..<8 { t[k * plane + (cy + 1) * w1] = 0 }
-        for cx in 0..<w {
-            let c = cells + cx * 8
-            let count = Double(rowsInCell * (min((cx + 1) * pooling, imageWidth) - cx * pooling))
-            if count > 1 { for k in 0..<8 { c[k] /= count } }
-            sums.0 += c[0]
-            sums.1 += c[1]
-            sums.2 += c[2]
-            sums.3 += c[3]
-            sums.4 += c[4]
-            sums.5 += c[5]
-            sums.6 += c[6]
-            sums.7 += c[7]
-            let at = (cy + 1) * w1 + cx + 1, above = cy * w1 + cx + 1
-            t[at] = t[above] + sums.0
-            t[plane + at] = t[plane + above] + sums.1
-            t[2 * plane + at] = t[2 * plane + above] + sums.2
-            t[3 * plane + at] = t[3 * plane + above] + sums.3
-            t[4 * plane + at] = t[4 * plane + above] + sums.4
-            t[5 * plane + at] = t[5 * plane + above] + sums.5
-            t[6 * plane + at] = t[6 * plane + above] + sums.6
-            t[7 * plane + at] = t[7 * plane + above] + sums.7
-        }
-    }
+    /// The scratch rows of one table build: L*, a* and b* of image row r at slot r % 3 (three
+    /// rows of L* for the vertical differences), five rows of the other quantities, the eight
+    /// rows one image row adds (`sources`), and the running sums of one row of cells, eight
+    /// planes of `cellCount` doubles.
+    struct RowBuffers {
+        let width: Int
+        let cellCount: Int
+        let floats: UnsafeMutablePointer<Float>
+        let sources: UnsafeMutablePointer<UnsafePointer<Float>?>
+        let cells: UnsafeMutablePointer<Double>
 
-    /// L*², the gradient magnitude and the structure tensor's three products of one row, from
-    /// central differences (the border pixel repeated outside): five rows of `count` at `out`.
-    static func quantities(
-        row: UnsafePointer<Float>, up: UnsafePointer<Float>, down: UnsafePointer<Float>, count n: Int,
-        into out: UnsafeMutablePointer<Float>
-    ) {
-        let (ll, magnitude, xx, yy, xy) = (out, out + n, out + 2 * n, out + 3 * n, out + 4 * n)
-        @inline(__always) func at(_ x: Int, _ gx: Float) {
-            let gy = (down[x] - up[x]) * 0.5
-            let gxx = gx * gx, gyy = gy * gy
-            ll[x] = row[x] * row[x]
-            magnitude[x] = (gxx + gyy).squareRoot()
-            xx[x] = gxx
-            yy[x] = gyy
-            xy[x] = gx * gy
+        init(imageWidth: Int, cells: Int) {
+            width = imageWidth
+            cellCount = cells
+            floats = .allocate(capacity: imageWidth * 14)
+            sources = .allocate(capacity: 8)
+            for k in 0..<5 { sources[3 + k] = UnsafePointer(floats + (9 + k) * imageWidth) }
+            self.cells = .allocate(capacity: cells * 8)
         }
-        // The border pixels apart, so that the interior loop has no clamping.
-        at(0, (row[min(1, n - 1)] - row[0]) * 0.5)
-        if n > 1 { at(n - 1, (row[n - 1] - row[n - 2]) * 0.5) }
-        var x = 1
-        while x < n - 1 {
-            at(x, (row[x + 1] - row[x - 1]) * 0.5)
-            x += 1
+
+        func deallocate() {
+            floats.deallocate()
+            sources.deallocate()
+            cells.deallocate()
         }
-    }
 
-    /// Adds one row's eight quantities into its cells (8 doubles per cell).
-    static func pool(
-        l: UnsafePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>, quantities q: UnsafePointer<Float>,
-        count n: Int, pooling: Int, into cells: UnsafeMutablePointer<Double>
-    ) {
-        pool(l, count: n, pooling: pooling, into: cells)
-        pool(a, count: n, pooling: pooling, into: cells + 1)
-        pool(b, count: n, pooling: pooling, into: cells + 2)
-        for k in 0..<5 { pool(q + k * n, count: n, pooling: pooling, into: cells + 3 + k) }
-    }
+        func channel(_ c: Int, row r: Int) -> UnsafeMutablePointer<Float> { floats + (c * 3 + r % 3) * width }
 
-    /// Adds one quantity's row, `pooling` pixels at a time, to every 8th double from `cell`.
-    static func pool(_ row: UnsafePointer<Float>, count n: Int, pooling: Int, into cell: UnsafeMutablePointer<Double>) {
-        var c = cell
-        var x = 0
-        while x < n {
-            let end = min(x + pooling, n)
-            var s: Float = 0
-            for i in x..<end { s += row[i] }
-            c.pointee += Double(s)
-            c += 8
-            x = end
+        /// Converts image row `r` to L*a*b* into its slots.
+        func convert(row r: Int, from px: UnsafePointer<UInt8>, channels: Int) {
+            ColourSpace.labRow(px, count: width, channels: channels, l: channel(0, row: r), a: channel(1, row: r), b: channel(2, row: r))
+        }
+
+        /// Adds image row `y`'s eight quantities to the cells' sums (rows y - 1 … y + 1 converted).
+        func addQuantities(row y: Int, imageHeight ih: Int, pooling: Int) {
+            let l = channel(0, row: y)
+            feature_rows_quantities(l, channel(0, row: max(y - 1, 0)), channel(0, row: min(y + 1, ih - 1)), width, floats + 9 * width)
+            for c in 0..<3 { sources[c] = UnsafePointer(channel(c, row: y)) }
+            for k in 0..<8 { feature_rows_pool(sources[k], width, pooling, cells + k * cellCount) }
         }
     }
 
@@ -302,12 +249,11 @@ struct WindowTables: Sendable {
         let y0 = max(y - r, 0), y1 = min(y + r + 1, height)
         let count = Double((x1 - x0) * (y1 - y0))
         let w1 = width + 1
-        let plane = w1 * (height + 1)
-        func mean(_ t: Int) -> Double {
-            let o = t * plane
-            return (tables[o + y1 * w1 + x1] - tables[o + y0 * w1 + x1] - tables[o + y1 * w1 + x0] + tables[o + y0 * w1 + x0]) / count
+        let m = tables.withUnsafeBytes { t in
+            func corner(_ x: Int, _ y: Int) -> SIMD8<Double> { t.loadUnaligned(fromByteOffset: (y * w1 + x) * 64, as: SIMD8<Double>.self) }
+            return (corner(x1, y1) - corner(x1, y0) - corner(x0, y1) + corner(x0, y0)) / count
         }
-        return WindowMeans(l: mean(0), a: mean(1), b: mean(2), ll: mean(3), gradient: mean(4), gxx: mean(5), gyy: mean(6), gxy: mean(7))
+        return WindowMeans(l: m[0], a: m[1], b: m[2], ll: m[3], gradient: m[4], gxx: m[5], gyy: m[6], gxy: m[7])
     }
 }
 
@@ -353,8 +299,10 @@ public enum ColourSpace {
         _ px: UnsafePointer<UInt8>, count: Int, channels: Int, l: UnsafeMutablePointer<Float>, a: UnsafeMutablePointer<Float>,
         b: UnsafeMutablePointer<Float>
     ) {
-        for i in 0..<count {
-            (l[i], a[i], b[i]) = fastLab(pixel: px + i * channels, channels: channels)
+        linearFloat.withUnsafeBufferPointer { table in
+            labFunction.withUnsafeBufferPointer { cubeRoot in
+                feature_rows_lab(px, count, channels, table.baseAddress!, cubeRoot.baseAddress!, l, a, b)
+            }
         }
     }
 

@@ -44,13 +44,15 @@ final class JPEGDecoder {
         let grey = layout == .asStored && colorspace == TJCS_GRAY.rawValue
         let channels = grey ? 1 : 3
         let format = grey ? TJPF_GRAY : TJPF_RGB
-        var pixels = [UInt8](repeating: 0, count: size.width * size.height * channels)
-        let status = bytes.withUnsafeBufferPointer { source in
-            pixels.withUnsafeMutableBufferPointer { target in
+        // The decoder writes every byte (or fails, and the pixels are dropped): no zeroing first.
+        var status: Int32 = 0
+        let pixels = [UInt8](unsafeUninitializedCapacity: size.width * size.height * channels) { target, count in
+            status = bytes.withUnsafeBufferPointer { source in
                 tjDecompress2(
                     handle, source.baseAddress, UInt(source.count), target.baseAddress, width, width * Int32(channels), height,
                     format.rawValue, TJFLAG_STOPONWARNING)
             }
+            count = target.count
         }
         guard status == 0 else {
             // With TJFLAG_STOPONWARNING a warning aborts decoding, leaving the rest of the

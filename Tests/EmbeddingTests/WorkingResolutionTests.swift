@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Support
 import Testing
 
 @testable import Embedding
@@ -31,6 +32,32 @@ import Testing
         }
         // L* runs over 0…100 and a*, b* over about ±110: 0.002 is far below a visible difference.
         #expect(worst < 0.002, "worst difference \(worst)")
+    }
+
+    @Test func rowConversionIsTheScalarConversionBitForBit() {
+        // The table rows are converted by C kernels (eight pixels at a time where the processor
+        // has AVX2, the rest one by one); the pixel's own colour by the Swift scalar code. A row
+        // of 4,099 random colours plus the extremes, as RGB and as grey, both lengths' tails.
+        var random = SplitMix64(seed: 11)
+        var rgb = [UInt8](repeating: 0, count: 4_099 * 3)
+        for i in rgb.indices { rgb[i] = UInt8(truncatingIfNeeded: random.next()) }
+        rgb.replaceSubrange(0..<6, with: [0, 0, 0, 255, 255, 255])
+        for channels in [3, 1] {
+            let count = rgb.count / channels
+            var (l, a, b) = ([Float](repeating: .nan, count: count), [Float](repeating: .nan, count: count), [Float](repeating: .nan, count: count))
+            rgb.withUnsafeBufferPointer { px in ColourSpace.labRow(px.baseAddress!, count: count, channels: channels, l: &l, a: &a, b: &b) }
+            var mismatches = 0
+            for i in 0..<count {
+                let p = i * channels
+                let own =
+                    channels == 3
+                    ? ColourSpace.fastLab(r: rgb[p], g: rgb[p + 1], b: rgb[p + 2]) : ColourSpace.fastLab(r: rgb[p], g: rgb[p], b: rgb[p])
+                if own.l.bitPattern != l[i].bitPattern || own.a.bitPattern != a[i].bitPattern || own.b.bitPattern != b[i].bitPattern {
+                    mismatches += 1
+                }
+            }
+            #expect(mismatches == 0, "\(mismatches) of \(count) pixels differ (channels \(channels))")
+        }
     }
 
     func model(workingSide: Int?, detailSide: Int? = nil) -> EmbeddingModel {

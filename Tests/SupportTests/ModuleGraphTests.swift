@@ -28,7 +28,8 @@ import Testing
     }
 
     @Test func everyDependencyPointsDownTheLayers() throws {
-        let targets = try Self.libraryTargets()
+        // C modules (the system-library shims and the feature tables' row kernels) lie below every layer.
+        let targets = try Self.libraryTargets().filter { !$0.key.hasPrefix("C") }
         #expect(Set(targets.keys) == Set(Self.layers.keys), "library targets \(targets.keys.sorted())")
         // The reading itself: one target whose list is known.
         #expect(targets["Questions"] == ["Support", "Narratives", "Imaging", "Embedding"])
@@ -55,7 +56,7 @@ import Testing
             }
         }
         let shims = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { $0.hasPrefix("C") }
-        #expect(shims.count == 7)
+        #expect(shims.count == 8)
         for shim in shims {
             let users = importers[shim] ?? []
             #expect(users.count == 1, "\(shim) is imported by \(users.sorted())")
