@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Embedding", targets: ["Embedding"]),
         .library(name: "Questions", targets: ["Questions"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -48,12 +49,14 @@ let package = Package(
         .target(name: "Questions", dependencies: ["Support", "Narratives", "Imaging", "Embedding"]),
         // The SQLite corpus: schema, records, and the jobs that fill it (ingest, vocabulary build).
         .target(name: "Store", dependencies: ["Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "CSQLite"]),
+        // One job per stage command: options in, a report out (the CLI prints it).
+        .target(name: "Pipeline", dependencies: ["Support", "Narratives", "Imaging", "Embedding", "Store"]),
 
         // The command-line program: argument parsing and printing only.
         .executableTarget(
             name: "pointillist",
             dependencies: [
-                "Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store",
+                "Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

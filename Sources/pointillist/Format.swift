@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// Number formatting for summaries.
 enum Format {
@@ -35,7 +36,5 @@ enum Format {
     static func seconds(_ s: Double) -> String { s < 60 ? String(format: "%.2f s", s) : duration(s) }
 
     /// A file next to the database: corpus.sqlite → corpus<suffix>.
-    static func besideDatabase(_ db: String, suffix: String) -> String {
-        URL(fileURLWithPath: db).deletingPathExtension().path + suffix
-    }
+    static func besideDatabase(_ db: String, suffix: String) -> String { DefaultPaths.besideDatabase(db, suffix: suffix) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Narratives
+import Pipeline
 import Store
 
 extension Pointillist {
@@ -26,7 +27,7 @@ extension Pointillist {
                 throw ValidationError("no corpus at \(corpus.db): run `pointillist ingest` first, or pass --db")
             }
             let store = try Corpus(path: corpus.db, readOnly: true)
-            let segmenter = segments.applied(to: try store.segmenter())
+            let segmenter = segments.overrides.applied(to: try store.segmenter())
             let narratives = try store.narratives(imageID: imageID)
             guard !narratives.isEmpty else {
                 Terminal.error("no narrative of image \(imageID) in \(corpus.db)")

@@ -1,0 +1,22 @@
+import Foundation
+import Store
+
+/// The files a job writes beside the corpus when not told where.
+public enum DefaultPaths {
+    /// `corpus.sqlite` with suffix `.embedding` → `/abs/path/corpus.embedding` (the database's
+    /// path made absolute, its extension replaced).
+    public static func besideDatabase(_ database: String, suffix: String) -> String {
+        URL(fileURLWithPath: database).deletingPathExtension().path + suffix
+    }
+
+    /// The embedding model's default place.
+    public static func model(_ database: String) -> String { besideDatabase(database, suffix: ".embedding") }
+}
+
+extension Corpus {
+    /// The corpus at `path`, which must exist: opening a missing path would create an empty one.
+    static func existing(_ path: String) throws -> Corpus {
+        guard FileManager.default.fileExists(atPath: path) else { throw JobError("no corpus at \(path)") }
+        return try Corpus(path: path)
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Embedding
+import Foundation
+import Imaging
+import Narratives
+import Questions
+import Store
+import Vocabulary
+
+extension Pointillist.Questions {
+    struct Answers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "answers",
+            abstract: "Import annotators' answers (CSV or JSONL: question_id, annotator_id, answer yes/no/unsure, optional duration_seconds).",
+            discussion: """
+                Unknown question ids, duplicates, conflicting re-submissions and malformed rows are \
+                reported with their line and kept aside in the corpus (answer_rejects); read = accepted + \
+                rejected. Importing the same file (the same path) again, after an interrupted run or a \
+                finished one, stores nothing more: the lines its earlier import stored are counted as \
+                already imported, not rejected again.
+                """)
+
+        @OptionGroup var corpus: CorpusOption
+
+        @Argument(help: "Answer files.")
+        var files: [String]
+
+        @Flag(help: "Print only the summary.")
+        var quiet = false
+
+        func run() throws {
+            let store = try Corpus(path: corpus.db)
+            for file in files {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
+                let r = try store.importAnswers(file: file, text: text)
+                if !quiet { for reject in r.rejected.prefix(20) { Terminal.error(reject.description) } }
+                print(
+                    "\(file): read \(r.read) = accepted \(r.accepted) + rejected \(r.rejected.count)"
+                        + (r.alreadyImported > 0 ? " + already imported \(r.alreadyImported)" : ""))
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Embedding
+import Foundation
+import Imaging
+import Narratives
+import Questions
+import Store
+import Vocabulary
+
+extension Pointillist.Questions {
+    struct Next: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "next",
+            abstract: "Aggregate the answers and add the next round: points answered No get their next-ranked class.",
+            discussion: """
+                Aggregation: unanimous (default; all non-unsure answers agree, at least --min-answers) or \
+                majority. Yes and Unresolved points stop; so do points past --max-rounds or out of classes.
+                """)
+
+        @OptionGroup var corpus: CorpusOption
+
+        @Option(name: .customLong("max-rounds"), help: "Rounds at most.")
+        var maxRounds = 3
+
+        @Option(name: .customLong("min-answers"), help: "Decisive answers needed for Yes or No.")
+        var minimumAnswers = 2
+
+        @Flag(help: "Decide by majority instead of unanimity.")
+        var majority = false
+
+        func run() throws {
+            let store = try Corpus(path: corpus.db)
+            let rule = AggregationRule(minimumAnswers: minimumAnswers, kind: majority ? .majority : .unanimous)
+            let (labels, added) = try store.nextRound(rule: rule, maxRounds: maxRounds)
+            let counts = Dictionary(grouping: labels.values, by: { $0 }).mapValues(\.count)
+            print("labels     Yes \(counts[.yes] ?? 0), No \(counts[.no] ?? 0), Unresolved \(counts[.unresolved] ?? 0) (questions with answers)")
+            print("next round \(added.count) new questions")
+        }
+    }
+}

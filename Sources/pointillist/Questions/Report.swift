@@ -1,0 +1,93 @@
+import ArgumentParser
+import Embedding
+import Foundation
+import Imaging
+import Narratives
+import Questions
+import Store
+import Vocabulary
+
+extension Pointillist.Questions {
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "report",
+            abstract: "Measure the question stage on generated scenes against ground-truth masks, with two baselines.",
+            discussion: """
+                For every sampled point the true class is read from the mask. Reported for M and, in the \
+                same run, for a random order of the image's classes and for the class of the nearest trace \
+                point in image coordinates: the share of points whose first question is a Yes and the mean \
+                number of questions until a Yes (a perfect annotator). Targets: first Yes ≥ 85%, mean ≤ 1.3. \
+                Only the classes mentioned for an image are asked, so a point on a class its narratives \
+                leave unnamed can never get a Yes: the report gives that ceiling and the classes behind it.
+                """)
+
+        @OptionGroup var corpus: CorpusOption
+        @OptionGroup var imageOptions: ImageOptions
+        @OptionGroup var m: PointModelArguments
+
+        @Option(help: ArgumentHelp("Ground-truth class masks (grey PNG per image, `pointillist scenes` layout).", valueName: "dir"))
+        var masks: String
+
+        @Option(
+            name: .customLong("mask-classes"), help: ArgumentHelp("TSV naming the mask values (default <masks>/../classes.tsv).", valueName: "path"))
+        var maskClasses: String?
+
+        @Flag(help: "No progress bar.")
+        var quiet = false
+
+        func run() throws {
+            let (store, builder, locator, images, skipped) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: 5)
+            let names = try MaskClasses.read(maskClasses ?? MaskClasses.defaultPath(masks: masks))
+            let dictionary = try store.storedDictionary().classes
+            let (classOf, unmapped) = MaskClasses.mapping(names, to: dictionary)
+            let maskLocator = try ImageLocator(root: masks, pattern: "{id}.png")
+            let r = QuestionQuality.report(images, seed: m.seed, mask: { try maskLocator.load($0, layout: .asStored) }, classOf: classOf)
+            // The same points ranked by the embedding neighbours alone, for comparison.
+            var alone: QualityReport?
+            if m.prior > 0 {
+                var neighboursOnly = builder
+                neighboursOnly.options.prior = 0
+                let side = builder.model.features.decodeSide
+                let (plain, _) = try neighboursOnly.run(corpus: store, loadImage: { try locator.load($0, workingSide: side) })
+                alone = QuestionQuality.report(plain, seed: m.seed, mask: { try maskLocator.load($0, layout: .asStored) }, classOf: classOf)
+            }
+            print(
+                "images       \(r.images) (\(skipped.count) skipped), \(r.points) sampled points (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.unlabelled) over void or classes not in the dictionary"
+            )
+            if !unmapped.isEmpty { print("             mask classes not in the dictionary: \(unmapped.joined(separator: ", "))") }
+            print(
+                String(format: "             the true class is among the image's mentioned classes at %.1f%% of the points", 100 * r.mentionedShare))
+            print("ranking                      first question Yes   questions to Yes   never Yes")
+            var rows = [("M (k = \(m.k), prior \(m.prior))", r.model)]
+            if let alone { rows.append(("M, neighbours only (prior 0)", alone.model)) }
+            rows += [("random image class", r.random), ("nearest trace point", r.nearestTrace)]
+            for (name, f) in rows {
+                print(
+                    String(
+                        format: "%@ %17.1f%% %18.2f %10.1f%%", name.padding(toLength: 28, withPad: " ", startingAt: 0), 100 * f.firstYes,
+                        f.meanQuestionsToYes, 100 * f.neverYes))
+            }
+            if r.mentionedShare > 0 {
+                print(
+                    String(
+                        format:
+                            "             M's first question is a Yes at %.1f%% of the points whose class was mentioned (the others can never get a Yes)",
+                        100 * r.model.firstYes / r.mentionedShare))
+            }
+            if !r.unmentioned.isEmpty {
+                let name = Dictionary(dictionary.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+                let top = r.unmentioned.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(6)
+                    .map { String(format: "%@ %.1f%%", name[$0.key] ?? "class \($0.key)", 100 * Double($0.value) / Double(r.scored)) }
+                print("             never Yes, by the class the narratives left unnamed: \(top.joined(separator: ", "))")
+            }
+            func verdict(_ ok: Bool) -> String { ok ? "PASS" : "FAIL" }
+            let better = r.model.firstYes > r.random.firstYes && r.model.firstYes > r.nearestTrace.firstYes
+            print(
+                String(
+                    format:
+                        "targets      first Yes ≥ 85%%: %@ (%.1f%%, at most %.1f%% reachable); questions to Yes ≤ 1.3: %@ (%.2f); better than both baselines: %@",
+                    verdict(r.model.firstYes >= 0.85), 100 * r.model.firstYes, 100 * r.mentionedShare,
+                    verdict(r.model.meanQuestionsToYes <= 1.3), r.model.meanQuestionsToYes, verdict(better)))
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Embedding
+import Foundation
+import Imaging
+import Narratives
+import Questions
+import Store
+import Vocabulary
+
+extension Pointillist.Questions {
+    struct Sample: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sample",
+            abstract: "Build M for every image, sample its points and store the first-round questions.",
+            discussion: """
+                Images already sampled are skipped, so an interrupted run resumes. Each point keeps its \
+                ranked classes; its first question asks the top one.
+                """)
+
+        @OptionGroup var corpus: CorpusOption
+        @OptionGroup var imageOptions: ImageOptions
+        @OptionGroup var m: PointModelArguments
+
+        @Flag(help: "No progress bar.")
+        var quiet = false
+
+        func run() throws {
+            let (store, _, _, images, skipped) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: quiet ? 0 : 10)
+            let r = try store.storeFirstRound(images)
+            print("images     \(r.images) sampled, \(r.alreadySampled) already sampled, \(skipped.count) skipped (image not readable)")
+            print(
+                "points     \(r.points) (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.pointsWithoutCandidates) without a candidate class"
+            )
+            print("questions  \(r.questions) first-round questions stored")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Lexicon
+import Narratives
+import Store
+import Vocabulary
+
+extension Pointillist.Vocab {
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "build",
+            abstract: "Build the class dictionary from the corpus and store the mentions of its classes.",
+            discussion: """
+                Ids are stable: classes already in the dictionary file keep their id, new ones get ids \
+                above the largest ever used. Rebuilding replaces the corpus's classes, mentions and \
+                near-misses; an interrupted build is redone from the start by the next run.
+                """)
+
+        @OptionGroup var corpus: CorpusOption
+        @OptionGroup var lexicon: LexiconOptions
+
+        @Option(
+            help: ArgumentHelp(
+                "The dictionary TSV to write; its ids are kept (default: beside the database, <name>.dictionary.tsv).", valueName: "path"))
+        var dictionary: String?
+
+        @Option(name: .customLong("min-mentions"), help: ArgumentHelp("Keep classes mentioned at least this many times.", valueName: "n"))
+        var minimumMentions = DictionaryOptions().minimumMentions
+
+        @Option(
+            name: .customLong("train-classes"),
+            help: ArgumentHelp("Mark this many of the most mentioned classes for embedding training.", valueName: "n"))
+        var trainClasses = DictionaryOptions().trainClasses
+
+        @Option(
+            name: .customLong("openimages"),
+            help: ArgumentHelp(
+                "Open Images class descriptions CSV (MID,DisplayName) for mapping classes to MIDs (default: the Data/openimages/oidv6-class-descriptions.csv the program ships with, found like --vocab's default).",
+                valueName: "path"))
+        var openImages: String?
+
+        @Option(help: ArgumentHelp("Classes to list in the summary.", valueName: "n"))
+        var top = 20
+
+        @Flag(help: "Print only the summary: no progress bar.")
+        var quiet = false
+
+        func validate() throws {
+            if minimumMentions < 1 { throw ValidationError("--min-mentions must be at least 1") }
+            if trainClasses < 0 { throw ValidationError("--train-classes cannot be negative") }
+        }
+
+        func run() throws {
+            let started = Terminal.now()
+            let extractor = try lexicon.loadExtractor()
+            let loaded = Terminal.now()
+            let dictionaryPath = dictionary ?? Format.besideDatabase(corpus.db, suffix: ".dictionary.tsv")
+            var classes: OpenImagesClasses?
+            if let openImagesPath = openImages ?? DefaultFiles.locate("Data/openimages/oidv6-class-descriptions.csv") {
+                classes = try OpenImagesClasses(path: openImagesPath)
+            }
+            guard FileManager.default.fileExists(atPath: corpus.db) else {
+                throw ValidationError("no corpus at \(corpus.db): run `pointillist ingest` first")
+            }
+            let store = try Corpus(path: corpus.db)
+            let previous = try DictionaryFile.ids(dictionaryPath)
+            let build = VocabularyBuild(
+                extractor: extractor, options: DictionaryOptions(minimumMentions: minimumMentions, trainClasses: trainClasses),
+                openImages: classes)
+            let bar = ProgressBar(enabled: !quiet)
+            let (result, report) = try build.run(corpus: store, previousIDs: previous) { phase, done, total in
+                bar.updateCount(done: done, total: total, label: phase.rawValue)
+            }
+            bar.finish()
+            try DictionaryFile.write(result.classes, to: dictionaryPath)
+            let finished = Terminal.now()
+
+            print(
+                "lexicon        \(extractor.lexicon.source): \(extractor.lexicon.synsets.count) noun synsets, \(extractor.lexicon.lemmaCount) lemmas (\(Format.seconds(loaded - started)) to load)"
+            )
+            print("word list      \(extractor.wordList.path): \(extractor.wordList.count) common words")
+            if let classes { print("Open Images    \(classes.path): \(classes.count) classes") }
+            print("narratives     \(report.narratives)")
+            print("candidates     \(report.candidates) noun phrases: \(report.keptCandidates) passed the filters")
+            for (code, n) in report.verdicts.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) where code != "kept" {
+                print("  \(code.padding(toLength: 14, withPad: " ", startingAt: 0)) \(n)")
+            }
+            print(
+                "dictionary     \(report.classes) classes with at least \(minimumMentions) mentions (\(report.keptIDs) ids kept, \(report.newIDs) new); \(min(trainClasses, report.classes)) marked for training"
+            )
+            let mapped = result.classes.filter { !$0.openImagesMID.isEmpty }.count
+            if classes != nil { print("               \(mapped) mapped to Open Images MIDs") }
+            print("mentions       \(report.mentions) stored, \(report.mentionsWithPoints) with trace points (\(report.points) points)")
+            if !report.rulesFired.isEmpty {
+                print("rules fired")
+                for (rule, n) in report.rulesFired.sorted(by: { ($0.key.file, $0.key.line) < ($1.key.file, $1.key.line) }) {
+                    print(
+                        "  \(rule.description.padding(toLength: 26, withPad: " ", startingAt: 0)) \(String(n).padding(toLength: 6, withPad: " ", startingAt: 0)) \(rule.entry)"
+                    )
+                }
+            }
+            if !result.classes.isEmpty {
+                print("top classes")
+                for c in result.classes.sorted(by: { ($0.mentions, $1.id) > ($1.mentions, $0.id) }).prefix(top) {
+                    let oi = c.openImagesMID.isEmpty ? "" : "  \(c.openImagesMID) \(c.openImagesName)"
+                    print(
+                        "  \(String(c.id).padding(toLength: 5, withPad: " ", startingAt: 0)) \(c.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(c.mentions).padding(toLength: 7, withPad: " ", startingAt: 0)) \(c.sense)\(oi)"
+                    )
+                }
+            }
+            print("wrote          \(dictionaryPath)")
+            print(
+                "time           \(Format.seconds(finished - started)) (mentions counted in \(Format.seconds(report.countingSeconds)), stored in \(Format.seconds(report.writingSeconds)))"
+            )
+        }
+    }
+}

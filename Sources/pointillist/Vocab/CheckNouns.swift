@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Lexicon
+import Narratives
+import Store
+import Vocabulary
+
+extension Pointillist.Vocab {
+    struct CheckNouns: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-nouns",
+            abstract: "Precision and recall of the extracted mentions against VidLN's human noun spans.",
+            discussion: """
+                Reads Video Localized Narratives JSONL (plain or gzip) and runs the mention extractor on \
+                every actor caption. A mention matches a noun segment when their character spans overlap \
+                by at least one character. Precision = mentions matching a segment / mentions; recall = \
+                segments matched by a mention / segments. Reported for every candidate the extractor \
+                yields (any verdict) and for kept mentions only. Lines that are not valid VidLN are \
+                reported and skipped.
+                """)
+
+        @OptionGroup var lexicon: LexiconOptions
+
+        @Argument(help: ArgumentHelp("VidLN JSONL files, directories or glob patterns.", valueName: "input"))
+        var inputs: [String]
+
+        @Flag(help: "List every unmatched mention and missed noun segment.")
+        var verbose = false
+
+        func run() throws {
+            let files: [SourceFile]
+            do { files = try FileSystem.expandInputs(inputs) } catch { throw ValidationError("\(error)") }
+            let extractor = try lexicon.loadExtractor()
+            let report = try NounSegmentCheck.run(files: files, extractor: extractor, differences: verbose)
+            for line in report.skipped { Terminal.error("\(line.path):\(line.line): skipped: \(line.reason)") }
+            for d in report.differences {
+                print(([d.kind.rawValue, d.videoID, d.actor, d.text] + (d.verdict.map { [$0] } ?? [])).joined(separator: "\t"))
+            }
+            let (all, kept, captions, skipped) = (report.all, report.kept, report.captions, report.skipped.count)
+            print("captions \(captions), noun segments \(all.segments)\(skipped > 0 ? ", \(skipped) lines skipped" : "")")
+            print("mentions\tcount\tmatched\tprecision\tsegments found\trecall")
+            for (name, m) in [("all candidates", all), ("kept", kept)] {
+                print(String(format: "%@\t%d\t%d\t%.3f\t%d\t%.3f", name, m.mentions, m.matchedMentions, m.precision, m.matchedSegments, m.recall))
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Lexicon
+import Narratives
+import Store
+import Vocabulary
+
+/// Where the lexicon, the curation files and the word list come from.
+struct LexiconOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Princeton WordNet 3.0 database directory (Debian wordnet-base). A lexicon once loaded is kept compiled in ~/.cache/pointillist ($XDG_CACHE_HOME/pointillist; $POINTILLIST_CACHE names another folder, or 'off'), renewed when its files or the program change.",
+            valueName: "dir"))
+    var wordnet: String = PrincetonLoader.defaultDirectory
+
+    @Option(
+        name: .customLong("lmf"),
+        help: ArgumentHelp(
+            "Use WN-LMF XML lexicon files instead of the WordNet database (repeatable: one lexicon from several files).", valueName: "file"))
+    var lmfFiles: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "The curation directory (function words, blocklist, aliases, senses, merges, includes, tangible roots). Default: the Vocab directory the program ships with (./Vocab, $POINTILLIST_HOME/Vocab, <prefix>/share/pointillist/Vocab or the checkout's).",
+            valueName: "dir"))
+    var vocab: String?
+
+    @Option(
+        name: .customLong("word-list"),
+        help: ArgumentHelp(
+            "English word list deciding which lemmas are common (wamerican: size 50; wamerican-small/-large/-huge: 35/70/80).", valueName: "path"))
+    var wordList: String = WordList.defaultPath
+
+    /// The lexicon, through the compiled cache (`LexiconCache`; `POINTILLIST_CACHE=off` turns it off).
+    func loadLexicon() throws -> Lexicon {
+        let cache = LexiconCache.standard(environment: ProcessInfo.processInfo.environment)
+        return lmfFiles.isEmpty
+            ? try PrincetonLoader.load(directory: wordnet, cache: cache) : try LMFLoader.load(files: lmfFiles, cache: cache)
+    }
+
+    /// The curation directory: --vocab, or the one the program ships with.
+    func curationDirectory() throws -> String {
+        guard let vocab = vocab ?? DefaultFiles.locate("Vocab") else {
+            throw ValidationError(DefaultFiles.notFound("Vocab", what: "the curation directory", option: "--vocab <dir>"))
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: vocab, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("curation directory '\(vocab)' not found: pass --vocab <dir>")
+        }
+        return vocab
+    }
+
+    func loadExtractor() throws -> MentionExtractor {
+        let vocab = try curationDirectory()
+        let lexicon = try loadLexicon()
+        let curation = try Curation(directory: vocab, lexicon: lexicon)
+        return MentionExtractor(lexicon: lexicon, curation: curation, wordList: try WordList(path: wordList))
+    }
+}
+
+extension Pointillist {
+    struct Vocab: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "vocab",
+            abstract: "Build and curate the class dictionary: tangible, common nouns named in the captions.",
+            discussion: """
+                build:   extract mentions from every caption of the corpus, filter them, write the \
+                dictionary TSV and store each mention with its trace points.
+                explain: show, for words, phrases or captions, what each mention becomes and why.
+                review:  write the linguists' review sheet (TSV and HTML) from the last build.
+                apply:   turn the decisions of an edited review sheet into Vocab/ edits.
+                diff:    compare two dictionary files.
+                check-nouns: measure mention extraction against the human noun spans of VidLN files.
+                """,
+            subcommands: [Build.self, Explain.self, Review.self, Apply.self, Diff.self, CheckNouns.self])
+    }
+}
