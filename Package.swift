@@ -38,7 +38,7 @@ let package = Package(
         // Stage 2a: WordNet nouns (the Princeton database or WN-LMF XML), morphology.
         .target(name: "Lexicon", dependencies: ["Support", "Narratives", "CLibXML2"]),
         // Stage 2b: mention extraction, tangible and dictionary filters, class dictionary, curation files.
-        .target(name: "Vocabulary", dependencies: ["Narratives", "Lexicon"]),
+        .target(name: "Vocabulary", dependencies: ["Support", "Narratives", "Lexicon"]),
         // Images: JPEG/PNG decoding, PNG writing, finding images by id, drawing.
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG"]),
         // Generated scenes with ground truth: images, LN narratives, class masks.

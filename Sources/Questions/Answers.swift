@@ -1,3 +1,5 @@
+import Support
+
 /// An annotator's answer to a question.
 public enum AnswerValue: String, Sendable, Equatable, Hashable, CaseIterable {
     case yes, no, unsure

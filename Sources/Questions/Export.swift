@@ -1,3 +1,5 @@
+import Support
+
 /// A problem in a file the question stage reads back, with where it is.
 public struct QuestionsError: Error, CustomStringConvertible, Sendable, Equatable {
     public var file: String

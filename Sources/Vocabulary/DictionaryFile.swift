@@ -1,6 +1,7 @@
 import Glibc
 import Lexicon
 import Narratives
+import Support
 
 /// The dictionary TSV: a header row of `ClassEntry.columns`, then one class per row in id
 /// order. It is the file a team commits under `Vocab/` and the source of stable ids.
@@ -98,15 +99,12 @@ public struct OpenImagesClasses: Sendable {
         guard let text = try TSV.readText(path, optional: false) else { throw VocabError(file: path, reason: "missing") }
         var byName: [String: (String, String)] = [:]
         var count = 0
-        var number = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            number += 1
-            var l = Substring(line)
-            if l.last == "\r" { l = l.dropLast() }
-            if l.isEmpty { continue }
-            guard let fields = CSV.fields(l), fields.count == 2, fields[0].hasPrefix("/m/") || fields[0].hasPrefix("/g/")
-            else {
-                throw VocabError(file: path, line: number, reason: "expected MID,DisplayName")
+        let (records, failure) = CSV.records(text)
+        if let failure { throw VocabError(file: path, line: failure.line, reason: "expected MID,DisplayName: \(failure.reason)") }
+        for record in records where !record.isBlank {
+            let fields = record.fields
+            guard fields.count == 2, fields[0].hasPrefix("/m/") || fields[0].hasPrefix("/g/") else {
+                throw VocabError(file: path, line: record.line, reason: "expected MID,DisplayName")
             }
             count += 1
             let key = Lexicon.key(fields[1])
@@ -124,52 +122,5 @@ public struct OpenImagesClasses: Sendable {
             if let hit = byName[Lexicon.key(candidate)] { return hit }
         }
         return nil
-    }
-}
-
-/// Minimal RFC 4180 field splitting for one line.
-public enum CSV {
-    public static func fields(_ line: Substring) -> [String]? {
-        var fields: [String] = []
-        var current = ""
-        var inQuotes = false
-        var afterQuote = false
-        var iterator = line.makeIterator()
-        while let ch = iterator.next() {
-            if inQuotes {
-                if ch == "\"" {
-                    inQuotes = false
-                    afterQuote = true
-                } else {
-                    current.append(ch)
-                }
-            } else if ch == "," {
-                fields.append(current)
-                current = ""
-                afterQuote = false
-            } else if ch == "\"" {
-                if afterQuote {
-                    current.append("\"")  // a doubled quote inside a quoted field
-                    inQuotes = true
-                    afterQuote = false
-                } else if current.isEmpty {
-                    inQuotes = true
-                } else {
-                    return nil
-                }
-            } else {
-                if afterQuote { return nil }
-                current.append(ch)
-            }
-        }
-        if inQuotes { return nil }
-        fields.append(current)
-        return fields
-    }
-
-    /// A field quoted when it holds a comma, a quote or a line break.
-    public static func quote(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacing("\"", with: "\"\"") + "\""
     }
 }

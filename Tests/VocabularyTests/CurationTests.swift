@@ -199,9 +199,18 @@ struct VocabCopy {
         let dictionary = ClassDictionary(
             tally: tally(Self.captions), extractor: extractor, options: DictionaryOptions(minimumMentions: 1), openImages: oi)
         #expect(dictionary.classes.first { $0.name == "dog" }?.openImagesMID == "/m/0bt9lr")
-        #expect(CSV.fields(#"/m/01c_0l,"Ducks, geese and swans""#) == ["/m/01c_0l", "Ducks, geese and swans"])
-        #expect(CSV.fields(#"a,"b""c""#) == ["a", #"b"c"#])
-        #expect(CSV.fields(#"a,"b"#) == nil)
+        // A quoted display name with a comma, a blank line, CRLF endings; a bad row is named by its line.
+        let small = FileManager.default.temporaryDirectory.appendingPathComponent("oi-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: small) }
+        try "/m/01c_0l,\"Ducks, geese and swans\"\r\n\n/m/0bt9lr,Dog\r\n".write(toFile: small, atomically: true, encoding: .utf8)
+        let two = try OpenImagesClasses(path: small)
+        #expect(two.count == 2 && two.match(name: "Ducks, geese and swans", lemmas: [])?.mid == "/m/01c_0l")
+        try "/m/01c_0l,\"Ducks, geese and swans\"\r\n\n/m/0bt9lr,Dog\r\nnot a mid,Cat\r\n".write(toFile: small, atomically: true, encoding: .utf8)
+        #expect {
+            try OpenImagesClasses(path: small)
+        } throws: { error in
+            "\(error)".contains(small + ":4")
+        }
     }
 
     @Test func dictionaryFileRoundTripsAndRejectsBadRows() throws {

@@ -104,6 +104,28 @@ extension Pointillist {
     }
 }
 
+/// Ground-truth class masks of generated scenes (`pointillist scenes` layout) and the table
+/// naming their values, for the report and the simulated annotators.
+struct MaskOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Ground-truth class masks (grey PNG per image, `pointillist scenes` layout).", valueName: "dir"))
+    var masks: String
+
+    @Option(
+        name: .customLong("mask-classes"), help: ArgumentHelp("TSV naming the mask values (default <masks>/../classes.tsv).", valueName: "path"))
+    var maskClasses: String?
+
+    /// Mask value → dictionary class id, and the mask classes the dictionary lacks.
+    func mapping(to classes: [ClassEntry]) throws -> (classOf: [Int: Int], unmapped: [String]) {
+        MaskClasses.mapping(try MaskClasses.read(maskClasses ?? MaskClasses.defaultPath(masks: masks)), to: classes)
+    }
+
+    /// Reads the mask of an image as stored (one grey channel).
+    func loader() throws -> @Sendable (String) throws -> Image {
+        let locator = try ImageLocator(root: masks, pattern: "{id}.png")
+        return { try locator.load($0, layout: .asStored) }
+    }
+}
+
 extension MaskClasses {
     /// `classes.tsv` beside the masks directory, where `pointillist scenes` writes it.
     static func defaultPath(masks: String) -> String {

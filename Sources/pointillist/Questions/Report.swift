@@ -25,23 +25,17 @@ extension Pointillist.Questions {
         @OptionGroup var imageOptions: ImageOptions
         @OptionGroup var m: PointModelArguments
 
-        @Option(help: ArgumentHelp("Ground-truth class masks (grey PNG per image, `pointillist scenes` layout).", valueName: "dir"))
-        var masks: String
-
-        @Option(
-            name: .customLong("mask-classes"), help: ArgumentHelp("TSV naming the mask values (default <masks>/../classes.tsv).", valueName: "path"))
-        var maskClasses: String?
+        @OptionGroup var maskOptions: MaskOptions
 
         @Flag(help: "No progress bar.")
         var quiet = false
 
         func run() throws {
             let (store, builder, locator, images, skipped) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: 5)
-            let names = try MaskClasses.read(maskClasses ?? MaskClasses.defaultPath(masks: masks))
             let dictionary = try store.storedDictionary().classes
-            let (classOf, unmapped) = MaskClasses.mapping(names, to: dictionary)
-            let maskLocator = try ImageLocator(root: masks, pattern: "{id}.png")
-            let r = QuestionQuality.report(images, seed: m.seed, mask: { try maskLocator.load($0, layout: .asStored) }, classOf: classOf)
+            let (classOf, unmapped) = try maskOptions.mapping(to: dictionary)
+            let mask = try maskOptions.loader()
+            let r = QuestionQuality.report(images, seed: m.seed, mask: mask, classOf: classOf)
             // The same points ranked by the embedding neighbours alone, for comparison.
             var alone: QualityReport?
             if m.prior > 0 {
@@ -49,7 +43,7 @@ extension Pointillist.Questions {
                 neighboursOnly.options.prior = 0
                 let side = builder.model.features.decodeSide
                 let (plain, _) = try neighboursOnly.run(corpus: store, loadImage: { try locator.load($0, workingSide: side) })
-                alone = QuestionQuality.report(plain, seed: m.seed, mask: { try maskLocator.load($0, layout: .asStored) }, classOf: classOf)
+                alone = QuestionQuality.report(plain, seed: m.seed, mask: mask, classOf: classOf)
             }
             print(
                 "images       \(r.images) (\(skipped.count) skipped), \(r.points) sampled points (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.unlabelled) over void or classes not in the dictionary"

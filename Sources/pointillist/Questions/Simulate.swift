@@ -16,12 +16,7 @@ extension Pointillist.Questions {
 
         @OptionGroup var corpus: CorpusOption
 
-        @Option(help: ArgumentHelp("Ground-truth class masks (`pointillist scenes` layout).", valueName: "dir"))
-        var masks: String
-
-        @Option(
-            name: .customLong("mask-classes"), help: ArgumentHelp("TSV naming the mask values (default <masks>/../classes.tsv).", valueName: "path"))
-        var maskClasses: String?
+        @OptionGroup var maskOptions: MaskOptions
 
         @Option(help: "Annotators answering each question.")
         var annotators = 3
@@ -41,15 +36,12 @@ extension Pointillist.Questions {
         func run() throws {
             guard (0...1).contains(errorRate), (0...1).contains(unsureRate) else { throw ValidationError("rates must be between 0 and 1") }
             let store = try Corpus(path: corpus.db)
-            let names = try MaskClasses.read(maskClasses ?? MaskClasses.defaultPath(masks: masks))
-            let classOf = MaskClasses.mapping(names, to: try store.storedDictionary().classes).classOf
+            let classOf = try maskOptions.mapping(to: try store.storedDictionary().classes).classOf
             let answered = Set(try store.answers().map(\.questionID))
-            let locator = try ImageLocator(root: masks, pattern: "{id}.png")
+            let mask = try maskOptions.loader()
             let simulated = SimulatedAnnotators(errorRate: errorRate, unsureRate: unsureRate, seed: seed)
             let unanswered = try store.questions(batch: .batched).filter { !answered.contains($0.id) }
-            let (text, count) = try simulated.answersCSV(to: unanswered, annotators: annotators, classOf: classOf) {
-                try locator.load($0, layout: .asStored)
-            }
+            let (text, count) = try simulated.answersCSV(to: unanswered, annotators: annotators, classOf: classOf, mask: mask)
             try FileSystem.writeAtomically(to: out) { try $0.write(text) }
             print("wrote \(out): \(count) answers by \(annotators) simulated annotators (error rate \(errorRate), unsure \(unsureRate))")
         }
