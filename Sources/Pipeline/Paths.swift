@@ -14,9 +14,10 @@ public enum DefaultPaths {
 }
 
 extension Corpus {
-    /// The corpus at `path`, which must exist: opening a missing path would create an empty one.
-    static func existing(_ path: String) throws -> Corpus {
-        guard FileManager.default.fileExists(atPath: path) else { throw JobError("no corpus at \(path)") }
+    /// The corpus at `path`, which must exist: opening a missing path would create an empty
+    /// one. `advice` follows the error ("no corpus at X: advice").
+    static func existing(_ path: String, advice: String? = nil) throws -> Corpus {
+        guard FileManager.default.fileExists(atPath: path) else { throw JobError("no corpus at \(path)" + (advice.map { ": " + $0 } ?? "")) }
         return try Corpus(path: path)
     }
 }

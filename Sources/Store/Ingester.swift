@@ -130,18 +130,14 @@ public final class Ingester {
         }
 
         let segmenter = try corpus.fixSegmenter(options.segmenter)
-        var progressRows = try files.map { (file) throws(StoreError) in try corpus.source(for: file) }
-        var reports = zip(files, progressRows).map { file, row in
+        let progressRows = try files.map { (file) throws(StoreError) in try corpus.source(for: file) }
+        let reports = zip(files, progressRows).map { file, row in
             SourceReport(
                 path: file.path, outcome: row.complete ? .alreadyComplete : row.offset > 0 ? .resumed : .ingested,
                 counts: row.counts, thisRun: IngestCounts())
         }
         let pending = files.indices.filter { !progressRows[$0].complete }
         let bytesTotal = pending.reduce(Int64(0)) { $0 + files[$1].size }
-        var bytesBefore: Int64 = 0
-        var linesThisRun = 0
-        var errorsThisRun = 0
-        var stopped = false
 
         // The reader stays at most `capacity` batches ahead of the writer; the workers decode
         // them meanwhile.
@@ -159,154 +155,27 @@ public final class Ingester {
             workers.join()
         }
 
-        let insert = try corpus.database.prepare(
-            """
-            INSERT OR IGNORE INTO narratives(dataset_id, image_id, annotator_id, caption, voice_recording,
-                source_id, source_line, word_count, aligned_word_count, segment_count, point_count, has_traces,
-                utterances, words, traces)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let reject = try corpus.database.prepare(
-            "INSERT OR IGNORE INTO rejects(source_id, line, column, field, reason, raw) VALUES (?, ?, ?, ?, ?, ?)")
-        let advance = try corpus.database.prepare(
-            "UPDATE sources SET offset = ?, lines = ?, complete = ?, "
-                + IngestCounts.columns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
-        let markComplete = try corpus.database.prepare("UPDATE sources SET complete = 1, damage = NULL WHERE id = ?")
-        let markDamaged = try corpus.database.prepare("UPDATE sources SET damage = ? WHERE id = ?")
-
-        // The open transaction: the batches stored since the last commit, and their rejects,
-        // which `onReject` sees once they are committed.
-        var open = false
-        var pendingBytes = 0
-        var pendingLines = 0
-        var pendingRejects: [RejectedLine] = []
-        // Each commit is flushed to disk in the background, so the sync that makes a finished
-        // ingest durable has little left to wait for.
-        let flush = BackgroundFlush(path: corpus.database.path)
-        defer { flush.finish() }
-        func commit() throws(StoreError) {
-            guard open else { return }
-            try corpus.database.execute("COMMIT")
-            flush.request()
-            open = false
-            pendingBytes = 0
-            pendingLines = 0
-            pendingRejects.forEach { onReject?($0) }
-            pendingRejects = []
-        }
+        let writer = try IngestWriter(
+            corpus: corpus, options: options, files: files, rows: progressRows, reports: reports, bytesTotal: bytesTotal,
+            progress: progress, onReject: onReject)
+        defer { writer.flush.finish() }
         do {
-            while !stopped, let message = channel.take() {
+            while !writer.stopped, let message = channel.take() {
                 switch message {
                 case .failed(let error):
-                    try commit()  // what was read before the failure stays stored
+                    try writer.commit()  // what was read before the failure stays stored
                     throw error
-                case .batch(let decoding):
-                    let index = decoding.source, batch = decoding.batch, diskPosition = decoding.diskPosition
-                    if !open {
-                        try corpus.database.execute("BEGIN IMMEDIATE")
-                        open = true
-                    }
-                    let sourceID = progressRows[index].id
-                    var row = progressRows[index]
-                    var added = IngestCounts()
-                    if batch.skippedByteOrderMark { added.byteOrderMarks = 1 }
-                    var consumed = batch.lines.count
-                    /// Inserts one decoded narrative; false when its key is already stored.
-                    func store(_ r: DecodedRecord, line lineNumber: Int) throws(StoreError) -> Bool {
-                        try insert.runBorrowingBlobs([
-                            .text(r.key.datasetID), .text(r.key.imageID), .integer(r.key.annotatorID),
-                            .text(r.caption), r.voiceRecording.map(SQLValue.text) ?? .null,
-                            .integer(sourceID), .integer(Int64(lineNumber)),
-                            .integer(Int64(r.counts.words)), .integer(Int64(r.counts.alignedWords)),
-                            .integer(Int64(r.segmentCount)), .integer(Int64(r.counts.points)),
-                            .integer(r.hasTraces ? 1 : 0), .blob(r.utterances), .blob(r.words), .blob(r.traces),
-                        ]) == 1
-                    }
-                    try decoding.forEachDecoded { (i, line) throws(StoreError) -> Bool in
-                        let lineNumber = batch.firstLineNumber + i
-                        switch line {
-                        case .blank:
-                            added.blank += 1
-                        case .record(let r):
-                            added.read += 1
-                            if try store(r, line: lineNumber) {
-                                added += r.counts
-                            } else {
-                                added.duplicates += 1
-                            }
-                        case .video(let records):
-                            added.read += 1
-                            added.videoLines += 1
-                            var inserted = 0
-                            for r in records {
-                                if try store(r, line: lineNumber) {
-                                    added += r.counts
-                                    inserted += 1
-                                }
-                            }
-                            if inserted > 0 { added.stored += 1 } else { added.duplicates += 1 }
-                        case .rejected(let error):
-                            added.read += 1
-                            added.rejected += 1
-                            let raw = batch.bytes.copy(batch.lines[i])
-                            try reject.run([
-                                .integer(sourceID), .integer(Int64(lineNumber)), .integer(Int64(error.offset + 1)),
-                                error.field.map(SQLValue.text) ?? .null, .text(error.reason), .blob(raw),
-                            ])
-                            pendingRejects.append(
-                                RejectedLine(
-                                    path: row.path, line: lineNumber, column: error.offset + 1, field: error.field,
-                                    reason: error.reason, raw: raw))
-                            errorsThisRun += 1
-                            if let limit = options.maxErrors, errorsThisRun >= limit {
-                                consumed = i + 1
-                                stopped = true
-                            }
-                        }
-                        return !stopped
-                    }
-                    row.offset = batch.offset(after: consumed - 1)
-                    row.lines += consumed
-                    row.counts += added
-                    try advance.run(
-                        [.integer(row.offset), .integer(Int64(row.lines)), .integer(0)]
-                            + row.counts.values.map { .integer(Int64($0)) } + [.integer(sourceID)])
-                    progressRows[index] = row
-                    reports[index].counts = row.counts
-                    reports[index].thisRun += added
-                    linesThisRun += consumed
-                    pendingBytes += batch.bytes.count
-                    pendingLines += consumed
-                    let due = options.commitDue(remaining: files[index].size - diskPosition)
-                    if stopped || pendingBytes >= due || pendingLines >= options.batchLines {
-                        try commit()
-                    }
-                    progress?(IngestProgress(file: row.path, bytesDone: bytesBefore + diskPosition, bytesTotal: bytesTotal, lines: linesThisRun))
-                    if stopped { reports[index].outcome = .stopped }
-                case .damaged(let index, let damage):
-                    try commit()  // the lines before the damage stay stored
-                    try markDamaged.run([.text(damage.description), .integer(progressRows[index].id)])
-                    progressRows[index].damage = damage.description
-                    reports[index].outcome = .damaged
-                    reports[index].damage = damage
-                    bytesBefore += files[index].size
-                    progress?(IngestProgress(file: files[index].path, bytesDone: bytesBefore, bytesTotal: bytesTotal, lines: linesThisRun))
-                case .endOfSource(let index):
-                    try commit()
-                    try corpus.database.execute("PRAGMA synchronous = NORMAL")
-                    try markComplete.run([.integer(progressRows[index].id)])  // commits with fsync
-                    try corpus.database.execute("PRAGMA synchronous = OFF")
-                    progressRows[index].complete = true
-                    bytesBefore += files[index].size
-                    progress?(IngestProgress(file: files[index].path, bytesDone: bytesBefore, bytesTotal: bytesTotal, lines: linesThisRun))
+                case .batch(let decoding): try writer.store(decoding)
+                case .damaged(let index, let damage): try writer.damaged(index, damage)
+                case .endOfSource(let index): try writer.endOfSource(index)
                 }
             }
-            try commit()
+            try writer.commit()
         } catch {
-            if open { try? corpus.database.execute("ROLLBACK") }
+            writer.rollback()
             throw error
         }
-        return IngestReport(sources: reports, stoppedAtErrorLimit: stopped)
+        return IngestReport(sources: writer.reports, stoppedAtErrorLimit: writer.stopped)
     }
 
     // MARK: Producer

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Lexicon
 import Narratives
+import Pipeline
 import Store
 import Vocabulary
 
@@ -54,25 +55,23 @@ extension Pointillist.Vocab {
             let started = Terminal.now()
             let extractor = try lexicon.loadExtractor()
             let loaded = Terminal.now()
-            let dictionaryPath = dictionary ?? Format.besideDatabase(corpus.db, suffix: ".dictionary.tsv")
             var classes: OpenImagesClasses?
             if let openImagesPath = openImages ?? DefaultFiles.locate("Data/openimages/oidv6-class-descriptions.csv") {
                 classes = try OpenImagesClasses(path: openImagesPath)
             }
-            guard FileManager.default.fileExists(atPath: corpus.db) else {
-                throw ValidationError("no corpus at \(corpus.db): run `pointillist ingest` first")
-            }
-            let store = try Corpus(path: corpus.db)
-            let previous = try DictionaryFile.ids(dictionaryPath)
-            let build = VocabularyBuild(
-                extractor: extractor, options: DictionaryOptions(minimumMentions: minimumMentions, trainClasses: trainClasses),
-                openImages: classes)
+            var options = VocabularyJob.Options(database: corpus.db)
+            options.dictionary = dictionary
+            options.settings = DictionaryOptions(minimumMentions: minimumMentions, trainClasses: trainClasses)
             let bar = ProgressBar(enabled: !quiet)
-            let (result, report) = try build.run(corpus: store, previousIDs: previous) { phase, done, total in
-                bar.updateCount(done: done, total: total, label: phase.rawValue)
+            let job = VocabularyJob(options: options, extractor: extractor, openImages: classes)
+            let done: VocabularyJob.Report
+            do {
+                done = try job.run { phase, n, total in bar.updateCount(done: n, total: total, label: phase.rawValue) }
+            } catch let error as JobError {
+                throw ValidationError(error.message)
             }
             bar.finish()
-            try DictionaryFile.write(result.classes, to: dictionaryPath)
+            let (result, report, dictionaryPath) = (done.dictionary, done.build, done.path)
             let finished = Terminal.now()
 
             print(
