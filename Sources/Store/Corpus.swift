@@ -30,7 +30,8 @@ import Narratives
 /// gains `byte_order_marks` (1 when the file began with a UTF-8 byte-order mark, skipped)
 /// and `damage` (why and where a damaged gzip file stopped being readable; NULL otherwise).
 public final class Corpus {
-    public let database: Database
+    /// The connection; Store's own (commands and jobs above go through the corpus's methods).
+    let database: Database
     /// The database file.
     public var path: String { database.path }
 

@@ -15,12 +15,12 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 }
 
 /// An open SQLite database (the C API, thinly wrapped).
-public final class Database {
+final class Database {
     let handle: OpaquePointer
-    public let path: String
+    let path: String
 
     /// Opens (creating if needed) the database at `path`.
-    public init(path: String, readOnly: Bool = false) throws(StoreError) {
+    init(path: String, readOnly: Bool = false) throws(StoreError) {
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
@@ -41,7 +41,7 @@ public final class Database {
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 
     /// Runs one or more statements that return no rows.
-    public func execute(_ sql: String) throws(StoreError) {
+    func execute(_ sql: String) throws(StoreError) {
         var error: UnsafeMutablePointer<CChar>?
         guard sqlite3_exec(handle, sql, nil, nil, &error) == SQLITE_OK else {
             let message = error.map { String(cString: $0) } ?? lastError
@@ -50,12 +50,12 @@ public final class Database {
         }
     }
 
-    public func prepare(_ sql: String) throws(StoreError) -> Statement {
+    func prepare(_ sql: String) throws(StoreError) -> Statement {
         try Statement(database: self, sql: sql)
     }
 
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
-    public func transaction<T, E: Error>(_ body: () throws(E) -> T) throws -> T {
+    func transaction<T, E: Error>(_ body: () throws(E) -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -68,7 +68,7 @@ public final class Database {
     }
 
     /// Flushes the database file to stable storage (after commits made with synchronous = OFF).
-    public func syncFile() {
+    func syncFile() {
         Database.syncFile(at: path)
     }
 
@@ -81,10 +81,10 @@ public final class Database {
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// PRAGMA user_version: the schema version reached by migrations.
-    public var userVersion: Int {
+    var userVersion: Int {
         get throws(StoreError) {
             let s = try prepare("PRAGMA user_version")
             return try s.step() ? s.int(0) : 0
@@ -92,7 +92,7 @@ public final class Database {
     }
 
     /// The first column of the first row of `sql`, as an integer (0 when there is no row).
-    public func scalar(_ sql: String, _ arguments: [SQLValue] = []) throws(StoreError) -> Int64 {
+    func scalar(_ sql: String, _ arguments: [SQLValue] = []) throws(StoreError) -> Int64 {
         let s = try prepare(sql)
         try s.bind(arguments)
         return try s.step() ? s.int64(0) : 0
@@ -100,7 +100,7 @@ public final class Database {
 }
 
 /// A value bound to a statement parameter.
-public enum SQLValue: Sendable, Equatable {
+enum SQLValue: Sendable, Equatable {
     case integer(Int64)
     case real(Double)
     case text(String)
@@ -109,7 +109,7 @@ public enum SQLValue: Sendable, Equatable {
 }
 
 /// A prepared statement.
-public final class Statement {
+final class Statement {
     let handle: OpaquePointer
     unowned let database: Database
     let sql: String
@@ -129,7 +129,7 @@ public final class Statement {
     }
 
     /// Resets the statement and binds `values` to parameters 1, 2, ….
-    public func bind(_ values: [SQLValue]) throws(StoreError) {
+    func bind(_ values: [SQLValue]) throws(StoreError) {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         for (i, value) in values.enumerated() {
@@ -137,7 +137,7 @@ public final class Statement {
         }
     }
 
-    public func bind(_ value: SQLValue, at index: Int32) throws(StoreError) {
+    func bind(_ value: SQLValue, at index: Int32) throws(StoreError) {
         let rc: Int32
         switch value {
         case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
@@ -174,7 +174,7 @@ public final class Statement {
 
     /// Executes once; true while a row is available.
     @discardableResult
-    public func step() throws(StoreError) -> Bool {
+    func step() throws(StoreError) -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
@@ -186,7 +186,7 @@ public final class Statement {
     /// writes several kilobytes of blobs per row, many times). The bindings are cleared
     /// before this returns, so none points at memory that goes away.
     @discardableResult
-    public func runBorrowingBlobs(_ values: [SQLValue]) throws(StoreError) -> Int {
+    func runBorrowingBlobs(_ values: [SQLValue]) throws(StoreError) -> Int {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         defer {
@@ -215,17 +215,17 @@ public final class Statement {
 
     /// Binds, executes to completion and returns the number of changed rows.
     @discardableResult
-    public func run(_ values: [SQLValue]) throws(StoreError) -> Int {
+    func run(_ values: [SQLValue]) throws(StoreError) -> Int {
         try bind(values)
         while try step() {}
         return database.changes
     }
 
     /// Number of columns in the result.
-    public var columnCount: Int32 { sqlite3_column_count(handle) }
+    var columnCount: Int32 { sqlite3_column_count(handle) }
 
     /// The column's value with its SQLite storage class.
-    public func value(_ column: Int32) -> SQLValue {
+    func value(_ column: Int32) -> SQLValue {
         switch sqlite3_column_type(handle, column) {
         case SQLITE_INTEGER: return .integer(int64(column))
         case SQLITE_FLOAT: return .real(double(column))
@@ -235,22 +235,22 @@ public final class Statement {
         }
     }
 
-    public func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
-    public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
-    public func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
-    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
-    public func text(_ column: Int32) -> String {
+    func text(_ column: Int32) -> String {
         guard let p = sqlite3_column_text(handle, column) else { return "" }
         return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
     }
 
     /// The column's bytes, valid only until the next step or reset.
-    public func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+    func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         let p = sqlite3_column_blob(handle, column)
         let n = Int(sqlite3_column_bytes(handle, column))
         return try body(UnsafeRawBufferPointer(start: n > 0 ? p : nil, count: n))
     }
 
-    public func blob(_ column: Int32) -> [UInt8] { withBlob(column) { Array($0) } }
+    func blob(_ column: Int32) -> [UInt8] { withBlob(column) { Array($0) } }
 }
