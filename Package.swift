@@ -50,7 +50,7 @@ let package = Package(
         // The SQLite corpus: schema, records, and the jobs that fill it (ingest, vocabulary build).
         .target(name: "Store", dependencies: ["Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "CSQLite"]),
         // One job per stage command: options in, a report out (the CLI prints it).
-        .target(name: "Pipeline", dependencies: ["Support", "Narratives", "Imaging", "Embedding", "Store"]),
+        .target(name: "Pipeline", dependencies: ["Support", "Narratives", "Vocabulary", "Imaging", "Embedding", "Questions", "Store"]),
 
         // The command-line program: argument parsing and printing only.
         .executableTarget(

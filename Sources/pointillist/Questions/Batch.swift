@@ -3,6 +3,7 @@ import Embedding
 import Foundation
 import Imaging
 import Narratives
+import Pipeline
 import Questions
 import Store
 import Vocabulary
@@ -40,33 +41,16 @@ extension Pointillist.Questions {
             let parts = imageSize.split(separator: "x").compactMap { Int($0) }
             guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else { throw ValidationError("--image-size must look like 640x480") }
             guard replication >= 1, size >= 1 else { throw ValidationError("--replication and --size must be at least 1") }
-            let store = try Corpus(path: corpus.db)
-            let classes = Dictionary(uniqueKeysWithValues: try store.storedDictionary().classes.map { ($0.id, $0) })
-            let pending = try store.questions(batch: .unbatched)
-            guard !pending.isEmpty else {
+            var options = BatchJob.Options(database: corpus.db, folder: out, imageURL: imageURL, imageWidth: parts[0], imageHeight: parts[1])
+            options.batches = BatchOptions(replication: replication, size: size)
+            let batches = try BatchJob(options: options).run { b in
+                print("batch \(b.number): \(b.questions) questions, \(b.assignments) assignments → \(b.base).csv, .jsonl")
+            }
+            guard !batches.isEmpty else {
                 print("no questions waiting for a batch")
                 return
             }
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            var written = 0
-            for batch in Batcher.batches(pending, options: BatchOptions(replication: replication, size: size)) {
-                let number = try store.nextBatchNumber()
-                let describe = { (q: Question) -> QuestionText in
-                    let c = classes[q.classID]
-                    return QuestionText(
-                        imageURL: imageURL.replacingOccurrences(of: "{id}", with: q.imageID), className: c?.name ?? "class \(q.classID)",
-                        gloss: c?.gloss ?? "", widthPixels: parts[0], heightPixels: parts[1])
-                }
-                let base = out + "/batch-" + String(format: "%06d", number)
-                try FileSystem.writeAtomically(to: base + ".csv") { try $0.write(BatchFile.csv(batch, describe: describe)) }
-                try FileSystem.writeAtomically(to: base + ".jsonl") { try $0.write(BatchFile.jsonl(batch, describe: describe)) }
-                let ids = Array(Set(batch.map(\.question.id))).sorted()
-                let round = batch.map(\.question.round).max() ?? 1
-                let recorded = try store.recordBatch(
-                    round: round, questions: ids, assignments: batch.count, csv: base + ".csv", jsonl: base + ".jsonl")
-                print("batch \(recorded): \(ids.count) questions, \(batch.count) assignments → \(base).csv, .jsonl")
-                written += 1
-            }
+            let written = batches.count
             print("\(written) batch\(written == 1 ? "" : "es") written")
         }
     }

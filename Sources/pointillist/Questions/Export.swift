@@ -3,6 +3,7 @@ import Embedding
 import Foundation
 import Imaging
 import Narratives
+import Pipeline
 import Questions
 import Store
 import Vocabulary
@@ -31,22 +32,12 @@ extension Pointillist.Questions {
         var classes: String?
 
         func run() throws {
-            let store = try Corpus(path: corpus.db)
-            let classes = Dictionary(uniqueKeysWithValues: try store.storedDictionary().classes.map { ($0.id, $0) })
-            let aggregated = Aggregation.aggregate(try store.answers(), rule: AggregationRule(minimumAnswers: minimumAnswers))
-            var rows: [ExportRow] = []
-            for q in try store.questions() {
-                guard let a = aggregated[q.id] else { continue }
-                let c = classes[q.classID]
-                rows.append(ExportRow(question: q, label: a.label, votes: a.votes, mid: c?.openImagesMID, className: c?.name ?? "class \(q.classID)"))
-            }
-            try FileSystem.writeAtomically(to: out) { try $0.write(PointLabelExport.csv(rows)) }
-            let yes = rows.filter { $0.estimatedYesNo == "yes" }.count
-            print("wrote \(out): \(rows.count) point labels (\(yes) yes)")
-            if let path = self.classes {
-                try FileSystem.writeAtomically(to: path) { try $0.write(PointLabelExport.classDescriptions(rows)) }
-                print("wrote \(path): \(Set(rows.map(\.label)).count) label names")
-            }
+            var options = ExportJob.Options(database: corpus.db, out: out)
+            options.classes = classes
+            options.aggregation = AggregationRule(minimumAnswers: minimumAnswers)
+            let report = try ExportJob(options: options).run()
+            print("wrote \(out): \(report.rows) point labels (\(report.yes) yes)")
+            if let path = classes, let names = report.labelNames { print("wrote \(path): \(names) label names") }
         }
     }
 }

@@ -3,6 +3,7 @@ import Embedding
 import Foundation
 import Imaging
 import Narratives
+import Pipeline
 import Questions
 import Store
 import Vocabulary
@@ -56,38 +57,32 @@ struct PointModelArguments: ParsableArguments {
         if k < 1 { throw ValidationError("--k must be at least 1") }
     }
 
-    func modelPath(_ db: String) -> String { model ?? Format.besideDatabase(db, suffix: ".embedding") }
-
-    /// Opens the corpus and ranks the classes at the sampled points of every image, with a
+    /// Ranks the classes at the sampled points of every image (`SampleJob.rank`), with a
     /// progress bar; unreadable images are reported (at most `report`) and skipped.
-    func rankImages(db: String, images imageOptions: ImageOptions, quiet: Bool, report: Int) throws
-        -> (store: Corpus, builder: PointModelBuilder, locator: ImageLocator, images: [ImagePoints], skipped: [SkippedImage])
-    {
+    func rankImages(db: String, images imageOptions: ImageOptions, quiet: Bool, report: Int) throws -> (SampleJob, SampleJob.Ranking) {
         guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("no corpus at \(db)") }
-        let store = try Corpus(path: db)
-        let builder = try builder(db)
-        let locator = try imageOptions.locator()
         let bar = ProgressBar(enabled: !quiet)
-        let side = builder.model.features.decodeSide
-        let (images, skipped) = try builder.run(corpus: store, loadImage: { try locator.load($0, workingSide: side) }) { done, total in
-            bar.updateCount(done: done, total: total, label: "images")
-        }
+        let job = try job(db: db, images: imageOptions)
+        let ranking = try job.rank { done, total in bar.updateCount(done: done, total: total, label: "images") }
         bar.finish()
-        for s in skipped.prefix(report) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
-        return (store, builder, locator, images, skipped)
+        for s in ranking.skipped.prefix(report) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
+        return (job, ranking)
     }
 
-    func builder(_ db: String) throws -> PointModelBuilder {
-        var options = PointModelOptions()
-        options.sampling.pointsPerImage = points
-        options.sampling.seed = seed
-        options.k = k
-        options.rule = rule
-        options.classBalanced = balanced
-        options.prior = prior
-        options.exemplarThreshold = exemplarThreshold
-        return PointModelBuilder(model: try ModelFile.read(modelPath(db)), options: options)
+    /// The sampling job these arguments describe.
+    func job(db: String, images imageOptions: ImageOptions) throws -> SampleJob {
+        var options = SampleJob.Options(database: db, images: try imageOptions.locator())
+        options.model = model
+        options.pointModel.sampling.pointsPerImage = points
+        options.pointModel.sampling.seed = seed
+        options.pointModel.k = k
+        options.pointModel.rule = rule
+        options.pointModel.classBalanced = balanced
+        options.pointModel.prior = prior
+        options.pointModel.exemplarThreshold = exemplarThreshold
+        return SampleJob(options: options)
     }
+
 }
 
 extension Pointillist {

@@ -3,6 +3,7 @@ import Embedding
 import Foundation
 import Imaging
 import Narratives
+import Pipeline
 import Questions
 import Store
 import Vocabulary
@@ -31,7 +32,9 @@ extension Pointillist.Questions {
         var quiet = false
 
         func run() throws {
-            let (store, builder, locator, images, skipped) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: 5)
+            let (_, ranking) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: 5)
+            let (store, builder, images, skipped) = (ranking.corpus, ranking.builder, ranking.images, ranking.skipped)
+            let locator = try imageOptions.locator()
             let dictionary = try store.storedDictionary().classes
             let (classOf, unmapped) = try maskOptions.mapping(to: dictionary)
             let mask = try maskOptions.loader()

@@ -3,6 +3,7 @@ import Embedding
 import Foundation
 import Imaging
 import Narratives
+import Pipeline
 import Questions
 import Store
 import Vocabulary
@@ -25,8 +26,9 @@ extension Pointillist.Questions {
         var quiet = false
 
         func run() throws {
-            let (store, _, _, images, skipped) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: quiet ? 0 : 10)
-            let r = try store.storeFirstRound(images)
+            let (job, ranking) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: quiet ? 0 : 10)
+            let report = try job.store(ranking)
+            let (r, skipped) = (report.stored, report.skipped)
             print("images     \(r.images) sampled, \(r.alreadySampled) already sampled, \(skipped.count) skipped (image not readable)")
             print(
                 "points     \(r.points) (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.pointsWithoutCandidates) without a candidate class"

@@ -1,0 +1,70 @@
+import Foundation
+import Narratives
+import Questions
+import Store
+
+/// `pointillist questions batch`: the questions not yet in a batch, replicated and cut into
+/// batches, each written as `batch-NNNNNN.csv` and `.jsonl` (numbers continue across runs)
+/// and recorded in the corpus.
+public struct BatchJob {
+    public struct Options: Sendable {
+        public var database: String
+        public var folder: String
+        /// The image address shown to annotators; `{id}` is the image id.
+        public var imageURL: String
+        public var imageWidth: Int
+        public var imageHeight: Int
+        public var batches = BatchOptions()
+
+        public init(database: String, folder: String, imageURL: String, imageWidth: Int, imageHeight: Int) {
+            self.database = database
+            self.folder = folder
+            self.imageURL = imageURL
+            self.imageWidth = imageWidth
+            self.imageHeight = imageHeight
+        }
+    }
+
+    /// One batch written: its number, distinct questions, assignments, and the files' path without extension.
+    public struct Written: Sendable {
+        public var number: Int
+        public var questions: Int
+        public var assignments: Int
+        public var base: String
+    }
+
+    public var options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// The batches written, in order (none when no question waits); `written` sees each.
+    public func run(written: ((Written) -> Void)? = nil) throws -> [Written] {
+        let corpus = try Corpus(path: options.database)
+        let classes = Dictionary(uniqueKeysWithValues: try corpus.storedDictionary().classes.map { ($0.id, $0) })
+        let pending = try corpus.questions(batch: .unbatched)
+        guard !pending.isEmpty else { return [] }
+        try FileManager.default.createDirectory(atPath: options.folder, withIntermediateDirectories: true)
+        let describe = { (q: Question) -> QuestionText in
+            let c = classes[q.classID]
+            return QuestionText(
+                imageURL: options.imageURL.replacingOccurrences(of: "{id}", with: q.imageID), className: c?.name ?? "class \(q.classID)",
+                gloss: c?.gloss ?? "", widthPixels: options.imageWidth, heightPixels: options.imageHeight)
+        }
+        var done: [Written] = []
+        for batch in Batcher.batches(pending, options: options.batches) {
+            let base = options.folder + "/batch-" + String(format: "%06d", try corpus.nextBatchNumber())
+            try FileSystem.writeAtomically(to: base + ".csv") { try $0.write(BatchFile.csv(batch, describe: describe)) }
+            try FileSystem.writeAtomically(to: base + ".jsonl") { try $0.write(BatchFile.jsonl(batch, describe: describe)) }
+            let ids = Array(Set(batch.map(\.question.id))).sorted()
+            let number = try corpus.recordBatch(
+                round: batch.map(\.question.round).max() ?? 1, questions: ids, assignments: batch.count, csv: base + ".csv",
+                jsonl: base + ".jsonl")
+            let w = Written(number: number, questions: ids.count, assignments: batch.count, base: base)
+            written?(w)
+            done.append(w)
+        }
+        return done
+    }
+}

@@ -1,0 +1,62 @@
+import Embedding
+import Imaging
+import Questions
+import Store
+
+/// `pointillist questions sample`: M for every image with mentions, its sampled points ranked,
+/// and the first-round questions stored (images already sampled are skipped, so an
+/// interrupted run resumes).
+public struct SampleJob {
+    public struct Options: Sendable {
+        public var database: String
+        public var images: ImageLocator
+        /// nil: beside the database (`DefaultPaths.model`).
+        public var model: String?
+        public var pointModel = PointModelOptions()
+
+        public init(database: String, images: ImageLocator) {
+            self.database = database
+            self.images = images
+        }
+
+        public var modelPath: String { model ?? DefaultPaths.model(database) }
+    }
+
+    /// The images ranked, with what the ranking needed.
+    public struct Ranking {
+        public var corpus: Corpus
+        public var builder: PointModelBuilder
+        public var images: [ImagePoints]
+        public var skipped: [SkippedImage]
+    }
+
+    public struct Report: Sendable {
+        public var stored: SamplingReport
+        public var skipped: [SkippedImage]
+    }
+
+    public var options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// M built and the points ranked for every image, nothing stored (`questions report` too).
+    /// `progress` gets images done and the total.
+    public func rank(progress: ((Int, Int) -> Void)? = nil) throws -> Ranking {
+        let corpus = try Corpus.existing(options.database)
+        let builder = PointModelBuilder(model: try ModelFile.read(options.modelPath), options: options.pointModel)
+        let (locator, side) = (options.images, builder.model.features.decodeSide)
+        let (images, skipped) = try builder.run(corpus: corpus, loadImage: { try locator.load($0, workingSide: side) }, progress: progress)
+        return Ranking(corpus: corpus, builder: builder, images: images, skipped: skipped)
+    }
+
+    /// Stores the first-round questions of a ranking.
+    public func store(_ ranking: Ranking) throws -> Report {
+        Report(stored: try ranking.corpus.storeFirstRound(ranking.images), skipped: ranking.skipped)
+    }
+
+    public func run(progress: ((Int, Int) -> Void)? = nil) throws -> Report {
+        try store(try rank(progress: progress))
+    }
+}
