@@ -77,7 +77,8 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Support", "Store", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist", "pointillist-embed-bench",
+                "Support", "Store", "Pipeline", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist",
+                "pointillist-embed-bench",
             ],
             exclude: ["Fixtures"]),
     ]

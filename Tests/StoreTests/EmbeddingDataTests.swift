@@ -2,6 +2,7 @@ import Embedding
 import Foundation
 import Imaging
 import Narratives
+import Pipeline
 import Testing
 
 @testable import Store

@@ -1,6 +1,7 @@
 import Foundation
 import Lexicon
 import Narratives
+import Pipeline
 import Testing
 import Vocabulary
 

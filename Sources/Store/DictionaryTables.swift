@@ -1,0 +1,170 @@
+import Narratives
+import Vocabulary
+
+/// A narrative as the dictionary build reads it; `words` and `traces` are the stored blobs,
+/// empty when only captions were asked for.
+public struct NarrativeText: Sendable {
+    public var id: Int64
+    public var image: String
+    public var caption: String
+    public var words: [UInt8]
+    public var traces: [UInt8]
+}
+
+/// A mention of a dictionary class located in time and on the image, as stored.
+public struct StoredMention: Sendable {
+    public var narrativeID: Int64
+    public var classID: Int
+    public var start: Int
+    public var length: Int
+    public var firstWord: Int
+    public var wordCount: Int
+    public var surface: String
+    public var lemma: String
+    public var startTime: Float?
+    public var endTime: Float?
+    public var pointCount: Int
+    public var interpolated: Bool
+    /// The points, packed as a one-segment trace (`Packing.pack(_: Traces)`).
+    public var points: [UInt8]
+
+    public init(
+        narrativeID: Int64, classID: Int, start: Int, length: Int, firstWord: Int, wordCount: Int, surface: String, lemma: String,
+        startTime: Float? = nil, endTime: Float? = nil, pointCount: Int = 0, interpolated: Bool = false, points: [UInt8]
+    ) {
+        self.narrativeID = narrativeID
+        self.classID = classID
+        self.start = start
+        self.length = length
+        self.firstWord = firstWord
+        self.wordCount = wordCount
+        self.surface = surface
+        self.lemma = lemma
+        self.startTime = startTime
+        self.endTime = endTime
+        self.pointCount = pointCount
+        self.interpolated = interpolated
+        self.points = points
+    }
+}
+
+/// The corpus side of one dictionary build: the narratives read in id order, the tables
+/// `classes`, `mentions` and `near_misses` replaced, and the setting `vocabulary`, which is
+/// `building` from the replacement until `complete()`.
+///
+/// As in ingest, batches commit without fsync (each commit stays atomic against the process
+/// being killed) and the file is synced once the build is complete; pages stay cached
+/// between batches instead of being read back. `finish()` restores the usual settings.
+public final class DictionaryTables {
+    let database: Database
+    let insert: Statement
+
+    public init(corpus: Corpus) throws(StoreError) {
+        database = corpus.database
+        try database.execute("PRAGMA synchronous = OFF; PRAGMA cache_size = -32768")
+        insert = try database.prepare(
+            """
+            INSERT INTO mentions(narrative_id, class_id, start, length, first_word, word_count, surface, lemma,
+                                 start_time, end_time, point_count, interpolated, points)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    /// Back to the connection's usual page cache and synchronous mode.
+    public func finish() {
+        try? database.execute("PRAGMA cache_size = -2000; PRAGMA synchronous = NORMAL")
+    }
+
+    public func narrativeCount() throws(StoreError) -> Int { Int(try database.scalar("SELECT count(*) FROM narratives")) }
+
+    /// Reads narratives in id order, `size` at a time; with `geometry`, their words and traces too.
+    public final class Batches {
+        let select: Statement
+        let geometry: Bool
+        var last: Int64 = 0
+
+        init(_ database: Database, geometry: Bool, size: Int) throws(StoreError) {
+            let columns = geometry ? "id, image_id, caption, words, traces" : "id, image_id, caption"
+            select = try database.prepare("SELECT \(columns) FROM narratives WHERE id > ? ORDER BY id LIMIT \(size)")
+            self.geometry = geometry
+        }
+
+        /// The next batch, or nil after the last.
+        public func next() throws(StoreError) -> [NarrativeText]? {
+            try select.bind([.integer(last)])
+            var rows: [NarrativeText] = []
+            while try select.step() {
+                rows.append(
+                    NarrativeText(
+                        id: select.int64(0), image: select.text(1), caption: select.text(2), words: geometry ? select.blob(3) : [],
+                        traces: geometry ? select.blob(4) : []))
+            }
+            guard let tail = rows.last else { return nil }
+            last = tail.id
+            return rows
+        }
+    }
+
+    public func batches(geometry: Bool, size: Int) throws(StoreError) -> Batches { try Batches(database, geometry: geometry, size: size) }
+
+    /// Replaces the classes and near-misses, empties the mentions, records the build's
+    /// settings and marks the build as under way, in one transaction. The mentions' indexes
+    /// are built once, after the last batch (`complete()`): sorting 400k keys at the end costs
+    /// less than keeping two B-trees in order.
+    public func replace(with dictionary: ClassDictionary, settings: DictionaryOptions) throws {
+        try database.transaction { () throws(StoreError) in
+            try database.execute(
+                "DROP INDEX IF EXISTS mentions_by_class; DROP INDEX IF EXISTS mentions_by_narrative; "
+                    + "DELETE FROM mentions; DELETE FROM classes; DELETE FROM near_misses;")
+            let record = try database.prepare(
+                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            // The build's settings, for the commands that explain its decisions later (`vocab review`).
+            for (key, value) in [
+                ("vocabulary", "building"), ("vocabulary.min_mentions", String(settings.minimumMentions)),
+                ("vocabulary.train_classes", String(settings.trainClasses)),
+            ] {
+                try record.run([.text(key), .text(value)])
+            }
+            let insertClass = try database.prepare("INSERT INTO classes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            for c in dictionary.classes {
+                try insertClass.run([
+                    .integer(Int64(c.id)), .text(c.name), .text(c.sense), .text(c.synset), .text(c.ili), .text(c.lexFile),
+                    .integer(Int64(c.mentions)), .integer(Int64(c.images)), .integer(c.train ? 1 : 0), .text(c.openImagesMID),
+                    .text(c.openImagesName), .integer(Int64(c.ambiguous)), .text(c.variants), .text(c.gloss),
+                    .text(c.examples.joined(separator: "\n")), .text(c.rules),
+                ])
+            }
+            let insertMiss = try database.prepare(
+                "INSERT INTO near_misses(lemma, sense, verdict, reason, mentions, examples) VALUES (?, ?, ?, ?, ?, ?)")
+            for m in dictionary.nearMisses {
+                try insertMiss.run([
+                    .text(m.lemma), .text(m.sense), .text(m.verdict), .text(m.reason), .integer(Int64(m.mentions)),
+                    .text(m.examples.joined(separator: "\n")),
+                ])
+            }
+        }
+    }
+
+    /// Stores one batch's mentions in a transaction of its own.
+    public func store<S: Sequence>(_ mentions: S) throws where S.Element == StoredMention {
+        try database.transaction { () throws in
+            for m in mentions {
+                try insert.runBorrowingBlobs([
+                    .integer(m.narrativeID), .integer(Int64(m.classID)), .integer(Int64(m.start)), .integer(Int64(m.length)),
+                    .integer(Int64(m.firstWord)), .integer(Int64(m.wordCount)), .text(m.surface), .text(m.lemma),
+                    m.startTime.map { .real(Double($0)) } ?? .null, m.endTime.map { .real(Double($0)) } ?? .null,
+                    .integer(Int64(m.pointCount)), .integer(m.interpolated ? 1 : 0), .blob(m.points),
+                ])
+            }
+        }
+    }
+
+    /// Builds the mentions' indexes and marks the build complete, then syncs the file.
+    public func complete() throws {
+        try database.transaction { () throws(StoreError) in
+            try database.execute(Corpus.mentionIndexes)
+            try database.execute("UPDATE settings SET value = 'complete' WHERE key = 'vocabulary'")
+        }
+        database.syncFile()
+    }
+}
