@@ -1,5 +1,6 @@
 import Foundation
 import Narratives
+import Pipeline
 import Support
 import Testing
 

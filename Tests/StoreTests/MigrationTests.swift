@@ -1,5 +1,6 @@
 import Foundation
 import Narratives
+import Pipeline
 import Testing
 
 @testable import Store

@@ -1,14 +1,15 @@
 import Dispatch
 import Narratives
+import Store
 import Synchronization
 
 // The ingest's concurrency: batches of lines decoded by worker threads (`DecodingBatch`,
-// `DecodeQueue`), the channel that hands them to the writer in order (`BatchChannel`) and the
-// file sync that runs beside it (`BackgroundFlush`). `Ingester` drives them.
+// `DecodeQueue`) and the channel that hands them to the writer in order (`BatchChannel`).
+// `Ingester` drives them; Store's `IngestWriter` stores the batches.
 
 /// A batch of lines being decoded share by share on the decode workers. Each share's
 /// lines land in a slot of their own; the writer waits until every share is done.
-final class DecodingBatch: @unchecked Sendable {
+final class DecodingBatch: DecodedBatch, @unchecked Sendable {
     let batch: LineBatch
     /// Index of the batch's file in the run.
     let source: Int
@@ -118,28 +119,6 @@ final class DecodeQueue: Sendable {
     }
 }
 
-/// A decoded line, ready to store.
-enum DecodedLine: Sendable {
-    case blank
-    case record(DecodedRecord)
-    /// A VidLN line: its narratives, one per (actor, keyframe).
-    case video([DecodedRecord])
-    case rejected(JSONError)
-}
-
-struct DecodedRecord: Sendable {
-    var key: Narrative.Key
-    var caption: String
-    var voiceRecording: String?
-    var hasTraces: Bool
-    var segmentCount: Int
-    /// What the record adds to its source's counters if it is stored.
-    var counts: IngestCounts
-    var utterances: [UInt8]
-    var words: [UInt8]
-    var traces: [UInt8]
-}
-
 /// A bounded hand-over between the reading thread and the writing thread.
 final class BatchChannel: Sendable {
     enum Message: Sendable {
@@ -208,31 +187,5 @@ final class BatchChannel: Sendable {
             return s.queue.count
         }
         for _ in 0...dropped { slots.signal() }
-    }
-}
-
-/// Flushes a file to disk (`Database.syncFile`) on a background thread whenever asked; a
-/// request made while an earlier one still waits to start is merged into it. The asker never
-/// waits.
-final class BackgroundFlush: Sendable {
-    private let path: String
-    private let queue = DispatchQueue(label: "pointillist.flush")
-    private let waiting = Atomic<Bool>(false)
-
-    init(path: String) {
-        self.path = path
-    }
-
-    func request() {
-        guard !waiting.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        queue.async { [self] in
-            waiting.store(false, ordering: .releasing)
-            Database.syncFile(at: path)
-        }
-    }
-
-    /// Waits for the flushes asked for.
-    func finish() {
-        queue.sync {}
     }
 }

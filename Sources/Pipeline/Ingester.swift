@@ -1,5 +1,6 @@
 import Dispatch
 import Narratives
+import Store
 import Support
 
 /// How an ingest reads, checks and commits.
@@ -44,42 +45,6 @@ public struct IngestOptions: Sendable {
     }
 }
 
-/// Where an ingest is, for a progress display.
-public struct IngestProgress: Sendable {
-    public var file: String
-    /// Bytes of input files on disk processed, over all files of the run.
-    public var bytesDone: Int64
-    public var bytesTotal: Int64
-    /// Lines processed in this run.
-    public var lines: Int
-}
-
-/// What one run did to one input file.
-public struct SourceReport: Sendable {
-    public enum Outcome: String, Sendable {
-        /// Read from the start to the end in this run.
-        case ingested
-        /// An earlier run had stopped part-way; this one continued and finished it.
-        case resumed
-        /// Read to the end by an earlier run; nothing to do.
-        case alreadyComplete = "already complete"
-        /// This run stopped before the end (error limit); a later run resumes it.
-        case stopped
-        /// A damaged or truncated gzip file: the complete lines before the damage are stored;
-        /// a later run with the file repaired continues after them.
-        case damaged
-    }
-
-    public var path: String
-    public var outcome: Outcome
-    /// Where and why the file is damaged (outcome `damaged`).
-    public var damage: InputDamage?
-    /// Counts over the whole file, all runs together.
-    public var counts: IngestCounts
-    /// Counts of this run alone.
-    public var thisRun: IngestCounts
-}
-
 /// The result of an ingest run.
 public struct IngestReport: Sendable {
     public var sources: [SourceReport]
@@ -119,15 +84,10 @@ public final class Ingester {
         // resumption needs. The file is synced when a source is complete and when the run
         // ends, so a finished ingest is durable; a power loss during one may damage the
         // corpus (ARCHITECTURE.md).
-        try corpus.database.execute("PRAGMA synchronous = OFF")
         // The key index's pages stay cached between batches instead of being read back
         // (SQLite's default cache is 2 MB, about 30 pages of 64 KiB).
-        try corpus.database.execute("PRAGMA cache_size = -\(options.cacheKiB)")
-        defer {
-            try? corpus.database.execute("PRAGMA cache_size = -2000")
-            try? corpus.database.execute("PRAGMA synchronous = NORMAL")
-            corpus.database.syncFile()
-        }
+        try corpus.beginBulkWrite(cacheKiB: options.cacheKiB)
+        defer { corpus.endBulkWrite() }
 
         let segmenter = try corpus.fixSegmenter(options.segmenter)
         let progressRows = try files.map { (file) throws(StoreError) in try corpus.source(for: file) }
@@ -155,10 +115,13 @@ public final class Ingester {
             workers.join()
         }
 
+        let policy = CommitPolicy(maxErrors: options.maxErrors, batchLines: options.batchLines) { [options] in
+            options.commitDue(remaining: $0)
+        }
         let writer = try IngestWriter(
-            corpus: corpus, options: options, files: files, rows: progressRows, reports: reports, bytesTotal: bytesTotal,
+            corpus: corpus, policy: policy, files: files, rows: progressRows, reports: reports, bytesTotal: bytesTotal,
             progress: progress, onReject: onReject)
-        defer { writer.flush.finish() }
+        defer { writer.finish() }
         do {
             while !writer.stopped, let message = channel.take() {
                 switch message {
