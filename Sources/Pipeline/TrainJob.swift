@@ -67,7 +67,8 @@ public struct TrainJob {
             throw JobError("the dictionary marks \(classes.count) class for training; at least 2 are needed")
         }
         let (locator, side) = (options.images, options.features.decodeSide)
-        let (points, data) = try corpus.labelledPoints(
+        let (points, data) = try TrainingData.labelledPoints(
+            corpus: corpus,
             classes: classes, features: options.features, sampling: options.sampling,
             loadImage: { try locator.load($0, workingSide: side) }, progress: progress.images)
         let extracted = (clock.now - started) / .seconds(1)

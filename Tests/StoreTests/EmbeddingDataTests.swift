@@ -42,7 +42,8 @@ import Testing
         var sampling = TrainingSampling()
         sampling.pointsPerMention = 8
         let features = FeatureConfiguration(scales: [1], referenceSide: 40, position: true)
-        let (points, report) = try corpus.labelledPoints(
+        let (points, report) = try TrainingData.labelledPoints(
+            corpus: corpus,
             classes: classes, features: features, sampling: sampling, loadImage: { try locator.load($0) })
         let skipped = Set(report.skipped.map(\.imageID))
         #expect(skipped.isSubset(of: missing) && !skipped.isEmpty)
@@ -60,12 +61,14 @@ import Testing
         let vy = ys.reduce(0) { $0 + ($1 - my) * ($1 - my) }, vl = ls.reduce(0) { $0 + ($1 - ml) * ($1 - ml) }
         #expect(cov / (vy * vl).squareRoot() > 0.95)
         // The same inputs give the same points, whatever the worker count.
-        let (again, _) = try corpus.labelledPoints(
+        let (again, _) = try TrainingData.labelledPoints(
+            corpus: corpus,
             classes: classes, features: features, sampling: sampling, workers: 1, loadImage: { try locator.load($0) })
         #expect(again.features == points.features && again.labels == points.labels && again.images == points.images)
         // A per-class cap subsamples.
         sampling.pointsPerClass = 20
-        let (capped, _) = try corpus.labelledPoints(
+        let (capped, _) = try TrainingData.labelledPoints(
+            corpus: corpus,
             classes: classes, features: features, sampling: sampling, loadImage: { try locator.load($0) })
         #expect(capped.count < points.count)
         for label in 0..<6 { #expect(capped.labels.filter { $0 == label }.count < 45) }

@@ -3,6 +3,7 @@ import Embedding
 import Foundation
 import Imaging
 import Narratives
+import Pipeline
 import Questions
 import Store
 import Support
@@ -56,7 +57,8 @@ extension Pointillist.Embed {
             if trained.training.pointsPerMention > 0 { sampling.pointsPerMention = trained.training.pointsPerMention }
             if trained.training.pointsPerClass > 0 { sampling.pointsPerClass = trained.training.pointsPerClass }
             let bar = ProgressBar(enabled: !quiet)
-            let (points, data) = try store.labelledPoints(
+            let (points, data) = try TrainingData.labelledPoints(
+                corpus: store,
                 classes: trained.classes, features: trained.features, sampling: sampling,
                 loadImage: { [side = trained.features.decodeSide] in try locator.load($0, workingSide: side) }
             ) { done, total in bar.updateCount(done: done, total: total, label: "images") }
