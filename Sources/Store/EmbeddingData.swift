@@ -43,10 +43,4 @@ extension Corpus {
         }
         return byImage
     }
-
-    func requireCompleteDictionary() throws(StoreError) {
-        guard try vocabularyComplete() == true else {
-            throw StoreError("no complete class dictionary: run `pointillist vocab build` first", doing: "reading \(database.path)")
-        }
-    }
 }

@@ -1,15 +1,12 @@
-import Imaging
 import Narratives
 import Questions
 
-extension PointModelBuilder {
-    /// The mentions of every image, grouped by image id (ascending).
-    public static func mentionsByImage(_ corpus: Corpus) throws -> [(imageID: String, mentions: Mentions)] {
-        guard try corpus.vocabularyComplete() == true else {
-            throw StoreError("no complete class dictionary: run `pointillist vocab build` first", doing: "reading \(corpus.path)")
-        }
-        var result: [(imageID: String, mentions: Mentions)] = []
-        try corpus.forEachMention(orderedBy: "n.image_id, m.id") { image, mention in
+extension Corpus {
+    /// The mentions of every image, grouped by image id (ascending), as M reads them.
+    public func mentionsByImage() throws -> [(imageID: String, mentions: PointModelBuilder.Mentions)] {
+        try requireCompleteDictionary()
+        var result: [(imageID: String, mentions: PointModelBuilder.Mentions)] = []
+        try forEachMention(orderedBy: "n.image_id, m.id") { image, mention in
             if result.last?.imageID == image {
                 result[result.count - 1].mentions.append(mention)
             } else {
@@ -17,13 +14,6 @@ extension PointModelBuilder {
             }
         }
         return result
-    }
-
-    /// Every image with mentions in the corpus, in image-id order (`run(_:loadImage:progress:)`).
-    public func run(
-        corpus: Corpus, loadImage: @escaping @Sendable (String) throws -> Image, progress: ((Int, Int) -> Void)? = nil
-    ) throws -> (images: [ImagePoints], skipped: [SkippedImage]) {
-        run(try Self.mentionsByImage(corpus), loadImage: loadImage, progress: progress)
     }
 }
 

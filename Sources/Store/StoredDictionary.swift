@@ -6,6 +6,13 @@ extension Corpus {
         try setting("vocabulary").map { $0 == "complete" }
     }
 
+    /// Refuses to go on without a complete dictionary build (none, or one interrupted).
+    func requireCompleteDictionary() throws(StoreError) {
+        guard try vocabularyComplete() == true else {
+            throw StoreError("no complete class dictionary: run `pointillist vocab build` first", doing: "reading \(database.path)")
+        }
+    }
+
     /// The settings the last dictionary build recorded; the defaults for a corpus built
     /// before builds recorded them.
     public func dictionaryOptions() throws(StoreError) -> DictionaryOptions {
@@ -17,9 +24,7 @@ extension Corpus {
 
     /// The stored dictionary and near-misses of the last complete build.
     public func storedDictionary() throws(StoreError) -> ClassDictionary {
-        guard try vocabularyComplete() == true else {
-            throw StoreError("no complete class dictionary: run `pointillist vocab build` first", doing: "reading \(database.path)")
-        }
+        try requireCompleteDictionary()
         var classes: [ClassEntry] = []
         let s = try database.prepare(
             """
