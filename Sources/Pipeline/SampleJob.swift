@@ -47,7 +47,7 @@ public struct SampleJob {
         let corpus = try Corpus.existing(options.database)
         let builder = PointModelBuilder(model: try ModelFile.read(options.modelPath), options: options.pointModel)
         let (locator, side) = (options.images, builder.model.features.decodeSide)
-        let (images, skipped) = try builder.run(
+        let (images, skipped) = builder.run(
             try corpus.mentionsByImage(), loadImage: { try locator.load($0, workingSide: side) }, progress: progress)
         return Ranking(corpus: corpus, builder: builder, images: images, skipped: skipped)
     }
