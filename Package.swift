@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "pointillist", targets: ["pointillist"]),
         .library(name: "Support", targets: ["Support"]),
+        .library(name: "Text", targets: ["Text"]),
         .library(name: "Narratives", targets: ["Narratives"]),
         .library(name: "Lexicon", targets: ["Lexicon"]),
         .library(name: "Vocabulary", targets: ["Vocabulary"]),
@@ -34,15 +35,17 @@ let package = Package(
         // The bottom layer every stage shares: stable hashes, the seeded random stream, worker pools, platform calls.
         .target(name: "Support", dependencies: ["CLinux"]),
         // Stage 1: Localized Narratives records, JSONL reading, validation, word–trace alignment.
-        .target(name: "Narratives", dependencies: ["Support", "CZlib"]),
+        // The tokenizer and word normalisation that narratives, the lexicon and mentions share.
+        .target(name: "Text"),
+        .target(name: "Narratives", dependencies: ["Support", "Text", "CZlib"]),
         // Stage 2a: WordNet nouns (the Princeton database or WN-LMF XML), morphology.
-        .target(name: "Lexicon", dependencies: ["Support", "Narratives", "CLibXML2"]),
+        .target(name: "Lexicon", dependencies: ["Support", "Text", "Narratives", "CLibXML2"]),
         // Stage 2b: mention extraction, tangible and dictionary filters, class dictionary, curation files.
-        .target(name: "Vocabulary", dependencies: ["Support", "Narratives", "Lexicon"]),
+        .target(name: "Vocabulary", dependencies: ["Support", "Text", "Narratives", "Lexicon"]),
         // Images: JPEG/PNG decoding, PNG writing, finding images by id, drawing.
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG"]),
         // Generated scenes with ground truth: images, LN narratives, class masks.
-        .target(name: "Scenes", dependencies: ["Support", "Imaging", "Narratives"], exclude: ["SCENES.md"]),
+        .target(name: "Scenes", dependencies: ["Support", "Text", "Imaging", "Narratives"], exclude: ["SCENES.md"]),
         // Stage 3: pixel features, the MLP and its embedding, the model file.
         .target(name: "Embedding", dependencies: ["Support", "Imaging", "COpenBLAS", "CFeatureRows"]),
         // Stage 4: the per-image model M, point sampling, questions, batches, answers, point labels.
@@ -66,18 +69,18 @@ let package = Package(
             name: "pointillist-embed-bench",
             dependencies: ["Support", "Imaging", "Embedding", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/embed/Bench"),
-        .testTarget(name: "NarrativesTests", dependencies: ["Narratives"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NarrativesTests", dependencies: ["Text", "Narratives"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "Narratives"], exclude: ["Fixtures"]),
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary", "Lexicon"]),
         .testTarget(name: "ImagingTests", dependencies: ["Support", "Imaging"], exclude: ["Fixtures"]),
-        .testTarget(name: "ScenesTests", dependencies: ["Scenes", "Imaging", "Narratives"]),
+        .testTarget(name: "ScenesTests", dependencies: ["Text", "Scenes", "Imaging", "Narratives"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Support", "Embedding", "Imaging"]),
         .testTarget(name: "QuestionsTests", dependencies: ["Support", "Questions", "Imaging", "Embedding", "Narratives"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Support", "Store", "Pipeline", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist",
+                "Support", "Text", "Store", "Pipeline", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "pointillist",
                 "pointillist-embed-bench",
             ],
             exclude: ["Fixtures"]),

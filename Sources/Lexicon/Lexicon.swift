@@ -1,4 +1,5 @@
 import Narratives
+import Text
 
 /// A WordNet lexicographer file ("noun.animal", "noun.artifact", …), the coarse semantic
 /// category every synset belongs to. Stored as its WordNet file number.

@@ -1,3 +1,5 @@
+import Text
+
 /// One Video Localized Narratives (VidLN) record: a video's keyframes and, per actor, a
 /// spoken caption with word times and mouse traces drawn over the keyframes.
 ///

@@ -1,4 +1,5 @@
 import Glibc
+import Text
 
 /// Decodes one JSONL line of the Video Localized Narratives format into a `VideoNarrative`.
 ///

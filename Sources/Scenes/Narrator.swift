@@ -1,6 +1,7 @@
 import Foundation
 import Narratives
 import Support
+import Text
 
 /// How the mouse behaved while a named thing was said.
 public enum Tracing: String, Sendable, CaseIterable {

@@ -1,5 +1,6 @@
 import Lexicon
 import Narratives
+import Text
 
 /// Why a piece of caption text is, or is not, a mention of a dictionary class.
 public enum Verdict: Sendable, Equatable {

@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import Narratives
 import Testing
+import Text
 
 @testable import Scenes
 

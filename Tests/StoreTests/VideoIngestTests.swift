@@ -2,6 +2,7 @@ import Foundation
 import Narratives
 import Pipeline
 import Testing
+import Text
 import Vocabulary
 
 @testable import Store
