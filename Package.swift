@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Text"),
         .target(name: "Narratives", dependencies: ["Support", "Text", "CZlib"]),
         // Stage 2a: WordNet nouns (the Princeton database or WN-LMF XML), morphology.
-        .target(name: "Lexicon", dependencies: ["Support", "Text", "Narratives", "CLibXML2"]),
+        .target(name: "Lexicon", dependencies: ["Support", "Text", "CLibXML2"]),
         // Stage 2b: mention extraction, tangible and dictionary filters, class dictionary, curation files.
         .target(name: "Vocabulary", dependencies: ["Support", "Text", "Narratives", "Lexicon"]),
         // Images: JPEG/PNG decoding, PNG writing, finding images by id, drawing.

@@ -1,4 +1,3 @@
-import Narratives
 import Text
 
 /// A WordNet lexicographer file ("noun.animal", "noun.artifact", …), the coarse semantic

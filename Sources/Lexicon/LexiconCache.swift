@@ -1,5 +1,4 @@
 import Glibc
-import Narratives
 import Support
 
 /// A compiled copy of a loaded lexicon on disk, so that commands after the first skip parsing
@@ -199,30 +198,6 @@ enum CompiledLexicon {
     }
 }
 
-/// Appends what `ByteReader` (Narratives) reads back: little-endian 64-bit integers and
-/// UTF-8 strings after their byte count.
-struct ByteWriter {
-    var bytes: [UInt8] = []
-
-    mutating func int(_ value: Int64) {
-        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
-    }
-
-    mutating func string(_ text: String) {
-        int(Int64(text.utf8.count))
-        bytes += text.utf8
-    }
-
-    mutating func strings(_ list: [String]) {
-        int(Int64(list.count))
-        for s in list { string(s) }
-    }
-
-    mutating func indices(_ list: [Int32]) {
-        int(Int64(list.count))
-        for i in list { int(Int64(i)) }
-    }
-}
 // The loaders through the cache (kept here so the loaders build without it).
 
 extension PrincetonLoader {

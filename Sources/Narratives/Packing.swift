@@ -1,3 +1,5 @@
+import Support
+
 /// Compact binary layouts for the per-narrative blobs of the corpus.
 ///
 /// All integers are unsigned 32-bit and all numbers little-endian; floats are IEEE 754.
@@ -8,10 +10,8 @@
 /// `utterances`: u32 count, then per utterance f64 start, f64 end, u32 byteCount, UTF-8 text.
 public enum Packing {
     /// A blob that does not have the documented layout.
-    public struct Corrupt: Error, CustomStringConvertible {
-        public var what: String
-        public var description: String { "corrupt \(what) blob" }
-    }
+    /// A blob shorter or otherwise other than its layout says (`ByteReader`'s error).
+    public typealias Corrupt = CorruptBytes
 
     // MARK: Traces
 
@@ -135,59 +135,5 @@ struct BlobWriter {
     mutating func bytes(_ source: UnsafeBufferPointer<UInt8>) {
         UnsafeMutableRawBufferPointer(rebasing: raw[at..<(at + source.count)]).copyMemory(from: UnsafeRawBufferPointer(source))
         at += source.count
-    }
-}
-
-/// Reads little-endian values one after another, throwing `Packing.Corrupt` past the end.
-public struct ByteReader {
-    let bytes: UnsafeRawBufferPointer
-    let what: String
-    var offset = 0
-
-    public init(_ bytes: UnsafeRawBufferPointer, what: String) {
-        self.bytes = bytes
-        self.what = what
-    }
-
-    public var remaining: Int { bytes.count - offset }
-
-    public mutating func u32() throws(Packing.Corrupt) -> Int {
-        guard remaining >= 4 else { throw Packing.Corrupt(what: what) }
-        defer { offset += 4 }
-        return Int(UInt32(at: offset, in: bytes))
-    }
-
-    /// The little-endian Float at byte `at`, which the caller has checked lies inside.
-    func float(at: Int) -> Float { Float(bitPattern: UInt32(at: at, in: bytes)) }
-
-    mutating func f32() throws(Packing.Corrupt) -> Float { Float(bitPattern: UInt32(try u32())) }
-
-    public mutating func u64() throws(Packing.Corrupt) -> UInt64 {
-        let low = UInt64(try u32()), high = UInt64(try u32())
-        return high << 32 | low
-    }
-
-    mutating func f64() throws(Packing.Corrupt) -> Double { Double(bitPattern: try u64()) }
-
-    /// The next `count` bytes, valid while the buffer is.
-    public mutating func raw(count: Int) throws(Packing.Corrupt) -> UnsafeRawBufferPointer {
-        guard count >= 0, remaining >= count else { throw Packing.Corrupt(what: what) }
-        defer { offset += count }
-        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
-    }
-
-    public mutating func utf8(count: Int) throws(Packing.Corrupt) -> String {
-        guard count >= 0, remaining >= count else { throw Packing.Corrupt(what: what) }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
-        offset += count
-        return text
-    }
-}
-
-extension UInt32 {
-    /// The little-endian value at byte `at` of `bytes`, which the caller has checked lies inside.
-    @inline(__always)
-    fileprivate init(at: Int, in bytes: UnsafeRawBufferPointer) {
-        self.init(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
     }
 }

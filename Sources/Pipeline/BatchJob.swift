@@ -2,6 +2,7 @@ import Foundation
 import Narratives
 import Questions
 import Store
+import Support
 
 /// `pointillist questions batch`: the questions not yet in a batch, replicated and cut into
 /// batches, each written as `batch-NNNNNN.csv` and `.jsonl` (numbers continue across runs)

@@ -1,6 +1,7 @@
 import Narratives
 import Questions
 import Store
+import Support
 
 /// `pointillist questions export`: every answered question's aggregated label as an Open
 /// Images V7 point-label row, and optionally the label names (class-descriptions layout).

@@ -1,5 +1,6 @@
 import Narratives
 import Store
+import Support
 
 /// Word-segment settings asked for on the command line; nil keeps the corpus's recorded value
 /// (or the default, in a new corpus).

@@ -2,6 +2,7 @@ import Embedding
 import Imaging
 import Narratives
 import Store
+import Support
 
 /// `pointillist embed train`: the trace points of the dictionary's training classes, their
 /// features on the images, the network trained on them, and the model file.

@@ -1,4 +1,5 @@
 import Narratives
+import Support
 
 /// Writes rejected lines where a person can fix and re-ingest them.
 ///

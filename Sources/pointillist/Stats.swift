@@ -4,6 +4,7 @@ import Imaging
 import Narratives
 import Questions
 import Store
+import Support
 
 extension Pointillist {
     struct Stats: ParsableCommand {

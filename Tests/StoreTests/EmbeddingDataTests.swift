@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import Narratives
 import Pipeline
+import Support
 import Testing
 
 @testable import Store

@@ -1,6 +1,7 @@
 import Foundation
 import Narratives
 import Pipeline
+import Support
 import Testing
 
 @testable import Store

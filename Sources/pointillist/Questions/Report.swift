@@ -45,7 +45,7 @@ extension Pointillist.Questions {
                 var neighboursOnly = builder
                 neighboursOnly.options.prior = 0
                 let side = builder.model.features.decodeSide
-                let (plain, _) = try neighboursOnly.run(try store.mentionsByImage(), loadImage: { try locator.load($0, workingSide: side) })
+                let (plain, _) = neighboursOnly.run(try store.mentionsByImage(), loadImage: { try locator.load($0, workingSide: side) })
                 alone = QuestionQuality.report(plain, seed: m.seed, mask: mask, classOf: classOf)
             }
             print(

@@ -5,6 +5,7 @@ import Imaging
 import Narratives
 import Questions
 import Store
+import Support
 import Vocabulary
 
 extension Pointillist.Questions {

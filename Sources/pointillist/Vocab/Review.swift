@@ -3,6 +3,7 @@ import Foundation
 import Lexicon
 import Narratives
 import Store
+import Support
 import Vocabulary
 
 extension Pointillist.Vocab {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Narratives
+@testable import Support
 
 /// `FileSystem.writeAtomically`, the one way the program writes a file.
 @Suite struct AtomicWriteTests {

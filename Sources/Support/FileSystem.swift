@@ -1,11 +1,8 @@
 import Glibc
 
-/// Finding input files: paths, directories and shell-style glob patterns.
+/// Files: paths, directories, shell-style glob patterns, and atomic writes (`writeAtomically`).
 public enum FileSystem {
-    /// File names taken from a directory: JSONL, optionally gzip-compressed.
-    public static let inputSuffixes = [".jsonl", ".jsonl.gz", ".json", ".json.gz", ".ndjson", ".ndjson.gz"]
-
-    static var currentDirectory: String {
+    package static var currentDirectory: String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         return buffer.withUnsafeMutableBufferPointer { b in
             guard let base = b.baseAddress, getcwd(base, b.count) != nil else { return "." }
@@ -14,7 +11,7 @@ public enum FileSystem {
     }
 
     /// Removes `.` components and repeated slashes (symbolic links are left alone).
-    static func normalize(_ path: String) -> String {
+    package static func normalize(_ path: String) -> String {
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
@@ -27,51 +24,17 @@ public enum FileSystem {
         return "/" + parts.joined(separator: "/")
     }
 
-    static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// Expands command-line inputs into the files to read, in a stable order without repeats.
-    ///
-    /// A directory contributes its JSONL files (recursively, by name order); a pattern with
-    /// `*`, `?` or `[` is expanded like the shell does, and must match something; anything else
-    /// must be an existing file.
-    public static func expandInputs(_ inputs: [String]) throws(InputError) -> [SourceFile] {
-        var paths: [String] = []
-        for input in inputs {
-            if input.contains(where: { "*?[".contains($0) }), !exists(input) {
-                let matches = glob(input)
-                guard !matches.isEmpty else { throw InputError(path: input, reason: "pattern matches no file") }
-                for match in matches {
-                    if isDirectory(match) { paths += filesUnder(match) } else { paths.append(match) }
-                }
-            } else if isDirectory(input) {
-                let found = filesUnder(input)
-                guard !found.isEmpty else {
-                    throw InputError(path: input, reason: "directory holds no \(inputSuffixes.joined(separator: ", ")) file")
-                }
-                paths += found
-            } else {
-                guard exists(input) else { throw InputError(path: input, reason: "no such file") }
-                paths.append(input)
-            }
-        }
-        var seen = Set<String>()
-        var result: [SourceFile] = []
-        for path in paths {
-            let file = try SourceFile(path: path)
-            if seen.insert(file.path).inserted { result.append(file) }
-        }
-        return result
-    }
-
-    static func exists(_ path: String) -> Bool {
+    package static func exists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0
     }
 
-    static func glob(_ pattern: String) -> [String] {
+    package static func glob(_ pattern: String) -> [String] {
         var result = glob_t()
         defer { globfree(&result) }
         guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
@@ -80,25 +43,6 @@ public enum FileSystem {
         }
     }
 
-    /// JSONL files under `directory`, recursively, sorted by path.
-    static func filesUnder(_ directory: String) -> [String] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
-        var found: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if name.hasPrefix(".") { continue }
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            if isDirectory(path) {
-                found += filesUnder(path)
-            } else if inputSuffixes.contains(where: { name.hasSuffix($0) }) {
-                found.append(path)
-            }
-        }
-        return found.sorted()
-    }
 }
 
 /// A file that cannot be written, with the path and the system's reason.
