@@ -35,64 +35,22 @@ public enum TrainingData {
         workers: Int = 2, loadImage: @escaping @Sendable (String) throws -> Image,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> (LabelledPoints, TrainingDataReport) {
-        let labelOf = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element.id, Int32($0.offset)) })
-        // Count first, for the per-class sampling rate.
-        let perClass = try corpus.trainingPointCounts(pointsPerMention: sampling.pointsPerMention)
-        let byImage = try corpus.trainingMentions(classes: Set(labelOf.keys)).map { group in
-            (
-                group.imageID,
-                group.mentions.map { m in
-                    Mention(
-                        id: m.id, label: labelOf[m.classID]!,
-                        rate: min(1, Double(sampling.pointsPerClass) / Double(max(perClass[m.classID] ?? 1, 1))), points: m.points)
-                }
-            )
-        }
-        struct Share: Sendable {
-            var rows: [Float] = []
-            var labels: [Int32] = []
-            var images: [Int32] = []
-            var mentions: [Int32] = []
-            var positions: [Float] = []
-            var skipped: [SkippedImage] = []
-            var mentionCount = 0
-        }
-        let total = byImage.count
-        let groups = byImage
-        let pointsPerMention = sampling.pointsPerMention
-        let seed = sampling.seed
-        let dimension = features.dimension
+        let groups = try mentionsByImage(corpus: corpus, classes: classes, sampling: sampling)
         // Images in chunks, each split between the workers; progress between chunks.
-        let collected = chunkedMap(total, chunk: 32, workers: workers, progress: progress) { range -> Share in
+        let collected = chunkedMap(groups.count, chunk: 32, workers: workers, progress: progress) { range -> Share in
             var out = Share()
             for index in range {
                 let (imageID, mentions) = groups[index]
                 do {
-                    let image = try loadImage(imageID)
-                    let pixels = PixelFeatures(image: image, configuration: features)
-                    var row = [Float](repeating: 0, count: dimension)
-                    for m in mentions {
-                        out.mentionCount += 1
-                        let step = max(1, (m.points.count + pointsPerMention - 1) / pointsPerMention)
-                        for (k, p) in m.points.enumerated() where k % step == 0 {
-                            guard keep(seed: seed, mention: m.id, point: k, rate: m.rate) else { continue }
-                            let (x, y) = image.pixel(normalizedX: p.x, y: p.y)
-                            row.withUnsafeMutableBufferPointer { pixels.features(x: x, y: y, into: $0) }
-                            out.rows += row
-                            out.labels.append(m.label)
-                            out.images.append(Int32(index))
-                            out.mentions.append(Int32(truncatingIfNeeded: m.id))
-                            out.positions += [p.x, p.y]
-                        }
-                    }
+                    out.add(image: try loadImage(imageID), number: Int32(index), mentions: mentions, features: features, sampling: sampling)
                 } catch {
                     out.skipped.append(SkippedImage(imageID: imageID, reason: "\(error)"))
                 }
             }
             return out
         }
-        var points = LabelledPoints(dimension: dimension)
-        points.imageIDs = byImage.map(\.0)
+        var points = LabelledPoints(dimension: features.dimension)
+        points.imageIDs = groups.map(\.0)
         var report = TrainingDataReport()
         for share in collected {
             points.features += share.rows
@@ -103,9 +61,61 @@ public enum TrainingData {
             report.skipped += share.skipped
             report.mentions += share.mentionCount
         }
-        report.images = total - report.skipped.count
+        report.images = groups.count - report.skipped.count
         report.points = points.count
         return (points, report)
+    }
+
+    /// The training classes' mentions by image, each with its label (index in `classes`) and
+    /// the share of its points its class keeps (`pointsPerClass` over the class's points).
+    static func mentionsByImage(
+        corpus: Corpus, classes: [EmbeddingModel.ClassLabel], sampling: TrainingSampling
+    ) throws -> [(String, [Mention])] {
+        let labelOf = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element.id, Int32($0.offset)) })
+        // Count first, for the per-class sampling rate.
+        let perClass = try corpus.trainingPointCounts(pointsPerMention: sampling.pointsPerMention)
+        return try corpus.trainingMentions(classes: Set(labelOf.keys)).map { group in
+            (
+                group.imageID,
+                group.mentions.map { m in
+                    Mention(
+                        id: m.id, label: labelOf[m.classID]!,
+                        rate: min(1, Double(sampling.pointsPerClass) / Double(max(perClass[m.classID] ?? 1, 1))), points: m.points)
+                }
+            )
+        }
+    }
+
+    /// One worker's part of the training set, in image order.
+    struct Share: Sendable {
+        var rows: [Float] = []
+        var labels: [Int32] = []
+        var images: [Int32] = []
+        var mentions: [Int32] = []
+        var positions: [Float] = []
+        var skipped: [SkippedImage] = []
+        var mentionCount = 0
+
+        /// The kept points of one image's mentions (at most `pointsPerMention` evenly spaced
+        /// per mention, then the class's sampling), with their features.
+        mutating func add(image: Image, number: Int32, mentions: [Mention], features: FeatureConfiguration, sampling: TrainingSampling) {
+            let pixels = PixelFeatures(image: image, configuration: features)
+            var row = [Float](repeating: 0, count: features.dimension)
+            for m in mentions {
+                mentionCount += 1
+                let step = max(1, (m.points.count + sampling.pointsPerMention - 1) / sampling.pointsPerMention)
+                for (k, p) in m.points.enumerated() where k % step == 0 {
+                    guard keep(seed: sampling.seed, mention: m.id, point: k, rate: m.rate) else { continue }
+                    let (x, y) = image.pixel(normalizedX: p.x, y: p.y)
+                    row.withUnsafeMutableBufferPointer { pixels.features(x: x, y: y, into: $0) }
+                    rows += row
+                    labels.append(m.label)
+                    images.append(number)
+                    self.mentions.append(Int32(truncatingIfNeeded: m.id))
+                    positions += [p.x, p.y]
+                }
+            }
+        }
     }
 
     struct Mention: Sendable {
