@@ -10,15 +10,6 @@ public struct SamplingReport: Sendable {
     public var pointsWithoutCandidates = 0
 }
 
-/// What an answers import did; read = accepted + rejected + already imported, exactly.
-public struct AnswersReport: Sendable {
-    public var read = 0
-    public var accepted = 0
-    public var rejected: [RejectedAnswer] = []
-    /// Lines an earlier import of the same file already stored (`PreviousImport`).
-    public var alreadyImported = 0
-}
-
 extension Corpus {
     /// Images that already have sampled points: a rerun skips them (resume).
     public func sampledImages() throws(StoreError) -> Set<String> {
@@ -144,14 +135,8 @@ extension Corpus {
         return result
     }
 
-    /// Imports one answers file: parsed against the known questions and the answers already
-    /// stored; accepted answers and rejects are stored in one transaction. The lines an earlier
-    /// import of `file` (the same path) stored are skipped, so importing a file again, after
-    /// an interrupted or a finished run, stores nothing more.
-    public func importAnswers(file: String, text: String) throws -> AnswersReport {
-        let known = Set(try questions().map(\.id))
-        let result = AnswerImport.parse(
-            file: file, text: text, knownQuestions: known, existing: try answers(), previous: try previousImport(of: file))
+    /// Stores one answers file's accepted answers and rejected lines, in one transaction.
+    public func storeAnswers(_ result: AnswerImportResult, file: String) throws {
         try database.transaction { () throws(StoreError) in
             let insert = try database.prepare(
                 "INSERT INTO answers(question_id, annotator_id, value, duration, source, line) VALUES (?, ?, ?, ?, ?, ?)")
@@ -166,13 +151,10 @@ extension Corpus {
                 try reject.run([.text(file), .integer(Int64(r.line)), r.field.map { .text($0) } ?? .null, .text("\(r.reason)"), .text(r.raw)])
             }
         }
-        return AnswersReport(
-            read: result.accepted.count + result.rejected.count + result.alreadyImported, accepted: result.accepted.count,
-            rejected: result.rejected, alreadyImported: result.alreadyImported)
     }
 
     /// What earlier imports of `file` stored: its accepted answers and rejected lines.
-    func previousImport(of file: String) throws(StoreError) -> PreviousImport {
+    public func previousImport(of file: String) throws(StoreError) -> PreviousImport {
         var previous = PreviousImport()
         let answers = try database.prepare("SELECT line, question_id, annotator_id FROM answers WHERE source = ?")
         try answers.bind([.text(file)])
@@ -183,18 +165,14 @@ extension Corpus {
         return previous
     }
 
-    /// Adds next-round questions for the points whose latest question got No.
-    public func nextRound(rule: AggregationRule, maxRounds: Int) throws -> (labels: [String: PointLabel], added: [Question]) {
-        let aggregated = Aggregation.aggregate(try answers(), rule: rule)
-        let labels = aggregated.mapValues(\.label)
-        let next = Rounds.next(points: try pointCandidates(), labels: labels, asked: try questions(), maxRounds: maxRounds)
+    /// Stores new questions (a question already stored is left as it is).
+    public func storeQuestions(_ questions: [Question]) throws {
         try database.transaction { () throws(StoreError) in
             let insert = try database.prepare(
                 "INSERT OR IGNORE INTO questions(id, image_id, point_index, class_id, round) VALUES (?, ?, ?, ?, ?)")
-            for q in next {
+            for q in questions {
                 try insert.run([.text(q.id), .text(q.imageID), .integer(Int64(q.pointIndex)), .integer(Int64(q.classID)), .integer(Int64(q.round))])
             }
         }
-        return (labels, next)
     }
 }

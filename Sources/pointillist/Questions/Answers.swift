@@ -3,6 +3,7 @@ import Embedding
 import Foundation
 import Imaging
 import Narratives
+import Pipeline
 import Questions
 import Store
 import Vocabulary
@@ -29,10 +30,10 @@ extension Pointillist.Questions {
         var quiet = false
 
         func run() throws {
-            let store = try Corpus(path: corpus.db)
+            let job = try AnswersJob(database: corpus.db)
             for file in files {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
-                let r = try store.importAnswers(file: file, text: text)
+                let r = try job.run(file: file, text: text)
                 if !quiet { for reject in r.rejected.prefix(20) { Terminal.error(reject.description) } }
                 print(
                     "\(file): read \(r.read) = accepted \(r.accepted) + rejected \(r.rejected.count)"

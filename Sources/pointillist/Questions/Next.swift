@@ -3,6 +3,7 @@ import Embedding
 import Foundation
 import Imaging
 import Narratives
+import Pipeline
 import Questions
 import Store
 import Vocabulary
@@ -29,9 +30,8 @@ extension Pointillist.Questions {
         var majority = false
 
         func run() throws {
-            let store = try Corpus(path: corpus.db)
             let rule = AggregationRule(minimumAnswers: minimumAnswers, kind: majority ? .majority : .unanimous)
-            let (labels, added) = try store.nextRound(rule: rule, maxRounds: maxRounds)
+            let (labels, added) = try NextRoundJob(database: corpus.db, rule: rule, maxRounds: maxRounds).run()
             let counts = Dictionary(grouping: labels.values, by: { $0 }).mapValues(\.count)
             print("labels     Yes \(counts[.yes] ?? 0), No \(counts[.no] ?? 0), Unresolved \(counts[.unresolved] ?? 0) (questions with answers)")
             print("next round \(added.count) new questions")

@@ -1,0 +1,54 @@
+import Questions
+import Store
+
+/// `pointillist questions answers`: one answers file checked against the known questions, the
+/// answers already stored and an earlier import of the same file (whose lines are skipped, so
+/// a rerun stores nothing more), then its accepted answers and rejects stored together.
+public struct AnswersJob {
+    public struct Report: Sendable {
+        public var read = 0
+        public var accepted = 0
+        public var rejected: [RejectedAnswer] = []
+        /// Lines an earlier import of the same file already stored (`PreviousImport`).
+        public var alreadyImported = 0
+    }
+
+    let corpus: Corpus
+
+    /// Opens the corpus once for every file the job imports.
+    public init(database: String) throws {
+        corpus = try Corpus(path: database)
+    }
+
+    public func run(file: String, text: String) throws -> Report {
+        let known = Set(try corpus.questions().map(\.id))
+        let result = AnswerImport.parse(
+            file: file, text: text, knownQuestions: known, existing: try corpus.answers(), previous: try corpus.previousImport(of: file))
+        try corpus.storeAnswers(result, file: file)
+        return Report(
+            read: result.accepted.count + result.rejected.count + result.alreadyImported, accepted: result.accepted.count,
+            rejected: result.rejected, alreadyImported: result.alreadyImported)
+    }
+}
+
+/// `pointillist questions next`: the answers aggregated into labels, and the next round's
+/// questions added for the points whose latest question got No.
+public struct NextRoundJob {
+    public var database: String
+    public var rule: AggregationRule
+    public var maxRounds: Int
+
+    public init(database: String, rule: AggregationRule, maxRounds: Int) {
+        self.database = database
+        self.rule = rule
+        self.maxRounds = maxRounds
+    }
+
+    public func run() throws -> (labels: [String: PointLabel], added: [Question]) {
+        let corpus = try Corpus(path: database)
+        let labels = Aggregation.aggregate(try corpus.answers(), rule: rule).mapValues(\.label)
+        let next = Rounds.next(points: try corpus.pointCandidates(), labels: labels, asked: try corpus.questions(), maxRounds: maxRounds)
+        try corpus.storeQuestions(next)
+        return (labels, next)
+    }
+}
