@@ -58,100 +58,22 @@ public struct PointModelBuilder: Sendable {
     public func points(
         imageID: String, image: Image, mentions: [(classID: Int, points: [TracePoint])]
     ) -> ImagePoints {
-        let features = PixelFeatures(image: image, configuration: model.features)
-        let d = model.features.dimension
-        var raw: [Float] = []
-        var labels: [Int] = []
-        var positions: [(x: Float, y: Float, classID: Int)] = []
-        var row = [Float](repeating: 0, count: d)
-        for m in mentions {
-            let step = max(1, (m.points.count + options.exemplarsPerMention - 1) / options.exemplarsPerMention)
-            for (i, p) in m.points.enumerated() where i % step == 0 {
-                let (x, y) = image.pixel(normalizedX: p.x, y: p.y)
-                row.withUnsafeMutableBufferPointer { features.features(x: x, y: y, into: $0) }
-                raw += row
-                labels.append(m.classID)
-                positions.append((p.x, p.y, m.classID))
-            }
-        }
-        let mentioned = Array(Set(mentions.map(\.classID))).sorted()
-        let modelIndex = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($0.element.id, $0.offset) })
-        // The image's classes the classifier knows, as class ids and as its output indices.
-        let known = mentioned.filter { modelIndex[$0] != nil }
-        let knownIndices = known.map { modelIndex[$0]! }
-        let k = model.network.classCount
-
-        let e = model.network.embeddingDimension
-
-        /// Log-probabilities among `known` for each row of logits (empty rows when it knows fewer than two).
-        func knownLogProbabilities(_ logits: [Float], count: Int) -> [[Double]] {
-            guard known.count >= 2 else { return Array(repeating: [], count: count) }
-            return (0..<count).map { EmbeddingModel.logSoftmax(logits[($0 * k)..<(($0 + 1) * k)], over: knownIndices) }
-        }
-
-        // One pass of the network gives the exemplars' embeddings and the logits that judge them.
-        let pass = labels.isEmpty ? (embeddings: [], logits: []) : model.embedAndClassify(raw: raw, count: labels.count)
-        var exemplars = pass.embeddings
-        if options.exemplarThreshold > 0, known.count >= 2 {
-            let logThreshold = log(options.exemplarThreshold)
-            let judged = knownLogProbabilities(pass.logits, count: labels.count)
-            var keep = labels.indices.map { r in known.firstIndex(of: labels[r]).map { judged[r][$0] >= logThreshold } ?? true }
-            for c in known where !labels.indices.contains(where: { labels[$0] == c && keep[$0] }) {
-                for r in labels.indices where labels[r] == c { keep[r] = true }
-            }
-            if keep.contains(false) {
-                let kept = labels.indices.filter { keep[$0] }
-                exemplars = kept.flatMap { exemplars[($0 * e)..<(($0 + 1) * e)] }
-                labels = kept.map { labels[$0] }
-            }
-        }
-        let neighbours = NeighbourModel(
-            exemplars: exemplars, dimension: model.network.embeddingDimension, labels: labels, k: options.k, rule: options.rule)
-
-        func rank(_ samples: [SamplePoint]) -> [[Int]] {
-            guard !samples.isEmpty else { return [] }
-            var q: [Float] = []
-            for s in samples {
-                let (x, y) = image.pixel(normalizedX: Float(s.x), y: Float(s.y))
-                row.withUnsafeMutableBufferPointer { features.features(x: x, y: y, into: $0) }
-                q += row
-            }
-            let (embedded, logits) = model.embedAndClassify(raw: q, count: samples.count)
-            var ranked =
-                labels.isEmpty
-                ? [[(classID: Int, score: Double)]](repeating: [], count: samples.count)
-                : neighbours.rankAll(queries: embedded, count: samples.count)
-            if options.prior > 0, !labels.isEmpty {
-                // Softmax over the image's classes the classifier knows; others get its floor.
-                let judged = knownLogProbabilities(logits, count: samples.count)
-                for r in ranked.indices where !judged[r].isEmpty {
-                    let logProbability = Dictionary(uniqueKeysWithValues: zip(known, judged[r]))
-                    let floor = judged[r].min() ?? 0
-                    ranked[r] = ranked[r].map { ($0.classID, $0.score + options.prior * (logProbability[$0.classID] ?? floor)) }
-                        .sorted { ($0.score, $1.classID) > ($1.score, $0.classID) }
-                }
-            }
-            return ranked.map { list in
-                let ids = list.map(\.classID)
-                return ids + mentioned.filter { !ids.contains($0) }
-            }
-        }
-
+        let m = ImageModel(model: model, options: options, image: image, mentions: mentions)
         var samples = PointSampler.uniform(imageID: imageID, options: options.sampling)
         if options.classBalanced {
             var candidateOptions = options.sampling
             candidateOptions.pointsPerImage = options.balancedCandidates
             let candidates = PointSampler.uniform(imageID: imageID, options: candidateOptions)
-            let predicted = rank(candidates).map { $0.first ?? -1 }
+            let predicted = m.rank(candidates).map { $0.first ?? -1 }
             samples = PointSampler.classBalanced(imageID: imageID, options: options.sampling, candidates: candidates, predicted: predicted)
         }
-        let ranked = rank(samples)
+        let ranked = m.rank(samples)
         let points = zip(samples, ranked).map { s, r in
             PointCandidates(imageID: imageID, pointIndex: s.index, x: s.x, y: s.y, ranked: r)
         }
         return ImagePoints(
-            imageID: imageID, width: image.width, height: image.height, points: points, mentioned: mentioned,
-            exemplarPositions: positions)
+            imageID: imageID, width: image.width, height: image.height, points: points, mentioned: m.mentioned,
+            exemplarPositions: m.positions)
     }
 
     /// One image's mentions: the trace points of each mention, with its class.
@@ -176,5 +98,126 @@ public struct PointModelBuilder: Sendable {
             return (done, failed)
         }
         return (shares.flatMap(\.0), shares.flatMap(\.1))
+    }
+}
+
+/// M for one image: the embedded exemplars of its mentions (those the classifier finds
+/// implausible left out), the neighbour model over them, and the ranking of any points.
+struct ImageModel {
+    let model: EmbeddingModel
+    let options: PointModelOptions
+    let image: Image
+    let features: PixelFeatures
+    /// The classes mentioned for the image, ascending.
+    let mentioned: [Int]
+    /// The mentioned classes the classifier knows, as class ids and as its output indices.
+    let known: [Int]
+    let knownIndices: [Int]
+    /// Every exemplar's position and class, kept or not (for overlays).
+    let positions: [(x: Float, y: Float, classID: Int)]
+    /// The kept exemplars' classes.
+    let labels: [Int]
+    let neighbours: NeighbourModel
+
+    init(model: EmbeddingModel, options: PointModelOptions, image: Image, mentions: [(classID: Int, points: [TracePoint])]) {
+        self.model = model
+        self.options = options
+        self.image = image
+        features = PixelFeatures(image: image, configuration: model.features)
+        let (raw, allLabels, positions) = Self.exemplarFeatures(mentions, features: features, image: image, perMention: options.exemplarsPerMention)
+        self.positions = positions
+        mentioned = Array(Set(mentions.map(\.classID))).sorted()
+        let modelIndex = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($0.element.id, $0.offset) })
+        known = mentioned.filter { modelIndex[$0] != nil }
+        knownIndices = known.map { modelIndex[$0]! }
+        // One pass of the network gives the exemplars' embeddings and the logits that judge them.
+        let pass = allLabels.isEmpty ? (embeddings: [], logits: []) : model.embedAndClassify(raw: raw, count: allLabels.count)
+        var exemplars = pass.embeddings
+        var labels = allLabels
+        if options.exemplarThreshold > 0, known.count >= 2 {
+            let judged = Self.knownLogProbabilities(
+                pass.logits, count: labels.count, known: known, indices: knownIndices, classes: model.network.classCount)
+            let kept = Self.plausible(labels: labels, judged: judged, known: known, threshold: options.exemplarThreshold)
+            if kept.count < labels.count {
+                let e = model.network.embeddingDimension
+                exemplars = kept.flatMap { exemplars[($0 * e)..<(($0 + 1) * e)] }
+                labels = kept.map { labels[$0] }
+            }
+        }
+        self.labels = labels
+        neighbours = NeighbourModel(
+            exemplars: exemplars, dimension: model.network.embeddingDimension, labels: labels, k: options.k, rule: options.rule)
+    }
+
+    /// Raw features of at most `perMention` evenly spaced trace points per mention, their
+    /// classes, and their positions.
+    static func exemplarFeatures(
+        _ mentions: [(classID: Int, points: [TracePoint])], features: PixelFeatures, image: Image, perMention: Int
+    ) -> (raw: [Float], labels: [Int], positions: [(x: Float, y: Float, classID: Int)]) {
+        var raw: [Float] = []
+        var labels: [Int] = []
+        var positions: [(x: Float, y: Float, classID: Int)] = []
+        var row = [Float](repeating: 0, count: features.configuration.dimension)
+        for m in mentions {
+            let step = max(1, (m.points.count + perMention - 1) / perMention)
+            for (i, p) in m.points.enumerated() where i % step == 0 {
+                let (x, y) = image.pixel(normalizedX: p.x, y: p.y)
+                row.withUnsafeMutableBufferPointer { features.features(x: x, y: y, into: $0) }
+                raw += row
+                labels.append(m.classID)
+                positions.append((p.x, p.y, m.classID))
+            }
+        }
+        return (raw, labels, positions)
+    }
+
+    /// Log-probabilities among `known` for each row of logits (empty rows when it knows fewer than two).
+    static func knownLogProbabilities(_ logits: [Float], count: Int, known: [Int], indices: [Int], classes k: Int) -> [[Double]] {
+        guard known.count >= 2 else { return Array(repeating: [], count: count) }
+        return (0..<count).map { EmbeddingModel.logSoftmax(logits[($0 * k)..<(($0 + 1) * k)], over: indices) }
+    }
+
+    /// The exemplars kept: those whose class the classifier gives at least `threshold` among
+    /// the known classes (classes it does not know are kept); a class that would lose all keeps all.
+    static func plausible(labels: [Int], judged: [[Double]], known: [Int], threshold: Double) -> [Int] {
+        let logThreshold = log(threshold)
+        var keep = labels.indices.map { r in known.firstIndex(of: labels[r]).map { judged[r][$0] >= logThreshold } ?? true }
+        for c in known where !labels.indices.contains(where: { labels[$0] == c && keep[$0] }) {
+            for r in labels.indices where labels[r] == c { keep[r] = true }
+        }
+        return labels.indices.filter { keep[$0] }
+    }
+
+    /// Each point's classes, best first: M's neighbour scores plus the classifier prior, then
+    /// the mentioned classes M has no exemplar of.
+    func rank(_ samples: [SamplePoint]) -> [[Int]] {
+        guard !samples.isEmpty else { return [] }
+        var q: [Float] = []
+        var row = [Float](repeating: 0, count: model.features.dimension)
+        for s in samples {
+            let (x, y) = image.pixel(normalizedX: Float(s.x), y: Float(s.y))
+            row.withUnsafeMutableBufferPointer { features.features(x: x, y: y, into: $0) }
+            q += row
+        }
+        let (embedded, logits) = model.embedAndClassify(raw: q, count: samples.count)
+        var ranked =
+            labels.isEmpty
+            ? [[(classID: Int, score: Double)]](repeating: [], count: samples.count)
+            : neighbours.rankAll(queries: embedded, count: samples.count)
+        if options.prior > 0, !labels.isEmpty {
+            // Softmax over the image's classes the classifier knows; others get its floor.
+            let judged = Self.knownLogProbabilities(
+                logits, count: samples.count, known: known, indices: knownIndices, classes: model.network.classCount)
+            for r in ranked.indices where !judged[r].isEmpty {
+                let logProbability = Dictionary(uniqueKeysWithValues: zip(known, judged[r]))
+                let floor = judged[r].min() ?? 0
+                ranked[r] = ranked[r].map { ($0.classID, $0.score + options.prior * (logProbability[$0.classID] ?? floor)) }
+                    .sorted { ($0.score, $1.classID) > ($1.score, $0.classID) }
+            }
+        }
+        return ranked.map { list in
+            let ids = list.map(\.classID)
+            return ids + mentioned.filter { !ids.contains($0) }
+        }
     }
 }
