@@ -95,6 +95,9 @@ public struct MLP: Sendable, Equatable {
 
     /// Mean softmax cross-entropy over the batch, the number of rows whose top class is the
     /// label, and the gradient of the loss for every layer.
+    ///
+    /// Long on purpose: the training's hot path, the softmax, its gradient and the backward
+    /// pass through every layer over one batch's buffers, in place, without per-step arrays.
     public func lossAndGradients(_ x: [Float], labels: [Int32], batch: Int) -> (loss: Float, correct: Int, gradients: [Layer]) {
         let activations = forward(x, batch: batch)
         let k = classCount

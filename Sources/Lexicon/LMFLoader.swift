@@ -33,6 +33,9 @@ public enum LMFLoader {
         var line: Int?
     }
 
+    /// One streaming pass of libxml2's reader over the file: the reader is a cursor, so the
+    /// helpers that read the current node's attributes and the switch over element names stay
+    /// in one function around it.
     static func read(_ path: String, into state: inout State) throws(LexiconError) {
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
         guard let reader = xmlReaderForFile(path, nil, options) else {

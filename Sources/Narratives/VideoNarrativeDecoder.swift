@@ -47,6 +47,8 @@ public enum VideoNarrativeDecoder {
         return found
     }
 
+    /// A whole VidLN line: one branch per top-level field in a single pass of the scanner, as
+    /// `decodeActor` does for each actor, then the checks across fields.
     public static func decode(_ line: UnsafeBufferPointer<UInt8>) throws(JSONError) -> VideoNarrative {
         var s = JSONScanner(line)
         guard s.nextKind() == .object else {
@@ -141,6 +143,8 @@ public enum VideoNarrativeDecoder {
         var selectionOffset: Int
     }
 
+    /// One branch per field of an actor object, decoded in a single pass of the scanner (the
+    /// ingest's fast path: no intermediate JSON tree), each field's validation beside it.
     static func decodeActor(_ s: inout JSONScanner, _ name: String) throws(JSONError) -> ActorDraft {
         try NarrativeDecoder.expect(.object, &s, name)
         let objectStart = s.position

@@ -10,7 +10,8 @@ struct Part {
 
 extension Template {
     /// The parts of one instance in a unit box (x right, y down, the base at y = 1). `aspect`
-    /// (width / height of the box) lets round things stay round.
+    /// (width / height of the box) lets round things stay round. A table of shapes, one case
+    /// per template: long as a table is, not as logic.
     func parts(aspect: Float, random: inout SplitMix64) -> [Part] {
         func p(_ contours: [Point]..., appearance: Int = 0) -> Part {
             Part(outline: Outline(contours), appearance: appearance)
