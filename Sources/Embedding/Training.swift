@@ -158,25 +158,7 @@ public enum Trainer {
         let training = points.filter { !validationImage[Int($0)] }
         let validation = points.filter { validationImage[Int($0)] }
 
-        // Standardisation from the training points.
-        var mean = [Float](repeating: 0, count: d)
-        var scale = [Float](repeating: 1, count: d)
-        if training.count > 0 {
-            var sum = [Double](repeating: 0, count: d), squares = [Double](repeating: 0, count: d)
-            for i in 0..<training.count {
-                for j in 0..<d {
-                    let v = Double(training.features[i * d + j])
-                    sum[j] += v
-                    squares[j] += v * v
-                }
-            }
-            let n = Double(training.count)
-            for j in 0..<d {
-                let m = sum[j] / n
-                mean[j] = Float(m)
-                scale[j] = Float(max((squares[j] / n - m * m), 1e-12).squareRoot())
-            }
-        }
+        let (mean, scale) = standardisation(of: training)
         var model = EmbeddingModel(
             features: features, classes: classes, mean: mean, scale: scale,
             network: MLP(sizes: [d] + options.hidden + [options.embedding, classes.count], seed: options.seed),
@@ -198,22 +180,9 @@ public enum Trainer {
         for epoch in 1...max(options.epochs, 1) where training.count > 0 {
             // Fisher–Yates with the seeded generator.
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }
-            var lossSum = 0.0, correct = 0
-            var batchX = [Float](), batchY = [Int32]()
-            for (b, start) in stride(from: 0, to: order.count, by: options.batch).enumerated() {
-                let rows = order[start..<min(start + options.batch, order.count)]
-                batchX.removeAll(keepingCapacity: true)
-                batchY.removeAll(keepingCapacity: true)
-                for r in rows {
-                    batchX += x[(r * d)..<((r + 1) * d)]
-                    batchY.append(training.labels[r])
-                }
-                let (loss, right, gradients) = model.network.lossAndGradients(batchX, labels: batchY, batch: rows.count)
-                optimiser.update(&model.network, gradients: gradients)
-                lossSum += Double(loss) * Double(rows.count)
-                correct += right
-                batchProgress?((epoch - 1) * batchesPerEpoch + b + 1, options.epochs * batchesPerEpoch)
-            }
+            let (lossSum, correct) = trainEpoch(
+                &model.network, optimiser: &optimiser, x: x, labels: training.labels, dimension: d, order: order, batch: options.batch
+            ) { b in batchProgress?((epoch - 1) * batchesPerEpoch + b + 1, options.epochs * batchesPerEpoch) }
             let (validationLoss, validationAccuracy) = evaluateLoss(model.network, vx, validation.labels)
             let improved = best.map { validationLoss < $0.loss - 1e-6 } ?? true
             if improved {
@@ -237,6 +206,53 @@ public enum Trainer {
             model.training.validationAccuracy = best.accuracy
         }
         return model
+    }
+    /// Per-feature mean and standard deviation of the training points (0 and 1 without any).
+    static func standardisation(of training: LabelledPoints) -> (mean: [Float], scale: [Float]) {
+        let d = training.dimension
+        var mean = [Float](repeating: 0, count: d)
+        var scale = [Float](repeating: 1, count: d)
+        guard training.count > 0 else { return (mean, scale) }
+        var sum = [Double](repeating: 0, count: d), squares = [Double](repeating: 0, count: d)
+        for i in 0..<training.count {
+            for j in 0..<d {
+                let v = Double(training.features[i * d + j])
+                sum[j] += v
+                squares[j] += v * v
+            }
+        }
+        let n = Double(training.count)
+        for j in 0..<d {
+            let m = sum[j] / n
+            mean[j] = Float(m)
+            scale[j] = Float(max((squares[j] / n - m * m), 1e-12).squareRoot())
+        }
+        return (mean, scale)
+    }
+
+    /// One pass over the training rows in `order`, in mini-batches of `batch`: the summed loss
+    /// (weighted by rows) and the rows classified right. `done` gets each batch's index.
+    static func trainEpoch(
+        _ network: inout MLP, optimiser: inout Adam, x: [Float], labels: [Int32], dimension d: Int, order: [Int], batch: Int,
+        done: (Int) -> Void
+    ) -> (lossSum: Double, correct: Int) {
+        var lossSum = 0.0, correct = 0
+        var batchX = [Float](), batchY = [Int32]()
+        for (b, start) in stride(from: 0, to: order.count, by: batch).enumerated() {
+            let rows = order[start..<min(start + batch, order.count)]
+            batchX.removeAll(keepingCapacity: true)
+            batchY.removeAll(keepingCapacity: true)
+            for r in rows {
+                batchX += x[(r * d)..<((r + 1) * d)]
+                batchY.append(labels[r])
+            }
+            let (loss, right, gradients) = network.lossAndGradients(batchX, labels: batchY, batch: rows.count)
+            optimiser.update(&network, gradients: gradients)
+            lossSum += Double(loss) * Double(rows.count)
+            correct += right
+            done(b)
+        }
+        return (lossSum, correct)
     }
 
     /// Mean cross-entropy and accuracy over standardised rows (0, 0 when there are none).
