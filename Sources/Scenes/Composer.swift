@@ -183,105 +183,129 @@ struct SceneDraft {
         let outdoorPossible = !stuff(.top, .outdoor).isEmpty && !stuff(.bottom, .outdoor).isEmpty
         let indoorPossible = !stuff(.top, .indoor).isEmpty && !stuff(.bottom, .indoor).isEmpty
         let setting: Setting = indoorPossible && (!outdoorPossible || random.chance(0.3)) ? .indoor : .outdoor
-        let tops = stuff(.top, setting)
-        let bottomsAvailable = stuff(.bottom, setting)
-        let topClass = random.pick(tops) ?? 0
-        let horizon = Float(random.uniform(0.3, 0.6)) * H
-        var waves: [(amplitude: Float, frequency: Float, phase: Float)] = []
-        for k in 0..<3 {
-            let amplitude: Float = Float(random.uniform(0, setting == .indoor ? 0.5 : 4)) / Float(k + 1)
-            let frequency: Float = Float(k + 1) * Float(random.uniform(1, 3)) * 2 * Float.pi / W
-            let phase = Float(random.uniform(0, 2 * .pi))
-            waves.append((amplitude, frequency, phase))
-        }
-        let tilt = Float(random.normal(mean: 0, std: 0.04))
-        func horizonY(_ x: Float) -> Float {
-            var y = horizon + tilt * (x - W / 2)
-            for wave in waves { y += wave.amplitude * sin(wave.frequency * x + wave.phase) }
-            return y
-        }
+        let topClass = random.pick(stuff(.top, setting)) ?? 0
+        let line = HorizonLine(setting: setting, width: W, height: H, random: &random)
         let columns = stride(from: Float(-2), through: W + 2, by: max(2, W / 80)).map { $0 }
 
         let top = drawnClasses.count
         paint(Template.rectangle.parts(aspect: 1, random: &random), classPosition: topClass, x0: -1, y0: -1, x1: W + 1, y1: H + 1, mirror: false)
+        let middle = paintMiddle(setting, line: line, columns: columns)
+        let bottoms = paintBottoms(setting, line: line, columns: columns)
+        return Background(setting: setting, horizon: line.horizon, top: top, middle: middle, bottoms: bottoms)
+    }
 
-        var middle: Int?
-        let middles = stuff(.middle, setting)
-        if setting == .outdoor, !middles.isEmpty, random.chance(0.55), let middleClass = random.pick(middles) {
-            let name = classes[middleClass].name
-            let height = Float(random.uniform(0.08, 0.3)) * H
-            var ridge: [Point] = []
-            if name == "building" {
-                // A skyline: blocks of different heights.
-                var x: Float = -2
-                while x < W + 2 {
-                    let blockTop = horizon - height * Float(random.uniform(0.4, 1.3))
-                    let next = x + Float(random.uniform(0.08, 0.25)) * W
-                    ridge.append(Point(x, blockTop))
-                    ridge.append(Point(next, blockTop))
-                    x = next
-                }
-            } else if name == "fence" {
-                ridge = [Point(-2, horizon - height * 0.4), Point(W + 2, horizon - height * 0.4 + tilt * W)]
-            } else {
-                var peaks: [(Float, Float, Float)] = []
-                for k in 0..<3 {
-                    let a: Float = Float(random.uniform(0.5, 1)) / Float(k + 1)
-                    let f: Float = Float(k + 1) * Float(random.uniform(0.5, 2)) * 2 * Float.pi / W
-                    let p = Float(random.uniform(0, 2 * .pi))
-                    peaks.append((a, f, p))
-                }
-                ridge = columns.map { x in
-                    var y = horizon - height * 0.5
-                    for (a, f, p) in peaks { y -= height * 0.5 * a * sin(f * x + p) }
-                    return Point(x, y)
-                }
+    /// The horizon: a height, three waves and a tilt, drawn from the scene's stream.
+    struct HorizonLine {
+        let horizon: Float
+        let waves: [(amplitude: Float, frequency: Float, phase: Float)]
+        let tilt: Float
+        let width: Float
+
+        init(setting: Setting, width W: Float, height H: Float, random: inout SplitMix64) {
+            horizon = Float(random.uniform(0.3, 0.6)) * H
+            var waves: [(amplitude: Float, frequency: Float, phase: Float)] = []
+            for k in 0..<3 {
+                let amplitude: Float = Float(random.uniform(0, setting == .indoor ? 0.5 : 4)) / Float(k + 1)
+                let frequency: Float = Float(k + 1) * Float(random.uniform(1, 3)) * 2 * Float.pi / W
+                let phase = Float(random.uniform(0, 2 * .pi))
+                waves.append((amplitude, frequency, phase))
             }
-            let outline = ridge + columns.reversed().map { Point($0, horizonY($0) + 3) }
-            middle = drawnClasses.count
-            let minY = ridge.map(\.y).min() ?? horizon
-            paintRegion(Outline([outline]), classPosition: middleClass, y0: minY, y1: horizon)
+            self.waves = waves
+            tilt = Float(random.normal(mean: 0, std: 0.04))
+            width = W
         }
 
+        func y(_ x: Float) -> Float {
+            var y = horizon + tilt * (x - width / 2)
+            for wave in waves { y += wave.amplitude * sin(wave.frequency * x + wave.phase) }
+            return y
+        }
+    }
+
+    /// Outdoors, sometimes, a region along the horizon (a skyline, a fence, hills); its
+    /// position among the drawn classes.
+    mutating func paintMiddle(_ setting: Setting, line: HorizonLine, columns: [Float]) -> Int? {
+        let horizon = line.horizon
+        let middles = stuff(.middle, setting)
+        guard setting == .outdoor, !middles.isEmpty, random.chance(0.55), let middleClass = random.pick(middles) else { return nil }
+        let name = classes[middleClass].name
+        let height = Float(random.uniform(0.08, 0.3)) * H
+        var ridge: [Point] = []
+        if name == "building" {
+            // A skyline: blocks of different heights.
+            var x: Float = -2
+            while x < W + 2 {
+                let blockTop = horizon - height * Float(random.uniform(0.4, 1.3))
+                let next = x + Float(random.uniform(0.08, 0.25)) * W
+                ridge.append(Point(x, blockTop))
+                ridge.append(Point(next, blockTop))
+                x = next
+            }
+        } else if name == "fence" {
+            ridge = [Point(-2, horizon - height * 0.4), Point(W + 2, horizon - height * 0.4 + line.tilt * W)]
+        } else {
+            var peaks: [(Float, Float, Float)] = []
+            for k in 0..<3 {
+                let a: Float = Float(random.uniform(0.5, 1)) / Float(k + 1)
+                let f: Float = Float(k + 1) * Float(random.uniform(0.5, 2)) * 2 * Float.pi / W
+                let p = Float(random.uniform(0, 2 * .pi))
+                peaks.append((a, f, p))
+            }
+            ridge = columns.map { x in
+                var y = horizon - height * 0.5
+                for (a, f, p) in peaks { y -= height * 0.5 * a * sin(f * x + p) }
+                return Point(x, y)
+            }
+        }
+        let outline = ridge + columns.reversed().map { Point($0, line.y($0) + 3) }
+        let position = drawnClasses.count
+        let minY = ridge.map(\.y).min() ?? horizon
+        paintRegion(Outline([outline]), classPosition: middleClass, y0: minY, y1: horizon)
+        return position
+    }
+
+    /// The ground below the horizon and, half the time, a second region on it (a far band, a
+    /// strip towards the horizon, a patch); their positions among the drawn classes.
+    mutating func paintBottoms(_ setting: Setting, line: HorizonLine, columns: [Float]) -> [Int] {
+        let horizon = line.horizon
+        let bottomsAvailable = stuff(.bottom, setting)
         var bottoms: [Int] = []
         // Things stand on the main ground, so water and sea only come as a second region.
         let firm = bottomsAvailable.filter { !Composer.liquids.contains(classes[$0].name) }
         let groundClass = random.pick(firm.isEmpty ? bottomsAvailable : firm) ?? 0
-        let ground = columns.map { Point($0, horizonY($0)) } + [Point(W + 2, H + 2), Point(-2, H + 2)]
+        let ground = columns.map { Point($0, line.y($0)) } + [Point(W + 2, H + 2), Point(-2, H + 2)]
         bottoms.append(drawnClasses.count)
         paintRegion(Outline([ground]), classPosition: groundClass, y0: horizon, y1: H)
         let others = bottomsAvailable.filter { $0 != groundClass }
-        if random.chance(0.5), let second = random.pick(others) {
-            let style = random.below(3)
-            var outline: [Point]
-            var y0 = horizon
-            if style == 0 {
-                // A far band along the horizon (sea behind the sand, a field behind the road).
-                let depth = Float(random.uniform(0.15, 0.5)) * (H - horizon)
-                outline =
-                    columns.map { Point($0, horizonY($0) - 1) } + columns.reversed().map { x in Point(x, horizonY(x) + depth + 3 * sin(x / 17)) }
-            } else if style == 1 {
-                // A strip running towards the horizon (a road through the grass).
-                let vanishing = Float(random.uniform(0.2, 0.8)) * W
-                let spread = Float(random.uniform(0.25, 0.7)) * W
-                let near = vanishing + Float(random.normal(mean: 0, std: 0.3)) * W
-                outline = [
-                    Point(vanishing - 3, horizonY(vanishing)), Point(vanishing + 3, horizonY(vanishing)), Point(near + spread / 2, H + 2),
-                    Point(near - spread / 2, H + 2),
-                ]
-            } else {
-                // A patch (a pond, a rug).
-                let cx = Float(random.uniform(0.15, 0.85)) * W
-                let cy = horizon + Float(random.uniform(0.3, 0.8)) * (H - horizon)
-                let rx = Float(random.uniform(0.12, 0.35)) * W
-                let ry = min(rx * 0.45, (H - horizon) * 0.45)
-                outline = Shapes.blob(cx, cy, rx, ry, roughness: setting == .indoor ? 0 : 0.15, random: &random)
-                y0 = cy - ry
-            }
-            bottoms.append(drawnClasses.count)
-            paintRegion(Outline([outline]), classPosition: second, y0: y0, y1: H)
+        guard random.chance(0.5), let second = random.pick(others) else { return bottoms }
+        let style = random.below(3)
+        var outline: [Point]
+        var y0 = horizon
+        if style == 0 {
+            // A far band along the horizon (sea behind the sand, a field behind the road).
+            let depth = Float(random.uniform(0.15, 0.5)) * (H - horizon)
+            outline = columns.map { Point($0, line.y($0) - 1) } + columns.reversed().map { x in Point(x, line.y(x) + depth + 3 * sin(x / 17)) }
+        } else if style == 1 {
+            // A strip running towards the horizon (a road through the grass).
+            let vanishing = Float(random.uniform(0.2, 0.8)) * W
+            let spread = Float(random.uniform(0.25, 0.7)) * W
+            let near = vanishing + Float(random.normal(mean: 0, std: 0.3)) * W
+            outline = [
+                Point(vanishing - 3, line.y(vanishing)), Point(vanishing + 3, line.y(vanishing)), Point(near + spread / 2, H + 2),
+                Point(near - spread / 2, H + 2),
+            ]
+        } else {
+            // A patch (a pond, a rug).
+            let cx = Float(random.uniform(0.15, 0.85)) * W
+            let cy = horizon + Float(random.uniform(0.3, 0.8)) * (H - horizon)
+            let rx = Float(random.uniform(0.12, 0.35)) * W
+            let ry = min(rx * 0.45, (H - horizon) * 0.45)
+            outline = Shapes.blob(cx, cy, rx, ry, roughness: setting == .indoor ? 0 : 0.15, random: &random)
+            y0 = cy - ry
         }
-        return Background(setting: setting, horizon: horizon, top: top, middle: middle, bottoms: bottoms)
+        bottoms.append(drawnClasses.count)
+        paintRegion(Outline([outline]), classPosition: second, y0: y0, y1: H)
+        return bottoms
     }
 
     /// Things: classes chosen (some repeated, for plurals) among those the background allows,
