@@ -43,7 +43,7 @@ public struct BatchJob {
     /// The batches written, in order (none when no question waits); `written` sees each.
     public func run(written: ((Written) -> Void)? = nil) throws -> [Written] {
         let corpus = try Corpus(path: options.database)
-        let classes = Dictionary(uniqueKeysWithValues: try corpus.storedDictionary().classes.map { ($0.id, $0) })
+        let classes = try corpus.classesByID()
         let pending = try corpus.questions(batch: .unbatched)
         guard !pending.isEmpty else { return [] }
         try FileManager.default.createDirectory(atPath: options.folder, withIntermediateDirectories: true)

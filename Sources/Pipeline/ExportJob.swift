@@ -34,7 +34,7 @@ public struct ExportJob {
 
     public func run() throws -> Report {
         let corpus = try Corpus(path: options.database)
-        let classes = Dictionary(uniqueKeysWithValues: try corpus.storedDictionary().classes.map { ($0.id, $0) })
+        let classes = try corpus.classesByID()
         let aggregated = Aggregation.aggregate(try corpus.answers(), rule: options.aggregation)
         var rows: [ExportRow] = []
         for q in try corpus.questions() {

@@ -26,6 +26,8 @@ public struct SampleJob {
     public struct Ranking {
         public var corpus: Corpus
         public var builder: PointModelBuilder
+        /// The mentions M was built from, by image (for another ranking of the same images).
+        public var mentions: [(imageID: String, mentions: PointModelBuilder.Mentions)]
         public var images: [ImagePoints]
         public var skipped: [SkippedImage]
     }
@@ -47,9 +49,9 @@ public struct SampleJob {
         let corpus = try Corpus.existing(options.database)
         let builder = PointModelBuilder(model: try ModelFile.read(options.modelPath), options: options.pointModel)
         let (locator, side) = (options.images, builder.model.features.decodeSide)
-        let (images, skipped) = builder.run(
-            try corpus.mentionsByImage(), loadImage: { try locator.load($0, workingSide: side) }, progress: progress)
-        return Ranking(corpus: corpus, builder: builder, images: images, skipped: skipped)
+        let mentions = try corpus.mentionsByImage()
+        let (images, skipped) = builder.run(mentions, loadImage: { try locator.load($0, workingSide: side) }, progress: progress)
+        return Ranking(corpus: corpus, builder: builder, mentions: mentions, images: images, skipped: skipped)
     }
 
     /// Stores the first-round questions of a ranking.

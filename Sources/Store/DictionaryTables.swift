@@ -56,12 +56,14 @@ public struct StoredMention: Sendable {
 /// being killed) and the file is synced once the build is complete; pages stay cached
 /// between batches instead of being read back. `finish()` restores the usual settings.
 public final class DictionaryTables {
+    let corpus: Corpus
     let database: Database
     let insert: Statement
 
     public init(corpus: Corpus) throws(StoreError) {
+        self.corpus = corpus
         database = corpus.database
-        try database.execute("PRAGMA synchronous = OFF; PRAGMA cache_size = -32768")
+        try corpus.beginBulkWrite(cacheKiB: 32768)
         insert = try database.prepare(
             """
             INSERT INTO mentions(narrative_id, class_id, start, length, first_word, word_count, surface, lemma,
@@ -72,7 +74,7 @@ public final class DictionaryTables {
 
     /// Back to the connection's usual page cache and synchronous mode.
     public func finish() {
-        try? database.execute("PRAGMA cache_size = -2000; PRAGMA synchronous = NORMAL")
+        corpus.endBulkWrite(sync: false)  // `complete()` synced the file
     }
 
     public func narrativeCount() throws(StoreError) -> Int { Int(try database.scalar("SELECT count(*) FROM narratives")) }

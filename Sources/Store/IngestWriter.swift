@@ -353,11 +353,11 @@ extension Corpus {
         try database.execute("PRAGMA cache_size = -\(cacheKiB)")
     }
 
-    /// Back to the usual page cache and synchronous mode, and the file synced: a finished
-    /// ingest is durable.
-    public func endBulkWrite() {
+    /// Back to the usual page cache and synchronous mode, and (with `sync`) the file synced:
+    /// a finished ingest is durable.
+    public func endBulkWrite(sync: Bool = true) {
         try? database.execute("PRAGMA cache_size = -2000")
         try? database.execute("PRAGMA synchronous = NORMAL")
-        database.syncFile()
+        if sync { database.syncFile() }
     }
 }

@@ -6,6 +6,11 @@ extension Corpus {
         try setting("vocabulary").map { $0 == "complete" }
     }
 
+    /// The stored dictionary's classes by id.
+    public func classesByID() throws(StoreError) -> [Int: ClassEntry] {
+        Dictionary(uniqueKeysWithValues: try storedDictionary().classes.map { ($0.id, $0) })
+    }
+
     /// Refuses to go on without a complete dictionary build (none, or one interrupted).
     func requireCompleteDictionary() throws(StoreError) {
         guard try vocabularyComplete() == true else {

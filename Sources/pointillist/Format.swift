@@ -1,5 +1,4 @@
 import Foundation
-import Pipeline
 
 /// Number formatting for summaries.
 enum Format {
@@ -35,6 +34,4 @@ enum Format {
 
     static func seconds(_ s: Double) -> String { s < 60 ? String(format: "%.2f s", s) : duration(s) }
 
-    /// A file next to the database: corpus.sqlite → corpus<suffix>.
-    static func besideDatabase(_ db: String, suffix: String) -> String { DefaultPaths.besideDatabase(db, suffix: suffix) }
 }

@@ -47,7 +47,7 @@ extension Pointillist.Embed {
         var quiet = false
 
         func run() throws {
-            let path = model ?? Format.besideDatabase(corpus.db, suffix: ".embedding")
+            let path = model ?? DefaultPaths.model(corpus.db)
             let trained = try ModelFile.read(path)
             guard FileManager.default.fileExists(atPath: corpus.db) else { throw ValidationError("no corpus at \(corpus.db)") }
             let store = try Corpus(path: corpus.db)

@@ -32,9 +32,9 @@ extension Pointillist.Questions {
         var quiet = false
 
         func run() throws {
-            let (_, ranking) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: 5)
+            let (job, ranking) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: 5)
             let (store, builder, images, skipped) = (ranking.corpus, ranking.builder, ranking.images, ranking.skipped)
-            let locator = try imageOptions.locator()
+            let locator = job.options.images
             let dictionary = try store.storedDictionary().classes
             let (classOf, unmapped) = try maskOptions.mapping(to: dictionary)
             let mask = try maskOptions.loader()
@@ -45,7 +45,7 @@ extension Pointillist.Questions {
                 var neighboursOnly = builder
                 neighboursOnly.options.prior = 0
                 let side = builder.model.features.decodeSide
-                let (plain, _) = neighboursOnly.run(try store.mentionsByImage(), loadImage: { try locator.load($0, workingSide: side) })
+                let (plain, _) = neighboursOnly.run(ranking.mentions, loadImage: { try locator.load($0, workingSide: side) })
                 alone = QuestionQuality.report(plain, seed: m.seed, mask: mask, classOf: classOf)
             }
             print(
