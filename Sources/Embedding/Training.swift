@@ -37,9 +37,14 @@ public struct LabelledPoints: Sendable {
 
     /// The points whose row index satisfies `keep`, in order.
     public func selecting(rows keep: (Int) -> Bool) -> LabelledPoints {
+        selecting(rows: (0..<count).filter(keep))
+    }
+
+    /// The points at these row indexes, in the given order.
+    public func selecting(rows indexes: [Int]) -> LabelledPoints {
         var result = LabelledPoints(dimension: dimension)
         result.imageIDs = imageIDs
-        for i in 0..<count where keep(i) {
+        for i in indexes {
             result.features += features[(i * dimension)..<((i + 1) * dimension)]
             result.labels.append(labels[i])
             result.images.append(images[i])
@@ -47,6 +52,13 @@ public struct LabelledPoints: Sendable {
             result.positions += positions[(2 * i)..<(2 * i + 2)]
         }
         return result
+    }
+
+    /// At most `limit` points, evenly spaced through the rows (all of them when there are no more).
+    public func evenlySampled(atMost limit: Int) -> LabelledPoints {
+        guard count > limit else { return self }
+        let step = Double(count) / Double(limit)
+        return selecting(rows: (0..<limit).map { Int(Double($0) * step) })
     }
 }
 

@@ -1,3 +1,6 @@
+import Foundation
+import Imaging
+
 /// The `classes.tsv` of generated scenes, which names the values of the ground-truth masks
 /// (`value<TAB>name` per line, `#` comments, value 0 `void`), and its mapping to dictionary
 /// classes by name.
@@ -20,5 +23,39 @@ public enum MaskClasses {
     public static func mapping(_ names: [Int: String], to classes: [(id: Int, name: String)]) -> (classOf: [Int: Int], unmapped: [String]) {
         let idOfName = Dictionary(classes.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
         return (names.compactMapValues { idOfName[$0] }, Set(names.values).subtracting(idOfName.keys).sorted())
+    }
+}
+
+/// Ground-truth class masks of generated scenes (`pointillist scenes` layout): one grey PNG per
+/// image, `{id}.png` under `folder`, and the table naming their values (`classes.tsv` beside
+/// the folder unless another is given). Used by the quality report, the simulated annotators
+/// and the embedding's evaluation.
+public struct GroundTruthMasks: Sendable {
+    public var folder: String
+    public var classTable: String
+
+    public init(folder: String, classTable: String? = nil) {
+        self.folder = folder
+        self.classTable = classTable ?? URL(fileURLWithPath: folder).deletingLastPathComponent().appendingPathComponent("classes.tsv").path
+    }
+
+    /// Mask value → class name, from the class table.
+    public func names() throws -> [Int: String] {
+        let text: String
+        do { text = try String(contentsOfFile: classTable, encoding: .utf8) } catch {
+            throw QuestionsError(file: classTable, line: 1, field: nil, reason: "cannot read the mask class table")
+        }
+        return try MaskClasses.parse(text, path: classTable)
+    }
+
+    /// Mask value → dictionary class id (by name), and the mask classes the dictionary lacks.
+    public func mapping(to classes: [(id: Int, name: String)]) throws -> (classOf: [Int: Int], unmapped: [String]) {
+        MaskClasses.mapping(try names(), to: classes)
+    }
+
+    /// Reads the mask of an image as stored (one grey channel).
+    public func loader() throws -> @Sendable (String) throws -> Image {
+        let locator = try ImageLocator(root: folder, pattern: "{id}.png")
+        return { try locator.load($0, layout: .asStored) }
     }
 }

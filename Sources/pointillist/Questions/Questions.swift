@@ -1,12 +1,7 @@
 import ArgumentParser
-import Embedding
-import Foundation
 import Imaging
-import Narratives
 import Pipeline
 import Questions
-import Store
-import Vocabulary
 
 extension ScoringRule: ExpressibleByArgument {
     public init?(argument: String) {
@@ -57,20 +52,8 @@ struct PointModelArguments: ParsableArguments {
         if k < 1 { throw ValidationError("--k must be at least 1") }
     }
 
-    /// Ranks the classes at the sampled points of every image (`SampleJob.rank`), with a
-    /// progress bar; unreadable images are reported (at most `report`) and skipped.
-    func rankImages(db: String, images imageOptions: ImageOptions, quiet: Bool, report: Int) throws -> (SampleJob, SampleJob.Ranking) {
-        guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("no corpus at \(db)") }
-        let bar = ProgressBar(enabled: !quiet)
-        let job = try job(db: db, images: imageOptions)
-        let ranking = try job.rank { done, total in bar.updateCount(done: done, total: total, label: "images") }
-        bar.finish()
-        for s in ranking.skipped.prefix(report) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
-        return (job, ranking)
-    }
-
-    /// The sampling job these arguments describe.
-    func job(db: String, images imageOptions: ImageOptions) throws -> SampleJob {
+    /// The sampling these arguments describe.
+    func options(db: String, images imageOptions: ImageOptions) throws -> SampleJob.Options {
         var options = SampleJob.Options(database: db, images: try imageOptions.locator())
         options.model = model
         options.pointModel.sampling.pointsPerImage = points
@@ -80,9 +63,8 @@ struct PointModelArguments: ParsableArguments {
         options.pointModel.classBalanced = balanced
         options.pointModel.prior = prior
         options.pointModel.exemplarThreshold = exemplarThreshold
-        return SampleJob(options: options)
+        return options
     }
-
 }
 
 extension Pointillist {
@@ -109,29 +91,10 @@ struct MaskOptions: ParsableArguments {
         name: .customLong("mask-classes"), help: ArgumentHelp("TSV naming the mask values (default <masks>/../classes.tsv).", valueName: "path"))
     var maskClasses: String?
 
-    /// Mask value → dictionary class id, and the mask classes the dictionary lacks.
-    func mapping(to classes: [ClassEntry]) throws -> (classOf: [Int: Int], unmapped: [String]) {
-        MaskClasses.mapping(try MaskClasses.read(maskClasses ?? MaskClasses.defaultPath(masks: masks)), to: classes)
-    }
-
-    /// Reads the mask of an image as stored (one grey channel).
-    func loader() throws -> @Sendable (String) throws -> Image {
-        let locator = try ImageLocator(root: masks, pattern: "{id}.png")
-        return { try locator.load($0, layout: .asStored) }
-    }
+    var groundTruth: GroundTruthMasks { GroundTruthMasks(folder: masks, classTable: maskClasses) }
 }
 
-extension MaskClasses {
-    /// `classes.tsv` beside the masks directory, where `pointillist scenes` writes it.
-    static func defaultPath(masks: String) -> String {
-        URL(fileURLWithPath: masks).deletingLastPathComponent().appendingPathComponent("classes.tsv").path
-    }
-
-    static func read(_ path: String) throws -> [Int: String] {
-        try parse(String(contentsOfFile: path, encoding: .utf8), path: path)
-    }
-
-    static func mapping(_ names: [Int: String], to classes: [ClassEntry]) -> (classOf: [Int: Int], unmapped: [String]) {
-        mapping(names, to: classes.map { (id: $0.id, name: $0.name) })
-    }
+/// Reports the first `limit` images a stage could not read, on standard error.
+func reportSkipped(_ skipped: [SkippedImage], limit: Int) {
+    for s in skipped.prefix(limit) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
 }

@@ -1,12 +1,6 @@
 import ArgumentParser
-import Embedding
 import Foundation
-import Imaging
-import Narratives
 import Pipeline
-import Questions
-import Store
-import Vocabulary
 
 extension Pointillist.Questions {
     struct Report: ParsableCommand {
@@ -32,22 +26,12 @@ extension Pointillist.Questions {
         var quiet = false
 
         func run() throws {
-            let (job, ranking) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: 5)
-            let (store, builder, images, skipped) = (ranking.corpus, ranking.builder, ranking.images, ranking.skipped)
-            let locator = job.options.images
-            let dictionary = try store.storedDictionary().classes
-            let (classOf, unmapped) = try maskOptions.mapping(to: dictionary)
-            let mask = try maskOptions.loader()
-            let r = QuestionQuality.report(images, seed: m.seed, mask: mask, classOf: classOf)
-            // The same points ranked by the embedding neighbours alone, for comparison.
-            var alone: QualityReport?
-            if m.prior > 0 {
-                var neighboursOnly = builder
-                neighboursOnly.options.prior = 0
-                let side = builder.model.features.decodeSide
-                let (plain, _) = neighboursOnly.run(ranking.mentions, loadImage: { try locator.load($0, workingSide: side) })
-                alone = QuestionQuality.report(plain, seed: m.seed, mask: mask, classOf: classOf)
-            }
+            let options = ReportJob.Options(sample: try m.options(db: corpus.db, images: imageOptions), masks: maskOptions.groundTruth)
+            let bar = ProgressBar(enabled: !quiet)
+            let report = try ReportJob(options: options).run { done, total in bar.updateCount(done: done, total: total, label: "images") }
+            bar.finish()
+            reportSkipped(report.skipped, limit: 5)
+            let (r, alone, skipped, unmapped) = (report.quality, report.neighboursOnly, report.skipped, report.unmapped)
             print(
                 "images       \(r.images) (\(skipped.count) skipped), \(r.points) sampled points (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.unlabelled) over void or classes not in the dictionary"
             )
@@ -72,7 +56,7 @@ extension Pointillist.Questions {
                         100 * r.model.firstYes / r.mentionedShare))
             }
             if !r.unmentioned.isEmpty {
-                let name = Dictionary(dictionary.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+                let name = report.classNames
                 let top = r.unmentioned.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(6)
                     .map { String(format: "%@ %.1f%%", name[$0.key] ?? "class \($0.key)", 100 * Double($0.value) / Double(r.scored)) }
                 print("             never Yes, by the class the narratives left unnamed: \(top.joined(separator: ", "))")

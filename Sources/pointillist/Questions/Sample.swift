@@ -26,8 +26,12 @@ extension Pointillist.Questions {
         var quiet = false
 
         func run() throws {
-            let (job, ranking) = try m.rankImages(db: corpus.db, images: imageOptions, quiet: quiet, report: quiet ? 0 : 10)
-            let report = try job.store(ranking)
+            let bar = ProgressBar(enabled: !quiet)
+            let report = try SampleJob(options: try m.options(db: corpus.db, images: imageOptions)).run { done, total in
+                bar.updateCount(done: done, total: total, label: "images")
+            }
+            bar.finish()
+            reportSkipped(report.skipped, limit: quiet ? 0 : 10)
             let (r, skipped) = (report.stored, report.skipped)
             print("images     \(r.images) sampled, \(r.alreadySampled) already sampled, \(skipped.count) skipped (image not readable)")
             print(

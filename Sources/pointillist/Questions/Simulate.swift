@@ -1,12 +1,6 @@
 import ArgumentParser
-import Embedding
-import Foundation
-import Imaging
-import Narratives
+import Pipeline
 import Questions
-import Store
-import Support
-import Vocabulary
 
 extension Pointillist.Questions {
     struct Simulate: ParsableCommand {
@@ -20,7 +14,7 @@ extension Pointillist.Questions {
         @OptionGroup var maskOptions: MaskOptions
 
         @Option(help: "Annotators answering each question.")
-        var annotators = 3
+        var annotators = SimulateJob.Options.defaultAnnotators
 
         @Option(name: .customLong("error-rate"), help: "Probability that an annotator answers wrongly.")
         var errorRate = SimulatedAnnotators().errorRate
@@ -36,14 +30,10 @@ extension Pointillist.Questions {
 
         func run() throws {
             guard (0...1).contains(errorRate), (0...1).contains(unsureRate) else { throw ValidationError("rates must be between 0 and 1") }
-            let store = try Corpus(path: corpus.db)
-            let classOf = try maskOptions.mapping(to: try store.storedDictionary().classes).classOf
-            let answered = Set(try store.answers().map(\.questionID))
-            let mask = try maskOptions.loader()
-            let simulated = SimulatedAnnotators(errorRate: errorRate, unsureRate: unsureRate, seed: seed)
-            let unanswered = try store.questions(batch: .batched).filter { !answered.contains($0.id) }
-            let (text, count) = try simulated.answersCSV(to: unanswered, annotators: annotators, classOf: classOf, mask: mask)
-            try FileSystem.writeAtomically(to: out) { try $0.write(text) }
+            var options = SimulateJob.Options(database: corpus.db, masks: maskOptions.groundTruth, out: out)
+            options.annotators = annotators
+            options.simulated = SimulatedAnnotators(errorRate: errorRate, unsureRate: unsureRate, seed: seed)
+            let count = try SimulateJob(options: options).run()
             print("wrote \(out): \(count) answers by \(annotators) simulated annotators (error rate \(errorRate), unsure \(unsureRate))")
         }
     }

@@ -1,0 +1,56 @@
+import Imaging
+import Questions
+import Store
+
+/// `pointillist questions report`: the question stage measured on generated scenes against
+/// their ground-truth masks. The images are ranked as `questions sample` would (nothing is
+/// stored); M is scored beside two baselines (a random order of the image's classes, the class
+/// of the nearest trace point) and, when the classifier prior is on, beside M with neighbours
+/// alone.
+public struct ReportJob {
+    public struct Options: Sendable {
+        public var sample: SampleJob.Options
+        public var masks: GroundTruthMasks
+
+        public init(sample: SampleJob.Options, masks: GroundTruthMasks) {
+            self.sample = sample
+            self.masks = masks
+        }
+    }
+
+    public struct Report: Sendable {
+        public var quality: QualityReport
+        /// The same points ranked by M without the classifier prior; nil when the prior is 0.
+        public var neighboursOnly: QualityReport?
+        public var skipped: [SkippedImage]
+        /// Mask classes the dictionary lacks.
+        public var unmapped: [String]
+        public var classNames: [Int: String]
+    }
+
+    public var options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// `progress` gets images ranked and the total.
+    public func run(progress: ((Int, Int) -> Void)? = nil) throws -> Report {
+        let ranking = try SampleJob(options: options.sample).rank(progress: progress)
+        let classes = try ranking.corpus.storedDictionary().classes
+        let (classOf, unmapped) = try options.masks.mapping(to: classes.map { (id: $0.id, name: $0.name) })
+        let mask = try options.masks.loader()
+        let seed = options.sample.pointModel.sampling.seed
+        var report = Report(
+            quality: QuestionQuality.report(ranking.images, seed: seed, mask: mask, classOf: classOf), skipped: ranking.skipped,
+            unmapped: unmapped, classNames: Dictionary(classes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
+        if options.sample.pointModel.prior > 0 {
+            var neighboursOnly = ranking.builder
+            neighboursOnly.options.prior = 0
+            let (locator, side) = (options.sample.images, ranking.builder.model.features.decodeSide)
+            let (plain, _) = neighboursOnly.run(ranking.mentions, loadImage: { try locator.load($0, workingSide: side) })
+            report.neighboursOnly = QuestionQuality.report(plain, seed: seed, mask: mask, classOf: classOf)
+        }
+        return report
+    }
+}
