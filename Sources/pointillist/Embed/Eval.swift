@@ -63,7 +63,9 @@ extension Pointillist.Embed {
                     100 * h.embeddingAccuracy, 100 * h.rawAccuracy, 100 * h.majorityAccuracy, k, r.pool))
             print("             (against the class of the mention each trace point belongs to)")
             if let (g, dropped) = r.groundTruth {
-                print("ground truth \(g.points) held-out trace points scored against the mask class under them (\(dropped) over void or unknown classes)")
+                print(
+                    "ground truth \(g.points) held-out trace points scored against the mask class under them (\(dropped) over void or unknown classes)"
+                )
                 print(String(format: "classifier   top-1 %.1f%%   top-5 %.1f%%", 100 * g.top1, 100 * g.top5))
                 print(
                     String(
