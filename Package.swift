@@ -50,10 +50,10 @@ let package = Package(
         .target(name: "Embedding", dependencies: ["Support", "Imaging", "COpenBLAS", "CFeatureRows"]),
         // Stage 4: the per-image model M, point sampling, questions, batches, answers, point labels.
         .target(name: "Questions", dependencies: ["Support", "Narratives", "Imaging", "Embedding"]),
-        // The SQLite corpus: schema, records, and the jobs that fill it (ingest, vocabulary build).
-        .target(name: "Store", dependencies: ["Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "CSQLite"]),
+        // The SQLite corpus: schema, migrations, and one reader and writer per table group. Persistence only.
+        .target(name: "Store", dependencies: ["Support", "Narratives", "Vocabulary", "Embedding", "Questions", "CSQLite"]),
         // One job per stage command: options in, a report out (the CLI prints it).
-        .target(name: "Pipeline", dependencies: ["Support", "Narratives", "Vocabulary", "Imaging", "Embedding", "Questions", "Store"]),
+        .target(name: "Pipeline", dependencies: ["Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "Store"]),
 
         // The command-line program: argument parsing and printing only.
         .executableTarget(

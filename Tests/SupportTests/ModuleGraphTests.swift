@@ -63,4 +63,24 @@ import Testing
             if let user = users.first { #expect(targets[user]?.contains(shim) == true, "\(user) imports \(shim) without declaring it") }
         }
     }
+
+    /// Every project module a library's sources import is one it declares: a module reached
+    /// only through another's dependencies would hide an edge from the graph.
+    @Test func everyImportedModuleIsDeclared() throws {
+        let targets = try Self.libraryTargets()
+        let sources = Self.repository.appendingPathComponent("Sources")
+        var undeclared: [String] = []
+        for (module, dependencies) in targets where !module.hasPrefix("C") {
+            let folder = sources.appendingPathComponent(module)
+            guard let files = FileManager.default.enumerator(atPath: folder.path) else { continue }
+            for case let file as String in files where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                for line in text.split(separator: "\n") where line.hasPrefix("import ") {
+                    let imported = String(line.dropFirst("import ".count))
+                    if targets[imported] != nil, !dependencies.contains(imported) { undeclared.append("\(module)/\(file) imports \(imported)") }
+                }
+            }
+        }
+        #expect(undeclared.isEmpty, "\(undeclared)")
+    }
 }

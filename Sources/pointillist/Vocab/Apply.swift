@@ -1,9 +1,5 @@
 import ArgumentParser
-import Foundation
-import Lexicon
-import Narratives
-import Store
-import Vocabulary
+import Pipeline
 
 extension Pointillist.Vocab {
     struct Apply: ParsableCommand {
@@ -23,14 +19,9 @@ extension Pointillist.Vocab {
         var sheet: String
 
         func run() throws {
-            let lex = try lexicon.loadLexicon()
-            let decisions = try ReviewDecisions(sheet: sheet, lexicon: lex)
-            let vocab = try lexicon.curationDirectory()
-            let made = try decisions.apply(to: vocab)
-            for e in made { print("\(vocab)/\(e.description)") }
-            print("\(made.count) edit\(made.count == 1 ? "" : "s") applied (\(decisions.edits.count - made.count) already present)")
-            // The edited files must still load.
-            _ = try Curation(directory: vocab, lexicon: lex)
+            let r = try ApplyJob(lexicon: lexicon.source, sheet: sheet).run()
+            for e in r.made { print("\(r.curation)/\(e.description)") }
+            print("\(r.made.count) edit\(r.made.count == 1 ? "" : "s") applied (\(r.alreadyPresent) already present)")
         }
     }
 }

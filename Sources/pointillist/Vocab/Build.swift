@@ -53,10 +53,10 @@ extension Pointillist.Vocab {
 
         func run() throws {
             let started = Terminal.now()
-            let extractor = try lexicon.loadExtractor()
+            let extractor = try lexicon.source.loadExtractor()
             let loaded = Terminal.now()
             var classes: OpenImagesClasses?
-            if let openImagesPath = openImages ?? DefaultFiles.locate("Data/openimages/oidv6-class-descriptions.csv") {
+            if let openImagesPath = openImages ?? ShippedFiles.openImagesClasses {
                 classes = try OpenImagesClasses(path: openImagesPath)
             }
             var options = VocabularyJob.Options(database: corpus.db)

@@ -1,8 +1,4 @@
 import ArgumentParser
-import Foundation
-import Lexicon
-import Narratives
-import Store
 import Vocabulary
 
 extension Pointillist.Vocab {
@@ -40,48 +36,24 @@ extension Pointillist.Vocab {
 
         func run() throws {
             let started = Terminal.now()
-            let extractor = try lexicon.loadExtractor()
+            var explanation = Explanation(extractor: try lexicon.source.loadExtractor())
             let loaded = Terminal.now()
-            var inputs = texts
-            if let file {
-                guard let text = try TSV.readText(file, optional: false) else { return }
-                inputs += text.split(separator: "\n").map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
-            }
-            var known: Set<String>?
-            if let dictionary { known = Set(try DictionaryFile.read(dictionary).map(\.synset)) }
-            let lex = extractor.lexicon
+            explanation.includeSkipped = all
+            if let dictionary { try explanation.compare(with: dictionary) }
+            let inputs = texts + (try file.map(Explanation.texts(inFile:)) ?? [])
             var output = BufferedOutput()
-            output.write(["text", "lemma", "sense", "synset", "verdict", "reason", "rules", "ambiguous", "gloss"].joined(separator: "\t") + "\n")
+            output.write(Explanation.header)
             let extracting = Terminal.now()
-            var mentions = 0
-            defer {
-                output.flush()
-                if timings {
-                    Terminal.error(
-                        "timings: load \(loaded - started) s, extract \(Terminal.now() - extracting) s, \(inputs.count) texts, \(mentions) rows")
+            var rows = 0
+            for input in inputs {
+                for row in explanation.rows(of: input) {
+                    rows += 1
+                    output.write(row)
                 }
             }
-            for input in inputs {
-                let scalars = Array(input.unicodeScalars)
-                for c in extractor.candidates(in: input, includeSkipped: all) {
-                    mentions += 1
-                    var span = String.UnicodeScalarView()
-                    span.append(contentsOf: scalars[c.start..<min(scalars.count, c.start + c.length)])
-                    var verdict = c.verdict
-                    if verdict.isKept, let known, let s = c.synset, !known.contains(lex.synsets[Int(s)].id),
-                        extractor.curation.includes[s] == nil
-                    {
-                        verdict = .rare(mentions: 0, minimum: 0)
-                    }
-                    let reason = verdict.code == "rare" ? "not in \(dictionary ?? "")" : verdict.explanation
-                    let sense = c.synset.map { lex.senseName(of: $0) } ?? ""
-                    let synset = c.synset.map { lex.synsets[Int($0)].id } ?? ""
-                    let gloss = c.synset.map { lex.synsets[Int($0)].gloss } ?? ""
-                    let rules = c.rules.map(\.description).joined(separator: " ")
-                    output.write(
-                        [String(span), c.lemma, sense, synset, verdict.code, reason, rules, c.ambiguous ? "yes" : "", gloss]
-                            .map(TSV.clean).joined(separator: "\t") + "\n")
-                }
+            output.flush()
+            if timings {
+                Terminal.error("timings: load \(loaded - started) s, extract \(Terminal.now() - extracting) s, \(inputs.count) texts, \(rows) rows")
             }
         }
     }

@@ -1,10 +1,5 @@
 import ArgumentParser
-import Foundation
-import Lexicon
-import Narratives
-import Store
-import Support
-import Vocabulary
+import Pipeline
 
 extension Pointillist.Vocab {
     struct Review: ParsableCommand {
@@ -24,7 +19,7 @@ extension Pointillist.Vocab {
         var out: String = "."
 
         @Option(name: .customLong("near-misses"), help: ArgumentHelp("How many of the most frequent near-misses to list.", valueName: "n"))
-        var nearMisses = 500
+        var nearMisses = ReviewJob.Options.defaultNearMisses
 
         @Option(
             name: .customLong("min-mentions"),
@@ -32,24 +27,11 @@ extension Pointillist.Vocab {
         var minimumMentions: Int?
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: corpus.db) else { throw ValidationError("no corpus at \(corpus.db)") }
-            let extractor = try lexicon.loadExtractor()
-            let store = try Corpus(path: corpus.db)
-            let dictionary = try store.storedDictionary()
-            var options = try store.dictionaryOptions()
-            if let minimumMentions { options.minimumMentions = minimumMentions }
-            let sheet = ReviewSheet(dictionary: dictionary, extractor: extractor, options: options, nearMisses: nearMisses)
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let tsvPath = out + "/review.tsv"
-            let htmlPath = out + "/review.html"
-            try FileSystem.writeAtomically(to: tsvPath) { try $0.write(sheet.tsv) }
-            let summary: [(String, String)] = [
-                ("corpus", corpus.db), ("lexicon", extractor.lexicon.source), ("curation", try lexicon.curationDirectory()),
-                ("classes", String(dictionary.classes.count)),
-                ("near-misses listed", "\(min(nearMisses, dictionary.nearMisses.count)) of \(dictionary.nearMisses.count)"),
-            ]
-            try FileSystem.writeAtomically(to: htmlPath) { try $0.write(sheet.html(title: "Pointillist class dictionary review", summary: summary)) }
-            print("wrote \(tsvPath) (\(sheet.rows.count) rows) and \(htmlPath)")
+            var options = ReviewJob.Options(database: corpus.db, lexicon: lexicon.source, folder: out)
+            options.nearMisses = nearMisses
+            options.minimumMentions = minimumMentions
+            let r = try ReviewJob(options: options).run()
+            print("wrote \(r.tsv) (\(r.rows) rows) and \(r.html)")
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Lexicon
 import Narratives
+import Pipeline
 import Store
 import Vocabulary
 
@@ -31,30 +32,14 @@ struct LexiconOptions: ParsableArguments {
             "English word list deciding which lemmas are common (wamerican: size 50; wamerican-small/-large/-huge: 35/70/80).", valueName: "path"))
     var wordList: String = WordList.defaultPath
 
-    /// The lexicon, through the compiled cache (`LexiconCache`; `POINTILLIST_CACHE=off` turns it off).
-    func loadLexicon() throws -> Lexicon {
-        let cache = LexiconCache.standard(environment: ProcessInfo.processInfo.environment)
-        return lmfFiles.isEmpty
-            ? try PrincetonLoader.load(directory: wordnet, cache: cache) : try LMFLoader.load(files: lmfFiles, cache: cache)
-    }
-
-    /// The curation directory: --vocab, or the one the program ships with.
-    func curationDirectory() throws -> String {
-        guard let vocab = vocab ?? DefaultFiles.locate("Vocab") else {
-            throw ValidationError(DefaultFiles.notFound("Vocab", what: "the curation directory", option: "--vocab <dir>"))
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: vocab, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("curation directory '\(vocab)' not found: pass --vocab <dir>")
-        }
-        return vocab
-    }
-
-    func loadExtractor() throws -> MentionExtractor {
-        let vocab = try curationDirectory()
-        let lexicon = try loadLexicon()
-        let curation = try Curation(directory: vocab, lexicon: lexicon)
-        return MentionExtractor(lexicon: lexicon, curation: curation, wordList: try WordList(path: wordList))
+    /// The lexicon, curation and word list these options name.
+    var source: LexiconSource {
+        var source = LexiconSource()
+        source.wordnet = wordnet
+        source.lmfFiles = lmfFiles
+        source.curation = vocab
+        source.wordList = wordList
+        return source
     }
 }
 

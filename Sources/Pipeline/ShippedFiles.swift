@@ -8,13 +8,13 @@ import Foundation
 /// 3. under `<prefix>/share/pointillist`, for the program installed as `<prefix>/bin/pointillist`
 ///    (`script/install`);
 /// 4. under the checkout the program was built in (`<checkout>/.build/<configuration>/pointillist`).
-enum DefaultFiles {
-    static func locate(_ relative: String) -> String? {
+public enum ShippedFiles {
+    public static func locate(_ relative: String) -> String? {
         places(for: relative).first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// Every place `relative` is looked for, in order.
-    static func places(for relative: String) -> [String] {
+    public static func places(for relative: String) -> [String] {
         var roots: [String] = []
         if let home = ProcessInfo.processInfo.environment["POINTILLIST_HOME"], !home.isEmpty { roots.append(home) }
         if let executable = executableDirectory {
@@ -35,9 +35,20 @@ enum DefaultFiles {
     }
 
     /// `what` was not found: where it was looked for, and how to say where it is.
-    static func notFound(_ relative: String, what: String, option: String) -> String {
+    public static func notFound(_ relative: String, what: String, option: String) -> String {
         "\(what) not found; looked for \(places(for: relative).joined(separator: ", ")). Pass \(option), set POINTILLIST_HOME, or install with script/install"
     }
+
+    /// The curation directory the program ships with.
+    public static func curation() throws -> String {
+        guard let vocab = locate("Vocab") else {
+            throw JobError(notFound("Vocab", what: "the curation directory", option: "--vocab <dir>"))
+        }
+        return vocab
+    }
+
+    /// Open Images' class list, when the program ships with it.
+    public static var openImagesClasses: String? { locate("Data/openimages/oidv6-class-descriptions.csv") }
 
     /// The folder holding the running executable, symbolic links resolved.
     private static var executableDirectory: URL? {

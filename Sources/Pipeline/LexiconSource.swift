@@ -1,0 +1,42 @@
+import Foundation
+import Lexicon
+import Vocabulary
+
+/// Where the dictionary's knowledge comes from: the lexicon (the WordNet 3.0 database or
+/// WN-LMF XML files, through the compiled cache), the curation folder and the English word
+/// list. Every `vocab` command loads it the same way.
+public struct LexiconSource: Sendable {
+    /// Princeton WordNet 3.0 database directory; used when `lmfFiles` is empty.
+    public var wordnet = PrincetonLoader.defaultDirectory
+    /// WN-LMF XML files making one lexicon.
+    public var lmfFiles: [String] = []
+    /// The curation directory; nil: the one the program ships with (`ShippedFiles`).
+    public var curation: String?
+    public var wordList = WordList.defaultPath
+    /// The compiled lexicon cache; nil: none.
+    public var cache = LexiconCache.standard(environment: ProcessInfo.processInfo.environment)
+
+    public init() {}
+
+    public func loadLexicon() throws -> Lexicon {
+        lmfFiles.isEmpty ? try PrincetonLoader.load(directory: wordnet, cache: cache) : try LMFLoader.load(files: lmfFiles, cache: cache)
+    }
+
+    /// The curation directory, which must exist.
+    public func curationDirectory() throws -> String {
+        let vocab = try curation ?? ShippedFiles.curation()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: vocab, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw JobError("curation directory '\(vocab)' not found: pass --vocab <dir>")
+        }
+        return vocab
+    }
+
+    /// The lexicon, the curation read against it, and the word list.
+    public func loadExtractor() throws -> MentionExtractor {
+        let vocab = try curationDirectory()
+        let lexicon = try loadLexicon()
+        let curation = try Curation(directory: vocab, lexicon: lexicon)
+        return MentionExtractor(lexicon: lexicon, curation: curation, wordList: try WordList(path: wordList))
+    }
+}
