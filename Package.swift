@@ -43,7 +43,7 @@ let package = Package(
         // Stage 2b: mention extraction, tangible and dictionary filters, class dictionary, curation files.
         .target(name: "Vocabulary", dependencies: ["Support", "Text", "Narratives", "Lexicon"]),
         // Images: JPEG/PNG decoding, PNG writing, finding images by id, drawing.
-        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG"]),
+        .target(name: "Imaging", dependencies: ["Support", "CTurboJPEG", "CPNG"]),
         // Generated scenes with ground truth: images, LN narratives, class masks.
         .target(name: "Scenes", dependencies: ["Support", "Text", "Imaging", "Narratives"], exclude: ["SCENES.md"]),
         // Stage 3: pixel features, the MLP and its embedding, the model file.

@@ -148,13 +148,6 @@ public func normalise(_ rows: inout [Float], dimension: Int) {
     }
 }
 
-/// A model file that cannot be read.
-public struct ModelError: Error, CustomStringConvertible, Sendable {
-    public var path: String
-    public var reason: String
-    public var description: String { "\(path): \(reason)" }
-}
-
 /// The model file, version 1 (little-endian):
 ///
 ///     8 bytes   "PTLEMBED"
@@ -199,16 +192,16 @@ public enum ModelFile {
         return bytes
     }
 
-    public static func read(_ path: String) throws(ModelError) -> EmbeddingModel {
+    public static func read(_ path: String) throws(PointillistError) -> EmbeddingModel {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ModelError(path: path, reason: "cannot read: \(error.localizedDescription)")
+            throw PointillistError(file: path, reason: "cannot read: \(error.localizedDescription)")
         }
         return try decode(Array(data), path: path)
     }
 
-    public static func decode(_ bytes: [UInt8], path: String) throws(ModelError) -> EmbeddingModel {
-        func fail(_ reason: String) -> ModelError { ModelError(path: path, reason: reason) }
+    public static func decode(_ bytes: [UInt8], path: String) throws(PointillistError) -> EmbeddingModel {
+        func fail(_ reason: String) -> PointillistError { PointillistError(file: path, reason: reason) }
         guard bytes.count >= 16, Array(bytes[0..<8]) == magic else { throw fail("not a Pointillist embedding model (bad magic)") }
         let fileVersion = u32(bytes, 8)
         guard fileVersion == version else {

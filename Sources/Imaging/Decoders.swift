@@ -1,5 +1,6 @@
 import CPNG
 import CTurboJPEG
+import Support
 
 /// A libjpeg-turbo decompressor handle, for one file; freed when the decoder goes.
 final class JPEGDecoder {
@@ -20,8 +21,8 @@ final class JPEGDecoder {
     /// With `workingSide`, the image is decoded inside the DCT at the smallest of libjpeg-turbo's
     /// scales 1/1, 1/2, 1/4, 1/8 whose longer side is still at least `workingSide` (a fraction
     /// of the cost and memory of a full decode; see `ImageFile.read`).
-    func decode(_ bytes: [UInt8], layout: ImageFile.Layout, workingSide: Int? = nil) throws(ImageError) -> Image {
-        guard let handle else { throw ImageError(path: path, reason: "cannot start the JPEG decoder: \(message(nil))") }
+    func decode(_ bytes: [UInt8], layout: ImageFile.Layout, workingSide: Int? = nil) throws(PointillistError) -> Image {
+        guard let handle else { throw PointillistError(file: path, reason: "cannot start the JPEG decoder: \(message(nil))") }
         var width: Int32 = 0
         var height: Int32 = 0
         var subsampling: Int32 = 0
@@ -32,7 +33,7 @@ final class JPEGDecoder {
         guard headerStatus == 0 else { throw failure("cannot read the JPEG header") }
         // A file cut before its frame header is accepted as "tables only", with no size.
         guard width > 0, height > 0 else {
-            throw ImageError(path: path, reason: "truncated or corrupt JPEG: no frame header before the end of the file")
+            throw PointillistError(file: path, reason: "truncated or corrupt JPEG: no frame header before the end of the file")
         }
         _ = try ImageFile.checkedSize(width: Int(width), height: Int(height), path: path)
         if let workingSide {
@@ -80,8 +81,8 @@ final class JPEGDecoder {
         return best
     }
 
-    private func failure(_ what: String) -> ImageError {
-        ImageError(path: path, reason: "\(what): \(message(handle))")
+    private func failure(_ what: String) -> PointillistError {
+        PointillistError(file: path, reason: "\(what): \(message(handle))")
     }
 
     private func message(_ handle: tjhandle?) -> String {
@@ -94,7 +95,7 @@ final class JPEGDecoder {
 /// struct instead of longjmp-ing through Swift frames.
 enum PNGDecoder {
     /// Decodes a complete PNG file held in `bytes`.
-    static func decode(_ bytes: [UInt8], path: String, layout: ImageFile.Layout) throws(ImageError) -> Image {
+    static func decode(_ bytes: [UInt8], path: String, layout: ImageFile.Layout) throws(PointillistError) -> Image {
         var png = png_image()
         png.version = pointillist_png_image_version()
         defer { png_image_free(&png) }
@@ -122,17 +123,17 @@ enum PNGDecoder {
     }
 
     /// Width and height from the IHDR chunk, which the PNG format puts first.
-    static func size(fromHeader bytes: [UInt8], path: String) throws(ImageError) -> (width: Int, height: Int) {
-        guard bytes.count >= 24 else { throw ImageError(path: path, reason: "truncated PNG: the file ends inside the header") }
+    static func size(fromHeader bytes: [UInt8], path: String) throws(PointillistError) -> (width: Int, height: Int) {
+        guard bytes.count >= 24 else { throw PointillistError(file: path, reason: "truncated PNG: the file ends inside the header") }
         guard bytes[12..<16].elementsEqual("IHDR".utf8) else {
-            throw ImageError(path: path, reason: "corrupt PNG: the first chunk is not IHDR")
+            throw PointillistError(file: path, reason: "corrupt PNG: the first chunk is not IHDR")
         }
         func bigEndian(_ at: Int) -> Int { bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
         return try ImageFile.checkedSize(width: bigEndian(16), height: bigEndian(20), path: path)
     }
 
-    private static func failure(_ png: inout png_image, path: String, what: String) -> ImageError {
+    private static func failure(_ png: inout png_image, path: String, what: String) -> PointillistError {
         let message = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        return ImageError(path: path, reason: "\(what): \(message.isEmpty ? "unknown error" : message)")
+        return PointillistError(file: path, reason: "\(what): \(message.isEmpty ? "unknown error" : message)")
     }
 }

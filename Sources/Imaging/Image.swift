@@ -1,4 +1,5 @@
 import CPNG
+import Support
 
 /// An 8-bit image in memory: rows top to bottom, pixels left to right, channels interleaved
 /// (1 grey, 3 RGB, 4 RGBA).
@@ -34,25 +35,12 @@ public struct Image: Sendable, Equatable {
     }
 }
 
-/// An image that could not be read or written.
-public struct ImageError: Error, CustomStringConvertible, Sendable, Equatable {
-    public var path: String
-    public var reason: String
-
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "\(path): \(reason)" }
-}
-
 /// PNG files through libpng's simplified API.
 public enum PNGFile {
     /// `image` as the bytes of an 8-bit grey, RGB or RGBA PNG file. Writing the file is the
     /// caller's (`FileSystem.writeAtomically`, in a module that can reach it): this module
     /// turns images into bytes and bytes into images.
-    public static func encode(_ image: Image) throws(ImageError) -> [UInt8] {
+    public static func encode(_ image: Image) throws(PointillistError) -> [UInt8] {
         var png = png_image()
         png.version = pointillist_png_image_version()
         png.width = png_uint_32(image.width)
@@ -61,9 +49,9 @@ public enum PNGFile {
             image.channels == 1
             ? pointillist_png_format_gray() : image.channels == 3 ? pointillist_png_format_rgb() : pointillist_png_format_rgba()
         defer { png_image_free(&png) }
-        func failure() -> ImageError {
+        func failure() -> PointillistError {
             let reason = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            return ImageError(path: "(memory)", reason: "cannot encode PNG: \(reason)")
+            return PointillistError(file: "(memory)", reason: "cannot encode PNG: \(reason)")
         }
         let stride = Int32(image.width * image.channels)
         var size = pointillist_png_size_max(&png)

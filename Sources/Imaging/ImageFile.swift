@@ -1,4 +1,5 @@
 import Glibc
+import Support
 
 /// Reading JPEG and PNG files, told apart by their first bytes rather than their name.
 ///
@@ -44,7 +45,7 @@ public enum ImageFile {
     /// 1/8) that keeps the longer side ≥ `workingSide`; a PNG is decoded whole, then reduced
     /// once by the largest integer box factor that does the same. Normalised coordinates stay
     /// valid at any of these sizes.
-    public static func read(_ path: String, layout: Layout = .rgb, workingSide: Int? = nil) throws(ImageError) -> Image {
+    public static func read(_ path: String, layout: Layout = .rgb, workingSide: Int? = nil) throws(PointillistError) -> Image {
         let bytes = try readBytes(path, limit: nil)
         switch try format(of: bytes, path: path) {
         case .jpeg: return try JPEGDecoder(path: path).decode(bytes, layout: layout, workingSide: workingSide)
@@ -59,7 +60,7 @@ public enum ImageFile {
     /// of the file as it takes to reach them (for a PNG 24 bytes, for a JPEG its segments up
     /// to the frame header). It checks the header only: a file truncated after it still has
     /// a size, though `read` refuses it.
-    public static func readSize(_ path: String) throws(ImageError) -> (width: Int, height: Int) {
+    public static func readSize(_ path: String) throws(PointillistError) -> (width: Int, height: Int) {
         var prefix = try readBytes(path, limit: 64 << 10)
         switch try format(of: prefix, path: path) {
         case .png:
@@ -74,7 +75,7 @@ public enum ImageFile {
                     // read; read again far enough (the file ending first is reported below).
                     let larger = try readBytes(path, limit: count + (64 << 10))
                     guard larger.count > prefix.count else {
-                        throw ImageError(path: path, reason: "truncated or corrupt JPEG: no frame header before the end of the file")
+                        throw PointillistError(file: path, reason: "truncated or corrupt JPEG: no frame header before the end of the file")
                     }
                     prefix = larger
                 }
@@ -83,48 +84,48 @@ public enum ImageFile {
     }
 
     /// The format of `bytes`, from the JPEG (FF D8 FF) or PNG (89 'PNG' CR LF 1A LF) signature.
-    public static func format(of bytes: [UInt8], path: String) throws(ImageError) -> Format {
+    public static func format(of bytes: [UInt8], path: String) throws(PointillistError) -> Format {
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
         if bytes.starts(with: pngSignature) { return .png }
-        guard !bytes.isEmpty else { throw ImageError(path: path, reason: "empty file") }
+        guard !bytes.isEmpty else { throw PointillistError(file: path, reason: "empty file") }
         if bytes.count < pngSignature.count, pngSignature.starts(with: bytes) || [0xFF, 0xD8, 0xFF].starts(with: bytes) {
-            throw ImageError(path: path, reason: "truncated file: only \(bytes.count) bytes")
+            throw PointillistError(file: path, reason: "truncated file: only \(bytes.count) bytes")
         }
         let start = bytes.prefix(8).map { byte in
             let hex = String(byte, radix: 16, uppercase: true)
             return byte < 16 ? "0" + hex : hex
         }
-        throw ImageError(path: path, reason: "not a JPEG or PNG file (starts with \(start.joined(separator: " ")))")
+        throw PointillistError(file: path, reason: "not a JPEG or PNG file (starts with \(start.joined(separator: " ")))")
     }
 
     static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// `width` × `height` if within the limits, otherwise an error naming the limit.
-    static func checkedSize(width: Int, height: Int, path: String) throws(ImageError) -> (width: Int, height: Int) {
+    static func checkedSize(width: Int, height: Int, path: String) throws(PointillistError) -> (width: Int, height: Int) {
         guard width > 0, height > 0 else {
-            throw ImageError(path: path, reason: "invalid dimensions \(width)×\(height)")
+            throw PointillistError(file: path, reason: "invalid dimensions \(width)×\(height)")
         }
         guard width <= maxSide, height <= maxSide, width * height <= maxPixels else {
-            throw ImageError(
-                path: path,
+            throw PointillistError(
+                file: path,
                 reason: "image too large: \(width)×\(height) exceeds the limit of \(maxSide) pixels a side and \(maxPixels / 1_000_000) megapixels")
         }
         return (width, height)
     }
 
     /// The file's bytes, or its first `limit` bytes.
-    static func readBytes(_ path: String, limit: Int?) throws(ImageError) -> [UInt8] {
+    static func readBytes(_ path: String, limit: Int?) throws(PointillistError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ImageError(path: path, reason: systemReason(errno)) }
+        guard fd >= 0 else { throw PointillistError(file: path, reason: systemReason(errno)) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ImageError(path: path, reason: systemReason(errno)) }
+        guard fstat(fd, &info) == 0 else { throw PointillistError(file: path, reason: systemReason(errno)) }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw ImageError(path: path, reason: (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file")
+            throw PointillistError(file: path, reason: (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file")
         }
         let size = Int(info.st_size)
         guard size <= maxFileBytes else {
-            throw ImageError(path: path, reason: "file too large: \(size) bytes (limit \(maxFileBytes))")
+            throw PointillistError(file: path, reason: "file too large: \(size) bytes (limit \(maxFileBytes))")
         }
         let wanted = min(size, limit ?? size)
         var bytes = [UInt8](repeating: 0, count: wanted)
@@ -144,7 +145,7 @@ public enum ImageFile {
                 }
             }
         }
-        guard failure == 0 else { throw ImageError(path: path, reason: systemReason(failure)) }
+        guard failure == 0 else { throw PointillistError(file: path, reason: systemReason(failure)) }
         return filled == wanted ? bytes : Array(bytes.prefix(filled))
     }
 
@@ -166,13 +167,13 @@ enum JPEGHeader {
         case needsBytes(Int)
     }
 
-    static func size(in bytes: [UInt8], path: String) throws(ImageError) -> Result {
+    static func size(in bytes: [UInt8], path: String) throws(PointillistError) -> Result {
         var i = 2  // After SOI.
         while true {
             // A marker is 0xFF (possibly repeated as fill) and a code byte.
             guard i + 1 < bytes.count else { return .needsBytes(i + 2) }
             guard bytes[i] == 0xFF else {
-                throw ImageError(path: path, reason: "corrupt JPEG: expected a marker at byte \(i)")
+                throw PointillistError(file: path, reason: "corrupt JPEG: expected a marker at byte \(i)")
             }
             let code = bytes[i + 1]
             if code == 0xFF {
@@ -184,14 +185,14 @@ enum JPEGHeader {
                 continue
             }
             if code == 0xD9 || code == 0xDA {
-                throw ImageError(path: path, reason: "corrupt JPEG: no frame header before the image data")
+                throw PointillistError(file: path, reason: "corrupt JPEG: no frame header before the image data")
             }
             guard i + 3 < bytes.count else { return .needsBytes(i + 4) }
             let length = Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
-            guard length >= 2 else { throw ImageError(path: path, reason: "corrupt JPEG: segment length \(length) at byte \(i)") }
+            guard length >= 2 else { throw PointillistError(file: path, reason: "corrupt JPEG: segment length \(length) at byte \(i)") }
             // SOF0–SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
             if (0xC0...0xCF).contains(code), code != 0xC4, code != 0xC8, code != 0xCC {
-                guard length >= 8 else { throw ImageError(path: path, reason: "corrupt JPEG: frame header too short") }
+                guard length >= 8 else { throw PointillistError(file: path, reason: "corrupt JPEG: frame header too short") }
                 guard i + 10 < bytes.count else { return .needsBytes(i + 11) }
                 let height = Int(bytes[i + 5]) << 8 | Int(bytes[i + 6])
                 let width = Int(bytes[i + 7]) << 8 | Int(bytes[i + 8])

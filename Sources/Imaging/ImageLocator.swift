@@ -1,4 +1,5 @@
 import Glibc
+import Support
 
 /// Finds the image file of an image id under a root directory, by a naming pattern.
 ///
@@ -25,26 +26,19 @@ public struct ImageLocator: Sendable, Equatable {
         case ext
     }
 
-    /// A pattern that cannot be used.
-    public struct PatternError: Error, CustomStringConvertible, Sendable, Equatable {
-        public var pattern: String
-        public var reason: String
-        public var description: String { "image name pattern \"\(pattern)\": \(reason)" }
-    }
-
     /// A locator for `pattern` under `root`; `extensions` (without dots) fill `{ext}`.
-    public init(root: String, pattern: String, extensions: [String] = ["jpg", "jpeg", "png"]) throws(PatternError) {
+    public init(root: String, pattern: String, extensions: [String] = ["jpg", "jpeg", "png"]) throws(PointillistError) {
         self.root = root
         self.pattern = pattern
         self.extensions = extensions
         parts = try ImageLocator.parse(pattern)
         guard parts.contains(where: { if case .id = $0 { true } else { false } }) else {
-            throw PatternError(pattern: pattern, reason: "it has no {id} placeholder")
+            throw PointillistError("it has no {id} placeholder", doing: "image name pattern \"\(pattern)\"")
         }
         if parts.contains(.ext), extensions.isEmpty {
-            throw PatternError(pattern: pattern, reason: "it has {ext} but no extensions are given")
+            throw PointillistError("it has {ext} but no extensions are given", doing: "image name pattern \"\(pattern)\"")
         }
-        guard !pattern.hasPrefix("/") else { throw PatternError(pattern: pattern, reason: "it must be relative to the root") }
+        guard !pattern.hasPrefix("/") else { throw PointillistError("it must be relative to the root", doing: "image name pattern \"\(pattern)\"") }
     }
 
     /// Open Images: `<root>/<id>.jpg`, ids like `0a0f9c7d2e1b3c44`.
@@ -71,14 +65,14 @@ public struct ImageLocator: Sendable, Equatable {
 
     /// The candidate paths for `id` in the order they are tried (one unless the pattern has
     /// `{ext}`), or why the id cannot be used with this pattern.
-    public func paths(for id: String) -> Result<[String], ImageError> {
+    public func paths(for id: String) -> Result<[String], PointillistError> {
         if let problem = ImageLocator.problem(with: id) {
-            return .failure(ImageError(path: root, reason: "invalid image id \"\(id)\": \(problem)"))
+            return .failure(PointillistError(file: root, reason: "invalid image id \"\(id)\": \(problem)"))
         }
         if parts.contains(where: { if case .id(let padding) = $0 { padding > 0 } else { false } }),
             !id.utf8.allSatisfy({ (0x30...0x39).contains($0) })
         {
-            return .failure(ImageError(path: root, reason: "image id \"\(id)\" is not numeric, as \(pattern) requires"))
+            return .failure(PointillistError(file: root, reason: "image id \"\(id)\" is not numeric, as \(pattern) requires"))
         }
         let directory = root.isEmpty || root.hasSuffix("/") ? root : root + "/"
         let choices = parts.contains(.ext) ? extensions : [""]
@@ -106,7 +100,7 @@ public struct ImageLocator: Sendable, Equatable {
     }
 
     /// The decoded image for `id` (see `ImageFile.read`).
-    public func load(_ id: String, layout: ImageFile.Layout = .rgb, workingSide: Int? = nil) throws(ImageError) -> Image {
+    public func load(_ id: String, layout: ImageFile.Layout = .rgb, workingSide: Int? = nil) throws(PointillistError) -> Image {
         let candidates: [String]
         switch paths(for: id) {
         case .success(let found): candidates = found
@@ -114,7 +108,7 @@ public struct ImageLocator: Sendable, Equatable {
         }
         guard let path = candidates.first(where: ImageLocator.isFile) else {
             let shown = candidates.count == 1 ? candidates[0] : candidates.joined(separator: " or ")
-            throw ImageError(path: shown, reason: "image \(id) not found at \(shown)")
+            throw PointillistError(file: shown, reason: "image \(id) not found at \(shown)")
         }
         return try ImageFile.read(path, layout: layout, workingSide: workingSide)
     }
@@ -135,15 +129,15 @@ public struct ImageLocator: Sendable, Equatable {
         return nil
     }
 
-    private static func parse(_ pattern: String) throws(PatternError) -> [Part] {
+    private static func parse(_ pattern: String) throws(PointillistError) -> [Part] {
         var parts: [Part] = []
         var text = ""
         var rest = Substring(pattern)
         while let open = rest.firstIndex(of: "{") {
-            guard !rest[..<open].contains("}") else { throw PatternError(pattern: pattern, reason: "unmatched }") }
+            guard !rest[..<open].contains("}") else { throw PointillistError("unmatched }", doing: "image name pattern \"\(pattern)\"") }
             text += rest[..<open]
             guard let close = rest[open...].firstIndex(of: "}") else {
-                throw PatternError(pattern: pattern, reason: "unclosed {")
+                throw PointillistError("unclosed {", doing: "image name pattern \"\(pattern)\"")
             }
             let name = rest[rest.index(after: open)..<close]
             if !text.isEmpty { parts.append(.text(text)) }
@@ -155,11 +149,11 @@ public struct ImageLocator: Sendable, Equatable {
             } else if name.hasPrefix("id:0"), let width = Int(name.dropFirst(4)), width > 0, width <= 64 {
                 parts.append(.id(padding: width))
             } else {
-                throw PatternError(pattern: pattern, reason: "unknown placeholder {\(name)} (known: {id}, {id:0N}, {ext})")
+                throw PointillistError("unknown placeholder {\(name)} (known: {id}, {id:0N}, {ext})", doing: "image name pattern \"\(pattern)\"")
             }
             rest = rest[rest.index(after: close)...]
         }
-        if rest.contains("}") { throw PatternError(pattern: pattern, reason: "unmatched }") }
+        if rest.contains("}") { throw PointillistError("unmatched }", doing: "image name pattern \"\(pattern)\"") }
         text += rest
         if !text.isEmpty { parts.append(.text(text)) }
         return parts

@@ -1,4 +1,5 @@
 import CLibXML2
+import Support
 
 /// Loads the nouns of WN-LMF XML lexicons (Open English WordNet, Open Multilingual Wordnet)
 /// with libxml2's streaming `xmlTextReader`, so a 100 MB lexicon never sits in memory as a tree.
@@ -11,7 +12,7 @@ import CLibXML2
 ///
 /// The network is never used (`XML_PARSE_NONET`) and the DTD named by the DOCTYPE is never loaded.
 public enum LMFLoader {
-    public static func load(files: [String]) throws(LexiconError) -> Lexicon {
+    public static func load(files: [String]) throws(PointillistError) -> Lexicon {
         var state = State()
         for file in files { try read(file, into: &state) }
         // Synset members name entries, which may sit in another file of the same lexicon.
@@ -36,10 +37,10 @@ public enum LMFLoader {
     /// One streaming pass of libxml2's reader over the file: the reader is a cursor, so the
     /// helpers that read the current node's attributes and the switch over element names stay
     /// in one function around it.
-    static func read(_ path: String, into state: inout State) throws(LexiconError) {
+    static func read(_ path: String, into state: inout State) throws(PointillistError) {
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
         guard let reader = xmlReaderForFile(path, nil, options) else {
-            throw LexiconError(file: path, reason: "cannot open as XML")
+            throw PointillistError(file: path, reason: "cannot open as XML")
         }
         defer { xmlFreeTextReader(reader) }
         let box = ErrorBox()
@@ -59,11 +60,11 @@ public enum LMFLoader {
             defer { pointillist_xml_free(value) }
             return String(cString: value)
         }
-        func fail(_ reason: String) -> LexiconError {
+        func fail(_ reason: String) -> PointillistError {
             // The node's own line: the parser itself may already have read further ahead.
             let node = xmlTextReaderCurrentNode(reader)
             let line = node.map { Int(xmlGetLineNo($0)) } ?? Int(xmlTextReaderGetParserLineNumber(reader))
-            return LexiconError(file: path, line: line, reason: reason)
+            return PointillistError(file: path, line: line, reason: reason)
         }
 
         // The entry being read.
@@ -102,7 +103,7 @@ public enum LMFLoader {
             let status = xmlTextReaderRead(reader)
             if status == 0 { break }
             if status < 0 {
-                throw LexiconError(file: path, line: box.line, reason: box.message ?? "malformed XML")
+                throw PointillistError(file: path, line: box.line, reason: box.message ?? "malformed XML")
             }
             let type = xmlTextReaderNodeType(reader)
             guard let namePointer = xmlTextReaderConstLocalName(reader) else { continue }
@@ -161,6 +162,6 @@ public enum LMFLoader {
                 break
             }
         }
-        if let message = box.message { throw LexiconError(file: path, line: box.line, reason: message) }
+        if let message = box.message { throw PointillistError(file: path, line: box.line, reason: message) }
     }
 }

@@ -261,21 +261,3 @@ struct LexiconBuilder {
             source: source, synsets: resolved, senses: senseIndex, exceptions: exceptions, unresolvedRelations: unresolved)
     }
 }
-
-/// A lexicon file that cannot be read or does not follow its format.
-public struct LexiconError: Error, CustomStringConvertible, Sendable {
-    public var file: String
-    public var line: Int?
-    public var reason: String
-
-    public init(file: String, line: Int? = nil, reason: String) {
-        self.file = file
-        self.line = line
-        self.reason = reason
-    }
-
-    public var description: String {
-        if let line { return "\(file):\(line): \(reason)" }
-        return "\(file): \(reason)"
-    }
-}

@@ -31,7 +31,7 @@ public struct LexiconCache: Sendable {
 
     /// The lexicon of `sources`: from the cache when it is current, otherwise from `parse`,
     /// whose result is then cached.
-    public func lexicon(sources: [String], parse: () throws(LexiconError) -> Lexicon) throws(LexiconError) -> Lexicon {
+    public func lexicon(sources: [String], parse: () throws(PointillistError) -> Lexicon) throws(PointillistError) -> Lexicon {
         let stamp = LexiconCache.stamp(of: sources)
         let path = file(for: sources)
         if let stamp, access(path, R_OK) == 0, let bytes = try? readFile(path), let lexicon = CompiledLexicon.decode(bytes, stamp: stamp) {
@@ -202,16 +202,16 @@ enum CompiledLexicon {
 
 extension PrincetonLoader {
     /// `load(directory:)` through `cache` when there is one.
-    public static func load(directory: String = defaultDirectory, cache: LexiconCache?) throws(LexiconError) -> Lexicon {
+    public static func load(directory: String = defaultDirectory, cache: LexiconCache?) throws(PointillistError) -> Lexicon {
         guard let cache else { return try load(directory: directory) }
-        return try cache.lexicon(sources: sources(directory: directory)) { () throws(LexiconError) in try load(directory: directory) }
+        return try cache.lexicon(sources: sources(directory: directory)) { () throws(PointillistError) in try load(directory: directory) }
     }
 }
 
 extension LMFLoader {
     /// `load(files:)` through `cache` when there is one.
-    public static func load(files: [String], cache: LexiconCache?) throws(LexiconError) -> Lexicon {
+    public static func load(files: [String], cache: LexiconCache?) throws(PointillistError) -> Lexicon {
         guard let cache else { return try load(files: files) }
-        return try cache.lexicon(sources: files) { () throws(LexiconError) in try load(files: files) }
+        return try cache.lexicon(sources: files) { () throws(PointillistError) in try load(files: files) }
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Support
 
 /// Loads the nouns of the Princeton WordNet 3.0 database (Debian's `wordnet-base`,
 /// `/usr/share/wordnet`): `data.noun` (synsets: lexicographer file, words, pointers, gloss),
@@ -14,7 +15,7 @@ public enum PrincetonLoader {
         ["data.noun", "index.noun", "noun.exc", "cntlist.rev"].map { directory + "/" + $0 }
     }
 
-    public static func load(directory: String = defaultDirectory) throws(LexiconError) -> Lexicon {
+    public static func load(directory: String = defaultDirectory) throws(PointillistError) -> Lexicon {
         var builder = LexiconBuilder()
         // Lemma → (synset id → lex id), to rebuild sense keys for the tag counts.
         var lexIDs: [String: UInt8] = [:]
@@ -39,11 +40,11 @@ public enum PrincetonLoader {
 
     /// `offset lex_filenum ss_type w_cnt word lex_id … p_cnt [ptr offset pos src/tgt]… | gloss`
     static func readData(path: String, into builder: inout LexiconBuilder, lexIDs: inout [String: UInt8])
-        throws(LexiconError)
+        throws(PointillistError)
     {
-        try forEachLine(path: path) { (lineNumber, line) throws(LexiconError) in
+        try forEachLine(path: path) { (lineNumber, line) throws(PointillistError) in
             guard let first = line.first, first != 0x20 else { return }  // licence header
-            func fail(_ why: String) -> LexiconError { LexiconError(file: path, line: lineNumber, reason: why) }
+            func fail(_ why: String) -> PointillistError { PointillistError(file: path, line: lineNumber, reason: why) }
             var fields = Fields(line: line)
             guard let offset = fields.next(), offset.count == 8,
                 let lexNumber = fields.next().flatMap({ Int(ascii: $0, radix: 10) }), lexNumber < 256,
@@ -91,20 +92,20 @@ public enum PrincetonLoader {
     /// `lemma pos synset_cnt p_cnt [ptr_symbol…] sense_cnt tagsense_cnt synset_offset…`
     static func readIndex(
         path: String, into builder: inout LexiconBuilder, count: (String, String) -> Int
-    ) throws(LexiconError) {
-        try forEachLine(path: path) { (lineNumber, line) throws(LexiconError) in
+    ) throws(PointillistError) {
+        try forEachLine(path: path) { (lineNumber, line) throws(PointillistError) in
             guard let first = line.first, first != 0x20 else { return }
             var fields = Fields(line: line)
             guard let lemmaBytes = fields.next(), fields.next() == [UInt8(ascii: "n")],
                 let synsetCount = fields.next().flatMap({ Int(ascii: $0, radix: 10) }),
                 let pointerCount = fields.next().flatMap({ Int(ascii: $0, radix: 10) })
-            else { throw LexiconError(file: path, line: lineNumber, reason: "malformed index entry") }
+            else { throw PointillistError(file: path, line: lineNumber, reason: "malformed index entry") }
             for _ in 0..<(pointerCount + 2) { _ = fields.next() }  // pointer symbols, sense_cnt, tagsense_cnt
             let lemma = String(decoding: lemmaBytes, as: UTF8.self)
             let written = spaced(lemmaBytes)
             for order in 0..<synsetCount {
                 guard let offset = fields.next() else {
-                    throw LexiconError(file: path, line: lineNumber, reason: "\(lemma): fewer synsets than its count says")
+                    throw PointillistError(file: path, line: lineNumber, reason: "\(lemma): fewer synsets than its count says")
                 }
                 let id = String(decoding: offset, as: UTF8.self) + "-n"
                 builder.addSense(lemma: written, synset: id, order: order, count: count(lemma, id))
@@ -113,10 +114,10 @@ public enum PrincetonLoader {
     }
 
     /// `sense_key sense_number tag_cnt`, nouns only (`%1:`). Nil when the file is absent.
-    static func readCounts(path: String) throws(LexiconError) -> [String: Int]? {
+    static func readCounts(path: String) throws(PointillistError) -> [String: Int]? {
         guard access(path, R_OK) == 0 else { return nil }
         var counts: [String: Int] = [:]
-        try forEachLine(path: path) { (_, line) throws(LexiconError) in
+        try forEachLine(path: path) { (_, line) throws(PointillistError) in
             var fields = Fields(line: line)
             guard let key = fields.next(), key.contains(UInt8(ascii: "%")), fields.next() != nil,
                 let n = fields.next().flatMap({ Int(ascii: $0, radix: 10) })
@@ -129,8 +130,8 @@ public enum PrincetonLoader {
     }
 
     /// `inflected base…`, one irregular form per line.
-    static func readExceptions(path: String, into builder: inout LexiconBuilder) throws(LexiconError) {
-        try forEachLine(path: path) { (lineNumber, line) throws(LexiconError) in
+    static func readExceptions(path: String, into builder: inout LexiconBuilder) throws(PointillistError) {
+        try forEachLine(path: path) { (lineNumber, line) throws(PointillistError) in
             var fields = Fields(line: line)
             guard let form = fields.next() else { return }
             let written = spaced(form)
@@ -139,7 +140,7 @@ public enum PrincetonLoader {
                 builder.addException(form: written, base: spaced(base))
                 any = true
             }
-            if !any { throw LexiconError(file: path, line: lineNumber, reason: "exception '\(written)' has no base form") }
+            if !any { throw PointillistError(file: path, line: lineNumber, reason: "exception '\(written)' has no base form") }
         }
     }
 }
@@ -183,9 +184,9 @@ extension Int {
 }
 
 /// Reads a whole file into memory.
-func readFile(_ path: String) throws(LexiconError) -> [UInt8] {
+func readFile(_ path: String) throws(PointillistError) -> [UInt8] {
     guard let file = fopen(path, "rb") else {
-        throw LexiconError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))")
+        throw PointillistError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))")
     }
     defer { fclose(file) }
     var bytes: [UInt8] = []
@@ -194,7 +195,7 @@ func readFile(_ path: String) throws(LexiconError) -> [UInt8] {
         let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
         if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
         if n < chunk.count {
-            if ferror(file) != 0 { throw LexiconError(file: path, reason: "read error") }
+            if ferror(file) != 0 { throw PointillistError(file: path, reason: "read error") }
             break
         }
     }
@@ -202,7 +203,7 @@ func readFile(_ path: String) throws(LexiconError) -> [UInt8] {
 }
 
 /// Calls `body` with each line (without its newline) and its 1-based number.
-func forEachLine(path: String, _ body: (Int, ArraySlice<UInt8>) throws(LexiconError) -> Void) throws(LexiconError) {
+func forEachLine(path: String, _ body: (Int, ArraySlice<UInt8>) throws(PointillistError) -> Void) throws(PointillistError) {
     let bytes = try readFile(path)
     var start = 0
     var number = 0

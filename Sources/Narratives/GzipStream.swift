@@ -1,5 +1,6 @@
 import CZlib
 import Glibc
+import Support
 
 /// Where and why a compressed input stops making sense. Everything decompressed before
 /// `compressedOffset` is good; a repaired file continues from the last complete line.
@@ -35,16 +36,16 @@ final class GzipStream {
     /// Decompressed bytes delivered.
     private(set) var decompressed: Int64 = 0
 
-    init(path: String) throws(InputError) {
+    init(path: String) throws(PointillistError) {
         self.path = path
         fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw InputError(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw PointillistError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
         input = .allocate(capacity: inputCapacity)
         // 15 + 16: a gzip wrapper (not raw deflate, not zlib).
         guard inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             close(fd)
             input.deallocate()
-            throw InputError(path: path, reason: "cannot start gzip decompression")
+            throw PointillistError(file: path, reason: "cannot start gzip decompression")
         }
     }
 

@@ -10,23 +10,23 @@ extension FileSystem {
     /// A directory contributes its JSONL files (recursively, by name order); a pattern with
     /// `*`, `?` or `[` is expanded like the shell does, and must match something; anything else
     /// must be an existing file.
-    public static func expandInputs(_ inputs: [String]) throws(InputError) -> [SourceFile] {
+    public static func expandInputs(_ inputs: [String]) throws(PointillistError) -> [SourceFile] {
         var paths: [String] = []
         for input in inputs {
             if input.contains(where: { "*?[".contains($0) }), !exists(input) {
                 let matches = glob(input)
-                guard !matches.isEmpty else { throw InputError(path: input, reason: "pattern matches no file") }
+                guard !matches.isEmpty else { throw PointillistError(file: input, reason: "pattern matches no file") }
                 for match in matches {
                     if isDirectory(match) { paths += filesUnder(match) } else { paths.append(match) }
                 }
             } else if isDirectory(input) {
                 let found = filesUnder(input)
                 guard !found.isEmpty else {
-                    throw InputError(path: input, reason: "directory holds no \(inputSuffixes.joined(separator: ", ")) file")
+                    throw PointillistError(file: input, reason: "directory holds no \(inputSuffixes.joined(separator: ", ")) file")
                 }
                 paths += found
             } else {
-                guard exists(input) else { throw InputError(path: input, reason: "no such file") }
+                guard exists(input) else { throw PointillistError(file: input, reason: "no such file") }
                 paths.append(input)
             }
         }

@@ -2,19 +2,6 @@ import CZlib
 import Glibc
 import Support
 
-/// A problem with an input file itself (not with one of its lines).
-public struct InputError: Error, CustomStringConvertible, Sendable {
-    public var path: String
-    public var reason: String
-
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "\(path): \(reason)" }
-}
-
 /// An input file identified well enough to notice if it changes between runs.
 public struct SourceFile: Sendable, Equatable {
     /// Absolute path.
@@ -26,18 +13,18 @@ public struct SourceFile: Sendable, Equatable {
     public var isGzip: Bool
 
     /// Reads the identity of the file at `path`.
-    public init(path: String) throws(InputError) {
+    public init(path: String) throws(PointillistError) {
         let absolute = path.hasPrefix("/") ? path : (FileSystem.currentDirectory + "/" + path)
         let fd = open(absolute, O_RDONLY)
-        guard fd >= 0 else { throw InputError(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw PointillistError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw InputError(path: path, reason: "not a regular file")
+            throw PointillistError(file: path, reason: "not a regular file")
         }
         var head = [UInt8](repeating: 0, count: 1 << 20)
         let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n >= 0 else { throw InputError(path: path, reason: "cannot read: \(String(cString: strerror(errno)))") }
+        guard n >= 0 else { throw PointillistError(file: path, reason: "cannot read: \(String(cString: strerror(errno)))") }
         let hash = StableHash.fnv1a(head[0..<n])
         self.path = FileSystem.normalize(absolute)
         self.size = Int64(info.st_size)
@@ -223,7 +210,7 @@ public final class LineReader {
     public init(
         _ source: SourceFile, startOffset: Int64 = 0, startLineNumber: Int = 1,
         maxLineBytes: Int = LineReader.defaultMaximumLineBytes
-    ) throws(InputError) {
+    ) throws(PointillistError) {
         self.source = source
         self.offset = startOffset
         self.nextLineNumber = startLineNumber
@@ -236,19 +223,19 @@ public final class LineReader {
             try skipDecompressed(startOffset)
         } else {
             let fd = open(source.path, O_RDONLY)
-            guard fd >= 0 else { throw InputError(path: source.path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else { throw PointillistError(file: source.path, reason: "cannot open: \(String(cString: strerror(errno)))") }
             defer { close(fd) }
             var info = stat()
             guard fstat(fd, &info) == 0 else {
-                throw InputError(path: source.path, reason: "cannot read: \(String(cString: strerror(errno)))")
+                throw PointillistError(file: source.path, reason: "cannot read: \(String(cString: strerror(errno)))")
             }
             mappedLength = Int(info.st_size)
             guard startOffset <= Int64(mappedLength) else {
-                throw InputError(path: source.path, reason: "cannot resume at offset \(startOffset): the file is shorter")
+                throw PointillistError(file: source.path, reason: "cannot resume at offset \(startOffset): the file is shorter")
             }
             if mappedLength > 0 {
                 guard let mapped = FileMapping(fd: fd, length: mappedLength) else {
-                    throw InputError(path: source.path, reason: "cannot map: \(String(cString: strerror(errno)))")
+                    throw PointillistError(file: source.path, reason: "cannot map: \(String(cString: strerror(errno)))")
                 }
                 mapping = mapped
                 let resumed = Int(startOffset)
@@ -269,21 +256,21 @@ public final class LineReader {
         return offset
     }
 
-    private func resumeMismatch(_ startOffset: Int64) -> InputError {
-        InputError(path: source.path, reason: "cannot resume at offset \(startOffset): no line ends there (the file's content changed)")
+    private func resumeMismatch(_ startOffset: Int64) -> PointillistError {
+        PointillistError(file: source.path, reason: "cannot resume at offset \(startOffset): no line ends there (the file's content changed)")
     }
 
     /// Decompresses and drops the first `count` bytes (a resumed gzip file), checking that
     /// they end a line.
-    private func skipDecompressed(_ count: Int64) throws(InputError) {
+    private func skipDecompressed(_ count: Int64) throws(PointillistError) {
         guard count > 0, let gzip else { return }
         var left = count
         var last: UInt8 = 0x0A
         while left > 0 {
             let n = gzip.read(into: buffer, count: Int(min(left, Int64(capacity))))
             guard n > 0 else {
-                throw InputError(
-                    path: source.path,
+                throw PointillistError(
+                    file: source.path,
                     reason: gzip.damage.map { "cannot resume at offset \(count): \($0)" }
                         ?? "cannot resume at offset \(count): the file is shorter")
             }

@@ -85,7 +85,7 @@ public struct IngestJob {
         let clock = ContinuousClock()
         let started = clock.now
         let files: [SourceFile]
-        do { files = try FileSystem.expandInputs(options.inputs) } catch { throw JobError("\(error)") }
+        do { files = try FileSystem.expandInputs(options.inputs) } catch { throw PointillistError("\(error)") }
         let corpus = try Corpus(path: options.database)
         var ingest = options.ingest
         let recorded = try corpus.segmenter()

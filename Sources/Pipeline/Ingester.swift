@@ -90,7 +90,7 @@ public final class Ingester {
         defer { corpus.endBulkWrite() }
 
         let segmenter = try corpus.fixSegmenter(options.segmenter)
-        let progressRows = try files.map { (file) throws(StoreError) in try corpus.source(for: file) }
+        let progressRows = try files.map { (file) throws(PointillistError) in try corpus.source(for: file) }
         let reports = zip(files, progressRows).map { file, row in
             SourceReport(
                 path: file.path, outcome: row.complete ? .alreadyComplete : row.offset > 0 ? .resumed : .ingested,

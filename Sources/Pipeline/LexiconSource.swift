@@ -1,5 +1,6 @@
 import Foundation
 import Lexicon
+import Support
 import Vocabulary
 
 /// Where the dictionary's knowledge comes from: the lexicon (the WordNet 3.0 database or
@@ -27,7 +28,7 @@ public struct LexiconSource: Sendable {
         let vocab = try curation ?? ShippedFiles.curation()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: vocab, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw JobError("curation directory '\(vocab)' not found: pass --vocab <dir>")
+            throw PointillistError("curation directory '\(vocab)' not found: pass --vocab <dir>")
         }
         return vocab
     }

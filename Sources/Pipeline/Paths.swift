@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import Support
 
 /// The files a job writes beside the corpus when not told where.
 public enum DefaultPaths {
@@ -17,7 +18,7 @@ extension Corpus {
     /// The corpus at `path`, which must exist: opening a missing path would create an empty
     /// one. `advice` follows the error ("no corpus at X: advice").
     static func existing(_ path: String, advice: String? = nil) throws -> Corpus {
-        guard FileManager.default.fileExists(atPath: path) else { throw JobError("no corpus at \(path)" + (advice.map { ": " + $0 } ?? "")) }
+        guard FileManager.default.fileExists(atPath: path) else { throw PointillistError("no corpus at \(path)" + (advice.map { ": " + $0 } ?? "")) }
         return try Corpus(path: path)
     }
 }

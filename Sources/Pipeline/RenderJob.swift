@@ -48,7 +48,7 @@ public struct RenderJob {
         }
         let hasNarrative = try !corpus.narratives(imageID: options.imageID).isEmpty
         guard !traces.isEmpty || hasNarrative else {
-            throw JobError("image \(options.imageID) has no narrative in \(corpus.path)")
+            throw PointillistError("image \(options.imageID) has no narrative in \(corpus.path)")
         }
         let points = try latestQuestions(corpus).map { q, label in
             OverlayPoint(x: q.x, y: q.y, classIndex: legend.index(q.classID), label: label?.rawValue)

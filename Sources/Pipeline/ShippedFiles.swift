@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The files the program ships with (the curation directory `Vocab`, the Open Images class
 /// list under `Data/openimages`), found from whatever folder the program runs in. An option
@@ -42,7 +43,7 @@ public enum ShippedFiles {
     /// The curation directory the program ships with.
     public static func curation() throws -> String {
         guard let vocab = locate("Vocab") else {
-            throw JobError(notFound("Vocab", what: "the curation directory", option: "--vocab <dir>"))
+            throw PointillistError(notFound("Vocab", what: "the curation directory", option: "--vocab <dir>"))
         }
         return vocab
     }

@@ -65,7 +65,7 @@ public struct TrainJob {
         let corpus = try Corpus.existing(options.database)
         let classes = try corpus.trainingClasses()
         guard classes.count >= 2 else {
-            throw JobError("the dictionary marks \(classes.count) class for training; at least 2 are needed")
+            throw PointillistError("the dictionary marks \(classes.count) class for training; at least 2 are needed")
         }
         let (locator, side) = (options.images, options.features.decodeSide)
         let (points, data) = try TrainingData.labelledPoints(
@@ -74,7 +74,7 @@ public struct TrainJob {
             loadImage: { try locator.load($0, workingSide: side) }, progress: progress.images)
         let extracted = (clock.now - started) / .seconds(1)
         progress.extracted?(data, classes.count, extracted)
-        guard points.count > 0 else { throw JobError("no trace points with images to train on") }
+        guard points.count > 0 else { throw PointillistError("no trace points with images to train on") }
         var model = Trainer.train(
             points: points, classes: classes, features: options.features, options: options.training, progress: progress.epoch,
             batchProgress: progress.batches)

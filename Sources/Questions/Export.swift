@@ -1,26 +1,5 @@
 import Support
 
-/// A problem in a file the question stage reads back, with where it is.
-public struct QuestionsError: Error, CustomStringConvertible, Sendable, Equatable {
-    public var file: String
-    /// 1-based line.
-    public var line: Int
-    /// The column at fault, when one is.
-    public var field: String?
-    public var reason: String
-
-    public init(file: String, line: Int, field: String?, reason: String) {
-        self.file = file
-        self.line = line
-        self.field = field
-        self.reason = reason
-    }
-
-    public var description: String {
-        "\(file):\(line): " + (field.map { "\($0): " } ?? "") + reason
-    }
-}
-
 /// One point label in the Open Images V7 point-label layout.
 public struct ExportRow: Sendable, Equatable, Hashable {
     public var imageID: String
@@ -102,41 +81,41 @@ public enum PointLabelExport {
     /// `header`; blank lines are skipped; X and Y must be finite numbers, the vote counts
     /// integers ≥ 0, EstimatedYesNo one of yes/no/unsure. The first problem is thrown, naming
     /// `file`, the line and the column.
-    public static func parse(_ text: String, file: String = "<point labels>") throws(QuestionsError) -> [ExportRow] {
+    public static func parse(_ text: String, file: String = "<point labels>") throws(PointillistError) -> [ExportRow] {
         let (records, failure) = CSV.records(text)
         if let failure {
-            throw QuestionsError(file: file, line: failure.line, field: nil, reason: failure.reason)
+            throw PointillistError(file: file, line: failure.line, field: nil, reason: failure.reason)
         }
         var rows: [ExportRow] = []
         var sawHeader = false
         for record in records where !record.isBlank {
             guard sawHeader else {
                 guard record.fields == columns else {
-                    throw QuestionsError(file: file, line: record.line, field: nil, reason: "the header is not \(header)")
+                    throw PointillistError(file: file, line: record.line, field: nil, reason: "the header is not \(header)")
                 }
                 sawHeader = true
                 continue
             }
             guard record.fields.count == columns.count else {
-                throw QuestionsError(
+                throw PointillistError(
                     file: file, line: record.line, field: record.fields.count < columns.count ? columns[record.fields.count] : nil,
                     reason: "\(record.fields.count) fields where the header has \(columns.count)")
             }
             let f = record.fields
-            func coordinate(_ index: Int) throws(QuestionsError) -> Double {
+            func coordinate(_ index: Int) throws(PointillistError) -> Double {
                 guard let value = Double(f[index]), value.isFinite else {
-                    throw QuestionsError(file: file, line: record.line, field: columns[index], reason: "\"\(f[index])\" is not a finite number")
+                    throw PointillistError(file: file, line: record.line, field: columns[index], reason: "\"\(f[index])\" is not a finite number")
                 }
                 return value
             }
-            func count(_ index: Int) throws(QuestionsError) -> Int {
+            func count(_ index: Int) throws(PointillistError) -> Int {
                 guard let value = Int(f[index]), value >= 0 else {
-                    throw QuestionsError(file: file, line: record.line, field: columns[index], reason: "\"\(f[index])\" is not a count")
+                    throw PointillistError(file: file, line: record.line, field: columns[index], reason: "\"\(f[index])\" is not a count")
                 }
                 return value
             }
             guard answers.contains(f[4]) else {
-                throw QuestionsError(file: file, line: record.line, field: columns[4], reason: "\"\(f[4])\" is not yes, no or unsure")
+                throw PointillistError(file: file, line: record.line, field: columns[4], reason: "\"\(f[4])\" is not yes, no or unsure")
             }
             rows.append(
                 ExportRow(
@@ -144,7 +123,7 @@ public enum PointLabelExport {
                     yesVotes: try count(6), noVotes: try count(7), unsureVotes: try count(8), textLabel: f[9]))
         }
         guard sawHeader else {
-            throw QuestionsError(file: file, line: 1, field: nil, reason: "no header row")
+            throw PointillistError(file: file, line: 1, field: nil, reason: "no header row")
         }
         return rows
     }

@@ -1,19 +1,20 @@
 import Foundation
 import Imaging
+import Support
 
 /// The `classes.tsv` of generated scenes, which names the values of the ground-truth masks
 /// (`value<TAB>name` per line, `#` comments, value 0 `void`), and its mapping to dictionary
 /// classes by name.
 public enum MaskClasses {
     /// Mask value → class name, from the file's text; void and malformed lines are skipped.
-    public static func parse(_ text: String, path: String) throws(QuestionsError) -> [Int: String] {
+    public static func parse(_ text: String, path: String) throws(PointillistError) -> [Int: String] {
         var names: [Int: String] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
             if f.count >= 2, let index = Int(f[0]), !f[1].isEmpty, f[1] != "void" { names[index] = String(f[1]) }
         }
         guard !names.isEmpty else {
-            throw QuestionsError(file: path, line: 1, field: nil, reason: "no class names (expected value<TAB>name lines)")
+            throw PointillistError(file: path, line: 1, field: nil, reason: "no class names (expected value<TAB>name lines)")
         }
         return names
     }
@@ -43,7 +44,7 @@ public struct GroundTruthMasks: Sendable {
     public func names() throws -> [Int: String] {
         let text: String
         do { text = try String(contentsOfFile: classTable, encoding: .utf8) } catch {
-            throw QuestionsError(file: classTable, line: 1, field: nil, reason: "cannot read the mask class table")
+            throw PointillistError(file: classTable, line: 1, field: nil, reason: "cannot read the mask class table")
         }
         return try MaskClasses.parse(text, path: classTable)
     }

@@ -1,3 +1,5 @@
+import Support
+
 /// Every knob of the generator, with the defaults documented in `SCENES.md`.
 public struct SceneConfiguration: Sendable, Equatable {
     /// Same seed, same bytes: every image draws from streams derived from (seed, image index).
@@ -45,9 +47,9 @@ public struct SceneConfiguration: Sendable, Equatable {
     public init() {}
 
     /// Checks ranges; the message names the parameter.
-    public func validate() throws(SceneError) {
-        func check(_ ok: Bool, _ message: String) throws(SceneError) {
-            if !ok { throw SceneError(message) }
+    public func validate() throws(PointillistError) {
+        func check(_ ok: Bool, _ message: String) throws(PointillistError) {
+            if !ok { throw PointillistError(message) }
         }
         try check(width >= 32 && width <= 4096 && height >= 32 && height <= 4096, "width and height must be between 32 and 4096")
         try check(classCount >= 20 && classCount <= Catalogue.classes.count, "classes must be between 20 and \(Catalogue.classes.count)")
@@ -72,13 +74,4 @@ public struct SceneConfiguration: Sendable, Equatable {
 
     /// The classes in use, in mask-value order (mask value = position + 1).
     public var classes: [SceneClass] { Array(Catalogue.classes.prefix(classCount)) }
-}
-
-/// An invalid configuration or a file that could not be written.
-public struct SceneError: Error, CustomStringConvertible, Sendable, Equatable {
-    public var description: String
-
-    public init(_ description: String) {
-        self.description = description
-    }
 }

@@ -45,7 +45,7 @@ public struct SceneGenerator: Sendable {
     public let configuration: SceneConfiguration
     public let classes: [SceneClass]
 
-    public init(configuration: SceneConfiguration) throws(SceneError) {
+    public init(configuration: SceneConfiguration) throws(PointillistError) {
         try configuration.validate()
         self.configuration = configuration
         classes = configuration.classes
@@ -85,8 +85,8 @@ public struct SceneGenerator: Sendable {
     /// Generates scenes `0..<count` in order, computing up to `parallelism` at a time, and
     /// hands each to `body` in index order.
     public func forEachScene(
-        count: Int, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, _ body: (GeneratedScene) throws(SceneError) -> Void
-    ) throws(SceneError) {
+        count: Int, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, _ body: (GeneratedScene) throws(PointillistError) -> Void
+    ) throws(PointillistError) {
         let batch = max(1, parallelism) * 2
         var start = 0
         while start < count {
@@ -97,7 +97,7 @@ public struct SceneGenerator: Sendable {
                 slots.set(i, scene(first + i))
             }
             for i in 0..<n {
-                guard let scene = slots.get(i) else { throw SceneError("scene \(first + i) was not generated") }
+                guard let scene = slots.get(i) else { throw PointillistError("scene \(first + i) was not generated") }
                 try body(scene)
             }
             start += n
@@ -107,14 +107,14 @@ public struct SceneGenerator: Sendable {
     /// Writes `count` scenes under `directory`: `images/<id>.png`, `masks/<id>.png`,
     /// `classes.tsv` and `narratives.jsonl`. `progress` is called after each image.
     @discardableResult
-    public func write(count: Int, into directory: String, progress: (Int) -> Void = { _ in }) throws(SceneError) -> GenerationSummary {
+    public func write(count: Int, into directory: String, progress: (Int) -> Void = { _ in }) throws(PointillistError) -> GenerationSummary {
         let images = directory + "/images"
         let masks = directory + "/masks"
         do {
             try FileManager.default.createDirectory(atPath: images, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: masks, withIntermediateDirectories: true)
         } catch {
-            throw SceneError("cannot create \(images) and \(masks): \(error.localizedDescription)")
+            throw PointillistError("cannot create \(images) and \(masks): \(error.localizedDescription)")
         }
         var summary = GenerationSummary()
         summary.imagesPerClass = [Int](repeating: 0, count: classes.count + 1)
@@ -123,14 +123,14 @@ public struct SceneGenerator: Sendable {
         summary.bytesWritten += Int64(classesText.utf8.count)
 
         var jsonl: [UInt8] = []
-        try forEachScene(count: count) { (scene: GeneratedScene) throws(SceneError) in
+        try forEachScene(count: count) { (scene: GeneratedScene) throws(PointillistError) in
             let image: [UInt8]
             let mask: [UInt8]
             do {
                 image = try PNGFile.encode(scene.image)
                 mask = try PNGFile.encode(scene.mask)
             } catch {
-                throw SceneError("scene \(scene.imageID): \(error)")
+                throw PointillistError("scene \(scene.imageID): \(error)")
             }
             try Self.writeFile(image, to: "\(images)/\(scene.imageID).png")
             try Self.writeFile(mask, to: "\(masks)/\(scene.imageID).png")
@@ -155,11 +155,11 @@ public struct SceneGenerator: Sendable {
 
     /// Writes through `FileSystem.writeAtomically`, not durably: generated scenes are bulk
     /// output made again from the seed, and a sync per image would dominate the run.
-    static func writeFile(_ bytes: [UInt8], to path: String) throws(SceneError) {
+    static func writeFile(_ bytes: [UInt8], to path: String) throws(PointillistError) {
         do {
             try FileSystem.writeAtomically(to: path, durable: false) { try $0.write(bytes) }
         } catch {
-            throw SceneError("\(error)")
+            throw PointillistError("\(error)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Narratives
+import Support
 
 /// The narrative corpus: one SQLite file holding narratives, their aligned words and packed
 /// traces, the input files they came from with how far each was read, and rejected lines.
@@ -238,11 +239,11 @@ public final class Corpus {
         """
 
     /// Opens the corpus at `path`, creating it and bringing its schema up to date.
-    public init(path: String, readOnly: Bool = false) throws(StoreError) {
+    public init(path: String, readOnly: Bool = false) throws(PointillistError) {
         database = try Database(path: path, readOnly: readOnly)
         if readOnly {
             guard try database.userVersion == Corpus.migrations.count else {
-                throw StoreError(
+                throw PointillistError(
                     "not a corpus of this version (schema \(try database.userVersion), expected \(Corpus.migrations.count))", doing: "opening \(path)"
                 )
             }
@@ -261,10 +262,10 @@ public final class Corpus {
         try migrate()
     }
 
-    func migrate() throws(StoreError) {
+    func migrate() throws(PointillistError) {
         let current = try database.userVersion
         guard current <= Corpus.migrations.count else {
-            throw StoreError(
+            throw PointillistError(
                 "schema version \(current) is newer than this program knows (\(Corpus.migrations.count))", doing: "opening \(database.path)")
         }
         guard current < Corpus.migrations.count else { return }
@@ -276,26 +277,27 @@ public final class Corpus {
         defer { try? database.execute("PRAGMA foreign_keys = ON") }
         var version = current
         do {
-            try database.transaction { () throws(StoreError) in
+            try database.transaction { () throws(PointillistError) in
                 while version < Corpus.migrations.count {
                     try database.execute(Corpus.migrations[version])
                     let check = try database.prepare("PRAGMA foreign_key_check")
                     if try check.step() {
-                        throw StoreError("a row of \(check.text(0)) refers to a missing row of \(check.text(2))", doing: "checking foreign keys")
+                        throw PointillistError(
+                            "a row of \(check.text(0)) refers to a missing row of \(check.text(2))", doing: "checking foreign keys")
                     }
                     version += 1
                 }
                 try database.execute("PRAGMA user_version = \(version)")
             }
         } catch {
-            throw StoreError("\(error)", doing: "migrating \(database.path) to schema \(version + 1)")
+            throw PointillistError("\(error)", doing: "migrating \(database.path) to schema \(version + 1)")
         }
     }
 
     // MARK: Settings
 
     /// The stored setting, or nil.
-    public func setting(_ key: String) throws(StoreError) -> String? {
+    public func setting(_ key: String) throws(PointillistError) -> String? {
         let s = try database.prepare("SELECT value FROM settings WHERE key = ?")
         try s.bind([.text(key)])
         return try s.step() ? s.text(0) : nil
@@ -303,13 +305,13 @@ public final class Corpus {
 
     /// Stores `value` unless the key already has one; returns the value in force.
     @discardableResult
-    public func settingDefault(_ key: String, _ value: String) throws(StoreError) -> String {
+    public func settingDefault(_ key: String, _ value: String) throws(PointillistError) -> String {
         try database.prepare("INSERT OR IGNORE INTO settings(key, value) VALUES (?, ?)").run([.text(key), .text(value)])
         return try setting(key) ?? value
     }
 
     /// The word-segment settings recorded at the first ingest (the standard ones if none).
-    public func segmenter() throws(StoreError) -> TraceSegmenter {
+    public func segmenter() throws(PointillistError) -> TraceSegmenter {
         let standard = TraceSegmenter.standard
         return TraceSegmenter(
             margin: try setting("segment.margin").flatMap(Float.init) ?? standard.margin,
@@ -318,7 +320,7 @@ public final class Corpus {
     }
 
     /// Records `segmenter` as the corpus setting unless one is recorded; returns the one in force.
-    public func fixSegmenter(_ segmenter: TraceSegmenter) throws(StoreError) -> TraceSegmenter {
+    public func fixSegmenter(_ segmenter: TraceSegmenter) throws(PointillistError) -> TraceSegmenter {
         try settingDefault("segment.margin", "\(segmenter.margin)")
         try settingDefault("segment.minimum_points", "\(segmenter.minimumPoints)")
         try settingDefault("segment.out_of_image", segmenter.outOfImage.rawValue)
@@ -352,7 +354,7 @@ public final class Corpus {
     }
 
     /// All sources, in the order they were first ingested.
-    public func sources() throws(StoreError) -> [SourceProgress] {
+    public func sources() throws(PointillistError) -> [SourceProgress] {
         let s = try database.prepare("SELECT \(SourceProgress.columns) FROM sources ORDER BY id")
         var result: [SourceProgress] = []
         while try s.step() { result.append(SourceProgress(row: s)) }
@@ -363,14 +365,14 @@ public final class Corpus {
     /// path but with different content is an error: its counts would no longer mean anything.
     /// The exception is a file recorded as damaged: a repaired copy continues after the last
     /// line stored (the reader checks that a line ends there).
-    public func source(for file: SourceFile) throws(StoreError) -> SourceProgress {
+    public func source(for file: SourceFile) throws(PointillistError) -> SourceProgress {
         let find = try database.prepare("SELECT \(SourceProgress.columns) FROM sources WHERE path = ?")
         try find.bind([.text(file.path)])
         if try find.step() {
             var existing = SourceProgress(row: find)
             if existing.size == file.size, existing.fingerprint == file.fingerprint { return existing }
             guard existing.damage != nil else {
-                throw StoreError(
+                throw PointillistError(
                     "this file changed since it was ingested (size \(existing.size) → \(file.size)); ingest it under a new name or into a new corpus",
                     doing: "resuming \(file.path)")
             }
@@ -383,12 +385,12 @@ public final class Corpus {
         try database.prepare("INSERT INTO sources(path, size, fingerprint) VALUES (?, ?, ?)")
             .run([.text(file.path), .integer(file.size), .text(file.fingerprint)])
         try find.bind([.text(file.path)])
-        guard try find.step() else { throw StoreError("row vanished", doing: "registering \(file.path)") }
+        guard try find.step() else { throw PointillistError("row vanished", doing: "registering \(file.path)") }
         return SourceProgress(row: find)
     }
 
     /// Rejected lines of the given sources (all when nil), in file and line order.
-    public func rejects(sourceIDs: [Int64]? = nil) throws(StoreError) -> [RejectedLine] {
+    public func rejects(sourceIDs: [Int64]? = nil) throws(PointillistError) -> [RejectedLine] {
         let filter = sourceIDs.map { " WHERE r.source_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
         let s = try database.prepare(
             "SELECT s.path, r.line, r.column, r.field, r.reason, r.raw FROM rejects r JOIN sources s ON s.id = r.source_id\(filter) ORDER BY r.source_id, r.line"
@@ -404,7 +406,7 @@ public final class Corpus {
     }
 
     /// Number of narratives and of distinct images.
-    public func size() throws(StoreError) -> (narratives: Int, images: Int) {
+    public func size() throws(PointillistError) -> (narratives: Int, images: Int) {
         (
             Int(try database.scalar("SELECT count(*) FROM narratives")),
             Int(try database.scalar("SELECT count(DISTINCT image_id) FROM narratives"))

@@ -1,18 +1,6 @@
 import CSQLite
 import Glibc
-
-/// An SQLite error: what the library said, and what we were doing.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public var doing: String
-
-    public init(_ message: String, doing: String) {
-        self.message = message
-        self.doing = doing
-    }
-
-    public var description: String { "\(doing): \(message)" }
-}
+import Support
 
 /// An open SQLite database (the C API, thinly wrapped).
 final class Database {
@@ -20,14 +8,14 @@ final class Database {
     let path: String
 
     /// Opens (creating if needed) the database at `path`.
-    init(path: String, readOnly: Bool = false) throws(StoreError) {
+    init(path: String, readOnly: Bool = false) throws(PointillistError) {
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
-            throw StoreError(message, doing: "opening database \(path)")
+            throw PointillistError(message, doing: "opening database \(path)")
         }
         self.handle = db
         self.path = path
@@ -41,16 +29,16 @@ final class Database {
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 
     /// Runs one or more statements that return no rows.
-    func execute(_ sql: String) throws(StoreError) {
+    func execute(_ sql: String) throws(PointillistError) {
         var error: UnsafeMutablePointer<CChar>?
         guard sqlite3_exec(handle, sql, nil, nil, &error) == SQLITE_OK else {
             let message = error.map { String(cString: $0) } ?? lastError
             sqlite3_free(error)
-            throw StoreError(message, doing: "executing \(sql.prefix(80))")
+            throw PointillistError(message, doing: "executing \(sql.prefix(80))")
         }
     }
 
-    func prepare(_ sql: String) throws(StoreError) -> Statement {
+    func prepare(_ sql: String) throws(PointillistError) -> Statement {
         try Statement(database: self, sql: sql)
     }
 
@@ -85,14 +73,14 @@ final class Database {
 
     /// PRAGMA user_version: the schema version reached by migrations.
     var userVersion: Int {
-        get throws(StoreError) {
+        get throws(PointillistError) {
             let s = try prepare("PRAGMA user_version")
             return try s.step() ? s.int(0) : 0
         }
     }
 
     /// The first column of the first row of `sql`, as an integer (0 when there is no row).
-    func scalar(_ sql: String, _ arguments: [SQLValue] = []) throws(StoreError) -> Int64 {
+    func scalar(_ sql: String, _ arguments: [SQLValue] = []) throws(PointillistError) -> Int64 {
         let s = try prepare(sql)
         try s.bind(arguments)
         return try s.step() ? s.int64(0) : 0
@@ -114,10 +102,10 @@ final class Statement {
     unowned let database: Database
     let sql: String
 
-    init(database: Database, sql: String) throws(StoreError) {
+    init(database: Database, sql: String) throws(PointillistError) {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(database.handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw StoreError(database.lastError, doing: "preparing \(sql.prefix(80))")
+            throw PointillistError(database.lastError, doing: "preparing \(sql.prefix(80))")
         }
         self.handle = statement
         self.database = database
@@ -129,7 +117,7 @@ final class Statement {
     }
 
     /// Resets the statement and binds `values` to parameters 1, 2, ….
-    func bind(_ values: [SQLValue]) throws(StoreError) {
+    func bind(_ values: [SQLValue]) throws(PointillistError) {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         for (i, value) in values.enumerated() {
@@ -137,7 +125,7 @@ final class Statement {
         }
     }
 
-    func bind(_ value: SQLValue, at index: Int32) throws(StoreError) {
+    func bind(_ value: SQLValue, at index: Int32) throws(PointillistError) {
         let rc: Int32
         switch value {
         case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
@@ -147,7 +135,7 @@ final class Statement {
             rc = v.withUnsafeBytes { bindBlob($0, at: index, copied: true) }
         case .null: rc = sqlite3_bind_null(handle, index)
         }
-        guard rc == SQLITE_OK else { throw StoreError(database.lastError, doing: "binding parameter \(index) of \(sql.prefix(80))") }
+        guard rc == SQLITE_OK else { throw PointillistError(database.lastError, doing: "binding parameter \(index) of \(sql.prefix(80))") }
     }
 
     /// Binds `text` with its UTF-8 byte length, so a string holding U+0000 is stored whole
@@ -174,11 +162,11 @@ final class Statement {
 
     /// Executes once; true while a row is available.
     @discardableResult
-    func step() throws(StoreError) -> Bool {
+    func step() throws(PointillistError) -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default: throw StoreError(database.lastError, doing: "running \(sql.prefix(80))")
+        default: throw PointillistError(database.lastError, doing: "running \(sql.prefix(80))")
         }
     }
 
@@ -186,14 +174,14 @@ final class Statement {
     /// writes several kilobytes of blobs per row, many times). The bindings are cleared
     /// before this returns, so none points at memory that goes away.
     @discardableResult
-    func runBorrowingBlobs(_ values: [SQLValue]) throws(StoreError) -> Int {
+    func runBorrowingBlobs(_ values: [SQLValue]) throws(PointillistError) -> Int {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         defer {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
         }
-        func bindFrom(_ i: Int) throws(StoreError) -> Int {
+        func bindFrom(_ i: Int) throws(PointillistError) -> Int {
             guard i < values.count else {
                 while try step() {}
                 return database.changes
@@ -204,9 +192,10 @@ final class Statement {
             }
             let outcome = bytes.withUnsafeBytes { raw in
                 guard bindBlob(raw, at: Int32(i + 1), copied: false) == SQLITE_OK else {
-                    return Result<Int, StoreError>.failure(StoreError(database.lastError, doing: "binding parameter \(i + 1) of \(sql.prefix(80))"))
+                    return Result<Int, PointillistError>.failure(
+                        PointillistError(database.lastError, doing: "binding parameter \(i + 1) of \(sql.prefix(80))"))
                 }
-                return Result { () throws(StoreError) in try bindFrom(i + 1) }
+                return Result { () throws(PointillistError) in try bindFrom(i + 1) }
             }
             return try outcome.get()
         }
@@ -215,7 +204,7 @@ final class Statement {
 
     /// Binds, executes to completion and returns the number of changed rows.
     @discardableResult
-    func run(_ values: [SQLValue]) throws(StoreError) -> Int {
+    func run(_ values: [SQLValue]) throws(PointillistError) -> Int {
         try bind(values)
         while try step() {}
         return database.changes

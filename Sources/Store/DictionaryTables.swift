@@ -1,4 +1,5 @@
 import Narratives
+import Support
 import Vocabulary
 
 /// A narrative as the dictionary build reads it; `words` and `traces` are the stored blobs,
@@ -60,7 +61,7 @@ public final class DictionaryTables {
     let database: Database
     let insert: Statement
 
-    public init(corpus: Corpus) throws(StoreError) {
+    public init(corpus: Corpus) throws(PointillistError) {
         self.corpus = corpus
         database = corpus.database
         try corpus.beginBulkWrite(cacheKiB: 32768)
@@ -77,7 +78,7 @@ public final class DictionaryTables {
         corpus.endBulkWrite(sync: false)  // `complete()` synced the file
     }
 
-    public func narrativeCount() throws(StoreError) -> Int { Int(try database.scalar("SELECT count(*) FROM narratives")) }
+    public func narrativeCount() throws(PointillistError) -> Int { Int(try database.scalar("SELECT count(*) FROM narratives")) }
 
     /// Reads narratives in id order, `size` at a time; with `geometry`, their words and traces too.
     public final class Batches {
@@ -85,14 +86,14 @@ public final class DictionaryTables {
         let geometry: Bool
         var last: Int64 = 0
 
-        init(_ database: Database, geometry: Bool, size: Int) throws(StoreError) {
+        init(_ database: Database, geometry: Bool, size: Int) throws(PointillistError) {
             let columns = geometry ? "id, image_id, caption, words, traces" : "id, image_id, caption"
             select = try database.prepare("SELECT \(columns) FROM narratives WHERE id > ? ORDER BY id LIMIT \(size)")
             self.geometry = geometry
         }
 
         /// The next batch, or nil after the last.
-        public func next() throws(StoreError) -> [NarrativeText]? {
+        public func next() throws(PointillistError) -> [NarrativeText]? {
             try select.bind([.integer(last)])
             var rows: [NarrativeText] = []
             while try select.step() {
@@ -107,14 +108,14 @@ public final class DictionaryTables {
         }
     }
 
-    public func batches(geometry: Bool, size: Int) throws(StoreError) -> Batches { try Batches(database, geometry: geometry, size: size) }
+    public func batches(geometry: Bool, size: Int) throws(PointillistError) -> Batches { try Batches(database, geometry: geometry, size: size) }
 
     /// Replaces the classes and near-misses, empties the mentions, records the build's
     /// settings and marks the build as under way, in one transaction. The mentions' indexes
     /// are built once, after the last batch (`complete()`): sorting 400k keys at the end costs
     /// less than keeping two B-trees in order.
     public func replace(with dictionary: ClassDictionary, settings: DictionaryOptions) throws {
-        try database.transaction { () throws(StoreError) in
+        try database.transaction { () throws(PointillistError) in
             try database.execute(
                 "DROP INDEX IF EXISTS mentions_by_class; DROP INDEX IF EXISTS mentions_by_narrative; "
                     + "DELETE FROM mentions; DELETE FROM classes; DELETE FROM near_misses;")
@@ -163,7 +164,7 @@ public final class DictionaryTables {
 
     /// Builds the mentions' indexes and marks the build complete, then syncs the file.
     public func complete() throws {
-        try database.transaction { () throws(StoreError) in
+        try database.transaction { () throws(PointillistError) in
             try database.execute(Corpus.mentionIndexes)
             try database.execute("UPDATE settings SET value = 'complete' WHERE key = 'vocabulary'")
         }

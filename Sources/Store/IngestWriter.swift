@@ -1,5 +1,6 @@
 import Dispatch
 import Narratives
+import Support
 import Synchronization
 
 /// Where an ingest is, for a progress display.
@@ -163,7 +164,7 @@ public final class IngestWriter {
     public init(
         corpus: Corpus, policy: CommitPolicy, files: [SourceFile], rows: [SourceProgress], reports: [SourceReport],
         bytesTotal: Int64, progress: ((IngestProgress) -> Void)?, onReject: ((RejectedLine) -> Void)?
-    ) throws(StoreError) {
+    ) throws(PointillistError) {
         database = corpus.database
         self.policy = policy
         self.files = files
@@ -190,7 +191,7 @@ public final class IngestWriter {
     }
 
     /// Commits the open transaction, if any, and hands its rejects to `onReject`.
-    public func commit() throws(StoreError) {
+    public func commit() throws(PointillistError) {
         guard open else { return }
         try database.execute("COMMIT")
         flush.request()
@@ -208,7 +209,7 @@ public final class IngestWriter {
 
     /// Stores one decoded batch and advances its source's progress in the open transaction
     /// (begun if none is), then commits when the transaction is due.
-    public func store<B: DecodedBatch>(_ decoding: B) throws(StoreError) {
+    public func store<B: DecodedBatch>(_ decoding: B) throws(PointillistError) {
         let index = decoding.source, batch = decoding.batch
         if !open {
             try database.execute("BEGIN IMMEDIATE")
@@ -218,7 +219,7 @@ public final class IngestWriter {
         var added = IngestCounts()
         if batch.skippedByteOrderMark { added.byteOrderMarks = 1 }
         var consumed = batch.lines.count
-        try decoding.forEachDecoded { (i, line) throws(StoreError) -> Bool in
+        try decoding.forEachDecoded { (i, line) throws(PointillistError) -> Bool in
             let lineNumber = batch.firstLineNumber + i
             switch line {
             case .blank:
@@ -271,7 +272,7 @@ public final class IngestWriter {
     }
 
     /// Inserts one decoded narrative; false when its key is already stored.
-    func store(_ r: DecodedRecord, source: Int64, line: Int) throws(StoreError) -> Bool {
+    func store(_ r: DecodedRecord, source: Int64, line: Int) throws(PointillistError) -> Bool {
         try insert.runBorrowingBlobs([
             .text(r.key.datasetID), .text(r.key.imageID), .integer(r.key.annotatorID), .text(r.caption),
             r.voiceRecording.map(SQLValue.text) ?? .null, .integer(source), .integer(Int64(line)),
@@ -281,7 +282,7 @@ public final class IngestWriter {
     }
 
     /// Stores a rejected line with its original bytes; `onReject` sees it once committed.
-    func recordReject(_ error: JSONError, raw: [UInt8], path: String, source: Int64, line: Int) throws(StoreError) {
+    func recordReject(_ error: JSONError, raw: [UInt8], path: String, source: Int64, line: Int) throws(PointillistError) {
         try reject.run([
             .integer(source), .integer(Int64(line)), .integer(Int64(error.offset + 1)), error.field.map(SQLValue.text) ?? .null,
             .text(error.reason), .blob(raw),
@@ -292,7 +293,7 @@ public final class IngestWriter {
     }
 
     /// A damaged file: the lines before the damage stay stored, the damage is recorded.
-    public func damaged(_ index: Int, _ damage: InputDamage) throws(StoreError) {
+    public func damaged(_ index: Int, _ damage: InputDamage) throws(PointillistError) {
         try commit()
         try markDamaged.run([.text(damage.description), .integer(rows[index].id)])
         rows[index].damage = damage.description
@@ -302,7 +303,7 @@ public final class IngestWriter {
     }
 
     /// A file read to its end: marked complete in a transaction of its own, with fsync.
-    public func endOfSource(_ index: Int) throws(StoreError) {
+    public func endOfSource(_ index: Int) throws(PointillistError) {
         try commit()
         try database.execute("PRAGMA synchronous = NORMAL")
         try markComplete.run([.integer(rows[index].id)])
@@ -348,7 +349,7 @@ extension Corpus {
     /// being killed, which is what resumption needs; a power loss during the run may damage
     /// the file) and a page cache of `cacheKiB`, so the key index's pages stay cached between
     /// commits instead of being read back.
-    public func beginBulkWrite(cacheKiB: Int) throws(StoreError) {
+    public func beginBulkWrite(cacheKiB: Int) throws(PointillistError) {
         try database.execute("PRAGMA synchronous = OFF")
         try database.execute("PRAGMA cache_size = -\(cacheKiB)")
     }

@@ -1,4 +1,5 @@
 import Questions
+import Support
 
 /// What `storeFirstRound` did.
 public struct SamplingReport: Sendable {
@@ -12,7 +13,7 @@ public struct SamplingReport: Sendable {
 
 extension Corpus {
     /// Images that already have sampled points: a rerun skips them (resume).
-    public func sampledImages() throws(StoreError) -> Set<String> {
+    public func sampledImages() throws(PointillistError) -> Set<String> {
         let s = try database.prepare("SELECT DISTINCT image_id FROM question_points")
         var result: Set<String> = []
         while try s.step() { result.insert(s.text(0)) }
@@ -24,7 +25,7 @@ extension Corpus {
     public func storeFirstRound(_ images: [ImagePoints]) throws -> SamplingReport {
         var report = SamplingReport()
         let done = try sampledImages()
-        try database.transaction { () throws(StoreError) in
+        try database.transaction { () throws(PointillistError) in
             let point = try database.prepare("INSERT INTO question_points(image_id, point_index, x, y, ranked) VALUES (?, ?, ?, ?, ?)")
             let question = try database.prepare(
                 "INSERT OR IGNORE INTO questions(id, image_id, point_index, class_id, round) VALUES (?, ?, ?, ?, 1)")
@@ -56,7 +57,7 @@ extension Corpus {
     }
 
     /// Every sampled point with its ranking.
-    public func pointCandidates() throws(StoreError) -> [PointCandidates] {
+    public func pointCandidates() throws(PointillistError) -> [PointCandidates] {
         let s = try database.prepare("SELECT image_id, point_index, x, y, ranked FROM question_points ORDER BY image_id, point_index")
         var result: [PointCandidates] = []
         while try s.step() {
@@ -73,7 +74,7 @@ extension Corpus {
 
     /// The questions asked so far, in id order: all, or only those (not) yet in a batch,
     /// optionally of one image.
-    public func questions(batch: BatchFilter = .any, imageID: String? = nil) throws(StoreError) -> [Question] {
+    public func questions(batch: BatchFilter = .any, imageID: String? = nil) throws(PointillistError) -> [Question] {
         var conditions: [String] = []
         switch batch {
         case .any: break
@@ -101,7 +102,7 @@ extension Corpus {
     /// Records a batch and marks its questions, in one transaction; returns the batch number.
     /// Numbers come from the table, so they continue across runs.
     public func recordBatch(round: Int, questions: [String], assignments: Int, csv: String, jsonl: String) throws -> Int {
-        try database.transaction { () throws(StoreError) -> Int in
+        try database.transaction { () throws(PointillistError) -> Int in
             try database.prepare("INSERT INTO batches(round, questions, assignments, csv, jsonl) VALUES (?, ?, ?, ?, ?)").run([
                 .integer(Int64(round)), .integer(Int64(questions.count)), .integer(Int64(assignments)), .text(csv), .text(jsonl),
             ])
@@ -109,7 +110,7 @@ extension Corpus {
             let mark = try database.prepare("UPDATE questions SET batch_id = ? WHERE id = ? AND batch_id IS NULL")
             for q in questions {
                 guard try mark.run([.integer(Int64(id)), .text(q)]) == 1 else {
-                    throw StoreError("question \(q) is already in a batch", doing: "recording batch \(id)")
+                    throw PointillistError("question \(q) is already in a batch", doing: "recording batch \(id)")
                 }
             }
             return id
@@ -117,12 +118,12 @@ extension Corpus {
     }
 
     /// The next batch number (for naming files before the batch is recorded).
-    public func nextBatchNumber() throws(StoreError) -> Int {
+    public func nextBatchNumber() throws(PointillistError) -> Int {
         Int(try database.scalar("SELECT coalesce(max(id), 0) + 1 FROM batches"))
     }
 
     /// Every accepted answer.
-    public func answers() throws(StoreError) -> [Answer] {
+    public func answers() throws(PointillistError) -> [Answer] {
         let s = try database.prepare("SELECT question_id, annotator_id, value, duration, line FROM answers ORDER BY question_id, annotator_id")
         var result: [Answer] = []
         while try s.step() {
@@ -137,7 +138,7 @@ extension Corpus {
 
     /// Stores one answers file's accepted answers and rejected lines, in one transaction.
     public func storeAnswers(_ result: AnswerImportResult, file: String) throws {
-        try database.transaction { () throws(StoreError) in
+        try database.transaction { () throws(PointillistError) in
             let insert = try database.prepare(
                 "INSERT INTO answers(question_id, annotator_id, value, duration, source, line) VALUES (?, ?, ?, ?, ?, ?)")
             for a in result.accepted {
@@ -154,7 +155,7 @@ extension Corpus {
     }
 
     /// What earlier imports of `file` stored: its accepted answers and rejected lines.
-    public func previousImport(of file: String) throws(StoreError) -> PreviousImport {
+    public func previousImport(of file: String) throws(PointillistError) -> PreviousImport {
         var previous = PreviousImport()
         let answers = try database.prepare("SELECT line, question_id, annotator_id FROM answers WHERE source = ?")
         try answers.bind([.text(file)])
@@ -167,7 +168,7 @@ extension Corpus {
 
     /// Stores new questions (a question already stored is left as it is).
     public func storeQuestions(_ questions: [Question]) throws {
-        try database.transaction { () throws(StoreError) in
+        try database.transaction { () throws(PointillistError) in
             let insert = try database.prepare(
                 "INSERT OR IGNORE INTO questions(id, image_id, point_index, class_id, round) VALUES (?, ?, ?, ?, ?)")
             for q in questions {

@@ -7,7 +7,7 @@ import Support
 /// edited and fed back to `ingest`. `path` + `.tsv` lists, in the same order, the file,
 /// line, column, field and reason of each. Both are replaced atomically.
 public enum RejectsFile {
-    public static func write(_ rejects: [RejectedLine], to path: String) throws(StoreError) {
+    public static func write(_ rejects: [RejectedLine], to path: String) throws(PointillistError) {
         var raw: [UInt8] = []
         var table = Array("file\tline\tcolumn\tfield\treason\n".utf8)
         for r in rejects {
@@ -20,10 +20,10 @@ public enum RejectsFile {
         for (bytes, file) in [(raw, path), (table, path + ".tsv")] {
             do {
                 try FileSystem.writeAtomically(to: file) { try $0.write(bytes) }
-            } catch let error as FileWriteError {
-                throw StoreError(error.reason, doing: "writing \(error.path)")
+            } catch let error as PointillistError {
+                throw error
             } catch {
-                throw StoreError("\(error)", doing: "writing \(file)")
+                throw PointillistError("\(error)", doing: "writing \(file)")
             }
         }
     }

@@ -1,26 +1,27 @@
+import Support
 import Vocabulary
 
 extension Corpus {
     /// Whether a dictionary build has completed (`nil`: never run; `false`: interrupted).
-    public func vocabularyComplete() throws(StoreError) -> Bool? {
+    public func vocabularyComplete() throws(PointillistError) -> Bool? {
         try setting("vocabulary").map { $0 == "complete" }
     }
 
     /// The stored dictionary's classes by id.
-    public func classesByID() throws(StoreError) -> [Int: ClassEntry] {
+    public func classesByID() throws(PointillistError) -> [Int: ClassEntry] {
         Dictionary(uniqueKeysWithValues: try storedDictionary().classes.map { ($0.id, $0) })
     }
 
     /// Refuses to go on without a complete dictionary build (none, or one interrupted).
-    func requireCompleteDictionary() throws(StoreError) {
+    func requireCompleteDictionary() throws(PointillistError) {
         guard try vocabularyComplete() == true else {
-            throw StoreError("no complete class dictionary: run `pointillist vocab build` first", doing: "reading \(database.path)")
+            throw PointillistError("no complete class dictionary: run `pointillist vocab build` first", doing: "reading \(database.path)")
         }
     }
 
     /// The settings the last dictionary build recorded; the defaults for a corpus built
     /// before builds recorded them.
-    public func dictionaryOptions() throws(StoreError) -> DictionaryOptions {
+    public func dictionaryOptions() throws(PointillistError) -> DictionaryOptions {
         let standard = DictionaryOptions()
         return DictionaryOptions(
             minimumMentions: try setting("vocabulary.min_mentions").flatMap { Int($0) } ?? standard.minimumMentions,
@@ -28,7 +29,7 @@ extension Corpus {
     }
 
     /// The stored dictionary and near-misses of the last complete build.
-    public func storedDictionary() throws(StoreError) -> ClassDictionary {
+    public func storedDictionary() throws(PointillistError) -> ClassDictionary {
         try requireCompleteDictionary()
         var classes: [ClassEntry] = []
         let s = try database.prepare(

@@ -45,19 +45,6 @@ public enum FileSystem {
 
 }
 
-/// A file that cannot be written, with the path and the system's reason.
-public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatable {
-    public var path: String
-    public var reason: String
-
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "\(path): cannot write: \(reason)" }
-}
-
 /// Where `FileSystem.writeAtomically`'s producer writes: the temporary file, through a buffer.
 public struct FileSink {
     let descriptor: Int32
@@ -75,7 +62,7 @@ public struct FileSink {
         buffer.reserveCapacity(Self.bufferSize)
     }
 
-    public mutating func write(_ bytes: some Collection<UInt8>) throws(FileWriteError) {
+    public mutating func write(_ bytes: some Collection<UInt8>) throws(PointillistError) {
         count += bytes.count
         if buffer.count + bytes.count > Self.bufferSize {
             try flush()
@@ -87,23 +74,23 @@ public struct FileSink {
         buffer.append(contentsOf: bytes)
     }
 
-    public mutating func write(_ text: String) throws(FileWriteError) {
+    public mutating func write(_ text: String) throws(PointillistError) {
         try write(text.utf8)
     }
 
-    mutating func flush() throws(FileWriteError) {
+    mutating func flush() throws(PointillistError) {
         guard !buffer.isEmpty else { return }
         try writeAll(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func writeAll(_ bytes: [UInt8]) throws(FileWriteError) {
+    func writeAll(_ bytes: [UInt8]) throws(PointillistError) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw FileWriteError(path: path, reason: String(cString: strerror(errno)))
+                throw PointillistError(file: path, reason: "cannot write: " + String(cString: strerror(errno)))
             }
             offset += n
         }
@@ -119,7 +106,7 @@ extension FileSystem {
     /// one file system); when it returns, the file is closed and renamed over `path` with
     /// rename(2), which replaces the target in one step. If `produce` or a write throws, the
     /// temporary file is removed, the old file is left as it was, and the error is rethrown
-    /// (a `FileWriteError` for the system's errors, `produce`'s own otherwise). Temporary files
+    /// (a `PointillistError` for the system's errors, `produce`'s own otherwise). Temporary files
     /// of the same target left by processes no longer running (killed mid-write) are removed
     /// first, so an interrupted run leaves nothing behind once it is run again; this reads the
     /// directory once per call.
@@ -134,20 +121,22 @@ extension FileSystem {
         to path: String, durable: Bool = true, _ produce: (inout FileSink) throws -> Void
     ) throws {
         guard let (directory, name, temporary) = temporaryPath(for: path) else {
-            throw FileWriteError(path: path, reason: "not a file name")
+            throw PointillistError(file: path, reason: "cannot write: not a file name")
         }
         removeStaleTemporaries(of: name, in: directory)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw PointillistError(file: path, reason: "cannot write: " + String(cString: strerror(errno))) }
         var closed = false
         do {
             var sink = FileSink(descriptor: descriptor, path: temporary)
             try produce(&sink)
             try sink.flush()
-            if durable, fsync(descriptor) != 0 { throw FileWriteError(path: temporary, reason: String(cString: strerror(errno))) }
+            if durable, fsync(descriptor) != 0 {
+                throw PointillistError(file: temporary, reason: "cannot write: " + String(cString: strerror(errno)))
+            }
             closed = true
-            if close(descriptor) != 0 { throw FileWriteError(path: temporary, reason: String(cString: strerror(errno))) }
-            if rename(temporary, path) != 0 { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
+            if close(descriptor) != 0 { throw PointillistError(file: temporary, reason: "cannot write: " + String(cString: strerror(errno))) }
+            if rename(temporary, path) != 0 { throw PointillistError(file: path, reason: "cannot write: " + String(cString: strerror(errno))) }
         } catch {
             if !closed { close(descriptor) }
             unlink(temporary)
@@ -158,7 +147,7 @@ extension FileSystem {
             let d = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if d >= 0 {
                 defer { close(d) }
-                if fsync(d) != 0 { throw FileWriteError(path: directory, reason: "fsync: " + String(cString: strerror(errno))) }
+                if fsync(d) != 0 { throw PointillistError(file: directory, reason: "cannot write: fsync: " + String(cString: strerror(errno))) }
             }
         }
     }

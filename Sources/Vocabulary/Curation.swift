@@ -1,28 +1,6 @@
 import Glibc
 import Lexicon
-
-/// A curation file or word list that does not follow its format, or names something the
-/// lexicon does not have.
-public struct VocabError: Error, CustomStringConvertible, Sendable {
-    public var file: String
-    public var line: Int?
-    public var field: String?
-    public var reason: String
-
-    public init(file: String, line: Int? = nil, field: String? = nil, reason: String) {
-        self.file = file
-        self.line = line
-        self.field = field
-        self.reason = reason
-    }
-
-    public var description: String {
-        var place = file
-        if let line { place += ":\(line)" }
-        if let field { place += ": field \(field)" }
-        return "\(place): \(reason)"
-    }
-}
+import Support
 
 /// Where a curation decision comes from, so every verdict can name the rule that fired.
 public struct RuleSource: Hashable, Sendable, CustomStringConvertible {
@@ -71,69 +49,72 @@ public struct Curation: Sendable {
     /// Reads every curation file of `directory`. A missing file is an empty list, except
     /// `tangible.tsv`, which must name at least one root. Nothing is returned half-read:
     /// the first error aborts.
-    public init(directory: String, lexicon: Lexicon) throws(VocabError) {
+    public init(directory: String, lexicon: Lexicon) throws(PointillistError) {
         self.directory = directory
         func path(_ name: String) -> String { directory + "/" + name }
-        func sense(_ text: String, _ file: String, _ line: Int, _ field: String) throws(VocabError) -> Int32 {
+        func sense(_ text: String, _ file: String, _ line: Int, _ field: String) throws(PointillistError) -> Int32 {
             guard let s = lexicon.resolve(text) else {
-                throw VocabError(file: file, line: line, field: field, reason: "'\(text)' is not a noun sense in \(lexicon.source)")
+                throw PointillistError(file: file, line: line, field: field, reason: "'\(text)' is not a noun sense in \(lexicon.source)")
             }
             return s
         }
-        func phrase(_ text: String, _ file: String, _ line: Int, _ field: String) throws(VocabError) -> String {
+        func phrase(_ text: String, _ file: String, _ line: Int, _ field: String) throws(PointillistError) -> String {
             let key = Lexicon.key(text)
-            guard !key.isEmpty else { throw VocabError(file: file, line: line, field: field, reason: "empty word or phrase") }
+            guard !key.isEmpty else { throw PointillistError(file: file, line: line, field: field, reason: "empty word or phrase") }
             return key
         }
 
-        try TSV.read(path("function-words.tsv"), columns: ["word", "category"], optional: true) { (row) throws(VocabError) in
+        try TSV.read(path("function-words.tsv"), columns: ["word", "category"], optional: true) { (row) throws(PointillistError) in
             let word = try phrase(row[0], row.file, row.line, "word")
             guard let category = WordCategory(rawValue: row[1]) else {
-                throw VocabError(
+                throw PointillistError(
                     file: row.file, line: row.line, field: "category",
                     reason: "'\(row[1])' is not one of \(WordCategory.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             functionWords[word] = category
         }
-        try TSV.read(path("blocklist.tsv"), columns: ["word", "reason"], optional: true) { (row) throws(VocabError) in
+        try TSV.read(path("blocklist.tsv"), columns: ["word", "reason"], optional: true) { (row) throws(PointillistError) in
             let key = try phrase(row[0], row.file, row.line, "word")
             blocklist[key] = (row[1], row.source)
         }
-        try TSV.read(path("aliases.tsv"), columns: ["phrase", "sense"], optional: true) { (row) throws(VocabError) in
+        try TSV.read(path("aliases.tsv"), columns: ["phrase", "sense"], optional: true) { (row) throws(PointillistError) in
             let key = try phrase(row[0], row.file, row.line, "phrase")
             aliases[key] = (try sense(row[1], row.file, row.line, "sense"), row.source)
         }
-        try TSV.read(path("senses.tsv"), columns: ["lemma", "sense"], optional: true) { (row) throws(VocabError) in
+        try TSV.read(path("senses.tsv"), columns: ["lemma", "sense"], optional: true) { (row) throws(PointillistError) in
             let key = try phrase(row[0], row.file, row.line, "lemma")
             guard lexicon.contains(key) else {
-                throw VocabError(file: row.file, line: row.line, field: "lemma", reason: "'\(row[0])' is not a noun lemma in \(lexicon.source)")
+                throw PointillistError(file: row.file, line: row.line, field: "lemma", reason: "'\(row[0])' is not a noun lemma in \(lexicon.source)")
             }
             senseOverrides[key] = (try sense(row[1], row.file, row.line, "sense"), row.source)
         }
-        try TSV.read(path("merges.tsv"), columns: ["sense", "into"], optional: true) { (row) throws(VocabError) in
+        try TSV.read(path("merges.tsv"), columns: ["sense", "into"], optional: true) { (row) throws(PointillistError) in
             let from = try sense(row[0], row.file, row.line, "sense")
             let into = try sense(row[1], row.file, row.line, "into")
-            guard from != into else { throw VocabError(file: row.file, line: row.line, field: "into", reason: "a sense cannot merge into itself") }
+            guard from != into else {
+                throw PointillistError(file: row.file, line: row.line, field: "into", reason: "a sense cannot merge into itself")
+            }
             merges[from] = (into, row.source)
         }
-        try TSV.read(path("includes.tsv"), columns: ["sense", "reason"], optional: true) { (row) throws(VocabError) in
+        try TSV.read(path("includes.tsv"), columns: ["sense", "reason"], optional: true) { (row) throws(PointillistError) in
             includes[try sense(row[0], row.file, row.line, "sense")] = (row[1], row.source)
         }
-        try TSV.read(path("tangible.tsv"), columns: ["rule", "value"], optional: false) { (row) throws(VocabError) in
+        try TSV.read(path("tangible.tsv"), columns: ["rule", "value"], optional: false) { (row) throws(PointillistError) in
             switch row[0] {
             case "root":
                 tangibleRoots.append((try sense(row[1], row.file, row.line, "value"), row.source))
             case "deny-lexfile", "allow-lexfile":
                 guard let f = LexFile(name: row[1]), f.name.hasPrefix("noun.") else {
-                    throw VocabError(file: row.file, line: row.line, field: "value", reason: "'\(row[1])' is not a noun lexicographer file")
+                    throw PointillistError(file: row.file, line: row.line, field: "value", reason: "'\(row[1])' is not a noun lexicographer file")
                 }
                 if row[0] == "deny-lexfile" { deniedLexFiles[f] = row.source } else { allowedLexFiles[f] = row.source }
             default:
-                throw VocabError(file: row.file, line: row.line, field: "rule", reason: "'\(row[0])' is not root, deny-lexfile or allow-lexfile")
+                throw PointillistError(
+                    file: row.file, line: row.line, field: "rule", reason: "'\(row[0])' is not root, deny-lexfile or allow-lexfile")
             }
         }
         if tangibleRoots.isEmpty {
-            throw VocabError(file: path("tangible.tsv"), reason: "no root: name at least one sense the tangible classes descend from")
+            throw PointillistError(file: path("tangible.tsv"), reason: "no root: name at least one sense the tangible classes descend from")
         }
         // A merge chain must end: a → b → a would loop.
         for (start, first) in merges {
@@ -141,7 +122,7 @@ public struct Curation: Sendable {
             var s = start
             while let next = merges[s]?.into {
                 guard seen.insert(next).inserted else {
-                    throw VocabError(file: first.rule.file, line: first.rule.line, reason: "merges form a cycle")
+                    throw PointillistError(file: first.rule.file, line: first.rule.line, reason: "merges form a cycle")
                 }
                 s = next
             }
@@ -173,8 +154,8 @@ public enum TSV {
 
     public static func read(
         _ path: String, columns: [String], optional: Bool, minimumColumns: Int? = nil, firstRequired: Int = 0,
-        _ body: (Row) throws(VocabError) -> Void
-    ) throws(VocabError) {
+        _ body: (Row) throws(PointillistError) -> Void
+    ) throws(PointillistError) {
         guard let text = try readText(path, optional: optional) else { return }
         var number = 0
         // LF or CRLF; "\r\n" is one Character, so splitting at "\n" alone would leave a CRLF
@@ -190,12 +171,12 @@ public enum TSV {
             if fields.count >= columns.count, Array(fields.prefix(columns.count)) == columns { continue }  // header
             let needed = minimumColumns ?? columns.count
             guard fields.count >= needed else {
-                throw VocabError(
+                throw PointillistError(
                     file: path, line: number, field: columns[fields.count],
                     reason: "expected \(needed) tab-separated columns (\(columns.joined(separator: ", "))), found \(fields.count)")
             }
             if let empty = fields.prefix(needed).indices.first(where: { $0 >= firstRequired && fields[$0].isEmpty }) {
-                throw VocabError(file: path, line: number, field: columns[empty], reason: "empty")
+                throw PointillistError(file: path, line: number, field: columns[empty], reason: "empty")
             }
             try body(Row(fields: fields, file: path, line: number))
         }
@@ -203,10 +184,10 @@ public enum TSV {
 
     /// The whole file as text, without the UTF-8 byte-order mark a spreadsheet export may
     /// begin with; nil when it is absent and `optional`.
-    public static func readText(_ path: String, optional: Bool) throws(VocabError) -> String? {
+    public static func readText(_ path: String, optional: Bool) throws(PointillistError) -> String? {
         guard let file = fopen(path, "rb") else {
             if optional, errno == ENOENT { return nil }
-            throw VocabError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))")
+            throw PointillistError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))")
         }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -218,7 +199,7 @@ public enum TSV {
         }
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
         guard let text = String(validating: body, as: UTF8.self) else {
-            throw VocabError(file: path, reason: "not valid UTF-8")
+            throw PointillistError(file: path, reason: "not valid UTF-8")
         }
         return text
     }

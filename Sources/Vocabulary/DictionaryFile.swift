@@ -6,24 +6,24 @@ import Support
 /// The dictionary TSV: a header row of `ClassEntry.columns`, then one class per row in id
 /// order. It is the file a team commits under `Vocab/` and the source of stable ids.
 public enum DictionaryFile {
-    public static func write(_ classes: [ClassEntry], to path: String) throws(VocabError) {
+    public static func write(_ classes: [ClassEntry], to path: String) throws(PointillistError) {
         var text = ClassEntry.columns.joined(separator: "\t") + "\n"
         for c in classes.sorted(by: { $0.id < $1.id }) { text += c.fields.joined(separator: "\t") + "\n" }
-        try VocabError.replacingFile(path, with: text)
+        try PointillistError.replacingFile(path, with: text)
     }
 
     /// Reads a dictionary written by `write` (or edited by hand, keeping the header).
-    public static func read(_ path: String) throws(VocabError) -> [ClassEntry] {
+    public static func read(_ path: String) throws(PointillistError) -> [ClassEntry] {
         guard let text = try TSV.readText(path, optional: false) else { return [] }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() }
         guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) else {
-            throw VocabError(file: path, line: 1, reason: "empty file: expected a header row")
+            throw PointillistError(file: path, line: 1, reason: "empty file: expected a header row")
         }
         var index: [String: Int] = [:]
         for (i, name) in header.enumerated() { index[name] = i }
         for required in ["id", "synset"] where index[required] == nil {
-            throw VocabError(file: path, line: 1, field: required, reason: "header has no '\(required)' column")
+            throw PointillistError(file: path, line: 1, field: required, reason: "header has no '\(required)' column")
         }
         var result: [ClassEntry] = []
         var seenIDs: [Int: Int] = [:]
@@ -32,26 +32,26 @@ public enum DictionaryFile {
             let number = n + 1
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == header.count else {
-                throw VocabError(file: path, line: number, reason: "\(fields.count) columns, the header has \(header.count)")
+                throw PointillistError(file: path, line: number, reason: "\(fields.count) columns, the header has \(header.count)")
             }
             func field(_ name: String) -> String { index[name].map { fields[$0] } ?? "" }
-            func integer(_ name: String) throws(VocabError) -> Int {
+            func integer(_ name: String) throws(PointillistError) -> Int {
                 let text = field(name)
                 if text.isEmpty, name != "id" { return 0 }
                 guard let v = Int(text), v >= 0 else {
-                    throw VocabError(file: path, line: number, field: name, reason: "'\(text)' is not a non-negative integer")
+                    throw PointillistError(file: path, line: number, field: name, reason: "'\(text)' is not a non-negative integer")
                 }
                 return v
             }
             let id = try integer("id")
-            guard id > 0 else { throw VocabError(file: path, line: number, field: "id", reason: "ids start at 1") }
+            guard id > 0 else { throw PointillistError(file: path, line: number, field: "id", reason: "ids start at 1") }
             let synset = field("synset")
-            guard !synset.isEmpty else { throw VocabError(file: path, line: number, field: "synset", reason: "empty") }
+            guard !synset.isEmpty else { throw PointillistError(file: path, line: number, field: "synset", reason: "empty") }
             if let earlier = seenIDs[id] {
-                throw VocabError(file: path, line: number, field: "id", reason: "id \(id) is also on line \(earlier)")
+                throw PointillistError(file: path, line: number, field: "id", reason: "id \(id) is also on line \(earlier)")
             }
             if let earlier = seenSynsets[synset] {
-                throw VocabError(file: path, line: number, field: "synset", reason: "\(synset) is also on line \(earlier)")
+                throw PointillistError(file: path, line: number, field: "synset", reason: "\(synset) is also on line \(earlier)")
             }
             seenIDs[id] = number
             seenSynsets[synset] = number
@@ -68,22 +68,22 @@ public enum DictionaryFile {
     }
 
     /// Synset id → class id of an existing dictionary; empty when the file does not exist.
-    public static func ids(_ path: String) throws(VocabError) -> [String: Int] {
+    public static func ids(_ path: String) throws(PointillistError) -> [String: Int] {
         guard access(path, F_OK) == 0 else { return [:] }
         return Dictionary(uniqueKeysWithValues: try read(path).map { ($0.synset, $0.id) })
     }
 }
 
-extension VocabError {
+extension PointillistError {
     /// Replaces the text file at `path` through `FileSystem.writeAtomically` (durably), with
-    /// its failure as a `VocabError` naming the file.
-    static func replacingFile(_ path: String, with text: String) throws(VocabError) {
+    /// its failure as a `PointillistError` naming the file.
+    static func replacingFile(_ path: String, with text: String) throws(PointillistError) {
         do {
             try FileSystem.writeAtomically(to: path) { try $0.write(text) }
-        } catch let error as FileWriteError {
-            throw VocabError(file: error.path, reason: "cannot write: \(error.reason)")
+        } catch let error as PointillistError {
+            throw error
         } catch {
-            throw VocabError(file: path, reason: "cannot write: \(error)")
+            throw PointillistError(file: path, reason: "cannot write: \(error)")
         }
     }
 }
@@ -95,16 +95,16 @@ public struct OpenImagesClasses: Sendable {
     let byName: [String: (mid: String, name: String)]
     public let count: Int
 
-    public init(path: String) throws(VocabError) {
-        guard let text = try TSV.readText(path, optional: false) else { throw VocabError(file: path, reason: "missing") }
+    public init(path: String) throws(PointillistError) {
+        guard let text = try TSV.readText(path, optional: false) else { throw PointillistError(file: path, reason: "missing") }
         var byName: [String: (String, String)] = [:]
         var count = 0
         let (records, failure) = CSV.records(text)
-        if let failure { throw VocabError(file: path, line: failure.line, reason: "expected MID,DisplayName: \(failure.reason)") }
+        if let failure { throw PointillistError(file: path, line: failure.line, reason: "expected MID,DisplayName: \(failure.reason)") }
         for record in records where !record.isBlank {
             let fields = record.fields
             guard fields.count == 2, fields[0].hasPrefix("/m/") || fields[0].hasPrefix("/g/") else {
-                throw VocabError(file: path, line: record.line, reason: "expected MID,DisplayName")
+                throw PointillistError(file: path, line: record.line, reason: "expected MID,DisplayName")
             }
             count += 1
             let key = Lexicon.key(fields[1])

@@ -1,4 +1,5 @@
 import Narratives
+import Support
 
 /// Precision and recall of mention spans against human noun spans (VidLN `noun_segments`).
 ///
@@ -71,7 +72,7 @@ public struct NounSegmentReport: Sendable {
 /// Runs the mention extractor on every actor caption of Video Localized Narratives files and
 /// compares its candidates with the human noun spans (`SpanMatch`).
 public enum NounSegmentCheck {
-    public static func run(files: [SourceFile], extractor: MentionExtractor, differences: Bool) throws(InputError) -> NounSegmentReport {
+    public static func run(files: [SourceFile], extractor: MentionExtractor, differences: Bool) throws(PointillistError) -> NounSegmentReport {
         var report = NounSegmentReport()
         for file in files {
             let reader = try LineReader(file)

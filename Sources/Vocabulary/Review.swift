@@ -1,4 +1,5 @@
 import Lexicon
+import Support
 
 /// The linguists' review sheet: one row per class and per near-miss, with the evidence for
 /// each decision, written as TSV (edited in a spreadsheet) and as a static HTML page.
@@ -188,29 +189,30 @@ public struct ReviewDecisions: Sendable {
 
     /// Reads the sheet and checks every decision against the lexicon; the first bad one is an
     /// error naming its line, and nothing is applied.
-    public init(sheet path: String, lexicon: Lexicon) throws(VocabError) {
+    public init(sheet path: String, lexicon: Lexicon) throws(PointillistError) {
         var edits: [Edit] = []
-        try TSV.read(path, columns: ReviewSheet.columns, optional: false, minimumColumns: 2, firstRequired: 1) { (row) throws(VocabError) in
+        try TSV.read(path, columns: ReviewSheet.columns, optional: false, minimumColumns: 2, firstRequired: 1) { (row) throws(PointillistError) in
             let decision = row[0]
             guard !decision.isEmpty else { return }
             let kind = row[1]
             let (lemma, sense, name) = (row[4], row[5], row[3])
-            func target(_ prefix: String) throws(VocabError) -> String {
+            func target(_ prefix: String) throws(PointillistError) -> String {
                 let value = String(decision.dropFirst(prefix.count)).trimmingSpaces()
                 guard lexicon.resolve(value) != nil else {
-                    throw VocabError(file: path, line: row.line, field: "decision", reason: "'\(value)' is not a noun sense in \(lexicon.source)")
+                    throw PointillistError(
+                        file: path, line: row.line, field: "decision", reason: "'\(value)' is not a noun sense in \(lexicon.source)")
                 }
                 return value
             }
             switch decision {
             case "drop":
                 guard kind == "class" else {
-                    throw VocabError(file: path, line: row.line, field: "decision", reason: "drop applies to classes; this row is a \(kind)")
+                    throw PointillistError(file: path, line: row.line, field: "decision", reason: "drop applies to classes; this row is a \(kind)")
                 }
                 edits.append(Edit(file: "blocklist.tsv", key: name, value: "dropped in review", line: row.line))
             case "keep":
                 guard kind == "near-miss", !sense.isEmpty else {
-                    throw VocabError(
+                    throw PointillistError(
                         file: path, line: row.line, field: "decision",
                         reason: kind == "class" ? "the class is already kept" : "no sense to keep: use alias:<sense>")
                 }
@@ -221,11 +223,11 @@ public struct ReviewDecisions: Sendable {
                 edits.append(Edit(file: "aliases.tsv", key: lemma, value: try target("alias:"), line: row.line))
             case _ where decision.hasPrefix("merge:"):
                 guard kind == "class" else {
-                    throw VocabError(file: path, line: row.line, field: "decision", reason: "merge applies to classes; this row is a \(kind)")
+                    throw PointillistError(file: path, line: row.line, field: "decision", reason: "merge applies to classes; this row is a \(kind)")
                 }
                 edits.append(Edit(file: "merges.tsv", key: sense, value: try target("merge:"), line: row.line))
             default:
-                throw VocabError(
+                throw PointillistError(
                     file: path, line: row.line, field: "decision",
                     reason: "'\(decision)' is not keep, drop, sense:<sense>, alias:<sense> or merge:<sense>")
             }
@@ -236,7 +238,7 @@ public struct ReviewDecisions: Sendable {
     /// Appends the edits to the files of `directory`; an edit whose key is already in its file
     /// with the same value is skipped, so applying a sheet twice changes nothing.
     /// Returns the edits made.
-    public func apply(to directory: String) throws(VocabError) -> [Edit] {
+    public func apply(to directory: String) throws(PointillistError) -> [Edit] {
         var made: [Edit] = []
         var byFile: [String: [Edit]] = [:]
         for e in edits { byFile[e.file, default: []].append(e) }
@@ -258,7 +260,7 @@ public struct ReviewDecisions: Sendable {
                 made.append(e)
                 added = true
             }
-            if added { try VocabError.replacingFile(directory + "/" + file, with: text) }
+            if added { try PointillistError.replacingFile(directory + "/" + file, with: text) }
         }
         return made
     }

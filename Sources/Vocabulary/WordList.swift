@@ -1,4 +1,5 @@
 import Lexicon
+import Support
 
 /// An English word list (Debian `wamerican`: `/usr/share/dict/american-english`, SCOWL size 50;
 /// `wamerican-small`/`-large`/`-huge`/`-insane` are sizes 35/70/80/95). A class lemma is
@@ -13,8 +14,8 @@ public struct WordList: Sendable {
 
     public static let defaultPath = "/usr/share/dict/american-english"
 
-    public init(path: String = WordList.defaultPath) throws(VocabError) {
-        guard let text = try TSV.readText(path, optional: false) else { throw VocabError(file: path, reason: "missing") }
+    public init(path: String = WordList.defaultPath) throws(PointillistError) {
+        guard let text = try TSV.readText(path, optional: false) else { throw PointillistError(file: path, reason: "missing") }
         var words: Set<String> = []
         words.reserveCapacity(110_000)
         for line in text.split(separator: "\n") {
@@ -22,7 +23,7 @@ public struct WordList: Sendable {
             let key = Lexicon.key(String(line))
             if !key.isEmpty, !key.contains(" ") { words.insert(key) }
         }
-        guard !words.isEmpty else { throw VocabError(file: path, reason: "no common words in the list") }
+        guard !words.isEmpty else { throw PointillistError(file: path, reason: "no common words in the list") }
         self.path = path
         self.words = words
     }

@@ -212,7 +212,7 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
         flipped[bytes.count - 40] ^= 0x10
         #expect(reason(flipped) == "corrupt: checksum mismatch")
         #expect(reason(Array("hello world, not a model".utf8)).contains("magic"))
-        #expect(throws: ModelError.self) { try ModelFile.read("/nonexistent.model") }
+        #expect(throws: PointillistError.self) { try ModelFile.read("/nonexistent.model") }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 
 @testable import Imaging
@@ -83,13 +84,13 @@ import Testing
 @Suite struct BadImageTests {
     /// Checks that both `read` and `readSize` (when `sizeToo`) fail naming `path` and `words`.
     func expectRejected(_ path: String, _ words: String, sizeToo: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) {
-        let error = imageError { () throws(ImageError) in try ImageFile.read(path) }
-        #expect(error?.path == path, sourceLocation: sourceLocation)
+        let error = imageError { () throws(PointillistError) in try ImageFile.read(path) }
+        #expect(error?.file == path, sourceLocation: sourceLocation)
         #expect(error?.reason.contains(words) == true, "\(String(describing: error))", sourceLocation: sourceLocation)
         #expect(error?.description.hasPrefix(path) == true, sourceLocation: sourceLocation)
         guard sizeToo else { return }
-        let sizeError = imageError { () throws(ImageError) in try ImageFile.readSize(path) }
-        #expect(sizeError?.path == path, sourceLocation: sourceLocation)
+        let sizeError = imageError { () throws(PointillistError) in try ImageFile.readSize(path) }
+        #expect(sizeError?.file == path, sourceLocation: sourceLocation)
         #expect(sizeError?.reason.contains(words) == true, "\(String(describing: sizeError))", sourceLocation: sourceLocation)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 
 @testable import Imaging
@@ -25,7 +26,7 @@ import Testing
         #expect(coco.locate("397134") == nil)
         #expect(coco.locate("dog") == nil, "a padded pattern needs a numeric id")
         #expect(try coco.paths(for: "1234567890123").get() == [dir.file("1234567890123.jpg")], "longer ids are kept whole")
-        let error = imageError { () throws(ImageError) in try coco.load("dog") }
+        let error = imageError { () throws(PointillistError) in try coco.load("dog") }
         #expect(error?.reason.contains("not numeric") == true)
     }
 
@@ -45,8 +46,8 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let expected = dir.file("000000000042.jpg")
-        let error = imageError { () throws(ImageError) in try ImageLocator.coco(root: dir.path).load("42") }
-        #expect(error == ImageError(path: expected, reason: "image 42 not found at \(expected)"))
+        let error = imageError { () throws(PointillistError) in try ImageLocator.coco(root: dir.path).load("42") }
+        #expect(error == PointillistError(file: expected, reason: "image 42 not found at \(expected)"))
     }
 
     @Test func idsCannotLeaveTheRoot() throws {
@@ -56,7 +57,7 @@ import Testing
         let locator = try ImageLocator(root: dir.file("inside/deeper"), pattern: "{id}.jpg")
         for id in ["../x", "/etc/passwd", "a//b", "./x", "", "a/"] {
             #expect(locator.locate(id) == nil, "\(id)")
-            let error = imageError { () throws(ImageError) in try locator.load(id) }
+            let error = imageError { () throws(PointillistError) in try locator.load(id) }
             #expect(error?.reason.contains("invalid image id") == true, "\(id)")
         }
     }
@@ -72,7 +73,7 @@ import Testing
         #expect(locator.locate("a") == png)
         try dir.write(Fixture.bytes(Fixture.small), to: "img/a.jpg")
         #expect(locator.locate("a") == dir.file("img/a.jpg"))
-        let missing = imageError { () throws(ImageError) in try locator.load("b") }
+        let missing = imageError { () throws(PointillistError) in try locator.load("b") }
         #expect(missing?.reason == "image b not found at \(dir.file("img/b.jpg")) or \(dir.file("img/b.png"))")
     }
 
@@ -81,13 +82,13 @@ import Testing
             ("images/x.jpg", "no {id}"), ("{id.jpg", "unclosed"), ("{id}}.jpg", "unmatched"), ("{name}.jpg", "unknown placeholder"),
             ("{id:12}.jpg", "unknown placeholder"), ("/abs/{id}.jpg", "relative"),
         ] {
-            #expect(throws: ImageLocator.PatternError.self) { try ImageLocator(root: "/r", pattern: pattern) }
+            #expect(throws: PointillistError.self) { try ImageLocator(root: "/r", pattern: pattern) }
             do {
                 _ = try ImageLocator(root: "/r", pattern: pattern)
             } catch {
                 #expect(error.description.contains(words), "\(error)")
             }
         }
-        #expect(throws: ImageLocator.PatternError.self) { try ImageLocator(root: "/r", pattern: "{id}.{ext}", extensions: []) }
+        #expect(throws: PointillistError.self) { try ImageLocator(root: "/r", pattern: "{id}.{ext}", extensions: []) }
     }
 }

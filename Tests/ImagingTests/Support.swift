@@ -67,7 +67,7 @@ struct TemporaryDirectory {
 }
 
 /// The error `body` throws, or nil.
-func imageError<T>(_ body: () throws(ImageError) -> T) -> ImageError? {
+func imageError<T>(_ body: () throws(PointillistError) -> T) -> PointillistError? {
     do {
         _ = try body()
         return nil

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 
 @testable import Lexicon
@@ -14,7 +15,7 @@ import Testing
     /// Loads through `cache`, counting how often the sources were parsed.
     func load(_ files: [String], _ cache: LexiconCache, parses: inout Int) throws -> Lexicon {
         var count = 0
-        let lexicon = try cache.lexicon(sources: files) { () throws(LexiconError) in
+        let lexicon = try cache.lexicon(sources: files) { () throws(PointillistError) in
             count += 1
             return try LMFLoader.load(files: files)
         }
@@ -28,7 +29,7 @@ import Testing
         let file = cache.file(for: PrincetonLoader.sources())
         #expect(FileManager.default.fileExists(atPath: file))
         var parsedAgain = false
-        let cached = try cache.lexicon(sources: PrincetonLoader.sources()) { () throws(LexiconError) in
+        let cached = try cache.lexicon(sources: PrincetonLoader.sources()) { () throws(PointillistError) in
             parsedAgain = true
             return try PrincetonLoader.load()
         }

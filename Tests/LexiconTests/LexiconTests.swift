@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 
 @testable import Lexicon
@@ -87,7 +88,7 @@ enum Lexicons {
     }
 
     @Test func missingDatabaseIsAClearError() {
-        #expect(throws: LexiconError.self) { try PrincetonLoader.load(directory: "/nonexistent/wordnet") }
+        #expect(throws: PointillistError.self) { try PrincetonLoader.load(directory: "/nonexistent/wordnet") }
         do {
             _ = try PrincetonLoader.load(directory: "/nonexistent/wordnet")
         } catch {
@@ -107,7 +108,7 @@ enum Lexicons {
             _ = try PrincetonLoader.load(directory: dir.path)
             Issue.record("a truncated synset line was accepted")
         } catch {
-            #expect(error.file.hasSuffix("data.noun"))
+            #expect((error.file ?? "").hasSuffix("data.noun"))
             #expect(error.line == 2)
             #expect(error.reason.contains("00001930"))
         }
@@ -181,7 +182,7 @@ enum Lexicons {
             #expect((error.line ?? 0) >= 40)
             #expect(!error.reason.isEmpty)
         }
-        #expect(throws: LexiconError.self) { try LMFLoader.load(files: ["/nonexistent.xml"]) }
+        #expect(throws: PointillistError.self) { try LMFLoader.load(files: ["/nonexistent.xml"]) }
     }
 
     @Test func unknownLexicographerFileIsRejected() throws {

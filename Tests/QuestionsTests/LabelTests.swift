@@ -1,3 +1,4 @@
+import Support
 import Testing
 
 @testable import Questions
@@ -136,22 +137,22 @@ private func answers(_ question: String, _ values: [AnswerValue]) -> [Answer] {
 
     @Test func parseNamesLineAndColumn() {
         let header = PointLabelExport.header + "\n"
-        #expect(throws: QuestionsError(file: "p.csv", line: 1, field: nil, reason: "the header is not \(PointLabelExport.header)")) {
+        #expect(throws: PointillistError(file: "p.csv", line: 1, field: nil, reason: "the header is not \(PointLabelExport.header)")) {
             try PointLabelExport.parse("ImageId,X\n", file: "p.csv")
         }
-        #expect(throws: QuestionsError(file: "p.csv", line: 3, field: "Y", reason: "\"abc\" is not a finite number")) {
+        #expect(throws: PointillistError(file: "p.csv", line: 3, field: "Y", reason: "\"abc\" is not a finite number")) {
             try PointLabelExport.parse(header + "\ni,0.1,abc,l,yes,ln,1,0,0,t\n", file: "p.csv")
         }
-        #expect(throws: QuestionsError(file: "p.csv", line: 2, field: "NoVotes", reason: "\"-1\" is not a count")) {
+        #expect(throws: PointillistError(file: "p.csv", line: 2, field: "NoVotes", reason: "\"-1\" is not a count")) {
             try PointLabelExport.parse(header + "i,0.1,0.2,l,yes,ln,1,-1,0,t\n", file: "p.csv")
         }
-        #expect(throws: QuestionsError(file: "p.csv", line: 2, field: "EstimatedYesNo", reason: "\"Yes\" is not yes, no or unsure")) {
+        #expect(throws: PointillistError(file: "p.csv", line: 2, field: "EstimatedYesNo", reason: "\"Yes\" is not yes, no or unsure")) {
             try PointLabelExport.parse(header + "i,0.1,0.2,l,Yes,ln,1,0,0,t\n", file: "p.csv")
         }
-        #expect(throws: QuestionsError(file: "p.csv", line: 2, field: "YesVotes", reason: "6 fields where the header has 10")) {
+        #expect(throws: PointillistError(file: "p.csv", line: 2, field: "YesVotes", reason: "6 fields where the header has 10")) {
             try PointLabelExport.parse(header + "i,0.1,0.2,l,yes,ln\n", file: "p.csv")
         }
-        let error = QuestionsError(file: "p.csv", line: 2, field: "X", reason: "bad")
-        #expect(error.description == "p.csv:2: X: bad")
+        let error = PointillistError(file: "p.csv", line: 2, field: "X", reason: "bad")
+        #expect(error.description == "p.csv:2: field X: bad")
     }
 }

@@ -1,3 +1,4 @@
+import Support
 import Testing
 
 @testable import Questions
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func aTableWithoutNamesIsAnErrorNamingTheFile() {
-        #expect(throws: QuestionsError(file: "masks/classes.tsv", line: 1, field: nil, reason: "no class names (expected value<TAB>name lines)")) {
+        #expect(throws: PointillistError(file: "masks/classes.tsv", line: 1, field: nil, reason: "no class names (expected value<TAB>name lines)")) {
             try MaskClasses.parse("# only a comment\n0\tvoid\n", path: "masks/classes.tsv")
         }
     }

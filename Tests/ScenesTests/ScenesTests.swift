@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Narratives
+import Support
 import Testing
 import Text
 
@@ -280,10 +281,10 @@ private struct Measurements {
     @Test func invalidConfigurationsAreRejected() {
         var c = configuration()
         c.classCount = 5
-        #expect(throws: SceneError.self) { try SceneGenerator(configuration: c) }
+        #expect(throws: PointillistError.self) { try SceneGenerator(configuration: c) }
         c = configuration()
         c.spillProbability = 2
-        #expect(throws: SceneError.self) { try SceneGenerator(configuration: c) }
+        #expect(throws: PointillistError.self) { try SceneGenerator(configuration: c) }
     }
 
     @Test func numbersAreWrittenLikePython() {

@@ -328,7 +328,7 @@ let oddLines: [(line: String, rejectedField: String?)] = {
         let db = dir.appendingPathComponent("c.sqlite")
         _ = try ingest([input], into: db)
         try Fixture.write(Fixture.lines(6), to: input)
-        #expect(throws: StoreError.self) { try ingest([input], into: db) }
+        #expect(throws: PointillistError.self) { try ingest([input], into: db) }
         // Only a file recorded as damaged may be replaced (HardeningTests); this one was not.
         #expect { _ = try ingest([input], into: db) } throws: { "\($0)".contains("this file changed") }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Lexicon
 import Narratives
 import Pipeline
+import Support
 import Testing
 import Vocabulary
 
@@ -127,7 +128,7 @@ enum RealVocabulary {
         #expect(try indexes() == ["mentions_by_class", "mentions_by_narrative"])
         try corpus.database.execute(
             "UPDATE settings SET value = 'building' WHERE key = 'vocabulary'; DELETE FROM mentions WHERE id % 2 = 0; DROP INDEX mentions_by_class;")
-        #expect(throws: StoreError.self) { try corpus.storedDictionary() }
+        #expect(throws: PointillistError.self) { try corpus.storedDictionary() }
         _ = try build().run(corpus: corpus, previousIDs: previous)
         #expect(try Fixture.dump(path) == dumped)
         #expect(try indexes() == ["mentions_by_class", "mentions_by_narrative"])

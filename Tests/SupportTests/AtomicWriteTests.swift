@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 
 @testable import Support
@@ -64,12 +65,12 @@ import Testing
     @Test func systemErrorsNameThePath() throws {
         let dir = try Directory()
         let missing = dir.file("no/such/dir/x.csv")
-        #expect(throws: FileWriteError(path: missing, reason: "No such file or directory")) {
+        #expect(throws: PointillistError(file: missing, reason: "cannot write: " + "No such file or directory")) {
             try FileSystem.writeAtomically(to: missing) { try $0.write("x") }
         }
         // Renaming over a directory fails after the bytes are written: the temporary file goes.
         try FileManager.default.createDirectory(atPath: dir.file("taken"), withIntermediateDirectories: false)
-        #expect(throws: FileWriteError.self) { try FileSystem.writeAtomically(to: dir.file("taken")) { try $0.write("x") } }
+        #expect(throws: PointillistError.self) { try FileSystem.writeAtomically(to: dir.file("taken")) { try $0.write("x") } }
         #expect(dir.entries == ["taken"])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Lexicon
+import Support
 import Testing
 
 @testable import Vocabulary
@@ -40,7 +41,7 @@ struct VocabCopy {
     let lexicon = Real.extractor.lexicon
 
     /// Appends `line` to `file` of a copy of Vocab/ and returns the error loading it gives.
-    func error(appending line: String, to file: String) throws -> VocabError? {
+    func error(appending line: String, to file: String) throws -> PointillistError? {
         let copy = try VocabCopy()
         defer { copy.remove() }
         let before = try copy.lineCount(file)
@@ -50,7 +51,7 @@ struct VocabCopy {
             return nil
         } catch {
             #expect(error.line == before + 1, "\(error)")
-            #expect(error.file.hasSuffix(file))
+            #expect((error.file ?? "").hasSuffix(file))
             return error
         }
     }
@@ -103,7 +104,7 @@ struct VocabCopy {
         let copy = try VocabCopy()
         defer { copy.remove() }
         try copy.append("dog.n.01\tpuppy.n.01\n", to: "merges.tsv")
-        #expect(throws: VocabError.self) { try Curation(directory: copy.path, lexicon: lexicon) }
+        #expect(throws: PointillistError.self) { try Curation(directory: copy.path, lexicon: lexicon) }
 
         let bare = try VocabCopy()
         defer { bare.remove() }
@@ -112,7 +113,7 @@ struct VocabCopy {
             _ = try Curation(directory: bare.path, lexicon: lexicon)
             Issue.record("a curation without tangible.tsv loaded")
         } catch {
-            #expect(error.file.hasSuffix("tangible.tsv"))
+            #expect((error.file ?? "").hasSuffix("tangible.tsv"))
         }
     }
 
@@ -125,7 +126,7 @@ struct VocabCopy {
         #expect(!nike)
         #expect(words.uncommonWord(in: "fire hydrant") == nil)
         #expect(words.uncommonWord(in: "nike classic cortez") == "nike")
-        #expect(throws: VocabError.self) { try WordList(path: "/nonexistent/words") }
+        #expect(throws: PointillistError.self) { try WordList(path: "/nonexistent/words") }
     }
 }
 
@@ -240,7 +241,7 @@ struct VocabCopy {
         }
         try (lines[0] + "\n" + "x\t" + lines[1].split(separator: "\t", omittingEmptySubsequences: false).dropFirst().joined(separator: "\t") + "\n")
             .write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: VocabError.self) { try DictionaryFile.read(path) }
+        #expect(throws: PointillistError.self) { try DictionaryFile.read(path) }
     }
 
     @Test func diffReportsAddedRemovedAndChanged() {
@@ -325,6 +326,6 @@ struct VocabCopy {
         #expect(try copy.contents("senses.tsv") == before)
         s.rows[treeIndex].decision = "maybe"
         try s.tsv.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: VocabError.self) { try ReviewDecisions(sheet: path, lexicon: extractor.lexicon) }
+        #expect(throws: PointillistError.self) { try ReviewDecisions(sheet: path, lexicon: extractor.lexicon) }
     }
 }

@@ -121,11 +121,7 @@ extension Pointillist.Embed {
             options.training.cleaningRounds = cleanRounds
             options.training.cleaningThreshold = cleanThreshold
             let printer = TrainingPrinter(quiet: quiet)
-            let report: TrainJob.Report
-            do { report = try TrainJob(options: options).run(progress: printer.progress) } catch let error as JobError {
-                throw ValidationError(error.message)
-            }
-            printer.finish(report)
+            printer.finish(try TrainJob(options: options).run(progress: printer.progress))
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Narratives
 import Pipeline
 import Store
+import Support
 
 extension Pointillist {
     struct Ingest: ParsableCommand {
@@ -97,8 +98,6 @@ extension Pointillist {
             } catch let conflict as IngestJob.SettingsConflict {
                 Terminal.error("error: \(conflict)")
                 throw ExitCode(64)
-            } catch let error as JobError {
-                throw ValidationError(error.message)
             }
             bar.finish()
             print(IngestSummary(report: report, path: corpus.db, shownErrors: min(shown, 20)).text)

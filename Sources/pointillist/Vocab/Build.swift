@@ -4,6 +4,7 @@ import Lexicon
 import Narratives
 import Pipeline
 import Store
+import Support
 import Vocabulary
 
 extension Pointillist.Vocab {
@@ -64,12 +65,7 @@ extension Pointillist.Vocab {
             options.settings = DictionaryOptions(minimumMentions: minimumMentions, trainClasses: trainClasses)
             let bar = ProgressBar(enabled: !quiet)
             let job = VocabularyJob(options: options, extractor: extractor, openImages: classes)
-            let done: VocabularyJob.Report
-            do {
-                done = try job.run { phase, n, total in bar.updateCount(done: n, total: total, label: phase.rawValue) }
-            } catch let error as JobError {
-                throw ValidationError(error.message)
-            }
+            let done = try job.run { phase, n, total in bar.updateCount(done: n, total: total, label: phase.rawValue) }
             bar.finish()
             let (result, report, dictionaryPath) = (done.dictionary, done.build, done.path)
             let finished = Terminal.now()
