@@ -82,35 +82,28 @@ struct Narrator {
 
     /// The mouse: scribbles over what is being named (after a lag, with spill onto
     /// neighbours), wanders in between, drifts and jitters, lifts off now and then, and
-    /// strays into the band around the image.
+    /// strays into the band around the image. The steps draw from `random` in this order.
     private func trace(_ scene: Composition, mentions: [SceneMention], begin: Double, end: Double, random: inout SplitMix64) -> [[TracePoint]] {
-        let w = configuration.width
-        let h = configuration.height
-        func point(of pixel: Int32, spill: Bool) -> (Double, Double) {
-            var x = Double(Int(pixel) % w) + random.unit()
-            var y = Double(Int(pixel) / w) + random.unit()
-            if spill {
-                let angle = random.uniform(0, 2 * .pi)
-                let distance = random.uniform(0.03, 0.08) * Double(w)
-                x += cos(angle) * distance
-                y += sin(angle) * distance
-            }
-            return (x / Double(w), y / Double(h))
-        }
-        func anywhere() -> (Double, Double) {
-            if random.chance(0.5), let object = random.pick(scene.pixels.filter { !$0.isEmpty }), let pixel = random.pick(object) {
-                return point(of: pixel, spill: false)
-            }
-            return (random.uniform(0.05, 0.95), random.uniform(0.05, 0.95))
-        }
+        let windows = handWindows(scene, mentions: mentions, random: &random)
+        let keys = keyframes(scene, windows: windows, begin: begin, end: end, random: &random)
+        var samples = sampled(keys, begin: begin, end: end, random: &random)
+        addExcursions(to: &samples, random: &random)
+        return penLiftSegments(samples, begin: begin, end: end, random: &random)
+    }
 
-        // The windows in which the hand works on a mention.
-        struct Window {
-            var start: Double
-            var end: Double
-            var targets: [[Int32]]
-            var spill: Bool
-        }
+    /// A window in which the hand works on a mention: the pixels of its targets, in turn.
+    private struct Window {
+        var start: Double
+        var end: Double
+        var targets: [[Int32]]
+        var spill: Bool
+    }
+
+    private typealias Sample = (t: Double, x: Double, y: Double)
+
+    /// The hand's windows, one per traced mention, after the speaker's lag, in time order and
+    /// cut so that they do not overlap.
+    private func handWindows(_ scene: Composition, mentions: [SceneMention], random: inout SplitMix64) -> [Window] {
         var windows: [Window] = []
         for m in mentions {
             let lag = random.normal(mean: configuration.lagMean, std: configuration.lagStd)
@@ -133,7 +126,29 @@ struct Narrator {
         for i in windows.indices.dropLast() where windows[i].end > windows[i + 1].start {
             windows[i].end = max(windows[i].start + 0.15, windows[i + 1].start)
         }
+        return windows
+    }
 
+    /// Where the hand is when: scribbles over each window's targets, wandering in between.
+    private func keyframes(_ scene: Composition, windows: [Window], begin: Double, end: Double, random: inout SplitMix64) -> [Keyframe] {
+        let (w, h) = (configuration.width, configuration.height)
+        func point(of pixel: Int32, spill: Bool) -> (Double, Double) {
+            var x = Double(Int(pixel) % w) + random.unit()
+            var y = Double(Int(pixel) / w) + random.unit()
+            if spill {
+                let angle = random.uniform(0, 2 * .pi)
+                let distance = random.uniform(0.03, 0.08) * Double(w)
+                x += cos(angle) * distance
+                y += sin(angle) * distance
+            }
+            return (x / Double(w), y / Double(h))
+        }
+        func anywhere() -> (Double, Double) {
+            if random.chance(0.5), let object = random.pick(scene.pixels.filter { !$0.isEmpty }), let pixel = random.pick(object) {
+                return point(of: pixel, spill: false)
+            }
+            return (random.uniform(0.05, 0.95), random.uniform(0.05, 0.95))
+        }
         var keys: [Keyframe] = []
         var last = begin
         let (x0, y0) = anywhere()
@@ -164,9 +179,13 @@ struct Narrator {
         }
         wander(until: end)
         keys.sort { $0.t < $1.t }
+        return keys
+    }
 
-        // Sampling, with drift (an Ornstein–Uhlenbeck wander off the target) and jitter.
-        var samples: [(t: Double, x: Double, y: Double)] = []
+    /// The trace sampled between the keyframes (smoothstep), with drift (an Ornstein–Uhlenbeck
+    /// wander off the target) and jitter, clamped to the image.
+    private func sampled(_ keys: [Keyframe], begin: Double, end: Double, random: inout SplitMix64) -> [Sample] {
+        var samples: [Sample] = []
         var t = begin
         var k = 0
         var driftX = 0.0
@@ -187,8 +206,11 @@ struct Narrator {
             samples.append((t, min(max(x, 0), 1), min(max(y, 0), 1)))
             t += step * random.uniform(0.9, 1.1)
         }
+        return samples
+    }
 
-        // Excursions into the band around the image: runs of points past the nearest edge.
+    /// Excursions into the band around the image: runs of points past the nearest edge.
+    private func addExcursions(to samples: inout [Sample], random: inout SplitMix64) {
         let runLength = 5.0
         var s = 0
         while s < samples.count {
@@ -211,8 +233,10 @@ struct Narrator {
                 s += 1
             }
         }
+    }
 
-        // Pen lifts split the trace into segments.
+    /// Pen lifts split the trace into segments (of two points at least), rounded as LN files are.
+    private func penLiftSegments(_ samples: [Sample], begin: Double, end: Double, random: inout SplitMix64) -> [[TracePoint]] {
         var lifts: [(Double, Double)] = []
         for _ in 0..<[0, 1, 2, 3][random.weighted([0.3, 0.35, 0.22, 0.13])] {
             let at = random.uniform(begin, end)
