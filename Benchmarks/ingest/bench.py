@@ -35,7 +35,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import make_corpus  # noqa: E402  (also installs orjson if it is missing)
+from launcher import LAUNCHER  # noqa: E402  (a child's own peak RSS)
 
 orjson = make_corpus.ensure_orjson()
 
@@ -82,30 +84,6 @@ def remove_db(db: str) -> None:
             os.remove(db + suffix)
         except FileNotFoundError:
             pass
-
-
-# Why a launcher: on Linux a child's ru_maxrss starts at the RSS of the process
-# that spawned it (exec records the old address space's high-water mark; a
-# /bin/true spawned from a 600 MB Python reports 613 MB).  So the binary is
-# forked from this tiny fresh interpreter, which reaps it with os.wait4 and
-# reports that child's own rusage and wall time (floor: ~5 MB, the launcher's
-# own footprint at fork).
-LAUNCHER = r"""
-import os, sys, time
-result, argv = sys.argv[1], sys.argv[2:]
-start = time.perf_counter()
-pid = os.fork()
-if pid == 0:
-    try:
-        os.execv(argv[0], argv)
-    finally:
-        os._exit(127)
-_, status, ru = os.wait4(pid, 0)
-wall = time.perf_counter() - start
-with open(result, "w") as f:
-    f.write("%d %r %d %r %r" % (os.waitstatus_to_exitcode(status), wall,
-                                ru.ru_maxrss, ru.ru_utime, ru.ru_stime))
-"""
 
 
 def run_ingest(binary: str, db: str, path: str, logdir: str, extra: list[str] | None = None) -> dict:

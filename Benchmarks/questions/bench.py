@@ -35,29 +35,12 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from launcher import LAUNCHER  # noqa: E402  (a child's own peak RSS)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_BINARY = os.path.join(REPO, ".build", "release", "pointillist")
-
-# On Linux a child's ru_maxrss starts at the RSS of the process that exec'd it, so both
-# contenders are forked from this small fresh interpreter, which reaps the child with
-# os.wait4 and writes that child's exit code, wall time, peak RSS and CPU times.
-LAUNCHER = r"""
-import os, sys, time
-result, argv = sys.argv[1], sys.argv[2:]
-start = time.perf_counter()
-pid = os.fork()
-if pid == 0:
-    try:
-        os.execv(argv[0], argv)
-    finally:
-        os._exit(127)
-_, status, ru = os.wait4(pid, 0)
-wall = time.perf_counter() - start
-with open(result, "w") as f:
-    f.write("%d %r %d %r %r" % (os.waitstatus_to_exitcode(status), wall,
-                                ru.ru_maxrss, ru.ru_utime, ru.ru_stime))
-"""
 
 
 # The floor: decoding every image file alone, at full size (Pillow, whose JPEG decoder is

@@ -28,8 +28,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(REPO, "Benchmarks", "ingest"))
-import bench as ingest_bench  # noqa: E402  (its LAUNCHER: a child's own peak RSS)
+sys.path.insert(0, os.path.join(REPO, "Benchmarks"))
+from launcher import LAUNCHER  # noqa: E402  (a child's own peak RSS)
 
 BINARY = os.path.join(REPO, ".build", "release", "pointillist")
 REFERENCE = os.path.join(HERE, "reference.py")
@@ -40,7 +40,7 @@ def timed(cmd: list[str], workdir: str, name: str) -> dict:
     result = os.path.join(workdir, name + ".rusage")
     with open(os.path.join(workdir, name + ".stdout"), "wb") as out, \
             open(os.path.join(workdir, name + ".stderr"), "wb") as err:
-        subprocess.run([sys.executable, "-S", "-I", "-c", ingest_bench.LAUNCHER, result] + cmd,
+        subprocess.run([sys.executable, "-S", "-I", "-c", LAUNCHER, result] + cmd,
                        cwd=REPO, stdin=subprocess.DEVNULL, stdout=out, stderr=err, check=True)
     with open(result) as f:
         rc, wall, maxrss, _, _ = f.read().split()
