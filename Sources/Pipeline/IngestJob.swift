@@ -90,7 +90,7 @@ public struct IngestJob {
         var ingest = options.ingest
         let recorded = try corpus.segmenter()
         ingest.segmenter = options.segments.applied(to: recorded)
-        if try corpus.setting("segment.margin") != nil, ingest.segmenter != recorded {
+        if try corpus.hasSegmentSettings(), ingest.segmenter != recorded {
             throw SettingsConflict(recorded: recorded, asked: ingest.segmenter)
         }
         let report = try Ingester(corpus: corpus, options: ingest).run(files, progress: progress, onReject: onReject)

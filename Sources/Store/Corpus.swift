@@ -283,7 +283,7 @@ public final class Corpus {
                     let check = try database.prepare("PRAGMA foreign_key_check")
                     if try check.step() {
                         throw PointillistError(
-                            "a row of \(check.text(0)) refers to a missing row of \(check.text(2))", doing: "checking foreign keys")
+                            "a row of \(check.text("table")) refers to a missing row of \(check.text("parent"))", doing: "checking foreign keys")
                     }
                     version += 1
                 }
@@ -292,39 +292,6 @@ public final class Corpus {
         } catch {
             throw PointillistError("\(error)", doing: "migrating \(database.path) to schema \(version + 1)")
         }
-    }
-
-    // MARK: Settings
-
-    /// The stored setting, or nil.
-    public func setting(_ key: String) throws(PointillistError) -> String? {
-        let s = try database.prepare("SELECT value FROM settings WHERE key = ?")
-        try s.bind([.text(key)])
-        return try s.step() ? s.text(0) : nil
-    }
-
-    /// Stores `value` unless the key already has one; returns the value in force.
-    @discardableResult
-    public func settingDefault(_ key: String, _ value: String) throws(PointillistError) -> String {
-        try database.prepare("INSERT OR IGNORE INTO settings(key, value) VALUES (?, ?)").run([.text(key), .text(value)])
-        return try setting(key) ?? value
-    }
-
-    /// The word-segment settings recorded at the first ingest (the standard ones if none).
-    public func segmenter() throws(PointillistError) -> TraceSegmenter {
-        let standard = TraceSegmenter.standard
-        return TraceSegmenter(
-            margin: try setting("segment.margin").flatMap(Float.init) ?? standard.margin,
-            minimumPoints: try setting("segment.minimum_points").flatMap { Int($0) } ?? standard.minimumPoints,
-            outOfImage: try setting("segment.out_of_image").flatMap(OutOfImagePolicy.init(rawValue:)) ?? standard.outOfImage)
-    }
-
-    /// Records `segmenter` as the corpus setting unless one is recorded; returns the one in force.
-    public func fixSegmenter(_ segmenter: TraceSegmenter) throws(PointillistError) -> TraceSegmenter {
-        try settingDefault("segment.margin", "\(segmenter.margin)")
-        try settingDefault("segment.minimum_points", "\(segmenter.minimumPoints)")
-        try settingDefault("segment.out_of_image", segmenter.outOfImage.rawValue)
-        return try self.segmenter()
     }
 
     // MARK: Reading
@@ -341,14 +308,16 @@ public final class Corpus {
         try s.bind([.text(imageID)])
         var result: [StoredNarrative] = []
         while try s.step() {
-            let utterances = try s.withBlob(7) { (b) throws(Packing.Corrupt) in try Packing.unpackUtterances(b) }
-            let words = try s.withBlob(8) { (b) throws(Packing.Corrupt) in try Packing.unpackWords(b) }
-            let traces = try s.withBlob(9) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            let utterances = try s.withBlob("utterances") { (b) throws(Packing.Corrupt) in try Packing.unpackUtterances(b) }
+            let words = try s.withBlob("words") { (b) throws(Packing.Corrupt) in try Packing.unpackWords(b) }
+            let traces = try s.withBlob("traces") { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
             let narrative = Narrative(
-                key: .init(datasetID: s.text(1), imageID: s.text(2), annotatorID: s.int64(3)),
-                caption: s.text(4), utterances: utterances, traces: traces, hasTraces: s.int(6) != 0,
-                voiceRecording: s.isNull(5) ? nil : s.text(5))
-            result.append(StoredNarrative(id: s.int64(0), narrative: narrative, words: words, sourcePath: s.text(10), sourceLine: s.int(11)))
+                key: .init(datasetID: s.text("dataset_id"), imageID: s.text("image_id"), annotatorID: s.int64("annotator_id")),
+                caption: s.text("caption"), utterances: utterances, traces: traces, hasTraces: s.int("has_traces") != 0,
+                voiceRecording: s.isNull("voice_recording") ? nil : s.text("voice_recording"))
+            result.append(
+                StoredNarrative(
+                    id: s.int64("id"), narrative: narrative, words: words, sourcePath: s.text("path"), sourceLine: s.int("source_line")))
         }
         return result
     }
@@ -399,8 +368,8 @@ public final class Corpus {
         while try s.step() {
             result.append(
                 RejectedLine(
-                    path: s.text(0), line: s.int(1), column: s.isNull(2) ? nil : s.int(2),
-                    field: s.isNull(3) ? nil : s.text(3), reason: s.text(4), raw: s.blob(5)))
+                    path: s.text("path"), line: s.int("line"), column: s.isNull("column") ? nil : s.int("column"),
+                    field: s.isNull("field") ? nil : s.text("field"), reason: s.text("reason"), raw: s.blob("raw")))
         }
         return result
     }
@@ -467,15 +436,15 @@ public struct SourceProgress: Sendable, Equatable {
     static let columns = "id, path, size, fingerprint, offset, lines, complete, damage, " + IngestCounts.columns.joined(separator: ", ")
 
     init(row s: Statement) {
-        id = s.int64(0)
-        path = s.text(1)
-        size = s.int64(2)
-        fingerprint = s.text(3)
-        offset = s.int64(4)
-        lines = s.int(5)
-        complete = s.int(6) != 0
-        damage = s.isNull(7) ? nil : s.text(7)
-        counts = IngestCounts(values: (0..<IngestCounts.columns.count).map { s.int(Int32(8 + $0)) })
+        id = s.int64("id")
+        path = s.text("path")
+        size = s.int64("size")
+        fingerprint = s.text("fingerprint")
+        offset = s.int64("offset")
+        lines = s.int("lines")
+        complete = s.int("complete") != 0
+        damage = s.isNull("damage") ? nil : s.text("damage")
+        counts = IngestCounts(values: IngestCounts.columns.map { s.int($0) })
     }
 }
 

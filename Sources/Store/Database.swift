@@ -242,4 +242,28 @@ final class Statement {
     }
 
     func blob(_ column: Int32) -> [UInt8] { withBlob(column) { Array($0) } }
+
+    // MARK: Columns by name
+
+    private var columnIndexes: [String: Int32]?
+
+    /// The index of the result column called `name` (its `AS` name, or the column's own name
+    /// for a plain column reference). A query without it is a programming error. Loops over
+    /// many rows resolve their columns once, before the first step.
+    func column(_ name: String) -> Int32 {
+        if columnIndexes == nil {
+            columnIndexes = Dictionary(
+                (0..<columnCount).map { (String(cString: sqlite3_column_name(handle, $0)), $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        guard let index = columnIndexes?[name] else { preconditionFailure("no column \(name) in \(sql)") }
+        return index
+    }
+
+    func int(_ name: String) -> Int { int(column(name)) }
+    func int64(_ name: String) -> Int64 { int64(column(name)) }
+    func double(_ name: String) -> Double { double(column(name)) }
+    func isNull(_ name: String) -> Bool { isNull(column(name)) }
+    func text(_ name: String) -> String { text(column(name)) }
+    func blob(_ name: String) -> [UInt8] { blob(column(name)) }
+    func withBlob<T>(_ name: String, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T { try withBlob(column(name), body) }
 }

@@ -85,11 +85,16 @@ public final class DictionaryTables {
         let select: Statement
         let geometry: Bool
         var last: Int64 = 0
+        /// The columns' indexes, resolved once by name.
+        let id, image, caption: Int32
+        let words, traces: Int32?
 
         init(_ database: Database, geometry: Bool, size: Int) throws(PointillistError) {
             let columns = geometry ? "id, image_id, caption, words, traces" : "id, image_id, caption"
             select = try database.prepare("SELECT \(columns) FROM narratives WHERE id > ? ORDER BY id LIMIT \(size)")
             self.geometry = geometry
+            (id, image, caption) = (select.column("id"), select.column("image_id"), select.column("caption"))
+            (words, traces) = geometry ? (select.column("words"), select.column("traces")) : (nil, nil)
         }
 
         /// The next batch, or nil after the last.
@@ -99,8 +104,8 @@ public final class DictionaryTables {
             while try select.step() {
                 rows.append(
                     NarrativeText(
-                        id: select.int64(0), image: select.text(1), caption: select.text(2), words: geometry ? select.blob(3) : [],
-                        traces: geometry ? select.blob(4) : []))
+                        id: select.int64(id), image: select.text(image), caption: select.text(caption),
+                        words: words.map { select.blob($0) } ?? [], traces: traces.map { select.blob($0) } ?? []))
             }
             guard let tail = rows.last else { return nil }
             last = tail.id
@@ -119,15 +124,7 @@ public final class DictionaryTables {
             try database.execute(
                 "DROP INDEX IF EXISTS mentions_by_class; DROP INDEX IF EXISTS mentions_by_narrative; "
                     + "DELETE FROM mentions; DELETE FROM classes; DELETE FROM near_misses;")
-            let record = try database.prepare(
-                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-            // The build's settings, for the commands that explain its decisions later (`vocab review`).
-            for (key, value) in [
-                ("vocabulary", "building"), ("vocabulary.min_mentions", String(settings.minimumMentions)),
-                ("vocabulary.train_classes", String(settings.trainClasses)),
-            ] {
-                try record.run([.text(key), .text(value)])
-            }
+            try Settings.recordBuild(settings, in: database)
             let insertClass = try database.prepare("INSERT INTO classes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             for c in dictionary.classes {
                 try insertClass.run([
@@ -166,7 +163,7 @@ public final class DictionaryTables {
     public func complete() throws {
         try database.transaction { () throws(PointillistError) in
             try database.execute(Corpus.mentionIndexes)
-            try database.execute("UPDATE settings SET value = 'complete' WHERE key = 'vocabulary'")
+            try Settings.markBuildComplete(in: database)
         }
         database.syncFile()
     }

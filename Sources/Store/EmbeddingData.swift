@@ -19,8 +19,8 @@ extension Corpus {
         try requireCompleteDictionary()
         var perClass: [Int: Int] = [:]
         let counts = try database.prepare(
-            "SELECT class_id, sum(min(point_count, \(pointsPerMention))) FROM mentions WHERE point_count > 0 GROUP BY class_id")
-        while try counts.step() { perClass[counts.int(0)] = counts.int(1) }
+            "SELECT class_id, sum(min(point_count, \(pointsPerMention))) AS points FROM mentions WHERE point_count > 0 GROUP BY class_id")
+        while try counts.step() { perClass[counts.int("class_id")] = counts.int("points") }
         return perClass
     }
 
@@ -34,11 +34,12 @@ extension Corpus {
             SELECT m.id, m.class_id, m.points, n.image_id FROM mentions m JOIN narratives n ON n.id = m.narrative_id
             WHERE m.point_count > 0 ORDER BY n.image_id, m.id
             """)
+        let (id, classID, points, imageID) = (select.column("id"), select.column("class_id"), select.column("points"), select.column("image_id"))
         while try select.step() {
-            guard classes.contains(select.int(1)) else { continue }
-            let traces = try select.withBlob(2) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
-            let image = select.text(3)
-            let mention = TrainingMention(id: select.int64(0), classID: select.int(1), points: traces.points)
+            guard classes.contains(select.int(classID)) else { continue }
+            let traces = try select.withBlob(points) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            let image = select.text(imageID)
+            let mention = TrainingMention(id: select.int64(id), classID: select.int(classID), points: traces.points)
             if byImage.last?.imageID == image { byImage[byImage.count - 1].mentions.append(mention) } else { byImage.append((image, [mention])) }
         }
         return byImage

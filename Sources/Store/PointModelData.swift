@@ -35,9 +35,10 @@ extension Corpus {
             \(imageID == nil ? "" : "WHERE n.image_id = ?") ORDER BY \(order)
             """)
         if let imageID { try select.bind([.text(imageID)]) }
+        let (imageColumn, classColumn, pointsColumn) = (select.column("image_id"), select.column("class_id"), select.column("points"))
         while try select.step() {
-            let traces = try select.withBlob(2) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
-            try body(select.text(0), (classID: select.int(1), points: traces.points))
+            let traces = try select.withBlob(pointsColumn) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            try body(select.text(imageColumn), (classID: select.int(classColumn), points: traces.points))
         }
     }
 }

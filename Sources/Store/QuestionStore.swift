@@ -16,7 +16,7 @@ extension Corpus {
     public func sampledImages() throws(PointillistError) -> Set<String> {
         let s = try database.prepare("SELECT DISTINCT image_id FROM question_points")
         var result: Set<String> = []
-        while try s.step() { result.insert(s.text(0)) }
+        while try s.step() { result.insert(s.text("image_id")) }
         return result
     }
 
@@ -63,8 +63,8 @@ extension Corpus {
         while try s.step() {
             result.append(
                 PointCandidates(
-                    imageID: s.text(0), pointIndex: s.int(1), x: s.double(2), y: s.double(3),
-                    ranked: s.text(4).split(separator: " ").compactMap { Int($0) }))
+                    imageID: s.text("image_id"), pointIndex: s.int("point_index"), x: s.double("x"), y: s.double("y"),
+                    ranked: s.text("ranked").split(separator: " ").compactMap { Int($0) }))
         }
         return result
     }
@@ -93,8 +93,8 @@ extension Corpus {
         while try s.step() {
             result.append(
                 Question(
-                    id: s.text(0), imageID: s.text(1), pointIndex: s.int(2), x: s.double(3), y: s.double(4), classID: s.int(5),
-                    round: s.int(6)))
+                    id: s.text("id"), imageID: s.text("image_id"), pointIndex: s.int("point_index"), x: s.double("x"), y: s.double("y"),
+                    classID: s.int("class_id"), round: s.int("round")))
         }
         return result
     }
@@ -127,11 +127,11 @@ extension Corpus {
         let s = try database.prepare("SELECT question_id, annotator_id, value, duration, line FROM answers ORDER BY question_id, annotator_id")
         var result: [Answer] = []
         while try s.step() {
-            guard let value = AnswerValue(rawValue: s.text(2)) else { continue }
+            guard let value = AnswerValue(rawValue: s.text("value")) else { continue }
             result.append(
                 Answer(
-                    questionID: s.text(0), annotatorID: s.text(1), value: value, durationSeconds: s.isNull(3) ? nil : s.double(3),
-                    line: s.int(4)))
+                    questionID: s.text("question_id"), annotatorID: s.text("annotator_id"), value: value,
+                    durationSeconds: s.isNull("duration") ? nil : s.double("duration"), line: s.int("line")))
         }
         return result
     }
@@ -159,10 +159,12 @@ extension Corpus {
         var previous = PreviousImport()
         let answers = try database.prepare("SELECT line, question_id, annotator_id FROM answers WHERE source = ?")
         try answers.bind([.text(file)])
-        while try answers.step() { previous.addAnswer(line: answers.int(0), questionID: answers.text(1), annotatorID: answers.text(2)) }
+        while try answers.step() {
+            previous.addAnswer(line: answers.int("line"), questionID: answers.text("question_id"), annotatorID: answers.text("annotator_id"))
+        }
         let rejects = try database.prepare("SELECT line, raw FROM answer_rejects WHERE source = ?")
         try rejects.bind([.text(file)])
-        while try rejects.step() { previous.addReject(line: rejects.int(0), raw: rejects.text(1)) }
+        while try rejects.step() { previous.addReject(line: rejects.int("line"), raw: rejects.text("raw")) }
         return previous
     }
 

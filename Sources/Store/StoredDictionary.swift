@@ -2,11 +2,6 @@ import Support
 import Vocabulary
 
 extension Corpus {
-    /// Whether a dictionary build has completed (`nil`: never run; `false`: interrupted).
-    public func vocabularyComplete() throws(PointillistError) -> Bool? {
-        try setting("vocabulary").map { $0 == "complete" }
-    }
-
     /// The stored dictionary's classes by id.
     public func classesByID() throws(PointillistError) -> [Int: ClassEntry] {
         Dictionary(uniqueKeysWithValues: try storedDictionary().classes.map { ($0.id, $0) })
@@ -19,15 +14,6 @@ extension Corpus {
         }
     }
 
-    /// The settings the last dictionary build recorded; the defaults for a corpus built
-    /// before builds recorded them.
-    public func dictionaryOptions() throws(PointillistError) -> DictionaryOptions {
-        let standard = DictionaryOptions()
-        return DictionaryOptions(
-            minimumMentions: try setting("vocabulary.min_mentions").flatMap { Int($0) } ?? standard.minimumMentions,
-            trainClasses: try setting("vocabulary.train_classes").flatMap { Int($0) } ?? standard.trainClasses)
-    }
-
     /// The stored dictionary and near-misses of the last complete build.
     public func storedDictionary() throws(PointillistError) -> ClassDictionary {
         try requireCompleteDictionary()
@@ -38,13 +24,14 @@ extension Corpus {
                    gloss, examples, rules FROM classes ORDER BY id
             """)
         while try s.step() {
-            let examples = s.text(14).split(separator: "\n").map(String.init)
+            let examples = s.text("examples").split(separator: "\n").map(String.init)
             classes.append(
                 ClassEntry(
-                    id: s.int(0), name: s.text(1), sense: s.text(2), synset: s.text(3), ili: s.text(4), lexFile: s.text(5),
-                    mentions: s.int(6), images: s.int(7), train: s.int(8) != 0, openImagesMID: s.text(9),
-                    openImagesName: s.text(10), ambiguous: s.int(11), variants: s.text(12), gloss: s.text(13),
-                    example: examples.first ?? "", rules: s.text(15), examples: examples))
+                    id: s.int("id"), name: s.text("name"), sense: s.text("sense"), synset: s.text("synset"), ili: s.text("ili"),
+                    lexFile: s.text("lexfile"), mentions: s.int("mentions"), images: s.int("images"), train: s.int("train") != 0,
+                    openImagesMID: s.text("oi_mid"), openImagesName: s.text("oi_name"), ambiguous: s.int("ambiguous"),
+                    variants: s.text("variants"), gloss: s.text("gloss"), example: examples.first ?? "", rules: s.text("rules"),
+                    examples: examples))
         }
         var misses: [NearMiss] = []
         let m = try database.prepare(
@@ -52,8 +39,8 @@ extension Corpus {
         while try m.step() {
             misses.append(
                 NearMiss(
-                    lemma: m.text(0), sense: m.text(1), verdict: m.text(2), reason: m.text(3), mentions: m.int(4),
-                    examples: m.text(5).split(separator: "\n").map(String.init)))
+                    lemma: m.text("lemma"), sense: m.text("sense"), verdict: m.text("verdict"), reason: m.text("reason"),
+                    mentions: m.int("mentions"), examples: m.text("examples").split(separator: "\n").map(String.init)))
         }
         return ClassDictionary(classes: classes, nearMisses: misses)
     }
