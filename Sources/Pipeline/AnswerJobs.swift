@@ -37,8 +37,10 @@ public struct NextRoundJob {
     public var database: String
     public var rule: AggregationRule
     public var maxRounds: Int
+    /// Rounds at most, unless told otherwise: the method's campaign asked up to three classes per point.
+    public static let defaultMaxRounds = 3
 
-    public init(database: String, rule: AggregationRule, maxRounds: Int) {
+    public init(database: String, rule: AggregationRule, maxRounds: Int = NextRoundJob.defaultMaxRounds) {
         self.database = database
         self.rule = rule
         self.maxRounds = maxRounds

@@ -21,51 +21,51 @@ extension Pointillist {
         var count = 300
 
         @Option(help: ArgumentHelp("Random seed.", valueName: "n"))
-        var seed: UInt64 = 1
+        var seed = SceneConfiguration().seed
 
         @Option(help: ArgumentHelp("Number of classes: the first n of the catalogue (20 to \(Catalogue.classes.count)).", valueName: "n"))
-        var classes = 40
+        var classes = SceneConfiguration().classCount
 
         @Option(help: ArgumentHelp("Image width in pixels.", valueName: "px"))
-        var width = 320
+        var width = SceneConfiguration().width
 
         @Option(help: ArgumentHelp("Image height in pixels.", valueName: "px"))
-        var height = 240
+        var height = SceneConfiguration().height
 
         @Option(name: .customLong("min-objects"), help: ArgumentHelp("Fewest things per image.", valueName: "n"))
-        var minObjects = 2
+        var minObjects = SceneConfiguration().objectsPerImage.lowerBound
 
         @Option(name: .customLong("max-objects"), help: ArgumentHelp("Most things per image.", valueName: "n"))
-        var maxObjects = 8
+        var maxObjects = SceneConfiguration().objectsPerImage.upperBound
 
         @Option(name: .customLong("extra-annotator"), help: ArgumentHelp("Probability that an image gets a second narrative.", valueName: "p"))
-        var extraAnnotator = 0.15
+        var extraAnnotator = SceneConfiguration().extraAnnotatorProbability
 
         @Option(
             help: ArgumentHelp(
                 "Probability that a visible thing is not named (×1.8 for things under 1% of the image, ×0.7 for larger ones); 0 names every thing big enough.",
                 valueName: "p"))
-        var unnamed = 0.2
+        var unnamed = SceneConfiguration().unnamedProbability
 
         @Option(
             name: .customLong("lag-mean"),
             help: ArgumentHelp("Mean delay in seconds between a word and the mouse reaching what it names.", valueName: "s"))
-        var lagMean = 0.1
+        var lagMean = SceneConfiguration().lagMean
 
         @Option(name: .customLong("lag-std"), help: ArgumentHelp("Standard deviation of that delay in seconds.", valueName: "s"))
-        var lagStd = 0.25
+        var lagStd = SceneConfiguration().lagStd
 
         @Option(help: ArgumentHelp("Per-point hand jitter (std, normalised coordinates).", valueName: "std"))
-        var jitter = 0.006
+        var jitter = SceneConfiguration().jitterStd
 
         @Option(help: ArgumentHelp("Slow drift of the hand off its target (std, normalised coordinates).", valueName: "std"))
-        var drift = 0.02
+        var drift = SceneConfiguration().driftStd
 
         @Option(help: ArgumentHelp("Probability that a scribble waypoint lands on a neighbouring region.", valueName: "p"))
-        var spill = 0.2
+        var spill = SceneConfiguration().spillProbability
 
         @Option(name: .customLong("out-of-band"), help: ArgumentHelp("Target fraction of trace points outside [0, 1].", valueName: "p"))
-        var outOfBand = 0.02
+        var outOfBand = SceneConfiguration().outOfBandFraction
 
         @Flag(help: "Print only the summary: no progress bar.")
         var quiet = false

@@ -31,31 +31,31 @@ extension Pointillist.Embed {
         var model: String?
 
         @Option(help: ArgumentHelp("Hidden layer widths before the embedding layer, comma-separated.", valueName: "n,…"))
-        var hidden: String = "128"
+        var hidden = TrainingOptions().hidden.map(String.init).joined(separator: ",")
 
         @Option(help: ArgumentHelp("Embedding dimension (the last hidden layer).", valueName: "n"))
-        var dimension = 64
+        var dimension = TrainingOptions().embedding
 
         @Option(help: "Maximum number of epochs.")
-        var epochs = 40
+        var epochs = TrainingOptions().epochs
 
         @Option(help: "Examples per mini-batch.")
-        var batch = 256
+        var batch = TrainingOptions().batch
 
         @Option(name: .customLong("learning-rate"), help: "Adam learning rate.")
-        var learningRate: Float = 2e-3
+        var learningRate = TrainingOptions().learningRate
 
         @Option(help: "Epochs without validation improvement before stopping.")
-        var patience = 5
+        var patience = TrainingOptions().patience
 
         @Option(help: "Share of images held out for validation.")
-        var validation = 0.15
+        var validation = TrainingOptions().validationFraction
 
         @Option(name: .customLong("points-per-mention"), help: "Trace points sampled per mention at most.")
-        var pointsPerMention = 48
+        var pointsPerMention = TrainingSampling().pointsPerMention
 
         @Option(name: .customLong("points-per-class"), help: "About this many points per class at most.")
-        var pointsPerClass = 8000
+        var pointsPerClass = TrainingSampling().pointsPerClass
 
         @Option(name: .customLong("clean-rounds"), help: "Label-cleaning rounds after the first training (0: none).")
         var cleanRounds = TrainingOptions().cleaningRounds
@@ -78,7 +78,7 @@ extension Pointillist.Embed {
         var detailSide = FeatureConfiguration.defaultDetailSide
 
         @Option(help: "Seed for the split, the initial weights, the batch order and the sampling.")
-        var seed: UInt64 = 1
+        var seed = TrainingSampling().seed
 
         @Flag(help: "Print only the summary: no progress bar, no per-epoch lines.")
         var quiet = false

@@ -24,10 +24,10 @@ extension Pointillist.Questions {
         var out: String = "batches"
 
         @Option(help: "Answers wanted per question.")
-        var replication = 3
+        var replication = BatchOptions().replication
 
         @Option(help: "Assignments (question × replica) per batch at most.")
-        var size = 1000
+        var size = BatchOptions().size
 
         @Option(name: .customLong("image-url"), help: ArgumentHelp("How images are named in the files: {id} is the image id.", valueName: "pattern"))
         var imageURL = "{id}.jpg"

@@ -23,7 +23,7 @@ extension Pointillist.Questions {
         var out: String = "point-labels.csv"
 
         @Option(name: .customLong("min-answers"), help: "Decisive answers needed for Yes or No.")
-        var minimumAnswers = 2
+        var minimumAnswers = AggregationRule().minimumAnswers
 
         @Option(
             help: ArgumentHelp(

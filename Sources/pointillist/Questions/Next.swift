@@ -21,10 +21,10 @@ extension Pointillist.Questions {
         @OptionGroup var corpus: CorpusOption
 
         @Option(name: .customLong("max-rounds"), help: "Rounds at most.")
-        var maxRounds = 3
+        var maxRounds = NextRoundJob.defaultMaxRounds
 
         @Option(name: .customLong("min-answers"), help: "Decisive answers needed for Yes or No.")
-        var minimumAnswers = 2
+        var minimumAnswers = AggregationRule().minimumAnswers
 
         @Flag(help: "Decide by majority instead of unanimity.")
         var majority = false
