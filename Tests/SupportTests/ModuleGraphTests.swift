@@ -83,4 +83,17 @@ import Testing
         }
         #expect(undeclared.isEmpty, "\(undeclared)")
     }
+
+    /// ARCHITECTURE.md's module table gives each library the layer this test checks.
+    @Test func architectureTableMatchesTheLayers() throws {
+        let text = try String(contentsOf: Self.repository.appendingPathComponent("ARCHITECTURE.md"), encoding: .utf8)
+        let row = try NSRegularExpression(pattern: #"^\| `(\w+)` \| (\d+) \|"#, options: .anchorsMatchLines)
+        var documented: [String: Int] = [:]
+        for match in row.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            let name = String(text[Range(match.range(at: 1), in: text)!])
+            documented[name] = Int(text[Range(match.range(at: 2), in: text)!])
+        }
+        documented["pointillist"] = nil
+        #expect(documented == Self.layers)
+    }
 }
