@@ -37,202 +37,225 @@ public final class Corpus {
     public var path: String { database.path }
 
     /// The schema, one migration per element; a migration runs once, in a transaction.
-    static let migrations: [String] = [
-        """
-        CREATE TABLE settings (
-            key TEXT PRIMARY KEY,
-            value TEXT NOT NULL
-        ) WITHOUT ROWID;
-        CREATE TABLE sources (
-            id INTEGER PRIMARY KEY,
-            path TEXT NOT NULL UNIQUE,
-            size INTEGER NOT NULL,
-            fingerprint TEXT NOT NULL,
-            offset INTEGER NOT NULL DEFAULT 0,
-            lines INTEGER NOT NULL DEFAULT 0,
-            complete INTEGER NOT NULL DEFAULT 0,
-            read INTEGER NOT NULL DEFAULT 0,
-            stored INTEGER NOT NULL DEFAULT 0,
-            duplicates INTEGER NOT NULL DEFAULT 0,
-            rejected INTEGER NOT NULL DEFAULT 0,
-            blank INTEGER NOT NULL DEFAULT 0,
-            words INTEGER NOT NULL DEFAULT 0,
-            aligned_words INTEGER NOT NULL DEFAULT 0,
-            traced_words INTEGER NOT NULL DEFAULT 0,
-            interpolated_words INTEGER NOT NULL DEFAULT 0,
-            points INTEGER NOT NULL DEFAULT 0,
-            off_image_points INTEGER NOT NULL DEFAULT 0,
-            untraced_narratives INTEGER NOT NULL DEFAULT 0,
-            utterances INTEGER NOT NULL DEFAULT 0,
-            untimed_utterances INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE TABLE narratives (
-            id INTEGER PRIMARY KEY,
-            dataset_id TEXT NOT NULL,
-            image_id TEXT NOT NULL,
-            annotator_id INTEGER NOT NULL,
-            caption TEXT NOT NULL,
-            voice_recording TEXT,
-            source_id INTEGER NOT NULL REFERENCES sources(id),
-            source_line INTEGER NOT NULL,
-            word_count INTEGER NOT NULL,
-            aligned_word_count INTEGER NOT NULL,
-            segment_count INTEGER NOT NULL,
-            point_count INTEGER NOT NULL,
-            has_traces INTEGER NOT NULL,
-            utterances BLOB NOT NULL,
-            words BLOB NOT NULL,
-            traces BLOB NOT NULL,
-            UNIQUE (dataset_id, image_id, annotator_id)
-        );
-        CREATE INDEX narratives_by_image ON narratives(image_id);
-        CREATE TABLE rejects (
-            id INTEGER PRIMARY KEY,
-            source_id INTEGER NOT NULL REFERENCES sources(id),
-            line INTEGER NOT NULL,
-            column INTEGER,
-            field TEXT,
-            reason TEXT NOT NULL,
-            raw BLOB NOT NULL,
-            UNIQUE (source_id, line)
-        );
-        """,
-        """
-        CREATE TABLE classes (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL,
-            sense TEXT NOT NULL,
-            synset TEXT NOT NULL UNIQUE,
-            ili TEXT NOT NULL,
-            lexfile TEXT NOT NULL,
-            mentions INTEGER NOT NULL,
-            images INTEGER NOT NULL,
-            train INTEGER NOT NULL,
-            oi_mid TEXT NOT NULL,
-            oi_name TEXT NOT NULL,
-            ambiguous INTEGER NOT NULL,
-            variants TEXT NOT NULL,
-            gloss TEXT NOT NULL,
-            examples TEXT NOT NULL,
-            rules TEXT NOT NULL
-        );
-        CREATE TABLE mentions (
-            id INTEGER PRIMARY KEY,
-            narrative_id INTEGER NOT NULL REFERENCES narratives(id),
-            class_id INTEGER NOT NULL REFERENCES classes(id),
-            start INTEGER NOT NULL,
-            length INTEGER NOT NULL,
-            first_word INTEGER NOT NULL,
-            word_count INTEGER NOT NULL,
-            surface TEXT NOT NULL,
-            lemma TEXT NOT NULL,
-            start_time REAL,
-            end_time REAL,
-            point_count INTEGER NOT NULL,
-            interpolated INTEGER NOT NULL,
-            points BLOB NOT NULL
-        );
-        CREATE INDEX mentions_by_class ON mentions(class_id);
-        CREATE INDEX mentions_by_narrative ON mentions(narrative_id);
-        CREATE TABLE near_misses (
-            id INTEGER PRIMARY KEY,
-            lemma TEXT NOT NULL,
-            sense TEXT NOT NULL,
-            verdict TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            mentions INTEGER NOT NULL,
-            examples TEXT NOT NULL
-        );
-        """,
-        """
-        CREATE TABLE question_points (
-            image_id TEXT NOT NULL,
-            point_index INTEGER NOT NULL,
-            x REAL NOT NULL,
-            y REAL NOT NULL,
-            ranked TEXT NOT NULL,
-            PRIMARY KEY (image_id, point_index)
-        ) WITHOUT ROWID;
-        CREATE TABLE batches (
-            id INTEGER PRIMARY KEY,
-            round INTEGER NOT NULL,
-            questions INTEGER NOT NULL,
-            assignments INTEGER NOT NULL,
-            csv TEXT NOT NULL,
-            jsonl TEXT NOT NULL
-        );
-        CREATE TABLE questions (
-            id TEXT PRIMARY KEY,
-            image_id TEXT NOT NULL,
-            point_index INTEGER NOT NULL,
-            class_id INTEGER NOT NULL,
-            round INTEGER NOT NULL,
-            batch_id INTEGER REFERENCES batches(id),
-            FOREIGN KEY (image_id, point_index) REFERENCES question_points(image_id, point_index)
-        ) WITHOUT ROWID;
-        CREATE INDEX questions_by_batch ON questions(batch_id);
-        CREATE INDEX questions_by_point ON questions(image_id, point_index, round);
-        CREATE TABLE answers (
-            question_id TEXT NOT NULL REFERENCES questions(id),
-            annotator_id TEXT NOT NULL,
-            value TEXT NOT NULL,
-            duration REAL,
-            source TEXT NOT NULL,
-            line INTEGER NOT NULL,
-            PRIMARY KEY (question_id, annotator_id)
-        ) WITHOUT ROWID;
-        CREATE TABLE answer_rejects (
-            id INTEGER PRIMARY KEY,
-            source TEXT NOT NULL,
-            line INTEGER NOT NULL,
-            field TEXT,
-            reason TEXT NOT NULL,
-            raw TEXT NOT NULL
-        );
-        """,
-        """
-        ALTER TABLE sources ADD COLUMN narratives INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE sources ADD COLUMN video_lines INTEGER NOT NULL DEFAULT 0;
-        UPDATE sources SET narratives = stored;
-        """,
+    static let migrations: [Migration] = [
+        Migration(
+            "the ingest's tables: settings, sources, narratives, rejects",
+            """
+            CREATE TABLE settings (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE sources (
+                id INTEGER PRIMARY KEY,
+                path TEXT NOT NULL UNIQUE,
+                size INTEGER NOT NULL,
+                fingerprint TEXT NOT NULL,
+                offset INTEGER NOT NULL DEFAULT 0,
+                lines INTEGER NOT NULL DEFAULT 0,
+                complete INTEGER NOT NULL DEFAULT 0,
+                read INTEGER NOT NULL DEFAULT 0,
+                stored INTEGER NOT NULL DEFAULT 0,
+                duplicates INTEGER NOT NULL DEFAULT 0,
+                rejected INTEGER NOT NULL DEFAULT 0,
+                blank INTEGER NOT NULL DEFAULT 0,
+                words INTEGER NOT NULL DEFAULT 0,
+                aligned_words INTEGER NOT NULL DEFAULT 0,
+                traced_words INTEGER NOT NULL DEFAULT 0,
+                interpolated_words INTEGER NOT NULL DEFAULT 0,
+                points INTEGER NOT NULL DEFAULT 0,
+                off_image_points INTEGER NOT NULL DEFAULT 0,
+                untraced_narratives INTEGER NOT NULL DEFAULT 0,
+                utterances INTEGER NOT NULL DEFAULT 0,
+                untimed_utterances INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE narratives (
+                id INTEGER PRIMARY KEY,
+                dataset_id TEXT NOT NULL,
+                image_id TEXT NOT NULL,
+                annotator_id INTEGER NOT NULL,
+                caption TEXT NOT NULL,
+                voice_recording TEXT,
+                source_id INTEGER NOT NULL REFERENCES sources(id),
+                source_line INTEGER NOT NULL,
+                word_count INTEGER NOT NULL,
+                aligned_word_count INTEGER NOT NULL,
+                segment_count INTEGER NOT NULL,
+                point_count INTEGER NOT NULL,
+                has_traces INTEGER NOT NULL,
+                utterances BLOB NOT NULL,
+                words BLOB NOT NULL,
+                traces BLOB NOT NULL,
+                UNIQUE (dataset_id, image_id, annotator_id)
+            );
+            CREATE INDEX narratives_by_image ON narratives(image_id);
+            CREATE TABLE rejects (
+                id INTEGER PRIMARY KEY,
+                source_id INTEGER NOT NULL REFERENCES sources(id),
+                line INTEGER NOT NULL,
+                column INTEGER,
+                field TEXT,
+                reason TEXT NOT NULL,
+                raw BLOB NOT NULL,
+                UNIQUE (source_id, line)
+            );
+            """),
+        Migration(
+            "the class dictionary's tables: classes, mentions, near-misses",
+            """
+            CREATE TABLE classes (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                sense TEXT NOT NULL,
+                synset TEXT NOT NULL UNIQUE,
+                ili TEXT NOT NULL,
+                lexfile TEXT NOT NULL,
+                mentions INTEGER NOT NULL,
+                images INTEGER NOT NULL,
+                train INTEGER NOT NULL,
+                oi_mid TEXT NOT NULL,
+                oi_name TEXT NOT NULL,
+                ambiguous INTEGER NOT NULL,
+                variants TEXT NOT NULL,
+                gloss TEXT NOT NULL,
+                examples TEXT NOT NULL,
+                rules TEXT NOT NULL
+            );
+            CREATE TABLE mentions (
+                id INTEGER PRIMARY KEY,
+                narrative_id INTEGER NOT NULL REFERENCES narratives(id),
+                class_id INTEGER NOT NULL REFERENCES classes(id),
+                start INTEGER NOT NULL,
+                length INTEGER NOT NULL,
+                first_word INTEGER NOT NULL,
+                word_count INTEGER NOT NULL,
+                surface TEXT NOT NULL,
+                lemma TEXT NOT NULL,
+                start_time REAL,
+                end_time REAL,
+                point_count INTEGER NOT NULL,
+                interpolated INTEGER NOT NULL,
+                points BLOB NOT NULL
+            );
+            CREATE INDEX mentions_by_class ON mentions(class_id);
+            CREATE INDEX mentions_by_narrative ON mentions(narrative_id);
+            CREATE TABLE near_misses (
+                id INTEGER PRIMARY KEY,
+                lemma TEXT NOT NULL,
+                sense TEXT NOT NULL,
+                verdict TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                mentions INTEGER NOT NULL,
+                examples TEXT NOT NULL
+            );
+            """),
+        Migration(
+            "the question tables: points, questions, batches, answers",
+            """
+            CREATE TABLE question_points (
+                image_id TEXT NOT NULL,
+                point_index INTEGER NOT NULL,
+                x REAL NOT NULL,
+                y REAL NOT NULL,
+                ranked TEXT NOT NULL,
+                PRIMARY KEY (image_id, point_index)
+            ) WITHOUT ROWID;
+            CREATE TABLE batches (
+                id INTEGER PRIMARY KEY,
+                round INTEGER NOT NULL,
+                questions INTEGER NOT NULL,
+                assignments INTEGER NOT NULL,
+                csv TEXT NOT NULL,
+                jsonl TEXT NOT NULL
+            );
+            CREATE TABLE questions (
+                id TEXT PRIMARY KEY,
+                image_id TEXT NOT NULL,
+                point_index INTEGER NOT NULL,
+                class_id INTEGER NOT NULL,
+                round INTEGER NOT NULL,
+                batch_id INTEGER REFERENCES batches(id),
+                FOREIGN KEY (image_id, point_index) REFERENCES question_points(image_id, point_index)
+            ) WITHOUT ROWID;
+            CREATE INDEX questions_by_batch ON questions(batch_id);
+            CREATE INDEX questions_by_point ON questions(image_id, point_index, round);
+            CREATE TABLE answers (
+                question_id TEXT NOT NULL REFERENCES questions(id),
+                annotator_id TEXT NOT NULL,
+                value TEXT NOT NULL,
+                duration REAL,
+                source TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                PRIMARY KEY (question_id, annotator_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE answer_rejects (
+                id INTEGER PRIMARY KEY,
+                source TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                field TEXT,
+                reason TEXT NOT NULL,
+                raw TEXT NOT NULL
+            );
+            """),
+        Migration(
+            "narrative and VidLN line counts per source",
+            """
+            ALTER TABLE sources ADD COLUMN narratives INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE sources ADD COLUMN video_lines INTEGER NOT NULL DEFAULT 0;
+            UPDATE sources SET narratives = stored;
+            """),
         // The narrative key leads with image_id, so its unique index also serves lookups by
         // image and the separate image index goes: an ingest maintains one index on random
         // keys instead of two (measured: 13% less wall time on a 1 GB ingest). The table is
         // rebuilt (SQLite cannot change a table's constraint in place); ids are kept.
-        """
-        CREATE TABLE narratives_rebuilt (
-            id INTEGER PRIMARY KEY,
-            dataset_id TEXT NOT NULL,
-            image_id TEXT NOT NULL,
-            annotator_id INTEGER NOT NULL,
-            caption TEXT NOT NULL,
-            voice_recording TEXT,
-            source_id INTEGER NOT NULL REFERENCES sources(id),
-            source_line INTEGER NOT NULL,
-            word_count INTEGER NOT NULL,
-            aligned_word_count INTEGER NOT NULL,
-            segment_count INTEGER NOT NULL,
-            point_count INTEGER NOT NULL,
-            has_traces INTEGER NOT NULL,
-            utterances BLOB NOT NULL,
-            words BLOB NOT NULL,
-            traces BLOB NOT NULL,
-            UNIQUE (image_id, dataset_id, annotator_id)
-        );
-        INSERT INTO narratives_rebuilt SELECT id, dataset_id, image_id, annotator_id, caption, voice_recording,
-            source_id, source_line, word_count, aligned_word_count, segment_count, point_count, has_traces,
-            utterances, words, traces FROM narratives ORDER BY id;
-        DROP TABLE narratives;
-        ALTER TABLE narratives_rebuilt RENAME TO narratives;
-        """,
-        """
-        ALTER TABLE sources ADD COLUMN byte_order_marks INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE sources ADD COLUMN damage TEXT;
-        """,
+        Migration(
+            "the narrative key leads with image_id",
+            """
+            CREATE TABLE narratives_rebuilt (
+                id INTEGER PRIMARY KEY,
+                dataset_id TEXT NOT NULL,
+                image_id TEXT NOT NULL,
+                annotator_id INTEGER NOT NULL,
+                caption TEXT NOT NULL,
+                voice_recording TEXT,
+                source_id INTEGER NOT NULL REFERENCES sources(id),
+                source_line INTEGER NOT NULL,
+                word_count INTEGER NOT NULL,
+                aligned_word_count INTEGER NOT NULL,
+                segment_count INTEGER NOT NULL,
+                point_count INTEGER NOT NULL,
+                has_traces INTEGER NOT NULL,
+                utterances BLOB NOT NULL,
+                words BLOB NOT NULL,
+                traces BLOB NOT NULL,
+                UNIQUE (image_id, dataset_id, annotator_id)
+            );
+            INSERT INTO narratives_rebuilt SELECT id, dataset_id, image_id, annotator_id, caption, voice_recording,
+                source_id, source_line, word_count, aligned_word_count, segment_count, point_count, has_traces,
+                utterances, words, traces FROM narratives ORDER BY id;
+            DROP TABLE narratives;
+            ALTER TABLE narratives_rebuilt RENAME TO narratives;
+            """),
+        Migration(
+            "byte-order marks and damage per source",
+            """
+            ALTER TABLE sources ADD COLUMN byte_order_marks INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE sources ADD COLUMN damage TEXT;
+            """),
     ]
 
     /// The mentions' indexes (migration 2), which `VocabularyBuild` drops while it writes the
     /// mentions and builds again after the last one.
+    /// One step of the schema: `user_version` counts the steps a corpus has taken.
+    struct Migration {
+        let name: String
+        let sql: String
+
+        init(_ name: String, _ sql: String) {
+            self.name = name
+            self.sql = sql
+        }
+    }
+
     static let mentionIndexes = """
         CREATE INDEX IF NOT EXISTS mentions_by_class ON mentions(class_id);
         CREATE INDEX IF NOT EXISTS mentions_by_narrative ON mentions(narrative_id);
@@ -279,7 +302,7 @@ public final class Corpus {
         do {
             try database.transaction { () throws(PointillistError) in
                 while version < Corpus.migrations.count {
-                    try database.execute(Corpus.migrations[version])
+                    try database.execute(Corpus.migrations[version].sql)
                     let check = try database.prepare("PRAGMA foreign_key_check")
                     if try check.step() {
                         throw PointillistError(
@@ -290,7 +313,9 @@ public final class Corpus {
                 try database.execute("PRAGMA user_version = \(version)")
             }
         } catch {
-            throw PointillistError("\(error)", doing: "migrating \(database.path) to schema \(version + 1)")
+            throw PointillistError(
+                "\(error)",
+                doing: "migrating \(database.path) to schema \(version + 1) (\(Corpus.migrations[min(version, Corpus.migrations.count - 1)].name))")
         }
     }
 

@@ -18,7 +18,7 @@ import Testing
         let old = try Database(path: path)
         try old.execute("PRAGMA page_size = 65536; PRAGMA journal_mode = TRUNCATE")
         for version in 0..<4 {
-            try old.execute(Corpus.migrations[version])
+            try old.execute(Corpus.migrations[version].sql)
         }
         try old.execute("PRAGMA user_version = 4")
         try old.execute("ATTACH DATABASE '\(current)' AS current")
