@@ -7,6 +7,7 @@ import Glibc
 // checks that errors name a line of the file and that CRLF line ends and a UTF-8 byte order
 // mark read like plain LF text. Built by script/fuzz with Fuzz/Shared/Check.swift.
 import Lexicon
+import Support
 import Vocabulary
 
 let lexicon: Lexicon = {
@@ -46,7 +47,7 @@ func load(_ contents: [UInt8], as name: String) -> String {
             try TSV.read(
                 scratch + "/review.tsv", columns: ["decision", "kind", "id", "name", "lemma", "sense"], optional: false,
                 minimumColumns: 2, firstRequired: 1
-            ) { (row) throws(VocabError) in
+            ) { (row) throws(PointillistError) in
                 check(row.fields.count >= 2 && !row[1].isEmpty, "review row without its required columns")
                 check(row.line >= 1 && row.line <= lineCount, "row line \(row.line) outside the file")
                 rows.append("\(row.line):\(row.fields)")
@@ -74,8 +75,8 @@ func load(_ contents: [UInt8], as name: String) -> String {
     }
 }
 
-func checkPlace(_ error: VocabError, lineCount: Int) {
-    check(error.file.hasPrefix(scratch + "/"), "error names another file: \(error.file)")
+func checkPlace(_ error: PointillistError, lineCount: Int) {
+    check((error.file ?? "").hasPrefix(scratch + "/"), "error names no file or another file: \(error.file ?? "none")")
     if let line = error.line { check(line >= 1 && line <= lineCount, "error line \(line) outside the file (\(lineCount) lines)") }
 }
 

@@ -94,9 +94,9 @@ public enum Packing {
     }
 
     /// A blob of exactly `bytes` bytes, written in place by `fill` (no growth, no zeroing).
-    static func blob(bytes: Int, _ fill: (inout BlobWriter) -> Void) -> [UInt8] {
+    static func blob(bytes: Int, _ fill: (inout InPlaceByteWriter) -> Void) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: bytes) { buffer, initialized in
-            var writer = BlobWriter(raw: UnsafeMutableRawBufferPointer(buffer))
+            var writer = InPlaceByteWriter(raw: UnsafeMutableRawBufferPointer(buffer))
             fill(&writer)
             precondition(writer.at == bytes, "blob size computed wrongly")
             initialized = writer.at
@@ -114,26 +114,5 @@ public enum Packing {
         }
         guard r.remaining == 0 else { throw Corrupt(what: "utterances") }
         return result
-    }
-}
-
-/// Little-endian values written one after another into a buffer of known size.
-struct BlobWriter {
-    let raw: UnsafeMutableRawBufferPointer
-    var at = 0
-
-    mutating func u32(_ v: UInt32) {
-        raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt32.self)
-        at += 4
-    }
-
-    mutating func u64(_ v: UInt64) {
-        raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt64.self)
-        at += 8
-    }
-
-    mutating func bytes(_ source: UnsafeBufferPointer<UInt8>) {
-        UnsafeMutableRawBufferPointer(rebasing: raw[at..<(at + source.count)]).copyMemory(from: UnsafeRawBufferPointer(source))
-        at += source.count
     }
 }

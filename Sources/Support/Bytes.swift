@@ -90,3 +90,29 @@ public struct ByteWriter {
         for i in list { int(Int64(i)) }
     }
 }
+
+/// Little-endian values written one after another into a buffer whose size is known before
+/// (the ingest's blobs: no growth, no zeroing); `ByteWriter` is for output of unknown size.
+public struct InPlaceByteWriter {
+    public let raw: UnsafeMutableRawBufferPointer
+    public var at = 0
+
+    @inlinable public init(raw: UnsafeMutableRawBufferPointer) {
+        self.raw = raw
+    }
+
+    @inlinable public mutating func u32(_ v: UInt32) {
+        raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt32.self)
+        at += 4
+    }
+
+    @inlinable public mutating func u64(_ v: UInt64) {
+        raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt64.self)
+        at += 8
+    }
+
+    @inlinable public mutating func bytes(_ source: UnsafeBufferPointer<UInt8>) {
+        UnsafeMutableRawBufferPointer(rebasing: raw[at..<(at + source.count)]).copyMemory(from: UnsafeRawBufferPointer(source))
+        at += source.count
+    }
+}
