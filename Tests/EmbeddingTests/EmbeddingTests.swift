@@ -274,13 +274,17 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
 }
 
 @Suite struct BLASKernelTests {
-    @Test func olderKernelsOnAnAVX2ProcessorAreReplacedByHaswells() {
+    @Test func olderKernelsAreReplacedByOnesTheProcessorRuns() {
         let avx2: Set<String> = ["sse3", "avx", "avx2", "fma"]
         #expect(LinearAlgebra.betterKernelFamily(chosen: "Prescott", cpuFlags: avx2) == "Haswell")
         #expect(LinearAlgebra.betterKernelFamily(chosen: "Sandybridge", cpuFlags: avx2) == "Haswell")
         for modern in ["Haswell", "Zen", "SkylakeX", "Cooperlake", "SAPPHIRERAPIDS"] {
             #expect(LinearAlgebra.betterKernelFamily(chosen: modern, cpuFlags: avx2.union(["avx512f"])) == nil)
         }
+        // With the AVX-512 subsets SkylakeX's kernels use, those; with only some of them, Haswell's.
+        let avx512 = avx2.union(["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"])
+        #expect(LinearAlgebra.betterKernelFamily(chosen: "Prescott", cpuFlags: avx512) == "SkylakeX")
+        #expect(LinearAlgebra.betterKernelFamily(chosen: "Prescott", cpuFlags: avx2.union(["avx512f"])) == "Haswell")
         // A processor without AVX2 keeps what OpenBLAS chose.
         #expect(LinearAlgebra.betterKernelFamily(chosen: "Prescott", cpuFlags: ["sse3", "avx"]) == nil)
         #expect(!LinearAlgebra.kernelFamily.isEmpty)
