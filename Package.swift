@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // The feature tables' row kernels, in C for an AVX2 version chosen at start-up.
         .target(name: "CFeatureRows"),
+        .target(name: "CTraining"),
 
         // The bottom layer every stage shares: stable hashes, the seeded random stream, worker pools, platform calls.
         .target(name: "Support", dependencies: ["CLinux"]),
@@ -47,7 +48,7 @@ let package = Package(
         // Generated scenes with ground truth: images, LN narratives, class masks.
         .target(name: "Scenes", dependencies: ["Support", "Text", "Imaging", "Narratives"], exclude: ["SCENES.md"]),
         // Stage 3: pixel features, the MLP and its embedding, the model file.
-        .target(name: "Embedding", dependencies: ["Support", "Imaging", "COpenBLAS", "CFeatureRows"]),
+        .target(name: "Embedding", dependencies: ["Support", "Imaging", "COpenBLAS", "CFeatureRows", "CTraining"]),
         // Stage 4: the per-image model M, point sampling, questions, batches, answers, point labels.
         .target(name: "Questions", dependencies: ["Support", "Narratives", "Imaging", "Embedding"]),
         // The SQLite corpus: schema, migrations, and one reader and writer per table group. Persistence only.
@@ -74,7 +75,7 @@ let package = Package(
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary", "Lexicon"]),
         .testTarget(name: "ImagingTests", dependencies: ["Support", "Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "ScenesTests", dependencies: ["Text", "Scenes", "Imaging", "Narratives"]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Support", "Embedding", "Imaging"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Support", "Embedding", "Imaging", "CTraining"]),
         .testTarget(name: "QuestionsTests", dependencies: ["Support", "Questions", "Imaging", "Embedding", "Narratives"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(

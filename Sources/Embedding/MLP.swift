@@ -1,4 +1,5 @@
 import COpenBLAS
+import CTraining
 import Foundation
 import Glibc
 import Support
@@ -104,26 +105,12 @@ public struct MLP: Sendable, Equatable {
         var delta = activations[layers.count]
         var loss: Float = 0
         var correct = 0
-        let inverseBatch = 1 / Float(batch)
+        // Softmax, loss and its gradient, row by row (CTraining: vectorised exponential).
         delta.withUnsafeMutableBufferPointer { d in
-            for r in 0..<batch {
-                let row = d.baseAddress! + r * k
-                var maximum = row[0]
-                for c in 1..<k { maximum = max(maximum, row[c]) }
-                var best = 0
-                while row[best] != maximum { best += 1 }
-                var sum: Float = 0
-                for c in 0..<k {
-                    let e = (row[c] - maximum).exp
-                    row[c] = e
-                    sum += e
-                }
-                let label = Int(labels[r])
-                if best == label { correct += 1 }
-                loss -= (row[label] / sum).log
-                let factor = inverseBatch / sum
-                for c in 0..<k { row[c] *= factor }
-                row[label] -= inverseBatch
+            labels.withUnsafeBufferPointer { l in
+                var right = 0
+                loss = training_softmax_rows(d.baseAddress, l.baseAddress, batch, k, &right)
+                correct = right
             }
         }
         var gradients = layers
@@ -222,16 +209,13 @@ public struct Adam: Sendable {
         let c2 = 1 - beta2.pow(Float(step))
         for l in model.layers.indices {
             func apply(_ p: inout [Float], _ g: [Float], _ m: inout [Float], _ v: inout [Float], decay: Float) {
-                let (b1, b2, rate, eps) = (beta1, beta2, learningRate, epsilon)
                 p.withUnsafeMutableBufferPointer { p in
                     m.withUnsafeMutableBufferPointer { m in
                         v.withUnsafeMutableBufferPointer { v in
                             g.withUnsafeBufferPointer { g in
-                                for i in 0..<p.count {
-                                    m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                    p[i] -= rate * ((m[i] / c1) / ((v[i] / c2).squareRoot() + eps) + decay * p[i])
-                                }
+                                training_adam(
+                                    p.baseAddress, g.baseAddress, m.baseAddress, v.baseAddress, p.count, beta1, beta2, learningRate,
+                                    epsilon, c1, c2, decay)
                             }
                         }
                     }

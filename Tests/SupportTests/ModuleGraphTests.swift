@@ -56,7 +56,7 @@ import Testing
             }
         }
         let shims = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { $0.hasPrefix("C") }
-        #expect(shims.count == 8)
+        #expect(shims.count == 9)
         for shim in shims {
             let users = importers[shim] ?? []
             #expect(users.count == 1, "\(shim) is imported by \(users.sorted())")
