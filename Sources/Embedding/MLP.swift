@@ -90,7 +90,9 @@ public struct MLP: Sendable, Equatable {
         activations = truncated.forward(x, batch: batch)
         // `forward` leaves the last layer linear; in the full network it is a hidden layer.
         var e = activations[truncated.layers.count]
-        for i in e.indices where e[i] < 0 { e[i] = 0 }
+        e.withUnsafeMutableBufferPointer { e in
+            for i in 0..<e.count where e[i] < 0 { e[i] = 0 }
+        }
         return e
     }
 

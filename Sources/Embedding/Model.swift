@@ -139,12 +139,14 @@ public struct EmbeddingModel: Sendable, Equatable {
 /// Scales each row of a row-major matrix to unit length (rows of zeros stay zero).
 public func normalise(_ rows: inout [Float], dimension: Int) {
     guard dimension > 0 else { return }
-    for start in stride(from: 0, to: rows.count, by: dimension) {
-        var sum: Float = 0
-        for i in start..<(start + dimension) { sum += rows[i] * rows[i] }
-        guard sum > 0 else { continue }
-        let inverse = 1 / sum.squareRoot()
-        for i in start..<(start + dimension) { rows[i] *= inverse }
+    rows.withUnsafeMutableBufferPointer { rows in
+        for start in stride(from: 0, to: rows.count, by: dimension) {
+            var sum: Float = 0
+            for i in start..<(start + dimension) { sum += rows[i] * rows[i] }
+            guard sum > 0 else { continue }
+            let inverse = 1 / sum.squareRoot()
+            for i in start..<(start + dimension) { rows[i] *= inverse }
+        }
     }
 }
 
