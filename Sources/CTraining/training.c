@@ -26,9 +26,9 @@ static inline float exp_branchless(float x) {
     p = p * r + 1.0f;
     p = p * r + 1.0f;
     // 2ⁿ for n in [−126, 127] through the exponent field; n = 128 (x near 88.7) as 2 · 2¹²⁷.
-    int32_t k = (int32_t)n;
+    int32_t k = (int32_t)n;  // n is in [−126, 128]: x was clamped first (a NaN input gives NaN below)
     int32_t half = k > 127 ? 1 : 0;
-    int32_t bits = (k - half + 127) << 23;
+    uint32_t bits = (uint32_t)(k - half + 127) << 23;
     float scale;
     memcpy(&scale, &bits, sizeof scale);
     float result = p * scale * (half ? 2.0f : 1.0f);
@@ -45,10 +45,15 @@ MULTIVERSION float training_softmax_rows(float *logits, const int32_t *labels, l
     long right = 0;
     for (long r = 0; r < batch; r++) {
         float *row = logits + r * classes;
+        // The first largest logit (a NaN row keeps index 0 and gives a NaN loss, not a hang).
         float maximum = row[0];
-        for (long c = 1; c < classes; c++) maximum = row[c] > maximum ? row[c] : maximum;
         long best = 0;
-        while (row[best] != maximum) best++;
+        for (long c = 1; c < classes; c++) {
+            if (row[c] > maximum) {
+                maximum = row[c];
+                best = c;
+            }
+        }
         float sum = 0;
         for (long c = 0; c < classes; c++) {
             float e = exp_branchless(row[c] - maximum);

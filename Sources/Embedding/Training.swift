@@ -57,6 +57,7 @@ public struct LabelledPoints: Sendable {
     /// At most `limit` points, evenly spaced through the rows (all of them when there are no more).
     public func evenlySampled(atMost limit: Int) -> LabelledPoints {
         guard count > limit else { return self }
+        guard limit > 0 else { return selecting(rows: []) }
         let step = Double(count) / Double(limit)
         return selecting(rows: (0..<limit).map { Int(Double($0) * step) })
     }

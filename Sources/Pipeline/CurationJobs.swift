@@ -81,7 +81,12 @@ public struct ApplyJob {
         let decisions = try ReviewDecisions(sheet: sheet, lexicon: lex)
         let vocab = try lexicon.curationDirectory()
         let made = try decisions.apply(to: vocab)
-        _ = try Curation(directory: vocab, lexicon: lex)
+        do { _ = try Curation(directory: vocab, lexicon: lex) } catch {
+            // The edits are on disk: say which, so they can be looked at or undone.
+            throw PointillistError(
+                "the edited curation files no longer load (\(error)); edits written: "
+                    + made.map { "\(vocab)/\($0.description)" }.joined(separator: "; "), doing: "applying \(sheet)")
+        }
         return Report(curation: vocab, made: made, alreadyPresent: decisions.edits.count - made.count)
     }
 }

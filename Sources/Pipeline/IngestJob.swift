@@ -84,8 +84,7 @@ public struct IngestJob {
     ) throws -> Report {
         let clock = ContinuousClock()
         let started = clock.now
-        let files: [SourceFile]
-        do { files = try FileSystem.expandInputs(options.inputs) } catch { throw PointillistError("\(error)") }
+        let files = try FileSystem.expandInputs(options.inputs)
         let corpus = try Corpus(path: options.database)
         var ingest = options.ingest
         let recorded = try corpus.segmenter()

@@ -44,7 +44,7 @@ public struct GroundTruthMasks: Sendable {
     public func names() throws -> [Int: String] {
         let text: String
         do { text = try String(contentsOfFile: classTable, encoding: .utf8) } catch {
-            throw PointillistError(file: classTable, line: 1, field: nil, reason: "cannot read the mask class table")
+            throw PointillistError(file: classTable, reason: "cannot read the mask class table: \(error.localizedDescription)")
         }
         return try MaskClasses.parse(text, path: classTable)
     }

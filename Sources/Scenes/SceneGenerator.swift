@@ -158,8 +158,10 @@ public struct SceneGenerator: Sendable {
     static func writeFile(_ bytes: [UInt8], to path: String) throws(PointillistError) {
         do {
             try FileSystem.writeAtomically(to: path, durable: false) { try $0.write(bytes) }
+        } catch let error as PointillistError {
+            throw error
         } catch {
-            throw PointillistError("\(error)")
+            throw PointillistError(file: path, reason: "cannot write: \(error)")
         }
     }
 }

@@ -243,8 +243,6 @@ public final class Corpus {
             """),
     ]
 
-    /// The mentions' indexes (migration 2), which `VocabularyBuild` drops while it writes the
-    /// mentions and builds again after the last one.
     /// One step of the schema: `user_version` counts the steps a corpus has taken.
     struct Migration {
         let name: String
@@ -256,6 +254,8 @@ public final class Corpus {
         }
     }
 
+    /// The mentions' indexes (migration 2), which `VocabularyBuild` drops while it writes the
+    /// mentions and builds again after the last one.
     static let mentionIndexes = """
         CREATE INDEX IF NOT EXISTS mentions_by_class ON mentions(class_id);
         CREATE INDEX IF NOT EXISTS mentions_by_narrative ON mentions(narrative_id);
@@ -315,7 +315,9 @@ public final class Corpus {
         } catch {
             throw PointillistError(
                 "\(error)",
-                doing: "migrating \(database.path) to schema \(version + 1) (\(Corpus.migrations[min(version, Corpus.migrations.count - 1)].name))")
+                doing: version < Corpus.migrations.count
+                    ? "migrating \(database.path) to schema \(version + 1) (\(Corpus.migrations[version].name))"
+                    : "recording schema \(version) in \(database.path)")
         }
     }
 
