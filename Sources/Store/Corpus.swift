@@ -335,9 +335,9 @@ public final class Corpus {
         try s.bind([.text(imageID)])
         var result: [StoredNarrative] = []
         while try s.step() {
-            let utterances = try s.withBlob("utterances") { (b) throws(Packing.Corrupt) in try Packing.unpackUtterances(b) }
-            let words = try s.withBlob("words") { (b) throws(Packing.Corrupt) in try Packing.unpackWords(b) }
-            let traces = try s.withBlob("traces") { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            let utterances = try s.unpacked("utterances", Packing.unpackUtterances)
+            let words = try s.unpacked("words", Packing.unpackWords)
+            let traces = try s.unpacked("traces", Packing.unpackTraces)
             let narrative = Narrative(
                 key: .init(datasetID: s.text("dataset_id"), imageID: s.text("image_id"), annotatorID: s.int64("annotator_id")),
                 caption: s.text("caption"), utterances: utterances, traces: traces, hasTraces: s.int("has_traces") != 0,

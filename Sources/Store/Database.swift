@@ -243,6 +243,13 @@ final class Statement {
 
     func blob(_ column: Int32) -> [UInt8] { withBlob(column) { Array($0) } }
 
+    /// A stored blob decoded by `decode`; a corrupt one is reported naming the database.
+    func unpacked<T>(_ column: Int32, _ decode: (UnsafeRawBufferPointer) throws(CorruptBytes) -> T) throws(PointillistError) -> T {
+        let n = Int(sqlite3_column_bytes(handle, column))
+        let bytes = UnsafeRawBufferPointer(start: n > 0 ? sqlite3_column_blob(handle, column) : nil, count: n)
+        do { return try decode(bytes) } catch { throw PointillistError(error.description, doing: "reading \(database.path)") }
+    }
+
     // MARK: Columns by name
 
     private var columnIndexes: [String: Int32]?
@@ -266,4 +273,7 @@ final class Statement {
     func text(_ name: String) -> String { text(column(name)) }
     func blob(_ name: String) -> [UInt8] { blob(column(name)) }
     func withBlob<T>(_ name: String, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T { try withBlob(column(name), body) }
+    func unpacked<T>(_ name: String, _ decode: (UnsafeRawBufferPointer) throws(CorruptBytes) -> T) throws(PointillistError) -> T {
+        try unpacked(column(name), decode)
+    }
 }

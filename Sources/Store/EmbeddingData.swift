@@ -37,7 +37,7 @@ extension Corpus {
         let (id, classID, points, imageID) = (select.column("id"), select.column("class_id"), select.column("points"), select.column("image_id"))
         while try select.step() {
             guard classes.contains(select.int(classID)) else { continue }
-            let traces = try select.withBlob(points) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            let traces = try select.unpacked(points, Packing.unpackTraces)
             let image = select.text(imageID)
             let mention = TrainingMention(id: select.int64(id), classID: select.int(classID), points: traces.points)
             if byImage.last?.imageID == image { byImage[byImage.count - 1].mentions.append(mention) } else { byImage.append((image, [mention])) }

@@ -37,7 +37,7 @@ extension Corpus {
         if let imageID { try select.bind([.text(imageID)]) }
         let (imageColumn, classColumn, pointsColumn) = (select.column("image_id"), select.column("class_id"), select.column("points"))
         while try select.step() {
-            let traces = try select.withBlob(pointsColumn) { (b) throws(Packing.Corrupt) in try Packing.unpackTraces(b) }
+            let traces = try select.unpacked(pointsColumn, Packing.unpackTraces)
             try body(select.text(imageColumn), (classID: select.int(classColumn), points: traces.points))
         }
     }

@@ -46,6 +46,25 @@ import Testing
         #expect(try corpus.narratives(imageID: "k").isEmpty)
     }
 
+    // MARK: Corrupt stored blobs
+
+    @Test func aCorruptStoredBlobIsReportedWithTheDatabase() throws {
+        let dir = Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("one.jsonl")
+        try Fixture.write([line(imageID: "img", caption: "A dog on the grass.")], to: input)
+        let db = dir.appendingPathComponent("c.sqlite")
+        #expect(try ingest([input], into: db).counts.stored == 1)
+        let corpus = try Corpus(path: db.path)
+        try corpus.database.execute("UPDATE narratives SET traces = x'0102'")
+        do {
+            _ = try corpus.narratives(imageID: "img")
+            Issue.record("a corrupt traces blob was read")
+        } catch let error as PointillistError {
+            #expect(error.description == "reading \(db.path): corrupt traces blob")
+        }
+    }
+
     // MARK: Byte-order marks
 
     @Test func aByteOrderMarkIsSkippedAndCountedInPlainAndGzipFiles() throws {
