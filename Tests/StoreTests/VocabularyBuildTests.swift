@@ -62,6 +62,9 @@ enum RealVocabulary {
         let counted = try db.prepare("SELECT class_id, count(*) FROM mentions GROUP BY class_id")
         while try counted.step() { #expect(perClass[counted.int(0)] == counted.int(1)) }
         #expect(try corpus.vocabularyComplete() == true)
+        // The build writes without foreign-key checks; every reference holds and the checks are back on.
+        #expect(try db.scalar("PRAGMA foreign_keys") == 1)
+        #expect(try db.scalar("SELECT count(*) FROM pragma_foreign_key_check('mentions')") == 0)
 
         // Spans, words, times and points agree with the stored narrative.
         let segmenter = try corpus.segmenter()
