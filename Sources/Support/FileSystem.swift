@@ -45,7 +45,8 @@ public enum FileSystem {
 
 }
 
-/// Where `FileSystem.writeAtomically`'s producer writes: the temporary file, through a buffer.
+/// Where `FileSystem.writeAtomically`'s producer writes: the temporary file, through a buffer;
+/// or any open descriptor, such as standard output (`flush()` before the end).
 public struct FileSink {
     let descriptor: Int32
     /// The temporary file's path, for errors.
@@ -56,7 +57,8 @@ public struct FileSink {
 
     static let bufferSize = 1 << 16
 
-    init(descriptor: Int32, path: String) {
+    /// Writes to `descriptor`, which stays open; `path` names it in errors.
+    public init(descriptor: Int32, path: String) {
         self.descriptor = descriptor
         self.path = path
         buffer.reserveCapacity(Self.bufferSize)
@@ -78,7 +80,7 @@ public struct FileSink {
         try write(text.utf8)
     }
 
-    mutating func flush() throws(PointillistError) {
+    public mutating func flush() throws(PointillistError) {
         guard !buffer.isEmpty else { return }
         try writeAll(buffer)
         buffer.removeAll(keepingCapacity: true)

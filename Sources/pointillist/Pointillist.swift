@@ -17,7 +17,7 @@ struct Pointillist: ParsableCommand {
             render and stats draw them; scenes generates images with ground truth to try it all on.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Show.self, Vocab.self, Scenes.self, Embed.self, Questions.self, Render.self, Stats.self]
+        subcommands: [Ingest.self, Shard.self, Show.self, Vocab.self, Scenes.self, Embed.self, Questions.self, Render.self, Stats.self]
     )
 
     static func main() {

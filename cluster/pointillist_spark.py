@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""Runs Pointillist's stages on Apache Spark, sharded by image.
+
+A shard is the set of images whose stable hash falls in bucket k of N (`pointillist shard`
+says which); all narratives of an image land in one shard. Spark schedules the work, moves
+the lines between tasks (its shuffle) and retries failed tasks; the `pointillist` binary does
+the work inside each task. Stages so far:
+
+  ingest   one task per input file runs `pointillist shard` over it (the binary reads the
+           file as ingest does: gzip, byte-order mark, over-long lines, damage); Spark routes
+           each line to its shard, sorted by (file, line); one task per shard writes the
+           shard's lines and ingests them into that shard's corpus. Every shard's outputs are
+           built in a local folder and moved into OUT/shards/NNNNN/ when done, so a retried
+           task leaves the same outputs.
+
+The dictionary, embedding and question stages are not sharded yet: run them on one machine.
+
+Usage:
+  cluster/pointillist_spark.py --out OUT [--shards N] [--master local[*]] INPUT...
+
+Outputs, per shard k (five digits): OUT/shards/k/corpus.sqlite (the shard's corpus; its
+`sources` row names the routed file the task ingested), routed.jsonl (the shard's lines, in
+input order), origins.tsv (for each line of routed.jsonl: input index and line number),
+rejects.tsv (rejected lines with their input file and line). OUT/sharding/NNNNN.tsv holds
+what `pointillist shard` reported for each input (its end record, and lines rejected there),
+OUT/inputs.tsv the inputs by index, OUT/ingest-summary.tsv the per-shard counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SUMMARY_COLUMNS = ["shard", "read", "stored", "duplicates", "rejected", "blank", "narratives", "images"]
+
+
+def default_binary() -> str:
+    """The checkout's release build, else `pointillist` on PATH."""
+    built = os.path.join(REPO, ".build", "release", "pointillist")
+    if os.access(built, os.X_OK):
+        return built
+    found = shutil.which("pointillist")
+    if found:
+        return found
+    sys.exit("pointillist_spark: no pointillist binary (build it: swift build -c release, or pass --binary)")
+
+
+def expand_inputs(patterns: list[str]) -> list[str]:
+    """Files, directories (their .jsonl and .jsonl.gz files, recursively) and glob patterns, as ingest expands them."""
+    files: list[str] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern)) if any(c in pattern for c in "*?[") else [pattern]
+        if not matches:
+            sys.exit(f"pointillist_spark: {pattern}: no file matches")
+        for path in matches:
+            if os.path.isdir(path):
+                for root, _, names in sorted(os.walk(path)):
+                    files += [os.path.join(root, n) for n in sorted(names) if n.endswith((".jsonl", ".jsonl.gz"))]
+            elif os.path.isfile(path):
+                files.append(path)
+            else:
+                sys.exit(f"pointillist_spark: {path}: no such file")
+    return [os.path.abspath(f) for f in files]
+
+
+def replace_file(source: str, target: str) -> None:
+    """Moves `source` over `target` in one step (through a temporary beside `target` when they lie on other file systems)."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.replace(source, target)
+    except OSError:
+        temporary = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{os.getpid()}.tmp")
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+        os.remove(source)
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Writes `path` whole or not at all."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as f:
+        f.write(data)
+    os.replace(temporary, path)
+
+
+@dataclass
+class Settings:
+    """What every task needs; shipped to the executors with the closures."""
+
+    binary: str
+    shards: int
+    out: str
+    max_line_bytes: int
+    inputs: list[str] = field(default_factory=list)
+    # Tests only: the first attempt of shard 1's task leaves part of its outputs and fails
+    # (and creates this file, so the retry goes through).
+    fail_once: str | None = None
+
+
+def tag_file(settings: Settings):
+    """A task per input: the lines of one file as ((shard, file, line), bytes); the file's
+    other records (end of file, lines rejected by `shard`) go to OUT/sharding/NNNNN.tsv."""
+
+    def run(item):
+        index, path = item
+        with tempfile.TemporaryFile() as errors:
+            command = [settings.binary, "shard", "--shards", str(settings.shards), "--first-file-index", str(index),
+                       "--max-line-bytes", str(settings.max_line_bytes), "--quiet", path]
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
+            others = []
+            for record in process.stdout:
+                if record.startswith(b"L\t"):
+                    _, shard, file, line, rest = record[:-1].split(b"\t", 4)
+                    yield (int(shard), int(file), int(line)), rest
+                else:
+                    others.append(record)
+            status = process.wait()
+            errors.seek(0)
+            if status not in (0, 4):  # 4: a damaged gzip file, its lines before the damage routed
+                raise RuntimeError(f"{' '.join(command)} exited with {status}: {errors.read().decode(errors='replace')}")
+        write_file(os.path.join(settings.out, "sharding", f"{index:05d}.tsv"), b"".join(others))
+
+    return run
+
+
+def ingest_shard(settings: Settings):
+    """A task per shard: its lines, in input order, into the shard's corpus."""
+
+    def run(shard, records):
+        with tempfile.TemporaryDirectory(prefix=f"pointillist-shard-{shard:05d}-") as work:
+            routed = os.path.join(work, "routed.jsonl")
+            origins = []
+            with open(routed, "wb") as f:
+                for (_, file, line), data in records:
+                    f.write(data + b"\n")
+                    origins.append(f"{file}\t{line}\n")
+            database = os.path.join(work, "corpus.sqlite")
+            command = [settings.binary, "ingest", "--db", database, "--quiet", "--max-line-bytes", str(settings.max_line_bytes),
+                       "--rejects", os.path.join(work, "rejects.jsonl"), routed]
+            done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(command)} exited with {done.returncode}: {done.stderr.decode(errors='replace')}")
+            with open(os.path.join(work, "origins.tsv"), "w") as f:
+                f.write("routed_line\tinput\tline\n")
+                f.writelines(f"{i}\t{o}" for i, o in enumerate(origins, 1))
+            counts, rejects = read_shard(database, origins, settings.inputs)
+            with open(os.path.join(work, "rejects.tsv"), "w") as f:
+                f.write("path\tline\tcolumn\tfield\treason\n")
+                f.writelines("\t".join(str(v) for v in r) + "\n" for r in rejects)
+            target = os.path.join(settings.out, "shards", f"{shard:05d}")
+            if settings.fail_once and shard == 1 and not os.path.exists(settings.fail_once):
+                open(settings.fail_once, "w").close()
+                replace_file(os.path.join(work, "routed.jsonl"), os.path.join(target, "routed.jsonl"))
+                raise RuntimeError("shard 1 fails once (test)")
+            # The corpus last: a shard folder with a corpus has the rest of its files too.
+            for name in ["routed.jsonl", "origins.tsv", "rejects.tsv", "corpus.sqlite"]:
+                replace_file(os.path.join(work, name), os.path.join(target, name))
+            yield [shard] + counts
+
+    return run
+
+
+def read_shard(database: str, origins: list[str], inputs: list[str]):
+    """The shard corpus's counts (SUMMARY_COLUMNS after `shard`) and its rejects, named by input file and line."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        read, stored, duplicates, rejected, blank = db.execute(
+            "SELECT total(read), total(stored), total(duplicates), total(rejected), total(blank) FROM sources").fetchone()
+        narratives, images = db.execute("SELECT count(*), count(DISTINCT image_id) FROM narratives").fetchone()
+        rows = db.execute("SELECT line, column, field, reason FROM rejects ORDER BY line").fetchall()
+    rejects = []
+    for line, column, field_name, reason in rows:
+        index, original = (int(v) for v in origins[line - 1].split("\t"))
+        rejects.append((inputs[index], original, "" if column is None else column, field_name or "", reason.replace("\t", " ")))
+    return [int(read), int(stored), int(duplicates), int(rejected), int(blank), narratives, images], rejects
+
+
+def read_sharding(out: str, count: int):
+    """Per input: lines routed, blank lines, byte-order mark, damage; and the lines `shard` rejected."""
+    ends, rejected = [], []
+    for index in range(count):
+        with open(os.path.join(out, "sharding", f"{index:05d}.tsv"), "rb") as f:
+            for record in f:
+                fields = record[:-1].split(b"\t")
+                if fields[0] == b"F":
+                    ends.append({"routed": int(fields[2]), "blank": int(fields[3]), "bom": fields[4] == b"1",
+                                 "damage": fields[5].decode(), "path": b"\t".join(fields[6:]).decode(errors="replace")})
+                elif fields[0] == b"R":
+                    rejected.append((int(fields[1]), int(fields[2]), fields[3].decode()))
+    return ends, rejected
+
+
+def run_ingest(sc, settings: Settings) -> int:
+    """The ingest stage; prints its reconciled summary and returns the exit status (4 when an input is damaged)."""
+    started = time.monotonic()
+    sc.addPyFile(os.path.abspath(__file__))  # the tasks' functions live in this module
+    write_file(os.path.join(settings.out, "inputs.tsv"),
+               ("input\tpath\n" + "".join(f"{i}\t{p}\n" for i, p in enumerate(settings.inputs))).encode())
+    n = settings.shards
+    lines = sc.parallelize(list(enumerate(settings.inputs)), max(1, len(settings.inputs))).flatMap(tag_file(settings))
+    routed = lines.repartitionAndSortWithinPartitions(numPartitions=n, partitionFunc=lambda key: key[0])
+    rows = sorted(routed.mapPartitionsWithIndex(ingest_shard(settings)).collect())
+    ends, rejected_here = read_sharding(settings.out, len(settings.inputs))
+    write_file(os.path.join(settings.out, "ingest-summary.tsv"),
+               ("\t".join(SUMMARY_COLUMNS) + "\n" + "".join("\t".join(map(str, r)) + "\n" for r in rows)).encode())
+    rejects = [(index, line, "", "", reason) for index, line, reason in rejected_here]
+    position = {path: index for index, path in enumerate(settings.inputs)}
+    for shard in range(n):
+        with open(os.path.join(settings.out, "shards", f"{shard:05d}", "rejects.tsv")) as part:
+            for row in part.readlines()[1:]:
+                path, line, column, field_name, reason = row.rstrip("\n").split("\t", 4)
+                rejects.append((position[path], int(line), column, field_name, reason))
+    write_file(os.path.join(settings.out, "rejects.tsv"),
+               ("path\tline\tcolumn\tfield\treason\n" + "".join(
+                   f"{settings.inputs[i]}\t{line}\t{column}\t{field_name}\t{reason}\n"
+                   for i, line, column, field_name, reason in sorted(rejects))).encode())
+
+    total = [sum(r[i] for r in rows) for i in range(1, len(SUMMARY_COLUMNS))]
+    read, stored, duplicates, rejected, _, narratives, images = total
+    routed_lines = sum(e["routed"] for e in ends)
+    print(f"ingest on {n} shards: {len(settings.inputs)} inputs, {time.monotonic() - started:.1f} s")
+    print("  " + "  ".join(f"{c:>10}" for c in SUMMARY_COLUMNS))
+    for r in rows:
+        print("  " + "  ".join(f"{v:>10,}" for v in r))
+    print(f"lines read     {read + len(rejected_here):,} = {stored:,} stored + {duplicates:,} duplicates + "
+          f"{rejected + len(rejected_here):,} rejected ({len(rejected_here)} too long to route)")
+    print(f"blank lines    {sum(e['blank'] for e in ends):,}; byte-order marks {sum(e['bom'] for e in ends)}")
+    print(f"rejects        {len(rejects):,} lines, with their input file and line: {settings.out}/rejects.tsv")
+    print(f"corpus         {narratives:,} narratives of {images:,} images in {settings.out}/shards/*/corpus.sqlite")
+    if routed_lines != read:
+        print(f"error: {routed_lines:,} lines were routed but the shards read {read:,}", file=sys.stderr)
+        return 1
+    damaged = [e for e in ends if e["damage"]]
+    for e in damaged:
+        print(f"{e['path']}: {e['damage']}; the complete lines before it were ingested", file=sys.stderr)
+    return 4 if damaged else 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Run Pointillist's ingest on Apache Spark, sharded by image (see README, 'Running on a cluster').")
+    parser.add_argument("inputs", nargs="+", help="JSONL files (plain or gzip), directories or glob patterns")
+    parser.add_argument("--out", required=True, help="output folder (shared by all executors)")
+    parser.add_argument("--shards", type=int, default=8, help="number of shards (default 8)")
+    parser.add_argument("--master", default=None, help="Spark master (default local[*]; spark-submit's --master wins)")
+    parser.add_argument("--binary", default=None, help="the pointillist binary, at this path on every executor")
+    parser.add_argument("--max-line-bytes", type=int, default=4 << 20, help="as ingest's --max-line-bytes")
+    args = parser.parse_args(argv)
+    if args.shards < 1:
+        parser.error("--shards must be at least 1")
+    from pyspark.sql import SparkSession
+
+    settings = Settings(binary=os.path.abspath(args.binary or default_binary()), shards=args.shards,
+                        out=os.path.abspath(args.out), max_line_bytes=args.max_line_bytes, inputs=expand_inputs(args.inputs))
+    builder = SparkSession.builder.appName("pointillist")
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    try:
+        return run_ingest(spark.sparkContext, settings)
+    finally:
+        spark.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""The Spark driver against one machine: on Spark local[2] with 3 shards, the shards' corpora
+hold together exactly what one `pointillist ingest` of the same inputs holds, rejected lines
+keep their file and line, the counts reconcile, a task that fails once is retried to the
+same outputs, and a second run leaves the same outputs.
+
+Inputs: the sample narratives in Data/ (plain and gzip, 3 malformed lines), the narratives
+of 40 generated scenes, the Video LN sample of the tests, and a file with a byte-order mark,
+blank lines, a duplicate and a line over --max-line-bytes.
+
+Run with the project's Spark environment: .venv-spark/bin/python cluster/test_spark.py
+(script/test does, with the debug binary it builds). The binary: $POINTILLIST_BINARY, else the
+release build (swift build -c release --product pointillist).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import pointillist_spark  # noqa: E402
+
+BINARY = os.path.abspath(os.environ.get("POINTILLIST_BINARY", os.path.join(REPO, ".build", "release", "pointillist")))
+CONTENT = ("dataset_id, image_id, annotator_id, caption, voice_recording, word_count, aligned_word_count, "
+           "segment_count, point_count, has_traces, utterances, words, traces")
+MAX_LINE = 1 << 20  # a Video LN line of the sample holds up to about 200 KB
+
+
+def narratives(database: str) -> list[tuple]:
+    with sqlite3.connect(database) as db:
+        return db.execute(f"SELECT {CONTENT} FROM narratives").fetchall()
+
+
+def counts(database: str) -> tuple:
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT total(read), total(stored), total(duplicates), total(rejected), total(blank) FROM sources").fetchone()
+
+
+class SparkIngestTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="pointillist-spark-test-")
+        scenes = os.path.join(cls.work, "scenes")
+        subprocess.run([BINARY, "scenes", "--out", scenes, "--count", "40", "--seed", "3", "--quiet"], check=True,
+                       stdout=subprocess.DEVNULL)
+        odd = os.path.join(cls.work, "odd.jsonl")
+        with open(os.path.join(REPO, "Data", "narratives", "shard-00000.jsonl"), "rb") as f:
+            sample = f.read().splitlines()
+        long_line = sample[0].replace(b'"caption": "', b'"caption": "' + b"a dog and " * 120000, 1)
+        with open(odd, "wb") as f:
+            f.write(b"\xef\xbb\xbf" + sample[1] + b"\n\n" + long_line + b"\n   \n" + sample[1] + b"\r\n" + sample[2] + b"\n")
+        cls.inputs = [os.path.join(REPO, "Data", "narratives"), os.path.join(scenes, "narratives.jsonl"),
+                      os.path.join(REPO, "Tests", "StoreTests", "Fixtures", "vidln", "OVIS_train_sample.jsonl"), odd]
+        cls.direct = os.path.join(cls.work, "direct.sqlite")
+        subprocess.run([BINARY, "ingest", "--quiet", "--max-line-bytes", str(MAX_LINE), "--db", cls.direct] + cls.inputs,
+                       check=True, stdout=subprocess.DEVNULL)
+        from pyspark.sql import SparkSession
+
+        # local[2, 2]: two threads, and a failed task is tried once more.
+        cls.spark = SparkSession.builder.master("local[2, 2]").appName("pointillist-test") \
+            .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate()
+        cls.spark.sparkContext.setLogLevel("OFF")  # the failing task's trace is expected
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.spark.stop()
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    def run_driver(self, out: str, fail_once: str | None = None) -> tuple[int, str]:
+        settings = pointillist_spark.Settings(
+            binary=BINARY, shards=3, out=out, max_line_bytes=MAX_LINE, inputs=pointillist_spark.expand_inputs(self.inputs),
+            fail_once=fail_once)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            status = pointillist_spark.run_ingest(self.spark.sparkContext, settings)
+        return status, printed.getvalue()
+
+    def shard_corpora(self, out: str) -> list[str]:
+        return [os.path.join(out, "shards", f"{k:05d}", "corpus.sqlite") for k in range(3)]
+
+    def test_shards_hold_what_one_ingest_holds(self):
+        out = os.path.join(self.work, "out")
+        status, printed = self.run_driver(out)
+        self.assertEqual(status, 0, printed)
+
+        # The same narratives, stored the same way; every image in one shard.
+        shards = [narratives(path) for path in self.shard_corpora(out)]
+        self.assertEqual(sorted(sum(shards, [])), sorted(narratives(self.direct)))
+        self.assertTrue(all(shards), "every shard holds narratives")
+        images = [{row[1] for row in rows} for rows in shards]
+        self.assertEqual(sum(len(i) for i in images), len(set().union(*images)))
+        self.assertTrue(any("/" in image for image in images[0] | images[1] | images[2]), "Video LN keyframes are in")
+
+        # Counts reconcile with the direct ingest's: the over-long line is rejected by `shard`.
+        read, stored, duplicates, rejected, _ = counts(self.direct)
+        shard_counts = [counts(path) for path in self.shard_corpora(out)]
+        self.assertEqual(sum(c[1] for c in shard_counts), stored)
+        self.assertEqual(sum(c[2] for c in shard_counts), duplicates)
+        self.assertEqual(sum(c[3] for c in shard_counts) + 1, rejected)
+        self.assertIn(f"lines read     {int(read):,} = {int(stored):,} stored + {int(duplicates):,} duplicates + "
+                      f"{int(rejected):,} rejected (1 too long to route)", printed)
+        self.assertIn("byte-order marks 1", printed)
+
+        # Rejected lines keep their input file and line.
+        with sqlite3.connect(self.direct) as db:
+            expected = sorted(db.execute(
+                "SELECT s.path, r.line, coalesce(r.field, ''), r.reason FROM rejects r JOIN sources s ON s.id = r.source_id").fetchall())
+        with open(os.path.join(out, "rejects.tsv")) as f:
+            got = sorted((p, int(line), field, reason) for p, line, _, field, reason in
+                         (row.rstrip("\n").split("\t") for row in f.readlines()[1:]))
+        self.assertEqual(got, expected)
+        self.assertGreaterEqual(len(got), 4)  # the sample's 3 malformed lines and the over-long one
+
+        # A second run over the same inputs leaves the same corpora.
+        again = os.path.join(self.work, "again")
+        self.run_driver(again)
+        for a, b in zip(self.shard_corpora(out), self.shard_corpora(again)):
+            self.assertEqual(narratives(a), narratives(b))
+
+    def test_a_task_that_fails_once_is_retried_to_the_same_outputs(self):
+        out = os.path.join(self.work, "retried")
+        marker = os.path.join(self.work, "failed-once")
+        status, printed = self.run_driver(out, fail_once=marker)
+        self.assertEqual(status, 0, printed)
+        self.assertTrue(os.path.exists(marker), "the task failed once")
+        self.assertEqual(sorted(sum((narratives(p) for p in self.shard_corpora(out)), [])), sorted(narratives(self.direct)))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
