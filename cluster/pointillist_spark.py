@@ -12,8 +12,12 @@ the work inside each task. Stages so far:
            shard's lines and ingests them into that shard's corpus. Every shard's outputs are
            built in a local folder and moved into OUT/shards/NNNNN/ when done, so a retried
            task leaves the same outputs.
+  vocab    one task per shard runs `vocab count` on its corpus; then one task per shard runs
+           `vocab build --counts` with every shard's counts on a local copy of its corpus:
+           each gets the dictionary one build over the whole corpus gives (the same TSV, byte
+           for byte) and stores the mentions of its own narratives.
 
-The dictionary, embedding and question stages are not sharded yet: run them on one machine.
+The embedding and question stages are not sharded yet: run them on one machine.
 
 Usage:
   cluster/pointillist_spark.py --out OUT [--shards N] [--master local[*]] INPUT...
@@ -21,7 +25,8 @@ Usage:
 Outputs, per shard k (five digits): OUT/shards/k/corpus.sqlite (the shard's corpus; its
 `sources` row names the routed file the task ingested), routed.jsonl (the shard's lines, in
 input order), origins.tsv (for each line of routed.jsonl: input index and line number),
-rejects.tsv (rejected lines with their input file and line). OUT/sharding/NNNNN.tsv holds
+rejects.tsv (rejected lines with their input file and line), dictionary-counts.tsv and
+dictionary.tsv. OUT/dictionary.tsv is the dictionary. OUT/sharding/NNNNN.tsv holds
 what `pointillist shard` reported for each input (its end record, and lines rejected there),
 OUT/inputs.tsv the inputs by index, OUT/ingest-summary.tsv the per-shard counts.
 """
@@ -102,6 +107,8 @@ class Settings:
     out: str
     max_line_bytes: int
     inputs: list[str] = field(default_factory=list)
+    # `vocab build` options, passed on (--min-mentions, --train-classes, --vocab ...).
+    vocab_options: list[str] = field(default_factory=list)
     # Tests only: the first attempt of shard 1's task leaves part of its outputs and fails
     # (and creates this file, so the retry goes through).
     fail_once: str | None = None
@@ -245,29 +252,129 @@ def run_ingest(sc, settings: Settings) -> int:
     return 4 if damaged else 0
 
 
+def shard_folder(settings: Settings, shard: int) -> str:
+    return os.path.join(settings.out, "shards", f"{shard:05d}")
+
+
+def run_binary(command: list[str]) -> None:
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with {done.returncode}: {done.stderr.decode(errors='replace')}")
+
+
+def count_shard(settings: Settings):
+    """A task per shard: `vocab count` of its corpus, into dictionary-counts.tsv beside it."""
+
+    def run(shard):
+        folder = shard_folder(settings, shard)
+        with tempfile.TemporaryDirectory(prefix=f"pointillist-count-{shard:05d}-") as work:
+            counts = os.path.join(work, "dictionary-counts.tsv")
+            run_binary([settings.binary, "vocab", "count", "--quiet", "--db", os.path.join(folder, "corpus.sqlite"),
+                        "--out", counts] + lexicon_options(settings.vocab_options))
+            replace_file(counts, os.path.join(folder, "dictionary-counts.tsv"))
+        return shard
+
+    return run
+
+
+def lexicon_options(options: list[str]) -> list[str]:
+    """The options of `vocab build` that `vocab count` takes too (the lexicon's)."""
+    kept, i = [], 0
+    while i < len(options):
+        if options[i] in ("--wordnet", "--lmf", "--vocab", "--word-list"):
+            kept += options[i:i + 2]
+        i += 2
+    return kept
+
+
+def build_shard(settings: Settings):
+    """A task per shard: `vocab build --counts` (every shard's counts) on a local copy of its
+    corpus, moved back when done, with the dictionary TSV it writes (the same on every shard)."""
+
+    def run(shard):
+        folder = shard_folder(settings, shard)
+        counts = [os.path.join(shard_folder(settings, k), "dictionary-counts.tsv") for k in range(settings.shards)]
+        with tempfile.TemporaryDirectory(prefix=f"pointillist-vocab-{shard:05d}-") as work:
+            database = os.path.join(work, "corpus.sqlite")
+            shutil.copyfile(os.path.join(folder, "corpus.sqlite"), database)
+            dictionary = os.path.join(work, "dictionary.tsv")
+            previous = os.path.join(settings.out, "dictionary.tsv")  # ids are kept from the last build's
+            if os.path.exists(previous):
+                shutil.copyfile(previous, dictionary)
+            command = [settings.binary, "vocab", "build", "--quiet", "--top", "0", "--db", database, "--dictionary", dictionary]
+            run_binary(command + [a for c in counts for a in ("--counts", c)] + settings.vocab_options)
+            replace_file(dictionary, os.path.join(folder, "dictionary.tsv"))
+            replace_file(database, os.path.join(folder, "corpus.sqlite"))
+        return shard
+
+    return run
+
+
+def run_vocab(sc, settings: Settings) -> int:
+    """The dictionary stage: every shard counted, then every shard built from all the counts;
+    the dictionary (the same file on every shard) is copied to OUT/dictionary.tsv."""
+    started = time.monotonic()
+    n = settings.shards
+    sc.parallelize(range(n), n).map(count_shard(settings)).collect()
+    counted = time.monotonic()
+    sc.parallelize(range(n), n).map(build_shard(settings)).collect()
+    copies = []
+    for k in range(n):
+        with open(os.path.join(shard_folder(settings, k), "dictionary.tsv"), "rb") as f:
+            copies.append(f.read())
+    if any(c != copies[0] for c in copies):
+        print("error: the shards wrote different dictionaries", file=sys.stderr)
+        return 1
+    write_file(os.path.join(settings.out, "dictionary.tsv"), copies[0])
+    classes = copies[0].count(b"\n") - 1
+    mentions = 0
+    for k in range(n):
+        with sqlite3.connect(f"file:{os.path.join(shard_folder(settings, k), 'corpus.sqlite')}?mode=ro", uri=True) as db:
+            mentions += db.execute("SELECT count(*) FROM mentions").fetchone()[0]
+    print(f"vocab on {n} shards: counted in {counted - started:.1f} s, built in {time.monotonic() - counted:.1f} s")
+    print(f"dictionary     {classes:,} classes: {settings.out}/dictionary.tsv (the same on every shard)")
+    print(f"mentions       {mentions:,} stored in the shards' corpora")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        description="Run Pointillist's ingest on Apache Spark, sharded by image (see README, 'Running on a cluster').")
+        description="Run Pointillist's ingest and dictionary on Apache Spark, sharded by image (see README, 'Running on a cluster').")
     parser.add_argument("inputs", nargs="+", help="JSONL files (plain or gzip), directories or glob patterns")
     parser.add_argument("--out", required=True, help="output folder (shared by all executors)")
     parser.add_argument("--shards", type=int, default=8, help="number of shards (default 8)")
     parser.add_argument("--master", default=None, help="Spark master (default local[*]; spark-submit's --master wins)")
     parser.add_argument("--binary", default=None, help="the pointillist binary, at this path on every executor")
     parser.add_argument("--max-line-bytes", type=int, default=4 << 20, help="as ingest's --max-line-bytes")
+    parser.add_argument("--stages", default="ingest,vocab", help="comma-separated: ingest, vocab (default both)")
+    parser.add_argument("--min-mentions", type=int, help="as vocab build's")
+    parser.add_argument("--train-classes", type=int, help="as vocab build's")
+    parser.add_argument("--vocab", help="the curation folder, at this path on every executor (default: the binary's)")
     args = parser.parse_args(argv)
+    stages = args.stages.split(",")
+    if any(stage not in ("ingest", "vocab") for stage in stages):
+        parser.error("--stages takes ingest and vocab")
     if args.shards < 1:
         parser.error("--shards must be at least 1")
     from pyspark.sql import SparkSession
 
     settings = Settings(binary=os.path.abspath(args.binary or default_binary()), shards=args.shards,
                         out=os.path.abspath(args.out), max_line_bytes=args.max_line_bytes, inputs=expand_inputs(args.inputs))
+    for name, value in (("--min-mentions", args.min_mentions), ("--train-classes", args.train_classes), ("--vocab", args.vocab and os.path.abspath(args.vocab))):
+        if value is not None:
+            settings.vocab_options += [name, str(value)]
     builder = SparkSession.builder.appName("pointillist")
     if args.master:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
     try:
-        return run_ingest(spark.sparkContext, settings)
+        status = 0
+        if "ingest" in stages:
+            status = run_ingest(spark.sparkContext, settings)
+        if "vocab" in stages and status in (0, 4):
+            status = run_vocab(spark.sparkContext, settings) or status
+        return status
     finally:
         spark.stop()
 

@@ -2,7 +2,8 @@
 """The Spark driver against one machine: on Spark local[2] with 3 shards, the shards' corpora
 hold together exactly what one `pointillist ingest` of the same inputs holds, rejected lines
 keep their file and line, the counts reconcile, a task that fails once is retried to the
-same outputs, and a second run leaves the same outputs.
+same outputs, and a second run leaves the same outputs. The dictionary built over the shards
+is the single machine's, byte for byte, and the shards hold its mentions.
 
 Inputs: the sample narratives in Data/ (plain and gzip, 3 malformed lines), the narratives
 of 40 generated scenes, the Video LN sample of the tests, and a file with a byte-order mark,
@@ -31,8 +32,12 @@ sys.path.insert(0, HERE)
 import pointillist_spark  # noqa: E402
 
 BINARY = os.path.abspath(os.environ.get("POINTILLIST_BINARY", os.path.join(REPO, ".build", "release", "pointillist")))
+MENTIONS = """SELECT n.image_id, n.annotator_id, m.class_id, m.start, m.length, m.first_word, m.word_count, m.surface,
+                     m.lemma, m.start_time, m.end_time, m.point_count, m.interpolated, m.points
+              FROM mentions m JOIN narratives n ON n.id = m.narrative_id"""
 CONTENT = ("dataset_id, image_id, annotator_id, caption, voice_recording, word_count, aligned_word_count, "
            "segment_count, point_count, has_traces, utterances, words, traces")
+VOCAB = ["--min-mentions", "3"]
 MAX_LINE = 1 << 20  # a Video LN line of the sample holds up to about 200 KB
 
 
@@ -64,6 +69,9 @@ class SparkIngestTests(unittest.TestCase):
         cls.direct = os.path.join(cls.work, "direct.sqlite")
         subprocess.run([BINARY, "ingest", "--quiet", "--max-line-bytes", str(MAX_LINE), "--db", cls.direct] + cls.inputs,
                        check=True, stdout=subprocess.DEVNULL)
+        cls.dictionary = os.path.join(cls.work, "direct.dictionary.tsv")
+        subprocess.run([BINARY, "vocab", "build", "--quiet", "--db", cls.direct, "--dictionary", cls.dictionary] + VOCAB,
+                       check=True, stdout=subprocess.DEVNULL)
         from pyspark.sql import SparkSession
 
         # local[2, 2]: two threads, and a failed task is tried once more.
@@ -79,10 +87,11 @@ class SparkIngestTests(unittest.TestCase):
     def run_driver(self, out: str, fail_once: str | None = None) -> tuple[int, str]:
         settings = pointillist_spark.Settings(
             binary=BINARY, shards=3, out=out, max_line_bytes=MAX_LINE, inputs=pointillist_spark.expand_inputs(self.inputs),
-            fail_once=fail_once)
+            fail_once=fail_once, vocab_options=VOCAB)
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             status = pointillist_spark.run_ingest(self.spark.sparkContext, settings)
+            status = status or pointillist_spark.run_vocab(self.spark.sparkContext, settings)
         return status, printed.getvalue()
 
     def shard_corpora(self, out: str) -> list[str]:
@@ -120,6 +129,18 @@ class SparkIngestTests(unittest.TestCase):
                          (row.rstrip("\n").split("\t") for row in f.readlines()[1:]))
         self.assertEqual(got, expected)
         self.assertGreaterEqual(len(got), 4)  # the sample's 3 malformed lines and the over-long one
+
+        # The dictionary of all shards is the single machine's, byte for byte; the shards hold its mentions.
+        with open(self.dictionary, "rb") as a, open(os.path.join(out, "dictionary.tsv"), "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        with sqlite3.connect(self.direct) as db:
+            expected = sorted(db.execute(MENTIONS).fetchall())
+        got = []
+        for path in self.shard_corpora(out):
+            with sqlite3.connect(path) as db:
+                got += db.execute(MENTIONS).fetchall()
+        self.assertEqual(sorted(got), expected)
+        self.assertGreater(len(expected), 300)
 
         # A second run over the same inputs leaves the same corpora.
         again = os.path.join(self.work, "again")

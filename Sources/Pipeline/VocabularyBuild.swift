@@ -64,10 +64,13 @@ public struct VocabularyBuild: Sendable {
         case writing = "writing mentions"
     }
 
-    /// Runs the build. `previousIDs` (synset → id) keeps ids stable across rebuilds.
-    /// `progress` gets the phase, narratives done and the total.
+    /// Runs the build. `previousIDs` (synset → id) keeps ids stable across rebuilds. With
+    /// `counts` (the merged tallies of this corpus's shards, `vocab count`), the dictionary is
+    /// decided from them instead of from a first pass over this corpus, which then holds one
+    /// shard and stores the mentions of its own narratives. `progress` gets the phase,
+    /// narratives done and the total.
     public func run(
-        corpus: Corpus, previousIDs: [String: Int], progress: ((Phase, Int, Int) -> Void)? = nil
+        corpus: Corpus, previousIDs: [String: Int], counts: DictionaryTally? = nil, progress: ((Phase, Int, Int) -> Void)? = nil
     ) throws -> (ClassDictionary, VocabularyReport) {
         let tables = try DictionaryTables(corpus: corpus)
         defer { tables.finish() }
@@ -78,7 +81,7 @@ public struct VocabularyBuild: Sendable {
         // Each worker keeps its memo from batch to batch and from the first pass to the second.
         let memos = Borrowed { ExtractionMemo() }
 
-        let tally = try countMentions(tables, total: report.narratives, memos: memos, progress: progress)
+        let tally = try counts ?? countMentions(tables, total: report.narratives, memos: memos, progress: progress)
         let dictionary = ClassDictionary(
             tally: tally, extractor: extractor, options: options, previous: previousIDs, openImages: openImages)
         report.record(tally, dictionary)
@@ -90,6 +93,13 @@ public struct VocabularyBuild: Sendable {
         try tables.complete()
         report.writingSeconds = (clock.now - counted) / .seconds(1)
         return (dictionary, report)
+    }
+
+    /// Pass 1 alone: the tally of every caption's candidates (`vocab count`).
+    public func count(corpus: Corpus, progress: ((Phase, Int, Int) -> Void)? = nil) throws -> DictionaryTally {
+        let tables = try DictionaryTables(corpus: corpus)
+        defer { tables.finish() }
+        return try countMentions(tables, total: try tables.narrativeCount(), memos: Borrowed { ExtractionMemo() }, progress: progress)
     }
 
     /// Pass 1: every caption's candidates, counted. Workers extract one batch while this
@@ -119,7 +129,9 @@ public struct VocabularyBuild: Sendable {
                         var t = DictionaryTally()
                         for i in range {
                             let caption = rows[i].caption
-                            t.add(extractor.candidates(in: caption, memo: &memo), caption: caption, image: images[i])
+                            t.add(
+                                extractor.candidates(in: caption, memo: &memo), caption: caption, image: rows[i].image,
+                                imageNumber: images[i])
                         }
                         return t
                     }

@@ -1,4 +1,5 @@
 import Store
+import Support
 import Vocabulary
 
 /// `pointillist vocab build`: the class dictionary from the corpus's captions, stored in the
@@ -10,6 +11,9 @@ public struct VocabularyJob {
         /// nil: beside the database, `<name>.dictionary.tsv`.
         public var dictionary: String?
         public var settings = DictionaryOptions()
+        /// Counts files of the corpus's shards (`CountJob`): the dictionary is decided from
+        /// their merged tally instead of a first pass over this corpus (one of the shards).
+        public var counts: [String] = []
 
         public init(database: String) {
             self.database = database
@@ -39,8 +43,41 @@ public struct VocabularyJob {
         let corpus = try Corpus.existing(options.database, advice: "run `pointillist ingest` first")
         let previous = try DictionaryFile.ids(options.dictionaryPath)
         let build = VocabularyBuild(extractor: extractor, options: options.settings, openImages: openImages)
-        let (dictionary, report) = try build.run(corpus: corpus, previousIDs: previous, progress: progress)
+        let counts = try mergedCounts()
+        let (dictionary, report) = try build.run(corpus: corpus, previousIDs: previous, counts: counts, progress: progress)
         try DictionaryFile.write(dictionary.classes, to: options.dictionaryPath)
         return Report(dictionary: dictionary, build: report, path: options.dictionaryPath)
+    }
+
+    /// The tally of the counts files, nil when none is given.
+    func mergedCounts() throws(PointillistError) -> DictionaryTally? {
+        guard !options.counts.isEmpty else { return nil }
+        var tally = DictionaryTally()
+        for path in options.counts { tally.merge(try DictionaryCountsFile.read(path, lexicon: extractor.lexicon)) }
+        return tally
+    }
+}
+
+/// `pointillist vocab count`: the first pass of a dictionary build alone, the tally of one
+/// corpus (a shard) written as a counts file for `vocab build --counts` to merge.
+public struct CountJob {
+    public var database: String
+    public var output: String
+    public var extractor: MentionExtractor
+
+    public init(database: String, output: String, extractor: MentionExtractor) {
+        self.database = database
+        self.output = output
+        self.extractor = extractor
+    }
+
+    /// Writes the counts file; returns the tally.
+    public func run(progress: ((VocabularyBuild.Phase, Int, Int) -> Void)? = nil) throws -> DictionaryTally {
+        let corpus = try Corpus.existing(database, advice: "run `pointillist ingest` first")
+        let build = VocabularyBuild(extractor: extractor, options: DictionaryOptions(), openImages: nil)
+        let tally = try build.count(corpus: corpus, progress: progress)
+        let text = DictionaryCountsFile.text(of: tally, lexicon: extractor.lexicon)
+        try FileSystem.writeAtomically(to: output) { (sink) throws(PointillistError) in try sink.write(text) }
+        return tally
     }
 }

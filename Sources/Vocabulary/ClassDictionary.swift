@@ -88,132 +88,6 @@ public struct NearMiss: Sendable, Equatable {
     }
 }
 
-/// Counts mentions per class and near-misses per lemma over a corpus. Workers tally batches
-/// separately; merging tallies in batch order keeps "first example" deterministic.
-public struct DictionaryTally: Sendable {
-    struct ClassTally: Sendable {
-        var mentions = 0
-        var images: Set<Int32> = []
-        var variants: [String: Int] = [:]
-        var lemmas: [String: Int] = [:]
-        var ambiguous = 0
-        var rules: Set<RuleSource> = []
-        var examples: [Example] = []
-    }
-    struct MissTally: Sendable {
-        var verdict: Verdict
-        var sense: Int32?
-        var mentions = 0
-        var examples: [Example] = []
-    }
-    /// A caption and the span of a mention in it; written out (`text`) only for the tallies
-    /// that end in the dictionary, not for every batch's.
-    struct Example: Sendable {
-        var caption: String
-        var start: Int
-        var length: Int
-        var text: String { DictionaryTally.example(caption, start: start, length: length) }
-    }
-    var classes: [Int32: ClassTally] = [:]
-    /// A near-miss is counted per lemma and verdict.
-    struct MissKey: Hashable, Sendable {
-        var lemma: String
-        var code: String
-    }
-    var misses: [MissKey: MissTally] = [:]
-    public private(set) var captions = 0
-    public private(set) var candidates = 0
-    public private(set) var kept = 0
-    /// Candidates per verdict code, and how often each curation rule fired.
-    public private(set) var verdicts: [String: Int] = [:]
-    public private(set) var rulesFired: [RuleSource: Int] = [:]
-
-    public init() {}
-
-    /// Adds one caption's candidates. `image` identifies the image (any stable number).
-    public mutating func add(_ found: [Candidate], caption: String, image: Int32) {
-        captions += 1
-        for c in found {
-            candidates += 1
-            verdicts[c.verdict.code, default: 0] += 1
-            for rule in c.rules { rulesFired[rule, default: 0] += 1 }
-            if case .blocklisted(_, let rule) = c.verdict { rulesFired[rule, default: 0] += 1 }
-            // Updated in place: a copy taken out of the dictionary would copy its image set on
-            // the first insert, for every mention.
-            if c.verdict.isKept, let synset = c.synset {
-                kept += 1
-                Self.count(c, caption: caption, image: image, in: &classes[synset, default: ClassTally()])
-            } else {
-                let key = MissKey(lemma: c.lemma, code: c.verdict.code)
-                Self.count(c, caption: caption, in: &misses[key, default: MissTally(verdict: c.verdict, sense: c.sense)])
-            }
-        }
-    }
-
-    static func count(_ c: Candidate, caption: String, image: Int32, in t: inout ClassTally) {
-        t.mentions += 1
-        t.images.insert(image)
-        t.variants[c.surface, default: 0] += 1
-        t.lemmas[c.lemma, default: 0] += 1
-        if c.ambiguous { t.ambiguous += 1 }
-        t.rules.formUnion(c.rules)
-        if t.examples.count < 3 { t.examples.append(Example(caption: caption, start: c.start, length: c.length)) }
-    }
-
-    static func count(_ c: Candidate, caption: String, in t: inout MissTally) {
-        t.mentions += 1
-        if t.examples.count < 3 { t.examples.append(Example(caption: caption, start: c.start, length: c.length)) }
-    }
-
-    /// Adds another tally; `other` covers captions after this one's.
-    public mutating func merge(_ other: DictionaryTally) {
-        captions += other.captions
-        candidates += other.candidates
-        kept += other.kept
-        verdicts.merge(other.verdicts, uniquingKeysWith: +)
-        rulesFired.merge(other.rulesFired, uniquingKeysWith: +)
-        for (synset, o) in other.classes {
-            guard var t = classes[synset] else {
-                classes[synset] = o
-                continue
-            }
-            t.mentions += o.mentions
-            t.images.formUnion(o.images)
-            t.variants.merge(o.variants, uniquingKeysWith: +)
-            t.lemmas.merge(o.lemmas, uniquingKeysWith: +)
-            t.ambiguous += o.ambiguous
-            t.rules.formUnion(o.rules)
-            t.examples = Array((t.examples + o.examples).prefix(3))
-            classes[synset] = t
-        }
-        for (key, o) in other.misses {
-            if var t = misses[key] {
-                t.mentions += o.mentions
-                t.examples = Array((t.examples + o.examples).prefix(3))
-                misses[key] = t
-            } else {
-                misses[key] = o
-            }
-        }
-    }
-
-    /// The caption with the span in brackets, cut to about 50 characters of context each side.
-    static func example(_ caption: String, start: Int, length: Int) -> String {
-        let scalars = Array(caption.unicodeScalars)
-        let end = min(scalars.count, start + length)
-        guard start >= 0, start <= end else { return caption }
-        let from = max(0, start - 50)
-        let to = min(scalars.count, end + 50)
-        func text(_ r: Range<Int>) -> String {
-            var v = String.UnicodeScalarView()
-            v.append(contentsOf: scalars[r])
-            return String(v)
-        }
-        return (from > 0 ? "…" : "") + text(from..<start) + "[" + text(start..<end) + "]" + text(end..<to)
-            + (to < scalars.count ? "…" : "")
-    }
-}
-
 /// Settings of a dictionary build.
 public struct DictionaryOptions: Sendable {
     /// Classes mentioned fewer times are left out (unless a `includes.tsv` rule keeps them).
@@ -271,7 +145,7 @@ public struct ClassDictionary: Sendable {
             let rules = t.rules.sorted { ($0.file, $0.line) < ($1.file, $1.line) }.map(\.description).joined(separator: " ")
             var entry = ClassEntry(
                 id: 0, name: name, sense: sense, synset: node.id, ili: node.ili ?? "", lexFile: node.lexFile.name,
-                mentions: t.mentions, images: t.images.count, train: false, openImagesMID: "", openImagesName: "",
+                mentions: t.mentions, images: t.imageCount, train: false, openImagesMID: "", openImagesName: "",
                 ambiguous: t.ambiguous, variants: variants, gloss: node.gloss, example: example, rules: rules,
                 examples: examples)
             if let oi = openImages?.match(name: name, lemmas: node.lemmas) {
@@ -299,8 +173,8 @@ public struct ClassDictionary: Sendable {
             let lemma = key.lemma
             misses.append(
                 NearMiss(
-                    lemma: lemma, sense: m.sense.map { lexicon.senseName(of: $0) } ?? "", verdict: m.verdict.code,
-                    reason: m.verdict.explanation, mentions: m.mentions, examples: m.examples.map(\.text)))
+                    lemma: lemma, sense: m.sense.map { lexicon.senseName(of: $0) } ?? "", verdict: m.code,
+                    reason: m.explanation, mentions: m.mentions, examples: m.examples.map(\.text)))
         }
         misses.sort { ($0.mentions, $1.lemma, $1.verdict) > ($1.mentions, $0.lemma, $0.verdict) }
         classes = entries

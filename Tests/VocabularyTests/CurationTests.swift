@@ -143,7 +143,7 @@ struct VocabCopy {
 
     func tally(_ captions: [String]) -> DictionaryTally {
         var t = DictionaryTally()
-        for (i, c) in captions.enumerated() { t.add(extractor.candidates(in: c), caption: c, image: Int32(i)) }
+        for (i, c) in captions.enumerated() { t.add(extractor.candidates(in: c), caption: c, image: "image-\(i)", imageNumber: Int32(i)) }
         return t
     }
 
@@ -263,7 +263,9 @@ struct VocabCopy {
 
     func sheet() -> ReviewSheet {
         var t = DictionaryTally()
-        for (i, c) in DictionaryTests.captions.enumerated() { t.add(extractor.candidates(in: c), caption: c, image: Int32(i)) }
+        for (i, c) in DictionaryTests.captions.enumerated() {
+            t.add(extractor.candidates(in: c), caption: c, image: "image-\(i)", imageNumber: Int32(i))
+        }
         let options = DictionaryOptions(minimumMentions: 2)
         return ReviewSheet(dictionary: ClassDictionary(tally: t, extractor: extractor, options: options), extractor: extractor, options: options)
     }

@@ -16,6 +16,11 @@ extension Pointillist.Vocab {
                 Ids are stable: classes already in the dictionary file keep their id, new ones get ids \
                 above the largest ever used. Rebuilding replaces the corpus's classes, mentions and \
                 near-misses; an interrupted build is redone from the start by the next run.
+
+                A corpus sharded by image (one corpus per shard): run `vocab count` on each shard, \
+                then `vocab build --counts` with all the counts files on each shard. Every shard then \
+                gets the dictionary one build over the whole corpus would give (the same TSV, byte \
+                for byte) and stores the mentions of its own narratives.
                 """)
 
         @OptionGroup var corpus: CorpusOption
@@ -41,6 +46,12 @@ extension Pointillist.Vocab {
                 valueName: "path"))
         var openImages: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "Decide the dictionary from these counts files (vocab count, one per shard; repeatable) instead of counting this corpus.",
+                valueName: "file"))
+        var counts: [String] = []
+
         @Option(help: ArgumentHelp("Classes to list in the summary.", valueName: "n"))
         var top = 20
 
@@ -63,6 +74,7 @@ extension Pointillist.Vocab {
             var options = VocabularyJob.Options(database: corpus.db)
             options.dictionary = dictionary
             options.settings = DictionaryOptions(minimumMentions: minimumMentions, trainClasses: trainClasses)
+            options.counts = counts
             let bar = ProgressBar(enabled: !quiet)
             let job = VocabularyJob(options: options, extractor: extractor, openImages: classes)
             let done = try job.run { phase, n, total in bar.updateCount(done: n, total: total, label: phase.rawValue) }
@@ -76,6 +88,7 @@ extension Pointillist.Vocab {
             print("word list      \(extractor.wordList.path): \(extractor.wordList.count) common words")
             if let classes { print("Open Images    \(classes.path): \(classes.count) classes") }
             print("narratives     \(report.narratives)")
+            if !counts.isEmpty { print("counts         \(counts.count) files merged: the dictionary of all their shards") }
             print("candidates     \(report.candidates) noun phrases: \(report.keptCandidates) passed the filters")
             for (code, n) in report.verdicts.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) where code != "kept" {
                 print("  \(code.padding(toLength: 14, withPad: " ", startingAt: 0)) \(n)")

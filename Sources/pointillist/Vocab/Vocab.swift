@@ -57,6 +57,6 @@ extension Pointillist {
                 diff:    compare two dictionary files.
                 check-nouns: measure mention extraction against the human noun spans of VidLN files.
                 """,
-            subcommands: [Build.self, Explain.self, Review.self, Apply.self, Diff.self, CheckNouns.self])
+            subcommands: [Build.self, Count.self, Explain.self, Review.self, Apply.self, Diff.self, CheckNouns.self])
     }
 }
