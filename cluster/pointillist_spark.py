@@ -16,8 +16,14 @@ the work inside each task. Stages so far:
            `vocab build --counts` with every shard's counts on a local copy of its corpus:
            each gets the dictionary one build over the whole corpus gives (the same TSV, byte
            for byte) and stores the mentions of its own narratives.
+  embed    one task per shard runs `embed count`, then one per shard `embed points` with
+           every shard's counts (its training set with the whole corpus's sampling rates);
+           one task runs `embed fit` on all of them: OUT/model.embedding, the model `embed
+           train` gives on the whole corpus, byte for byte.
+  questions  one task per shard runs `questions sample` with that model (first-round
+           questions; their ids come from image, point and class).
 
-The embedding and question stages are not sharded yet: run them on one machine.
+Batches, answers, later rounds and the export are not sharded yet: run them on one machine.
 
 Usage:
   cluster/pointillist_spark.py --out OUT [--shards N] [--master local[*]] INPUT...
@@ -25,8 +31,9 @@ Usage:
 Outputs, per shard k (five digits): OUT/shards/k/corpus.sqlite (the shard's corpus; its
 `sources` row names the routed file the task ingested), routed.jsonl (the shard's lines, in
 input order), origins.tsv (for each line of routed.jsonl: input index and line number),
-rejects.tsv (rejected lines with their input file and line), dictionary-counts.tsv and
-dictionary.tsv. OUT/dictionary.tsv is the dictionary. OUT/sharding/NNNNN.tsv holds
+rejects.tsv (rejected lines with their input file and line), dictionary-counts.tsv,
+dictionary.tsv, class-points.tsv and training-points. OUT/dictionary.tsv is the dictionary,
+OUT/model.embedding the model. OUT/sharding/NNNNN.tsv holds
 what `pointillist shard` reported for each input (its end record, and lines rejected there),
 OUT/inputs.tsv the inputs by index, OUT/ingest-summary.tsv the per-shard counts.
 """
@@ -45,6 +52,7 @@ import time
 from dataclasses import dataclass, field
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STAGES = {}  # filled below: name → function(spark context, settings) → exit status
 SUMMARY_COLUMNS = ["shard", "read", "stored", "duplicates", "rejected", "blank", "narratives", "images"]
 
 
@@ -109,6 +117,11 @@ class Settings:
     inputs: list[str] = field(default_factory=list)
     # `vocab build` options, passed on (--min-mentions, --train-classes, --vocab ...).
     vocab_options: list[str] = field(default_factory=list)
+    # The images (--images DIR --pattern P), and options of `embed points` (sampling) and
+    # `embed fit` (the network), passed on.
+    image_options: list[str] = field(default_factory=list)
+    sampling_options: list[str] = field(default_factory=list)
+    network_options: list[str] = field(default_factory=list)
     # Tests only: the first attempt of shard 1's task leaves part of its outputs and fails
     # (and creates this file, so the retry goes through).
     fail_once: str | None = None
@@ -337,23 +350,123 @@ def run_vocab(sc, settings: Settings) -> int:
     return 0
 
 
+def count_points_shard(settings: Settings):
+    """A task per shard: `embed count`, the points each training class offers in the shard."""
+
+    def run(shard):
+        folder = shard_folder(settings, shard)
+        with tempfile.TemporaryDirectory(prefix=f"pointillist-points-{shard:05d}-") as work:
+            counts = os.path.join(work, "class-points.tsv")
+            per_mention = [a for i, a in enumerate(settings.sampling_options)
+                           if settings.sampling_options[i - (i % 2)] == "--points-per-mention"]
+            run_binary([settings.binary, "embed", "count", "--db", os.path.join(folder, "corpus.sqlite"), "--out", counts]
+                       + per_mention)
+            replace_file(counts, os.path.join(folder, "class-points.tsv"))
+        return shard
+
+    return run
+
+
+def points_shard(settings: Settings):
+    """A task per shard: `embed points`, the shard's training set with the whole corpus's sampling rates."""
+
+    def run(shard):
+        folder = shard_folder(settings, shard)
+        counts = [a for k in range(settings.shards) for a in ("--class-points", os.path.join(shard_folder(settings, k), "class-points.tsv"))]
+        with tempfile.TemporaryDirectory(prefix=f"pointillist-points-{shard:05d}-") as work:
+            points = os.path.join(work, "training-points")
+            run_binary([settings.binary, "embed", "points", "--quiet", "--db", os.path.join(folder, "corpus.sqlite"), "--out", points]
+                       + settings.image_options + settings.sampling_options + counts)
+            replace_file(points, os.path.join(folder, "training-points"))
+        return shard
+
+    return run
+
+
+def fit(settings: Settings):
+    """One task: `embed fit` on every shard's training points, the model into OUT/model.embedding."""
+
+    def run(_):
+        points = [os.path.join(shard_folder(settings, k), "training-points") for k in range(settings.shards)]
+        with tempfile.TemporaryDirectory(prefix="pointillist-fit-") as work:
+            model = os.path.join(work, "model.embedding")
+            run_binary([settings.binary, "embed", "fit", "--quiet", "--model", model] + points + settings.network_options)
+            replace_file(model, os.path.join(settings.out, "model.embedding"))
+        return 0
+
+    return run
+
+
+def run_embed(sc, settings: Settings) -> int:
+    """The embedding: per shard the classes' points counted, then the training points drawn
+    and featurised; one task trains on all of them. The model is the single machine's."""
+    started = time.monotonic()
+    n = settings.shards
+    sc.parallelize(range(n), n).map(count_points_shard(settings)).collect()
+    sc.parallelize(range(n), n).map(points_shard(settings)).collect()
+    extracted = time.monotonic()
+    sc.parallelize([0], 1).map(fit(settings)).collect()
+    print(f"embed on {n} shards: training points in {extracted - started:.1f} s, trained in {time.monotonic() - extracted:.1f} s")
+    print(f"model          {settings.out}/model.embedding")
+    return 0
+
+
+def sample_shard(settings: Settings):
+    """A task per shard: `questions sample` with the model, on a local copy of the shard's corpus."""
+
+    def run(shard):
+        folder = shard_folder(settings, shard)
+        with tempfile.TemporaryDirectory(prefix=f"pointillist-sample-{shard:05d}-") as work:
+            database = os.path.join(work, "corpus.sqlite")
+            shutil.copyfile(os.path.join(folder, "corpus.sqlite"), database)
+            run_binary([settings.binary, "questions", "sample", "--quiet", "--db", database,
+                        "--model", os.path.join(settings.out, "model.embedding")] + settings.image_options)
+            with sqlite3.connect(database) as db:
+                questions = db.execute("SELECT count(*), count(DISTINCT image_id) FROM questions").fetchone()
+            replace_file(database, os.path.join(folder, "corpus.sqlite"))
+        return shard, questions
+
+    return run
+
+
+def run_questions(sc, settings: Settings) -> int:
+    """First-round questions: M on every image of every shard, with the broadcast model."""
+    started = time.monotonic()
+    n = settings.shards
+    done = sc.parallelize(range(n), n).map(sample_shard(settings)).collect()
+    questions = sum(q for _, (q, _) in done)
+    images = sum(i for _, (_, i) in done)
+    print(f"questions on {n} shards: {time.monotonic() - started:.1f} s")
+    print(f"questions      {questions:,} first-round questions on {images:,} images, in the shards' corpora")
+    return 0
+
+
+STAGES.update(ingest=run_ingest, vocab=run_vocab, embed=run_embed, questions=run_questions)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        description="Run Pointillist's ingest and dictionary on Apache Spark, sharded by image (see README, 'Running on a cluster').")
+        description="Run Pointillist's stages on Apache Spark, sharded by image (see README, 'Running on a cluster').")
     parser.add_argument("inputs", nargs="+", help="JSONL files (plain or gzip), directories or glob patterns")
     parser.add_argument("--out", required=True, help="output folder (shared by all executors)")
     parser.add_argument("--shards", type=int, default=8, help="number of shards (default 8)")
     parser.add_argument("--master", default=None, help="Spark master (default local[*]; spark-submit's --master wins)")
     parser.add_argument("--binary", default=None, help="the pointillist binary, at this path on every executor")
     parser.add_argument("--max-line-bytes", type=int, default=4 << 20, help="as ingest's --max-line-bytes")
-    parser.add_argument("--stages", default="ingest,vocab", help="comma-separated: ingest, vocab (default both)")
+    parser.add_argument("--stages", default="ingest,vocab", help="comma-separated, in order: ingest, vocab, embed, questions (default ingest,vocab; embed and questions need --images)")
+    parser.add_argument("--images", help="the images' folder, at this path on every executor")
+    parser.add_argument("--pattern", default="{id}.jpg", help="image file name pattern (default {id}.jpg)")
+    parser.add_argument("--points-per-class", type=int, help="as embed train's")
+    parser.add_argument("--epochs", type=int, help="as embed train's")
     parser.add_argument("--min-mentions", type=int, help="as vocab build's")
     parser.add_argument("--train-classes", type=int, help="as vocab build's")
     parser.add_argument("--vocab", help="the curation folder, at this path on every executor (default: the binary's)")
     args = parser.parse_args(argv)
     stages = args.stages.split(",")
-    if any(stage not in ("ingest", "vocab") for stage in stages):
-        parser.error("--stages takes ingest and vocab")
+    if any(stage not in STAGES for stage in stages):
+        parser.error(f"--stages takes {', '.join(STAGES)}")
+    if ("embed" in stages or "questions" in stages) and not args.images:
+        parser.error("the embed and questions stages need --images")
     if args.shards < 1:
         parser.error("--shards must be at least 1")
     from pyspark.sql import SparkSession
@@ -363,6 +476,12 @@ def main(argv=None) -> int:
     for name, value in (("--min-mentions", args.min_mentions), ("--train-classes", args.train_classes), ("--vocab", args.vocab and os.path.abspath(args.vocab))):
         if value is not None:
             settings.vocab_options += [name, str(value)]
+    if args.images:
+        settings.image_options = ["--images", os.path.abspath(args.images), "--pattern", args.pattern]
+    if args.points_per_class is not None:
+        settings.sampling_options += ["--points-per-class", str(args.points_per_class)]
+    if args.epochs is not None:
+        settings.network_options += ["--epochs", str(args.epochs)]
     builder = SparkSession.builder.appName("pointillist")
     if args.master:
         builder = builder.master(args.master)
@@ -370,10 +489,10 @@ def main(argv=None) -> int:
     spark.sparkContext.setLogLevel("WARN")
     try:
         status = 0
-        if "ingest" in stages:
-            status = run_ingest(spark.sparkContext, settings)
-        if "vocab" in stages and status in (0, 4):
-            status = run_vocab(spark.sparkContext, settings) or status
+        for stage in stages:
+            if status not in (0, 4):  # 4: a damaged input, whose lines before the damage were ingested
+                break
+            status = STAGES[stage](spark.sparkContext, settings) or status
         return status
     finally:
         spark.stop()

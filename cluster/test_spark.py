@@ -3,7 +3,9 @@
 hold together exactly what one `pointillist ingest` of the same inputs holds, rejected lines
 keep their file and line, the counts reconcile, a task that fails once is retried to the
 same outputs, and a second run leaves the same outputs. The dictionary built over the shards
-is the single machine's, byte for byte, and the shards hold its mentions.
+is the single machine's, byte for byte, and the shards hold its mentions; the model trained on
+the shards' training points is the single machine's, byte for byte; the first-round questions
+over the shards are the single machine's.
 
 Inputs: the sample narratives in Data/ (plain and gzip, 3 malformed lines), the narratives
 of 40 generated scenes, the Video LN sample of the tests, and a file with a byte-order mark,
@@ -38,6 +40,8 @@ MENTIONS = """SELECT n.image_id, n.annotator_id, m.class_id, m.start, m.length, 
 CONTENT = ("dataset_id, image_id, annotator_id, caption, voice_recording, word_count, aligned_word_count, "
            "segment_count, point_count, has_traces, utterances, words, traces")
 VOCAB = ["--min-mentions", "3"]
+EMBED = ["--epochs", "3", "--points-per-class", "300"]  # few points per class: the classes are subsampled
+QUESTIONS = "SELECT id, image_id, point_index, class_id, round FROM questions"
 MAX_LINE = 1 << 20  # a Video LN line of the sample holds up to about 200 KB
 
 
@@ -72,6 +76,12 @@ class SparkIngestTests(unittest.TestCase):
         cls.dictionary = os.path.join(cls.work, "direct.dictionary.tsv")
         subprocess.run([BINARY, "vocab", "build", "--quiet", "--db", cls.direct, "--dictionary", cls.dictionary] + VOCAB,
                        check=True, stdout=subprocess.DEVNULL)
+        cls.images = ["--images", os.path.join(scenes, "images"), "--pattern", "{id}.png"]
+        cls.model = os.path.join(cls.work, "direct.embedding")
+        subprocess.run([BINARY, "embed", "train", "--quiet", "--db", cls.direct, "--model", cls.model] + cls.images + EMBED,
+                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([BINARY, "questions", "sample", "--quiet", "--db", cls.direct, "--model", cls.model] + cls.images,
+                       check=True, stdout=subprocess.DEVNULL)
         from pyspark.sql import SparkSession
 
         # local[2, 2]: two threads, and a failed task is tried once more.
@@ -87,11 +97,13 @@ class SparkIngestTests(unittest.TestCase):
     def run_driver(self, out: str, fail_once: str | None = None) -> tuple[int, str]:
         settings = pointillist_spark.Settings(
             binary=BINARY, shards=3, out=out, max_line_bytes=MAX_LINE, inputs=pointillist_spark.expand_inputs(self.inputs),
-            fail_once=fail_once, vocab_options=VOCAB)
+            fail_once=fail_once, vocab_options=VOCAB, image_options=self.images, sampling_options=EMBED[2:],
+            network_options=EMBED[:2])
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            status = pointillist_spark.run_ingest(self.spark.sparkContext, settings)
-            status = status or pointillist_spark.run_vocab(self.spark.sparkContext, settings)
+            status = 0
+            for stage in ("ingest", "vocab", "embed", "questions"):
+                status = status or pointillist_spark.STAGES[stage](self.spark.sparkContext, settings)
         return status, printed.getvalue()
 
     def shard_corpora(self, out: str) -> list[str]:
@@ -141,6 +153,18 @@ class SparkIngestTests(unittest.TestCase):
                 got += db.execute(MENTIONS).fetchall()
         self.assertEqual(sorted(got), expected)
         self.assertGreater(len(expected), 300)
+
+        # The model trained on the shards' points is the single machine's; so are the questions.
+        with open(self.model, "rb") as a, open(os.path.join(out, "model.embedding"), "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        with sqlite3.connect(self.direct) as db:
+            expected = sorted(db.execute(QUESTIONS).fetchall())
+        got = []
+        for path in self.shard_corpora(out):
+            with sqlite3.connect(path) as db:
+                got += db.execute(QUESTIONS).fetchall()
+        self.assertEqual(sorted(got), expected)
+        self.assertGreater(len(expected), 400)
 
         # A second run over the same inputs leaves the same corpora.
         again = os.path.join(self.work, "again")

@@ -9,10 +9,18 @@ public struct TrainingSampling: Sendable {
     /// At most this many points of one mention, evenly spaced along its trace segment.
     public var pointsPerMention = 48
     /// About this many points per class at most: a class with more is subsampled uniformly
-    /// (decided per point from a hash of the seed, the mention and the point).
+    /// (decided per point from a hash of the seed, the image id, the mention's rank among the
+    /// image's training mentions and the point: nothing that depends on where the narrative
+    /// was stored, so every shard of a corpus decides as one machine would).
     public var pointsPerClass = 8000
     public var seed: UInt64 = 1
     public init() {}
+
+    public init(pointsPerMention: Int, pointsPerClass: Int, seed: UInt64) {
+        self.pointsPerMention = pointsPerMention
+        self.pointsPerClass = pointsPerClass
+        self.seed = seed
+    }
 }
 
 /// What went into a training set.
@@ -29,20 +37,25 @@ public enum TrainingData {
     /// The trace points of every stored mention of `classes`, with features computed on the
     /// images `loadImage` returns (an image that fails to load is reported and skipped).
     /// Images are read and featurised on `workers` threads; the result is in image-id order
-    /// whatever the thread count.
+    /// whatever the thread count. `classPoints` (class id → points its mentions offer) sets
+    /// the classes' sampling rates; nil: this corpus's own (`classPointCounts`), the whole
+    /// corpus's when it is one shard of it.
     public static func labelledPoints(
         corpus: Corpus, classes: [EmbeddingModel.ClassLabel], features: FeatureConfiguration, sampling: TrainingSampling,
-        workers: Int = 2, loadImage: @escaping @Sendable (String) throws -> Image,
+        classPoints: [Int: Int]? = nil, workers: Int = 2, loadImage: @escaping @Sendable (String) throws -> Image,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> (LabelledPoints, TrainingDataReport) {
-        let groups = try mentionsByImage(corpus: corpus, classes: classes, sampling: sampling)
+        let perClass = try classPoints ?? classPointCounts(corpus: corpus, sampling: sampling)
+        let groups = try mentionsByImage(corpus: corpus, classes: classes, sampling: sampling, classPoints: perClass)
         // Images in chunks, each split between the workers; progress between chunks.
         let collected = chunkedMap(groups.count, chunk: 32, workers: workers, progress: progress) { range -> Share in
             var out = Share()
             for index in range {
                 let (imageID, mentions) = groups[index]
                 do {
-                    out.add(image: try loadImage(imageID), number: Int32(index), mentions: mentions, features: features, sampling: sampling)
+                    out.add(
+                        image: try loadImage(imageID), id: imageID, number: Int32(index), mentions: mentions, features: features,
+                        sampling: sampling)
                 } catch {
                     out.skipped.append(SkippedImage(imageID: imageID, reason: "\(error)"))
                 }
@@ -66,21 +79,26 @@ public enum TrainingData {
         return (points, report)
     }
 
-    /// The training classes' mentions by image, each with its label (index in `classes`) and
-    /// the share of its points its class keeps (`pointsPerClass` over the class's points).
+    /// Per class, the points its mentions in `corpus` offer to training: what sets each
+    /// class's sampling rate (summed over a corpus's shards, `embed count`).
+    public static func classPointCounts(corpus: Corpus, sampling: TrainingSampling) throws -> [Int: Int] {
+        try corpus.trainingPointCounts(pointsPerMention: sampling.pointsPerMention)
+    }
+
+    /// The training classes' mentions by image, each with its label (index in `classes`), its
+    /// rank among the image's mentions and the share of its points its class keeps
+    /// (`pointsPerClass` over the class's points in `classPoints`).
     static func mentionsByImage(
-        corpus: Corpus, classes: [EmbeddingModel.ClassLabel], sampling: TrainingSampling
+        corpus: Corpus, classes: [EmbeddingModel.ClassLabel], sampling: TrainingSampling, classPoints: [Int: Int]
     ) throws -> [(String, [Mention])] {
         let labelOf = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element.id, Int32($0.offset)) })
-        // Count first, for the per-class sampling rate.
-        let perClass = try corpus.trainingPointCounts(pointsPerMention: sampling.pointsPerMention)
         return try corpus.trainingMentions(classes: Set(labelOf.keys)).map { group in
             (
                 group.imageID,
-                group.mentions.map { m in
+                group.mentions.enumerated().map { rank, m in
                     Mention(
-                        id: m.id, label: labelOf[m.classID]!,
-                        rate: min(1, Double(sampling.pointsPerClass) / Double(max(perClass[m.classID] ?? 1, 1))), points: m.points)
+                        id: m.id, rank: rank, label: labelOf[m.classID]!,
+                        rate: min(1, Double(sampling.pointsPerClass) / Double(max(classPoints[m.classID] ?? 1, 1))), points: m.points)
                 }
             )
         }
@@ -98,14 +116,16 @@ public enum TrainingData {
 
         /// The kept points of one image's mentions (at most `pointsPerMention` evenly spaced
         /// per mention, then the class's sampling), with their features.
-        mutating func add(image: Image, number: Int32, mentions: [Mention], features: FeatureConfiguration, sampling: TrainingSampling) {
+        mutating func add(
+            image: Image, id: String, number: Int32, mentions: [Mention], features: FeatureConfiguration, sampling: TrainingSampling
+        ) {
             let pixels = PixelFeatures(image: image, configuration: features)
             var row = [Float](repeating: 0, count: features.dimension)
             for m in mentions {
                 mentionCount += 1
                 let step = max(1, (m.points.count + sampling.pointsPerMention - 1) / sampling.pointsPerMention)
                 for (k, p) in m.points.enumerated() where k % step == 0 {
-                    guard keep(seed: sampling.seed, mention: m.id, point: k, rate: m.rate) else { continue }
+                    guard keep(seed: sampling.seed, image: id, mention: m.rank, point: k, rate: m.rate) else { continue }
                     let (x, y) = image.pixel(normalizedX: p.x, y: p.y)
                     row.withUnsafeMutableBufferPointer { pixels.features(x: x, y: y, into: $0) }
                     rows += row
@@ -120,15 +140,20 @@ public enum TrainingData {
 
     struct Mention: Sendable {
         var id: Int64
+        /// Its place among its image's training mentions (narratives in the order they were
+        /// ingested, mentions in caption order): the same on one machine and in a shard.
+        var rank: Int
         var label: Int32
         var rate: Double
         var points: [TracePoint]
     }
 }
 
-/// Keeps a point with probability `rate`, decided by a hash so the choice is reproducible.
-func keep(seed: UInt64, mention: Int64, point: Int, rate: Double) -> Bool {
+/// Keeps a point with probability `rate`, decided by a hash of the seed, the image, the
+/// mention's rank in it and the point, so the choice is reproducible wherever it is made.
+func keep(seed: UInt64, image: String, mention: Int, point: Int, rate: Double) -> Bool {
     guard rate < 1 else { return true }
-    let z = StableHash.mix(seed &+ UInt64(bitPattern: mention) &* StableHash.golden &+ UInt64(point) &* 0xBF58_476D_1CE4_E5B9)
+    let base = StableHash.fnv1a(image, basis: StableHash.mix(seed))
+    let z = StableHash.mix(base &+ UInt64(mention) &* StableHash.golden &+ UInt64(point) &* 0xBF58_476D_1CE4_E5B9)
     return Double(z >> 11) / Double(1 << 53) < rate
 }

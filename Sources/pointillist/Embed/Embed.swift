@@ -38,6 +38,6 @@ extension Pointillist {
                 is the embedding. eval: held-out accuracy of the classifier, and nearest-neighbour \
                 accuracy of the embedding against raw features. show: what a model file holds.
                 """,
-            subcommands: [Train.self, Eval.self, Show.self])
+            subcommands: [Train.self, Eval.self, Show.self, Count.self, Points.self, Fit.self])
     }
 }
