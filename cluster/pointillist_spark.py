@@ -35,7 +35,8 @@ rejects.tsv (rejected lines with their input file and line), dictionary-counts.t
 dictionary.tsv, class-points.tsv and training-points. OUT/dictionary.tsv is the dictionary,
 OUT/model.embedding the model. OUT/sharding/NNNNN.tsv holds
 what `pointillist shard` reported for each input (its end record, and lines rejected there),
-OUT/inputs.tsv the inputs by index, OUT/ingest-summary.tsv the per-shard counts.
+OUT/inputs.tsv the inputs by index, OUT/ingest-summary.tsv the per-shard counts,
+OUT/timings.tsv each stage's wall seconds.
 """
 
 from __future__ import annotations
@@ -489,10 +490,15 @@ def main(argv=None) -> int:
     spark.sparkContext.setLogLevel("WARN")
     try:
         status = 0
+        timings = []
         for stage in stages:
             if status not in (0, 4):  # 4: a damaged input, whose lines before the damage were ingested
                 break
+            started = time.monotonic()
             status = STAGES[stage](spark.sparkContext, settings) or status
+            timings.append((stage, time.monotonic() - started))
+        write_file(os.path.join(settings.out, "timings.tsv"),
+                   ("stage\tseconds\n" + "".join(f"{stage}\t{seconds:.3f}\n" for stage, seconds in timings)).encode())
         return status
     finally:
         spark.stop()
