@@ -22,8 +22,12 @@ the work inside each task. Stages so far:
            train` gives on the whole corpus, byte for byte.
   questions  one task per shard runs `questions sample` with that model (first-round
            questions; their ids come from image, point and class).
+  batch    one task per shard runs `questions batch --prefix sNNNNN-` into OUT/batches.
+  answers  every shard imports every --answers file with `questions answers --skip-unknown`
+           (it keeps the answers to its own questions), then runs `questions next`.
+  export   every shard's point labels, rows sorted into OUT/point-labels.csv.
 
-Batches, answers, later rounds and the export are not sharded yet: run them on one machine.
+Every stage that changes a shard's corpus works on a local copy and moves it back when done.
 
 Usage:
   cluster/pointillist_spark.py --out OUT [--shards N] [--master local[*]] INPUT...
@@ -44,6 +48,7 @@ from __future__ import annotations
 import argparse
 import glob
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -123,6 +128,11 @@ class Settings:
     image_options: list[str] = field(default_factory=list)
     sampling_options: list[str] = field(default_factory=list)
     network_options: list[str] = field(default_factory=list)
+    # `questions batch` options (--image-url, --image-size), the answer files to import, and
+    # `questions next` options (--max-rounds), passed on.
+    batch_options: list[str] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)
+    next_options: list[str] = field(default_factory=list)
     # Tests only: the first attempt of shard 1's task leaves part of its outputs and fails
     # (and creates this file, so the retry goes through).
     fail_once: str | None = None
@@ -442,7 +452,93 @@ def run_questions(sc, settings: Settings) -> int:
     return 0
 
 
-STAGES.update(ingest=run_ingest, vocab=run_vocab, embed=run_embed, questions=run_questions)
+def on_local_copy(settings: Settings, shard: int, commands) -> list[str]:
+    """Runs `commands(database)` (each a command line) on a local copy of the shard's corpus,
+    which replaces the shard's when every command has succeeded; returns their outputs."""
+    folder = shard_folder(settings, shard)
+    with tempfile.TemporaryDirectory(prefix=f"pointillist-shard-{shard:05d}-") as work:
+        database = os.path.join(work, "corpus.sqlite")
+        shutil.copyfile(os.path.join(folder, "corpus.sqlite"), database)
+        outputs = []
+        for command in commands(database):
+            done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(command)} exited with {done.returncode}: {done.stderr.decode(errors='replace')}")
+            outputs.append(done.stdout.decode(errors="replace"))
+        replace_file(database, os.path.join(folder, "corpus.sqlite"))
+    return outputs
+
+
+def run_batch(sc, settings: Settings) -> int:
+    """The questions waiting for a batch, batched per shard into OUT/batches, the files of shard k
+    named sNNNNN-batch-NNNNNN (each shard numbers its batches from 1)."""
+    batches = os.path.join(settings.out, "batches")
+
+    def batch(shard):
+        return on_local_copy(settings, shard, lambda db: [[settings.binary, "questions", "batch", "--db", db, "--out", batches,
+                                                           "--prefix", f"s{shard:05d}-"] + settings.batch_options])[0]
+
+    n = settings.shards
+    printed = sc.parallelize(range(n), n).map(batch).collect()
+    written = sum(1 for text in printed for line in text.splitlines() if line.startswith("batch "))
+    print(f"batch          {written} batch files (.csv and .jsonl) in {batches}")
+    return 0
+
+
+def run_answers(sc, settings: Settings) -> int:
+    """The answer files imported into every shard (each keeps the answers to its own questions),
+    then the next round's questions per shard. Per file: lines = accepted + rejected + already
+    imported + lines whose question no shard holds."""
+    if not settings.answers:
+        print("answers        no --answers files given", file=sys.stderr)
+        return 64
+
+    def answers(shard):
+        def commands(db):
+            return [[settings.binary, "questions", "answers", "--quiet", "--skip-unknown", "--db", db] + settings.answers,
+                    [settings.binary, "questions", "next", "--db", db] + settings.next_options]
+        return on_local_copy(settings, shard, commands)
+
+    n = settings.shards
+    outputs = sc.parallelize(range(n), n).map(answers).collect()
+    for path in settings.answers:
+        read, totals = 0, {"accepted": 0, "rejected": 0, "already imported": 0}
+        for text in (o[0] for o in outputs):
+            # "PATH: read R = accepted A + rejected J[ + already imported K] + other shards' E"
+            line = next(l for l in text.splitlines() if l.startswith(f"{path}: read "))
+            read = int(re.search(r": read (\d+) =", line).group(1))
+            for name in totals:
+                found = re.search(rf"{name} (\d+)", line)
+                totals[name] += int(found.group(1)) if found else 0
+        held = sum(totals.values())
+        print(f"{path}: read {read:,} = accepted {totals['accepted']:,} + rejected {totals['rejected']:,}"
+              f" + already imported {totals['already imported']:,} + no shard holds the question {read - held:,}")
+    added = sum(int(l.split()[2]) for o in outputs for l in o[1].splitlines() if l.startswith("next round "))
+    print(f"next round     {added:,} questions added over {n} shards")
+    return 0
+
+
+def run_export(sc, settings: Settings) -> int:
+    """Every shard's point labels, concatenated and sorted into OUT/point-labels.csv."""
+    def export(shard):
+        folder = shard_folder(settings, shard)
+        with tempfile.TemporaryDirectory(prefix=f"pointillist-export-{shard:05d}-") as work:
+            out = os.path.join(work, "point-labels.csv")
+            run_binary([settings.binary, "questions", "export", "--db", os.path.join(folder, "corpus.sqlite"), "--out", out])
+            with open(out, "rb") as f:
+                return f.read().splitlines(keepends=True)
+
+    n = settings.shards
+    parts = sc.parallelize(range(n), n).map(export).collect()
+    header = parts[0][0]
+    rows = sorted(row for part in parts for row in part[1:])
+    write_file(os.path.join(settings.out, "point-labels.csv"), header + b"".join(rows))
+    print(f"export         {len(rows):,} point labels: {settings.out}/point-labels.csv (rows sorted)")
+    return 0
+
+
+STAGES.update(ingest=run_ingest, vocab=run_vocab, embed=run_embed, questions=run_questions, batch=run_batch, answers=run_answers,
+              export=run_export)
 
 
 def main(argv=None) -> int:
@@ -454,10 +550,16 @@ def main(argv=None) -> int:
     parser.add_argument("--master", default=None, help="Spark master (default local[*]; spark-submit's --master wins)")
     parser.add_argument("--binary", default=None, help="the pointillist binary, at this path on every executor")
     parser.add_argument("--max-line-bytes", type=int, default=4 << 20, help="as ingest's --max-line-bytes")
-    parser.add_argument("--stages", default="ingest,vocab", help="comma-separated, in order: ingest, vocab, embed, questions (default ingest,vocab; embed and questions need --images)")
+    parser.add_argument("--stages", default="ingest,vocab",
+                        help="comma-separated, in order: ingest, vocab, embed, questions, batch, answers, export "
+                             "(default ingest,vocab; embed and questions need --images, answers --answers)")
     parser.add_argument("--images", help="the images' folder, at this path on every executor")
     parser.add_argument("--pattern", default="{id}.jpg", help="image file name pattern (default {id}.jpg)")
     parser.add_argument("--points-per-class", type=int, help="as embed train's")
+    parser.add_argument("--image-url", help="as questions batch's")
+    parser.add_argument("--image-size", help="as questions batch's")
+    parser.add_argument("--answers", action="append", default=[], help="an answers file to import (repeatable; the answers stage)")
+    parser.add_argument("--max-rounds", type=int, help="as questions next's")
     parser.add_argument("--epochs", type=int, help="as embed train's")
     parser.add_argument("--min-mentions", type=int, help="as vocab build's")
     parser.add_argument("--train-classes", type=int, help="as vocab build's")
@@ -483,6 +585,12 @@ def main(argv=None) -> int:
         settings.sampling_options += ["--points-per-class", str(args.points_per_class)]
     if args.epochs is not None:
         settings.network_options += ["--epochs", str(args.epochs)]
+    for name, value in (("--image-url", args.image_url), ("--image-size", args.image_size)):
+        if value is not None:
+            settings.batch_options += [name, value]
+    settings.answers = [os.path.abspath(a) for a in args.answers]
+    if args.max_rounds is not None:
+        settings.next_options += ["--max-rounds", str(args.max_rounds)]
     builder = SparkSession.builder.appName("pointillist")
     if args.master:
         builder = builder.master(args.master)

@@ -5,7 +5,8 @@ keep their file and line, the counts reconcile, a task that fails once is retrie
 same outputs, and a second run leaves the same outputs. The dictionary built over the shards
 is the single machine's, byte for byte, and the shards hold its mentions; the model trained on
 the shards' training points is the single machine's, byte for byte; the first-round questions
-over the shards are the single machine's.
+over the shards are the single machine's; with the same answers imported, the exported point
+labels are the single machine's (rows sorted).
 
 Inputs: the sample narratives in Data/ (plain and gzip, 3 malformed lines), the narratives
 of 40 generated scenes, the Video LN sample of the tests, and a file with a byte-order mark,
@@ -82,6 +83,14 @@ class SparkIngestTests(unittest.TestCase):
                        check=True, stdout=subprocess.DEVNULL)
         subprocess.run([BINARY, "questions", "sample", "--quiet", "--db", cls.direct, "--model", cls.model] + cls.images,
                        check=True, stdout=subprocess.DEVNULL)
+        # One round on one machine: batches, simulated answers, the next round, the export.
+        cls.answers = os.path.join(cls.work, "answers.csv")
+        cls.labels = os.path.join(cls.work, "direct-labels.csv")
+        for command in (["questions", "batch", "--out", os.path.join(cls.work, "direct-batches")],
+                        ["questions", "simulate", "--masks", os.path.join(scenes, "masks"), "--out", cls.answers],
+                        ["questions", "answers", "--quiet", cls.answers], ["questions", "next"],
+                        ["questions", "export", "--out", cls.labels]):
+            subprocess.run([BINARY] + command + ["--db", cls.direct], check=True, stdout=subprocess.DEVNULL)
         from pyspark.sql import SparkSession
 
         # local[2, 2]: two threads, and a failed task is tried once more.
@@ -98,11 +107,11 @@ class SparkIngestTests(unittest.TestCase):
         settings = pointillist_spark.Settings(
             binary=BINARY, shards=3, out=out, max_line_bytes=MAX_LINE, inputs=pointillist_spark.expand_inputs(self.inputs),
             fail_once=fail_once, vocab_options=VOCAB, image_options=self.images, sampling_options=EMBED[2:],
-            network_options=EMBED[:2])
+            network_options=EMBED[:2], answers=[self.answers])
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             status = 0
-            for stage in ("ingest", "vocab", "embed", "questions"):
+            for stage in ("ingest", "vocab", "embed", "questions", "batch", "answers", "export"):
                 status = status or pointillist_spark.STAGES[stage](self.spark.sparkContext, settings)
         return status, printed.getvalue()
 
@@ -165,6 +174,22 @@ class SparkIngestTests(unittest.TestCase):
                 got += db.execute(QUESTIONS).fetchall()
         self.assertEqual(sorted(got), expected)
         self.assertGreater(len(expected), 400)
+
+        # The same answers give the same point labels; the shards' batch files hold the same questions.
+        with open(self.labels, "rb") as a, open(os.path.join(out, "point-labels.csv"), "rb") as b:
+            direct_rows = a.read().splitlines(keepends=True)
+            self.assertEqual(direct_rows[0] + b"".join(sorted(direct_rows[1:])), b.read())
+        self.assertGreater(len(direct_rows), 400)
+        self.assertIn("no shard holds the question 0", printed)
+
+        def batched(folder):
+            ids = set()
+            for name in os.listdir(folder):
+                if name.endswith(".csv"):
+                    with open(os.path.join(folder, name)) as f:
+                        ids |= {row.split(",", 1)[0] for row in f.read().splitlines()[1:]}
+            return ids
+        self.assertEqual(batched(os.path.join(out, "batches")), batched(os.path.join(self.work, "direct-batches")))
 
         # A second run over the same inputs leaves the same corpora.
         again = os.path.join(self.work, "again")

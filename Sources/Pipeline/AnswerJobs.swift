@@ -11,6 +11,8 @@ public struct AnswersJob {
         public var rejected: [RejectedAnswer] = []
         /// Lines an earlier import of the same file already stored (`PreviousImport`).
         public var alreadyImported = 0
+        /// With `skipUnknown`: answers to questions this corpus does not hold (another shard's).
+        public var elsewhere = 0
     }
 
     let corpus: Corpus
@@ -20,14 +22,23 @@ public struct AnswersJob {
         corpus = try Corpus(path: database)
     }
 
-    public func run(file: String, text: String) throws -> Report {
+    /// Imports one file. With `skipUnknown` (a corpus that is one shard, given every shard's
+    /// answers), an answer to a question the corpus does not hold is counted as `elsewhere`,
+    /// neither stored nor rejected: the shard that holds the question takes it.
+    public func run(file: String, text: String, skipUnknown: Bool = false) throws -> Report {
         let known = Set(try corpus.questions().map(\.id))
-        let result = AnswerImport.parse(
+        var result = AnswerImport.parse(
             file: file, text: text, knownQuestions: known, existing: try corpus.answers(), previous: try corpus.previousImport(of: file))
+        var elsewhere = 0
+        if skipUnknown {
+            let kept = result.rejected.filter { $0.reason != .unknownQuestion }
+            elsewhere = result.rejected.count - kept.count
+            result.rejected = kept
+        }
         try corpus.storeAnswers(result, file: file)
         return Report(
-            read: result.accepted.count + result.rejected.count + result.alreadyImported, accepted: result.accepted.count,
-            rejected: result.rejected, alreadyImported: result.alreadyImported)
+            read: result.accepted.count + result.rejected.count + result.alreadyImported + elsewhere, accepted: result.accepted.count,
+            rejected: result.rejected, alreadyImported: result.alreadyImported, elsewhere: elsewhere)
     }
 }
 

@@ -16,6 +16,9 @@ public struct BatchJob {
         public var imageWidth: Int
         public var imageHeight: Int
         public var batches = BatchOptions()
+        /// Put before `batch-NNNNNN` in the files' names: a corpus's shards number their
+        /// batches each from 1, so each names its files apart (the cluster driver: `sNNNNN-`).
+        public var prefix = ""
 
         public init(database: String, folder: String, imageURL: String, imageWidth: Int, imageHeight: Int) {
             self.database = database
@@ -55,7 +58,7 @@ public struct BatchJob {
         }
         var done: [Written] = []
         for batch in Batcher.batches(pending, options: options.batches) {
-            let base = options.folder + "/batch-" + String(format: "%06d", try corpus.nextBatchNumber())
+            let base = options.folder + "/" + options.prefix + "batch-" + String(format: "%06d", try corpus.nextBatchNumber())
             try FileSystem.writeAtomically(to: base + ".csv") { try $0.write(BatchFile.csv(batch, describe: describe)) }
             try FileSystem.writeAtomically(to: base + ".jsonl") { try $0.write(BatchFile.jsonl(batch, describe: describe)) }
             let ids = Array(Set(batch.map(\.question.id))).sorted()

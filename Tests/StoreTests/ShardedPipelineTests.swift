@@ -3,7 +3,8 @@ import Narratives
 import Testing
 
 /// The commands of a corpus sharded by image, run as a user runs them, against the same
-/// commands on the whole corpus: the same dictionary file and the same model file, byte for byte.
+/// commands on the whole corpus: the same dictionary file and the same model file, byte for
+/// byte; with the same answers, the same point labels.
 @Suite(.serialized) struct ShardedPipelineTests {
     @Test func threeShardsTrainTheWholeCorpusModel() throws {
         let dir = Fixture.temporaryDirectory()
@@ -46,8 +47,38 @@ import Testing
             try run(["embed", "points", "--quiet", "--db", "shard-\(k).sqlite", "--out", "shard-\(k).points"] + images + sampling + classPoints)
         }
         try run(["embed", "fit", "--quiet", "--model", "sharded.embedding"] + (0..<3).map { "shard-\($0).points" } + network)
-        let whole = try Data(contentsOf: dir.appendingPathComponent("whole.embedding"))
-        #expect(try Data(contentsOf: dir.appendingPathComponent("sharded.embedding")) == whole)
+        let model = try Data(contentsOf: dir.appendingPathComponent("whole.embedding"))
+        #expect(try Data(contentsOf: dir.appendingPathComponent("sharded.embedding")) == model)
+
+        // A round: the whole corpus's questions batched and answered by simulated annotators;
+        // every shard gets all the answers and keeps those to its own questions.
+        let sample = ["questions", "sample", "--quiet", "--images", "scenes/images", "--pattern", "{id}.png"]
+        try run(sample + ["--db", "whole.sqlite", "--model", "whole.embedding"])
+        try run(["questions", "batch", "--db", "whole.sqlite", "--out", "batches"])
+        try run(["questions", "simulate", "--db", "whole.sqlite", "--masks", "scenes/masks", "--out", "answers.csv"])
+        try run(["questions", "answers", "--quiet", "--db", "whole.sqlite", "answers.csv"])
+        try run(["questions", "next", "--db", "whole.sqlite"])
+        try run(["questions", "export", "--db", "whole.sqlite", "--out", "whole.csv"])
+        var rows: [Substring] = []
+        var accepted = 0
+        for k in 0..<3 {
+            let db = "shard-\(k).sqlite"
+            try run(sample + ["--db", db, "--model", "sharded.embedding"])
+            try run(["questions", "batch", "--db", db, "--out", "batches", "--prefix", "s\(k)-"])
+            let imported = try Fixture.run(["questions", "answers", "--quiet", "--skip-unknown", "--db", db, "answers.csv"], in: dir)
+            #expect(imported.out.contains("rejected 0 + other shards' "), "\(imported.out)")
+            accepted += Int(imported.out.split(separator: " ")[5])!
+            try run(["questions", "next", "--db", db])
+            try run(["questions", "export", "--db", db, "--out", "shard-\(k).csv"])
+            rows += try String(contentsOf: dir.appendingPathComponent("shard-\(k).csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        }
+        let whole = try String(contentsOf: dir.appendingPathComponent("whole.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(rows.sorted() == whole.sorted())
+        #expect(whole.count > 300)
+        let answerLines = try String(contentsOf: dir.appendingPathComponent("answers.csv"), encoding: .utf8).split(separator: "\n").count - 1
+        #expect(accepted == answerLines)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("batches").path)
+        #expect(files.contains("batch-000001.csv") && files.contains("s0-batch-000001.csv") && files.contains("s2-batch-000001.jsonl"))
 
         // Points made with other sampling do not mix.
         try run(["embed", "points", "--quiet", "--db", "shard-0.sqlite", "--out", "other.points", "--points-per-class", "900"] + images)

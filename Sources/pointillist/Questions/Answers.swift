@@ -26,6 +26,13 @@ extension Pointillist.Questions {
         @Argument(help: "Answer files.")
         var files: [String]
 
+        @Flag(
+            name: .customLong("skip-unknown"),
+            help:
+                "Count answers to questions this corpus does not hold as another shard's, instead of rejecting them (one shard of a corpus, given every shard's answers)."
+        )
+        var skipUnknown = false
+
         @Flag(help: "Print only the summary.")
         var quiet = false
 
@@ -33,11 +40,12 @@ extension Pointillist.Questions {
             let job = try AnswersJob(database: corpus.db)
             for file in files {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
-                let r = try job.run(file: file, text: text)
+                let r = try job.run(file: file, text: text, skipUnknown: skipUnknown)
                 if !quiet { for reject in r.rejected.prefix(20) { Terminal.error(reject.description) } }
                 print(
                     "\(file): read \(r.read) = accepted \(r.accepted) + rejected \(r.rejected.count)"
-                        + (r.alreadyImported > 0 ? " + already imported \(r.alreadyImported)" : ""))
+                        + (r.alreadyImported > 0 ? " + already imported \(r.alreadyImported)" : "")
+                        + (skipUnknown ? " + other shards' \(r.elsewhere)" : ""))
             }
         }
     }
