@@ -9,7 +9,7 @@ over the shards are the single machine's; with the same answers imported, the ex
 labels are the single machine's (rows sorted).
 
 Inputs: the sample narratives in Data/ (plain and gzip, 3 malformed lines), the narratives
-of 40 generated scenes, the Video LN sample of the tests, and a file with a byte-order mark,
+of the demo's 300 generated scenes (seed 1), the Video LN sample of the tests, and a file with a byte-order mark,
 blank lines, a duplicate and a line over --max-line-bytes.
 
 Run with the project's Spark environment: .venv-spark/bin/python cluster/test_spark.py
@@ -61,7 +61,7 @@ class SparkIngestTests(unittest.TestCase):
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix="pointillist-spark-test-")
         scenes = os.path.join(cls.work, "scenes")
-        subprocess.run([BINARY, "scenes", "--out", scenes, "--count", "40", "--seed", "3", "--quiet"], check=True,
+        subprocess.run([BINARY, "scenes", "--out", scenes, "--count", "300", "--seed", "1", "--quiet"], check=True,
                        stdout=subprocess.DEVNULL)
         odd = os.path.join(cls.work, "odd.jsonl")
         with open(os.path.join(REPO, "Data", "narratives", "shard-00000.jsonl"), "rb") as f:
@@ -204,6 +204,9 @@ class SparkIngestTests(unittest.TestCase):
         self.assertEqual(status, 0, printed)
         self.assertTrue(os.path.exists(marker), "the task failed once")
         self.assertEqual(sorted(sum((narratives(p) for p in self.shard_corpora(out)), [])), sorted(narratives(self.direct)))
+        for mine, theirs in (("dictionary.tsv", self.dictionary), ("model.embedding", self.model)):
+            with open(os.path.join(out, mine), "rb") as a, open(theirs, "rb") as b:
+                self.assertEqual(a.read(), b.read(), mine)
 
 
 if __name__ == "__main__":
