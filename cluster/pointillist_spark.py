@@ -178,9 +178,7 @@ def ingest_shard(settings: Settings):
             database = os.path.join(work, "corpus.sqlite")
             command = [settings.binary, "ingest", "--db", database, "--quiet", "--max-line-bytes", str(settings.max_line_bytes),
                        "--rejects", os.path.join(work, "rejects.jsonl"), routed]
-            done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            if done.returncode != 0:
-                raise RuntimeError(f"{' '.join(command)} exited with {done.returncode}: {done.stderr.decode(errors='replace')}")
+            run_binary(command)
             with open(os.path.join(work, "origins.tsv"), "w") as f:
                 f.write("routed_line\tinput\tline\n")
                 f.writelines(f"{i}\t{o}" for i, o in enumerate(origins, 1))
@@ -280,193 +278,146 @@ def shard_folder(settings: Settings, shard: int) -> str:
     return os.path.join(settings.out, "shards", f"{shard:05d}")
 
 
-def run_binary(command: list[str]) -> None:
+def run_binary(command: list[str]) -> str:
+    """Runs the binary; its standard output, or an error with its standard error."""
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited with {done.returncode}: {done.stderr.decode(errors='replace')}")
+    return done.stdout.decode(errors="replace")
 
 
-def count_shard(settings: Settings):
-    """A task per shard: `vocab count` of its corpus, into dictionary-counts.tsv beside it."""
+def produce(target: str, command) -> str:
+    """Runs `command(path)`, which writes a file at a local path, and moves the file to `target` when it succeeded."""
+    with tempfile.TemporaryDirectory(prefix="pointillist-") as work:
+        path = os.path.join(work, os.path.basename(target))
+        printed = run_binary(command(path))
+        replace_file(path, target)
+    return printed
 
-    def run(shard):
-        folder = shard_folder(settings, shard)
-        with tempfile.TemporaryDirectory(prefix=f"pointillist-count-{shard:05d}-") as work:
-            counts = os.path.join(work, "dictionary-counts.tsv")
-            run_binary([settings.binary, "vocab", "count", "--quiet", "--db", os.path.join(folder, "corpus.sqlite"),
-                        "--out", counts] + lexicon_options(settings.vocab_options))
-            replace_file(counts, os.path.join(folder, "dictionary-counts.tsv"))
-        return shard
 
-    return run
+def on_local_copy(settings: Settings, shard: int, commands) -> list[str]:
+    """Runs `commands(database)` (command lines) on a local copy of the shard's corpus, which
+    replaces the shard's once every command has succeeded; returns what they printed."""
+    folder = shard_folder(settings, shard)
+    with tempfile.TemporaryDirectory(prefix=f"pointillist-shard-{shard:05d}-") as work:
+        database = os.path.join(work, "corpus.sqlite")
+        shutil.copyfile(os.path.join(folder, "corpus.sqlite"), database)
+        outputs = [run_binary(command) for command in commands(database)]
+        replace_file(database, os.path.join(folder, "corpus.sqlite"))
+    return outputs
+
+
+def each_shard(sc, settings: Settings, task) -> list:
+    """`task(shard)` for every shard, one Spark task each; the results in shard order."""
+    return sc.parallelize(range(settings.shards), settings.shards).map(task).collect()
+
+
+def shard_files(settings: Settings, name: str) -> list[str]:
+    """The file `name` of every shard's folder."""
+    return [os.path.join(shard_folder(settings, k), name) for k in range(settings.shards)]
 
 
 def lexicon_options(options: list[str]) -> list[str]:
     """The options of `vocab build` that `vocab count` takes too (the lexicon's)."""
-    kept, i = [], 0
-    while i < len(options):
-        if options[i] in ("--wordnet", "--lmf", "--vocab", "--word-list"):
-            kept += options[i:i + 2]
-        i += 2
+    kept = []
+    for name, value in zip(options[::2], options[1::2]):
+        if name in ("--wordnet", "--lmf", "--vocab", "--word-list"):
+            kept += [name, value]
     return kept
 
 
-def build_shard(settings: Settings):
-    """A task per shard: `vocab build --counts` (every shard's counts) on a local copy of its
-    corpus, moved back when done, with the dictionary TSV it writes (the same on every shard)."""
-
-    def run(shard):
-        folder = shard_folder(settings, shard)
-        counts = [os.path.join(shard_folder(settings, k), "dictionary-counts.tsv") for k in range(settings.shards)]
-        with tempfile.TemporaryDirectory(prefix=f"pointillist-vocab-{shard:05d}-") as work:
-            database = os.path.join(work, "corpus.sqlite")
-            shutil.copyfile(os.path.join(folder, "corpus.sqlite"), database)
-            dictionary = os.path.join(work, "dictionary.tsv")
-            previous = os.path.join(settings.out, "dictionary.tsv")  # ids are kept from the last build's
-            if os.path.exists(previous):
-                shutil.copyfile(previous, dictionary)
-            command = [settings.binary, "vocab", "build", "--quiet", "--top", "0", "--db", database, "--dictionary", dictionary]
-            run_binary(command + [a for c in counts for a in ("--counts", c)] + settings.vocab_options)
-            replace_file(dictionary, os.path.join(folder, "dictionary.tsv"))
-            replace_file(database, os.path.join(folder, "corpus.sqlite"))
-        return shard
-
-    return run
-
-
 def run_vocab(sc, settings: Settings) -> int:
-    """The dictionary stage: every shard counted, then every shard built from all the counts;
-    the dictionary (the same file on every shard) is copied to OUT/dictionary.tsv."""
+    """The dictionary: every shard counted (`vocab count`), then every shard built from all the
+    counts (`vocab build --counts`, on a local copy of its corpus); the dictionary, the same
+    file on every shard, is copied to OUT/dictionary.tsv (its ids kept by the next run)."""
     started = time.monotonic()
-    n = settings.shards
-    sc.parallelize(range(n), n).map(count_shard(settings)).collect()
+    binary = settings.binary
+
+    def count(shard):
+        database = os.path.join(shard_folder(settings, shard), "corpus.sqlite")
+        return produce(os.path.join(shard_folder(settings, shard), "dictionary-counts.tsv"), lambda out: [
+            binary, "vocab", "count", "--quiet", "--db", database, "--out", out] + lexicon_options(settings.vocab_options))
+
+    def build(shard):
+        counts = [a for path in shard_files(settings, "dictionary-counts.tsv") for a in ("--counts", path)]
+        dictionary = os.path.join(shard_folder(settings, shard), "dictionary.tsv")
+        previous = os.path.join(settings.out, "dictionary.tsv")
+        if os.path.exists(previous):
+            shutil.copyfile(previous, dictionary)
+        return on_local_copy(settings, shard, lambda db: [[binary, "vocab", "build", "--quiet", "--top", "0", "--db", db,
+                                                           "--dictionary", dictionary] + counts + settings.vocab_options])
+
+    each_shard(sc, settings, count)
     counted = time.monotonic()
-    sc.parallelize(range(n), n).map(build_shard(settings)).collect()
+    each_shard(sc, settings, build)
     copies = []
-    for k in range(n):
-        with open(os.path.join(shard_folder(settings, k), "dictionary.tsv"), "rb") as f:
+    for path in shard_files(settings, "dictionary.tsv"):
+        with open(path, "rb") as f:
             copies.append(f.read())
     if any(c != copies[0] for c in copies):
         print("error: the shards wrote different dictionaries", file=sys.stderr)
         return 1
     write_file(os.path.join(settings.out, "dictionary.tsv"), copies[0])
-    classes = copies[0].count(b"\n") - 1
     mentions = 0
-    for k in range(n):
-        with sqlite3.connect(f"file:{os.path.join(shard_folder(settings, k), 'corpus.sqlite')}?mode=ro", uri=True) as db:
+    for path in shard_files(settings, "corpus.sqlite"):
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
             mentions += db.execute("SELECT count(*) FROM mentions").fetchone()[0]
-    print(f"vocab on {n} shards: counted in {counted - started:.1f} s, built in {time.monotonic() - counted:.1f} s")
+    print(f"vocab on {settings.shards} shards: counted in {counted - started:.1f} s, built in {time.monotonic() - counted:.1f} s")
+    classes = copies[0].count(b"\n") - 1
     print(f"dictionary     {classes:,} classes: {settings.out}/dictionary.tsv (the same on every shard)")
     print(f"mentions       {mentions:,} stored in the shards' corpora")
     return 0
 
 
-def count_points_shard(settings: Settings):
-    """A task per shard: `embed count`, the points each training class offers in the shard."""
-
-    def run(shard):
-        folder = shard_folder(settings, shard)
-        with tempfile.TemporaryDirectory(prefix=f"pointillist-points-{shard:05d}-") as work:
-            counts = os.path.join(work, "class-points.tsv")
-            per_mention = [a for i, a in enumerate(settings.sampling_options)
-                           if settings.sampling_options[i - (i % 2)] == "--points-per-mention"]
-            run_binary([settings.binary, "embed", "count", "--db", os.path.join(folder, "corpus.sqlite"), "--out", counts]
-                       + per_mention)
-            replace_file(counts, os.path.join(folder, "class-points.tsv"))
-        return shard
-
-    return run
-
-
-def points_shard(settings: Settings):
-    """A task per shard: `embed points`, the shard's training set with the whole corpus's sampling rates."""
-
-    def run(shard):
-        folder = shard_folder(settings, shard)
-        counts = [a for k in range(settings.shards) for a in ("--class-points", os.path.join(shard_folder(settings, k), "class-points.tsv"))]
-        with tempfile.TemporaryDirectory(prefix=f"pointillist-points-{shard:05d}-") as work:
-            points = os.path.join(work, "training-points")
-            run_binary([settings.binary, "embed", "points", "--quiet", "--db", os.path.join(folder, "corpus.sqlite"), "--out", points]
-                       + settings.image_options + settings.sampling_options + counts)
-            replace_file(points, os.path.join(folder, "training-points"))
-        return shard
-
-    return run
-
-
-def fit(settings: Settings):
-    """One task: `embed fit` on every shard's training points, the model into OUT/model.embedding."""
-
-    def run(_):
-        points = [os.path.join(shard_folder(settings, k), "training-points") for k in range(settings.shards)]
-        with tempfile.TemporaryDirectory(prefix="pointillist-fit-") as work:
-            model = os.path.join(work, "model.embedding")
-            run_binary([settings.binary, "embed", "fit", "--quiet", "--model", model] + points + settings.network_options)
-            replace_file(model, os.path.join(settings.out, "model.embedding"))
-        return 0
-
-    return run
-
-
 def run_embed(sc, settings: Settings) -> int:
-    """The embedding: per shard the classes' points counted, then the training points drawn
-    and featurised; one task trains on all of them. The model is the single machine's."""
+    """The embedding: per shard each class's points counted (`embed count`), then the shard's
+    training points drawn with the whole corpus's rates (`embed points`); one task trains on all
+    of them (`embed fit`): OUT/model.embedding, one machine's model."""
     started = time.monotonic()
-    n = settings.shards
-    sc.parallelize(range(n), n).map(count_points_shard(settings)).collect()
-    sc.parallelize(range(n), n).map(points_shard(settings)).collect()
+    binary = settings.binary
+
+    def count(shard):
+        database = os.path.join(shard_folder(settings, shard), "corpus.sqlite")
+        return produce(os.path.join(shard_folder(settings, shard), "class-points.tsv"),
+                       lambda out: [binary, "embed", "count", "--db", database, "--out", out])
+
+    def points(shard):
+        database = os.path.join(shard_folder(settings, shard), "corpus.sqlite")
+        counts = [a for path in shard_files(settings, "class-points.tsv") for a in ("--class-points", path)]
+        return produce(os.path.join(shard_folder(settings, shard), "training-points"), lambda out: [
+            binary, "embed", "points", "--quiet", "--db", database, "--out", out] + settings.image_options
+            + settings.sampling_options + counts)
+
+    def fit(_):
+        return produce(os.path.join(settings.out, "model.embedding"), lambda out: [
+            binary, "embed", "fit", "--quiet", "--model", out] + shard_files(settings, "training-points") + settings.network_options)
+
+    each_shard(sc, settings, count)
+    each_shard(sc, settings, points)
     extracted = time.monotonic()
-    sc.parallelize([0], 1).map(fit(settings)).collect()
-    print(f"embed on {n} shards: training points in {extracted - started:.1f} s, trained in {time.monotonic() - extracted:.1f} s")
+    sc.parallelize([0], 1).map(fit).collect()
+    print(f"embed on {settings.shards} shards: training points in {extracted - started:.1f} s, "
+          f"trained in {time.monotonic() - extracted:.1f} s")
     print(f"model          {settings.out}/model.embedding")
     return 0
 
 
-def sample_shard(settings: Settings):
-    """A task per shard: `questions sample` with the model, on a local copy of the shard's corpus."""
-
-    def run(shard):
-        folder = shard_folder(settings, shard)
-        with tempfile.TemporaryDirectory(prefix=f"pointillist-sample-{shard:05d}-") as work:
-            database = os.path.join(work, "corpus.sqlite")
-            shutil.copyfile(os.path.join(folder, "corpus.sqlite"), database)
-            run_binary([settings.binary, "questions", "sample", "--quiet", "--db", database,
-                        "--model", os.path.join(settings.out, "model.embedding")] + settings.image_options)
-            with sqlite3.connect(database) as db:
-                questions = db.execute("SELECT count(*), count(DISTINCT image_id) FROM questions").fetchone()
-            replace_file(database, os.path.join(folder, "corpus.sqlite"))
-        return shard, questions
-
-    return run
-
-
 def run_questions(sc, settings: Settings) -> int:
-    """First-round questions: M on every image of every shard, with the broadcast model."""
+    """First-round questions: M on every image of every shard, with the model (`questions sample`)."""
     started = time.monotonic()
-    n = settings.shards
-    done = sc.parallelize(range(n), n).map(sample_shard(settings)).collect()
-    questions = sum(q for _, (q, _) in done)
-    images = sum(i for _, (_, i) in done)
-    print(f"questions on {n} shards: {time.monotonic() - started:.1f} s")
-    print(f"questions      {questions:,} first-round questions on {images:,} images, in the shards' corpora")
+    model = os.path.join(settings.out, "model.embedding")
+
+    def sample(shard):
+        on_local_copy(settings, shard, lambda db: [[settings.binary, "questions", "sample", "--quiet", "--db", db, "--model", model]
+                                                   + settings.image_options])
+        with sqlite3.connect(f"file:{shard_files(settings, 'corpus.sqlite')[shard]}?mode=ro", uri=True) as db:
+            return db.execute("SELECT count(*), count(DISTINCT image_id) FROM questions").fetchone()
+
+    done = each_shard(sc, settings, sample)
+    print(f"questions on {settings.shards} shards: {time.monotonic() - started:.1f} s")
+    print(f"questions      {sum(q for q, _ in done):,} first-round questions on {sum(i for _, i in done):,} images, "
+          "in the shards' corpora")
     return 0
-
-
-def on_local_copy(settings: Settings, shard: int, commands) -> list[str]:
-    """Runs `commands(database)` (each a command line) on a local copy of the shard's corpus,
-    which replaces the shard's when every command has succeeded; returns their outputs."""
-    folder = shard_folder(settings, shard)
-    with tempfile.TemporaryDirectory(prefix=f"pointillist-shard-{shard:05d}-") as work:
-        database = os.path.join(work, "corpus.sqlite")
-        shutil.copyfile(os.path.join(folder, "corpus.sqlite"), database)
-        outputs = []
-        for command in commands(database):
-            done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            if done.returncode != 0:
-                raise RuntimeError(f"{' '.join(command)} exited with {done.returncode}: {done.stderr.decode(errors='replace')}")
-            outputs.append(done.stdout.decode(errors="replace"))
-        replace_file(database, os.path.join(folder, "corpus.sqlite"))
-    return outputs
 
 
 def run_batch(sc, settings: Settings) -> int:
@@ -478,8 +429,7 @@ def run_batch(sc, settings: Settings) -> int:
         return on_local_copy(settings, shard, lambda db: [[settings.binary, "questions", "batch", "--db", db, "--out", batches,
                                                            "--prefix", f"s{shard:05d}-"] + settings.batch_options])[0]
 
-    n = settings.shards
-    printed = sc.parallelize(range(n), n).map(batch).collect()
+    printed = each_shard(sc, settings, batch)
     written = sum(1 for text in printed for line in text.splitlines() if line.startswith("batch "))
     print(f"batch          {written} batch files (.csv and .jsonl) in {batches}")
     return 0
@@ -499,8 +449,7 @@ def run_answers(sc, settings: Settings) -> int:
                     [settings.binary, "questions", "next", "--db", db] + settings.next_options]
         return on_local_copy(settings, shard, commands)
 
-    n = settings.shards
-    outputs = sc.parallelize(range(n), n).map(answers).collect()
+    outputs = each_shard(sc, settings, answers)
     for path in settings.answers:
         read, totals = 0, {"accepted": 0, "rejected": 0, "already imported": 0}
         for text in (o[0] for o in outputs):
@@ -514,22 +463,20 @@ def run_answers(sc, settings: Settings) -> int:
         print(f"{path}: read {read:,} = accepted {totals['accepted']:,} + rejected {totals['rejected']:,}"
               f" + already imported {totals['already imported']:,} + no shard holds the question {read - held:,}")
     added = sum(int(l.split()[2]) for o in outputs for l in o[1].splitlines() if l.startswith("next round "))
-    print(f"next round     {added:,} questions added over {n} shards")
+    print(f"next round     {added:,} questions added over {settings.shards} shards")
     return 0
 
 
 def run_export(sc, settings: Settings) -> int:
     """Every shard's point labels, concatenated and sorted into OUT/point-labels.csv."""
     def export(shard):
-        folder = shard_folder(settings, shard)
-        with tempfile.TemporaryDirectory(prefix=f"pointillist-export-{shard:05d}-") as work:
-            out = os.path.join(work, "point-labels.csv")
-            run_binary([settings.binary, "questions", "export", "--db", os.path.join(folder, "corpus.sqlite"), "--out", out])
-            with open(out, "rb") as f:
-                return f.read().splitlines(keepends=True)
+        database = os.path.join(shard_folder(settings, shard), "corpus.sqlite")
+        target = os.path.join(shard_folder(settings, shard), "point-labels.csv")
+        produce(target, lambda out: [settings.binary, "questions", "export", "--db", database, "--out", out])
+        with open(target, "rb") as f:
+            return f.read().splitlines(keepends=True)
 
-    n = settings.shards
-    parts = sc.parallelize(range(n), n).map(export).collect()
+    parts = each_shard(sc, settings, export)
     header = parts[0][0]
     rows = sorted(row for part in parts for row in part[1:])
     write_file(os.path.join(settings.out, "point-labels.csv"), header + b"".join(rows))

@@ -46,6 +46,15 @@ QUESTIONS = "SELECT id, image_id, point_index, class_id, round FROM questions"
 MAX_LINE = 1 << 20  # a Video LN line of the sample holds up to about 200 KB
 
 
+def rows(query: str, databases: list[str]) -> list[tuple]:
+    """The rows `query` gives over all `databases`, sorted."""
+    found = []
+    for database in databases:
+        with sqlite3.connect(database) as db:
+            found += db.execute(query).fetchall()
+    return sorted(found)
+
+
 def narratives(database: str) -> list[tuple]:
     with sqlite3.connect(database) as db:
         return db.execute(f"SELECT {CONTENT} FROM narratives").fetchall()
@@ -154,25 +163,15 @@ class SparkIngestTests(unittest.TestCase):
         # The dictionary of all shards is the single machine's, byte for byte; the shards hold its mentions.
         with open(self.dictionary, "rb") as a, open(os.path.join(out, "dictionary.tsv"), "rb") as b:
             self.assertEqual(a.read(), b.read())
-        with sqlite3.connect(self.direct) as db:
-            expected = sorted(db.execute(MENTIONS).fetchall())
-        got = []
-        for path in self.shard_corpora(out):
-            with sqlite3.connect(path) as db:
-                got += db.execute(MENTIONS).fetchall()
-        self.assertEqual(sorted(got), expected)
+        expected = rows(MENTIONS, [self.direct])
+        self.assertEqual(rows(MENTIONS, self.shard_corpora(out)), expected)
         self.assertGreater(len(expected), 300)
 
         # The model trained on the shards' points is the single machine's; so are the questions.
         with open(self.model, "rb") as a, open(os.path.join(out, "model.embedding"), "rb") as b:
             self.assertEqual(a.read(), b.read())
-        with sqlite3.connect(self.direct) as db:
-            expected = sorted(db.execute(QUESTIONS).fetchall())
-        got = []
-        for path in self.shard_corpora(out):
-            with sqlite3.connect(path) as db:
-                got += db.execute(QUESTIONS).fetchall()
-        self.assertEqual(sorted(got), expected)
+        expected = rows(QUESTIONS, [self.direct])
+        self.assertEqual(rows(QUESTIONS, self.shard_corpora(out)), expected)
         self.assertGreater(len(expected), 400)
 
         # The same answers give the same point labels; the shards' batch files hold the same questions.
