@@ -538,6 +538,12 @@ def main(argv=None) -> int:
     settings.answers = [os.path.abspath(a) for a in args.answers]
     if args.max_rounds is not None:
         settings.next_options += ["--max-rounds", str(args.max_rounds)]
+    if "ingest" not in stages:
+        missing = [path for path in shard_files(settings, "corpus.sqlite") if not os.path.exists(path)]
+        extra = os.path.exists(shard_folder(settings, settings.shards))
+        if missing or extra:
+            parser.error(f"{settings.out} does not hold {settings.shards} shard corpora: run the ingest stage first, "
+                         "with the same --shards")
     builder = SparkSession.builder.appName("pointillist")
     if args.master:
         builder = builder.master(args.master)
