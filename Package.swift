@@ -54,7 +54,9 @@ let package = Package(
         // The SQLite corpus: schema, migrations, and one reader and writer per table group. Persistence only.
         .target(name: "Store", dependencies: ["Support", "Narratives", "Vocabulary", "Embedding", "Questions", "CSQLite"]),
         // One job per stage command: options in, a report out (the CLI prints it).
-        .target(name: "Pipeline", dependencies: ["Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Embedding", "Questions", "Store"]),
+        .target(
+            name: "Pipeline",
+            dependencies: ["Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store"]),
 
         // The command-line program: argument parsing and printing only.
         .executableTarget(

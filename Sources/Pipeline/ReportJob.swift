@@ -11,6 +11,8 @@ public struct ReportJob {
     public struct Options: Sendable {
         public var sample: SampleJob.Options
         public var masks: GroundTruthMasks
+        /// Image-level label files (Open Images layout): their effect on the candidates is reported.
+        public var imageLabels: [String] = []
 
         public init(sample: SampleJob.Options, masks: GroundTruthMasks) {
             self.sample = sample
@@ -26,6 +28,9 @@ public struct ReportJob {
         /// Mask classes the dictionary lacks.
         public var unmapped: [String]
         public var classNames: [Int: String]
+        /// With image-level labels: the files read, and what they change.
+        public var labels: ImageLevelLabels?
+        public var labelEffect: LabelEffect?
     }
 
     public var options: Options
@@ -44,6 +49,14 @@ public struct ReportJob {
         var report = Report(
             quality: QuestionQuality.report(ranking.images, seed: seed, mask: mask, classOf: classOf), skipped: ranking.skipped,
             unmapped: unmapped, classNames: Dictionary(classes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
+        if !options.imageLabels.isEmpty {
+            let labels = try ImageLevelLabels.read(options.imageLabels)
+            var classesOfMID: [String: [Int]] = [:]
+            for c in classes where !c.openImagesMID.isEmpty { classesOfMID[c.openImagesMID, default: []].append(c.id) }
+            report.labels = labels
+            report.labelEffect = QuestionQuality.labelEffect(
+                ranking.images, labels: labels, classesOfMID: classesOfMID, mask: mask, classOf: classOf)
+        }
         if options.sample.pointModel.prior > 0 {
             var neighboursOnly = ranking.builder
             neighboursOnly.options.prior = 0

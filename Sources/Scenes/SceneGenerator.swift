@@ -35,6 +35,9 @@ public struct GenerationSummary: Sendable, Equatable {
     public var bytesWritten: Int64 = 0
     /// Image count per class value (index 0 unused).
     public var imagesPerClass: [Int] = []
+    /// Image-level labels written: verified present, verified absent.
+    public var presentLabels = 0
+    public var absentLabels = 0
 }
 
 /// Seeded generator of scenes with Localized Narratives and class masks.
@@ -107,7 +110,11 @@ public struct SceneGenerator: Sendable {
     /// Writes `count` scenes under `directory`: `images/<id>.png`, `masks/<id>.png`,
     /// `classes.tsv` and `narratives.jsonl`. `progress` is called after each image.
     @discardableResult
-    public func write(count: Int, into directory: String, progress: (Int) -> Void = { _ in }) throws(PointillistError) -> GenerationSummary {
+    /// Writes `count` scenes into `directory`: images/, masks/, narratives.jsonl, classes.tsv,
+    /// and with `labels` image-labels.csv (`SceneImageLabels`).
+    public func write(
+        count: Int, into directory: String, labels: SceneImageLabels? = nil, progress: (Int) -> Void = { _ in }
+    ) throws(PointillistError) -> GenerationSummary {
         let images = directory + "/images"
         let masks = directory + "/masks"
         do {
@@ -123,6 +130,7 @@ public struct SceneGenerator: Sendable {
         summary.bytesWritten += Int64(classesText.utf8.count)
 
         var jsonl: [UInt8] = []
+        var labelRows = [SceneImageLabels.header + "\n"]
         try forEachScene(count: count) { (scene: GeneratedScene) throws(PointillistError) in
             let image: [UInt8]
             let mask: [UInt8]
@@ -138,10 +146,21 @@ public struct SceneGenerator: Sendable {
                 NarrativeLine.append(narrative, imageID: scene.imageID, datasetID: configuration.datasetID, to: &jsonl)
             }
             summary.add(scene)
+            if let labels {
+                let rows = labels.rows(scene, classes: classes)
+                summary.presentLabels += rows.filter { $0.hasSuffix(",1\n") }.count
+                summary.absentLabels += rows.filter { $0.hasSuffix(",0\n") }.count
+                labelRows += rows
+            }
             progress(scene.index + 1)
         }
         try Self.writeFile(jsonl, to: directory + "/narratives.jsonl")
         summary.bytesWritten += Int64(jsonl.count)
+        if labels != nil {
+            let text = Array(labelRows.joined().utf8)
+            try Self.writeFile(text, to: directory + "/image-labels.csv")
+            summary.bytesWritten += Int64(text.count)
+        }
         for name in [images, masks] {
             if let files = try? FileManager.default.contentsOfDirectory(atPath: name) {
                 for file in files {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Scenes
 
 extension Pointillist {
@@ -67,6 +68,16 @@ extension Pointillist {
         @Option(name: .customLong("out-of-band"), help: ArgumentHelp("Target fraction of trace points outside [0, 1].", valueName: "p"))
         var outOfBand = SceneConfiguration().outOfBandFraction
 
+        @Option(
+            name: .customLong("openimages"),
+            help: ArgumentHelp(
+                "Open Images class descriptions CSV (MID,DisplayName): image-labels.csv names classes by these MIDs (default: the list the program ships with).",
+                valueName: "path"))
+        var openImages: String?
+
+        @Flag(name: .customLong("no-image-labels"), help: "Do not write image-labels.csv.")
+        var noImageLabels = false
+
         @Flag(help: "Print only the summary: no progress bar.")
         var quiet = false
 
@@ -87,17 +98,21 @@ extension Pointillist {
             c.driftStd = drift
             c.spillProbability = spill
             c.outOfBandFraction = outOfBand
-            let generator: SceneGenerator
-            do { generator = try SceneGenerator(configuration: c) } catch { throw ValidationError(error.description) }
-
+            do { try c.validate() } catch { throw ValidationError(error.description) }
+            let list = noImageLabels ? nil : openImages ?? ShippedFiles.openImagesClasses
+            let job = ScenesJob(configuration: c, count: count, folder: out, openImages: list)
             let started = Terminal.now()
             let bar = ProgressBar(enabled: !quiet)
-            let summary = try generator.write(count: count, into: out) { done in
-                bar.updateCount(done: done, total: count, label: "images")
-            }
+            let report = try job.run { done in bar.updateCount(done: done, total: count, label: "images") }
             bar.finish()
             let seconds = Terminal.now() - started
-            print(Self.summary(summary, configuration: c, classes: generator.classes.map(\.name), out: out, seconds: seconds))
+            print(Self.summary(report.summary, configuration: c, classes: report.classes, out: out, seconds: seconds))
+            if report.labelsWritten {
+                let s = report.summary
+                print(
+                    "image labels  \(Format.count(s.presentLabels)) verified present, \(Format.count(s.absentLabels)) verified absent: image-labels.csv"
+                        + (report.unlabelled.isEmpty ? "" : " (no Open Images MID: \(report.unlabelled.joined(separator: ", ")))"))
+            }
         }
 
         static func summary(_ s: GenerationSummary, configuration c: SceneConfiguration, classes: [String], out: String, seconds: Double) -> String {

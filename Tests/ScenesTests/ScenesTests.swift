@@ -300,3 +300,43 @@ private struct Measurements {
         #expect(n(0, 3) == "0.0")
     }
 }
+
+/// `image-labels.csv`: about 85% of the visible classes verified present, a few classes that
+/// fit the scene but are not in it verified absent, the same rows whatever the count.
+@Suite struct SceneImageLabelsTests {
+    @Test func labelsAreIncompleteVerificationsOfWhatTheScenesShow() throws {
+        let generator = try SceneGenerator(configuration: configuration())
+        let labels = SceneImageLabels(
+            mids: Dictionary(uniqueKeysWithValues: generator.classes.dropFirst().map { ($0.name, "/m/" + $0.name) }), seed: 7)
+        let directory = temporaryDirectory("labels")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let summary = try generator.write(count: 60, into: directory, labels: labels)
+        let text = String(decoding: bytes(directory + "/image-labels.csv"), as: UTF8.self)
+        let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.count == summary.presentLabels + summary.absentLabels)
+
+        var visiblePairs = 0
+        var presentPairs = 0
+        try generator.forEachScene(count: 60) { (scene: GeneratedScene) throws(PointillistError) in
+            let visible = Set(scene.objects.filter { $0.pixelCount > 0 }.map { "/m/" + $0.className })
+            let mine = rows.filter { $0[0] == scene.imageID }
+            let present = Set(mine.filter { $0[3] == "1" }.map { $0[2] })
+            let absent = Set(mine.filter { $0[3] == "0" }.map { $0[2] })
+            #expect(present.isSubset(of: visible))
+            #expect(absent.isDisjoint(with: visible) && absent.count <= 2)
+            #expect(!present.contains("/m/" + generator.classes[0].name), "a class without a MID gets no label")
+            visiblePairs += visible.subtracting(["/m/" + generator.classes[0].name]).count
+            presentPairs += present.count
+        }
+        let share = Double(presentPairs) / Double(visiblePairs)
+        #expect(share > 0.78 && share < 0.92, "\(share)")
+        #expect(summary.absentLabels > 60)
+
+        // The first 30 scenes alone get the same labels.
+        let fewer = temporaryDirectory("labels-30")
+        defer { try? FileManager.default.removeItem(atPath: fewer) }
+        _ = try generator.write(count: 30, into: fewer, labels: labels)
+        let first = String(decoding: bytes(fewer + "/image-labels.csv"), as: UTF8.self).split(separator: "\n")
+        #expect(Array(text.split(separator: "\n").prefix(first.count)) == first)
+    }
+}

@@ -91,5 +91,13 @@ import Testing
         let report = try run(["questions", "report", "--masks", "scenes/masks", "--quiet"] + images)
         #expect(report.out.contains("random image class"))
         #expect(report.out.contains("nearest trace point"))
+
+        // The scenes' image-level labels: what they would add to the candidates.
+        let labelled = try run(["questions", "report", "--masks", "scenes/masks", "--quiet", "--image-labels", "scenes/image-labels.csv"] + images)
+        let shares = labelled.out.split(separator: "\n").first { $0.contains("with them the true class would be among the candidates at") }
+            .map { line in line.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: CharacterSet(charactersIn: "%):,"))) } }
+        let (withLabels, mentionsAlone) = (try #require(shares?.first), try #require(shares?.last))
+        #expect(withLabels > mentionsAlone + 5, "\(labelled.out)")
+        #expect(labelled.out.contains("0 rejected"))
     }
 }

@@ -13,10 +13,11 @@ import Testing
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// Library targets and their dependencies, read from `.target(name: "X", dependencies: [...])`.
+    /// Library targets and their dependencies, read from `.target(name: "X", dependencies: [...])`
+    /// (on one line or several).
     static func libraryTargets() throws -> [String: [String]] {
         let manifest = try String(contentsOf: repository.appendingPathComponent("Package.swift"), encoding: .utf8)
-        let pattern = try NSRegularExpression(pattern: #"\.target\(name: "(\w+)"(?:, dependencies: \[([^\]]*)\])?"#)
+        let pattern = try NSRegularExpression(pattern: #"\.target\(\s*name: "(\w+)"(?:,\s*dependencies: \[([^\]]*)\])?"#)
         var targets: [String: [String]] = [:]
         for match in pattern.matches(in: manifest, range: NSRange(manifest.startIndex..., in: manifest)) {
             let name = String(manifest[Range(match.range(at: 1), in: manifest)!])

@@ -22,11 +22,19 @@ extension Pointillist.Questions {
 
         @OptionGroup var maskOptions: MaskOptions
 
+        @Option(
+            name: .customLong("image-labels"),
+            help: ArgumentHelp(
+                "Image-level labels in Open Images' layout (ImageID,Source,LabelName,Confidence; plain or gzip; repeatable): report how far their verified-present and verified-absent classes would move the ceiling. Not yet used to ask questions.",
+                valueName: "file"))
+        var imageLabels: [String] = []
+
         @Flag(help: "No progress bar.")
         var quiet = false
 
         func run() throws {
-            let options = ReportJob.Options(sample: try m.options(db: corpus.db, images: imageOptions), masks: maskOptions.groundTruth)
+            var options = ReportJob.Options(sample: try m.options(db: corpus.db, images: imageOptions), masks: maskOptions.groundTruth)
+            options.imageLabels = imageLabels
             let bar = ProgressBar(enabled: !quiet)
             let report = try ReportJob(options: options).run { done, total in bar.updateCount(done: done, total: total, label: "images") }
             bar.finish()
@@ -38,6 +46,20 @@ extension Pointillist.Questions {
             if !unmapped.isEmpty { print("             mask classes not in the dictionary: \(unmapped.joined(separator: ", "))") }
             print(
                 String(format: "             the true class is among the image's mentioned classes at %.1f%% of the points", 100 * r.mentionedShare))
+            if let labels = report.labels, let e = report.labelEffect {
+                print(
+                    "image labels \(labels.rows) rows: \(labels.presentRows) verified present, \(labels.absentRows) verified absent, \(labels.unverifiedRows) unverified, \(labels.rejected.count) rejected"
+                )
+                for error in labels.rejected.prefix(5) { Terminal.error("rejected \(error)") }
+                print(
+                    "             on the ranked images: \(e.present) present (\(e.added) not mentioned), \(e.absent) absent (\(e.conflicts) of them mentioned); \(e.unmappedRows) rows of MIDs no class carries, \(e.unknownImageRows) rows of other images"
+                )
+                print(
+                    String(
+                        format:
+                            "             with them the true class would be among the candidates at %.1f%% of the points (mentions alone: %.1f%%)",
+                        100 * e.candidateShare, 100 * r.mentionedShare))
+            }
             print("ranking                      first question Yes   questions to Yes   never Yes")
             var rows = [("M (k = \(m.k), prior \(m.prior))", r.model)]
             if let alone { rows.append(("M, neighbours only (prior 0)", alone.model)) }
