@@ -11,8 +11,6 @@ public struct ReportJob {
     public struct Options: Sendable {
         public var sample: SampleJob.Options
         public var masks: GroundTruthMasks
-        /// Image-level label files (Open Images layout): their effect on the candidates is reported.
-        public var imageLabels: [String] = []
 
         public init(sample: SampleJob.Options, masks: GroundTruthMasks) {
             self.sample = sample
@@ -24,6 +22,8 @@ public struct ReportJob {
         public var quality: QualityReport
         /// The same points ranked by M without the classifier prior; nil when the prior is 0.
         public var neighboursOnly: QualityReport?
+        /// With image-level labels: the same points ranked from the mentions alone.
+        public var mentionsOnly: QualityReport?
         public var skipped: [SkippedImage]
         /// Mask classes the dictionary lacks.
         public var unmapped: [String]
@@ -49,13 +49,14 @@ public struct ReportJob {
         var report = Report(
             quality: QuestionQuality.report(ranking.images, seed: seed, mask: mask, classOf: classOf), skipped: ranking.skipped,
             unmapped: unmapped, classNames: Dictionary(classes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
-        if !options.imageLabels.isEmpty {
-            let labels = try ImageLevelLabels.read(options.imageLabels)
-            var classesOfMID: [String: [Int]] = [:]
-            for c in classes where !c.openImagesMID.isEmpty { classesOfMID[c.openImagesMID, default: []].append(c.id) }
+        if let labels = ranking.labels {
+            var plain = options.sample
+            plain.imageLabels = []
+            let mentions = try SampleJob(options: plain).rank()
+            report.mentionsOnly = QuestionQuality.report(mentions.images, seed: seed, mask: mask, classOf: classOf)
             report.labels = labels
             report.labelEffect = QuestionQuality.labelEffect(
-                ranking.images, labels: labels, classesOfMID: classesOfMID, mask: mask, classOf: classOf)
+                mentions.images, labels: labels, classesOfMID: try SampleJob.classesOfMID(ranking.corpus), mask: mask, classOf: classOf)
         }
         if options.sample.pointModel.prior > 0 {
             var neighboursOnly = ranking.builder

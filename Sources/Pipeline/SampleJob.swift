@@ -13,6 +13,9 @@ public struct SampleJob {
         /// nil: beside the database (`DefaultPaths.model`).
         public var model: String?
         public var pointModel = PointModelOptions()
+        /// Image-level label files (Open Images layout): verified-present classes become
+        /// candidates of their image, verified-absent ones are never asked.
+        public var imageLabels: [String] = []
 
         public init(database: String, images: ImageLocator) {
             self.database = database
@@ -30,6 +33,8 @@ public struct SampleJob {
         public var mentions: [(imageID: String, mentions: PointModelBuilder.Mentions)]
         public var images: [ImagePoints]
         public var skipped: [SkippedImage]
+        /// The image-level labels read, when files were given.
+        public var labels: ImageLevelLabels?
     }
 
     public struct Report: Sendable {
@@ -47,11 +52,24 @@ public struct SampleJob {
     /// `progress` gets images done and the total.
     public func rank(progress: ((Int, Int) -> Void)? = nil) throws -> Ranking {
         let corpus = try Corpus.existing(options.database)
-        let builder = PointModelBuilder(model: try ModelFile.read(options.modelPath), options: options.pointModel)
+        var builder = PointModelBuilder(model: try ModelFile.read(options.modelPath), options: options.pointModel)
+        var labels: ImageLevelLabels?
+        if !options.imageLabels.isEmpty {
+            let read = try ImageLevelLabels.read(options.imageLabels)
+            builder.labels = read.classSets(classesOfMID: try Self.classesOfMID(corpus)).sets
+            labels = read
+        }
         let (locator, side) = (options.images, builder.model.features.decodeSide)
         let mentions = try corpus.mentionsByImage()
         let (images, skipped) = builder.run(mentions, loadImage: { try locator.load($0, workingSide: side) }, progress: progress)
-        return Ranking(corpus: corpus, builder: builder, mentions: mentions, images: images, skipped: skipped)
+        return Ranking(corpus: corpus, builder: builder, mentions: mentions, images: images, skipped: skipped, labels: labels)
+    }
+
+    /// The dictionary classes carrying each Open Images MID.
+    static func classesOfMID(_ corpus: Corpus) throws -> [String: [Int]] {
+        var found: [String: [Int]] = [:]
+        for c in try corpus.storedDictionary().classes where !c.openImagesMID.isEmpty { found[c.openImagesMID, default: []].append(c.id) }
+        return found
     }
 
     /// Stores the first-round questions of a ranking.

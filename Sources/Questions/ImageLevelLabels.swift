@@ -21,6 +21,24 @@ public struct ImageLevelLabels: Sendable {
 
     public init() {}
 
+    /// The labels as dictionary class ids per image: a MID stands for every class that carries
+    /// it (`classesOfMID`); `unmapped` counts the labels of MIDs no class carries.
+    public func classSets(classesOfMID: [String: [Int]]) -> (sets: [String: ImageLabelSet], unmapped: Int) {
+        var sets: [String: ImageLabelSet] = [:]
+        var unmapped = 0
+        func ids(_ mids: Set<String>) -> Set<Int> {
+            var found: Set<Int> = []
+            for mid in mids {
+                if let classes = classesOfMID[mid] { found.formUnion(classes) } else { unmapped += 1 }
+            }
+            return found
+        }
+        for image in Set(present.keys).union(absent.keys) {
+            sets[image] = ImageLabelSet(present: ids(present[image] ?? []), absent: ids(absent[image] ?? []))
+        }
+        return (sets, unmapped)
+    }
+
     /// Reads `paths` in order into one set of labels.
     public static func read(_ paths: [String]) throws(PointillistError) -> ImageLevelLabels {
         var labels = ImageLevelLabels()

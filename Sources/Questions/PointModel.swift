@@ -32,8 +32,9 @@ public struct ImagePoints: Sendable {
     public var width: Int
     public var height: Int
     public var points: [PointCandidates]
-    /// Class ids mentioned for the image (its image-level labels), in id order.
-    public var mentioned: [Int]
+    /// The classes its questions may ask, in id order: those mentioned for the image, with
+    /// image-level labels also those verified present, less those verified absent.
+    public var candidates: [Int]
     /// Exemplar positions (normalised) and classes, for the image-coordinate baseline.
     public var exemplarPositions: [(x: Float, y: Float, classID: Int)]
 }
@@ -41,13 +42,18 @@ public struct ImagePoints: Sendable {
 /// Builds M for each image and ranks the classes at its sampled points.
 ///
 /// Exemplars are the embedded trace points of every mention of a dictionary class in the
-/// image's narratives (all narratives of the image). A sampled point gets every class with
-/// exemplars ranked by M, then the mentioned classes without trace points, in id order (so a
-/// later round can still ask them).
+/// image's narratives (all narratives of the image). A sampled point gets every candidate
+/// class with exemplars ranked by M, then (with image-level labels) the candidates without
+/// exemplars that the classifier knows, each scored as the best neighbour score at the point
+/// plus its own classifier term, in that order; then the rest, in id order (so a later round
+/// can still ask them). A class verified absent is never ranked.
 public struct PointModelBuilder: Sendable {
     public var model: EmbeddingModel
     public var options: PointModelOptions
     public var workers = 2
+    /// Image-level labels by image id (class ids verified present and absent); images without
+    /// labels are asked about their mentioned classes alone.
+    public var labels: [String: ImageLabelSet] = [:]
 
     public init(model: EmbeddingModel, options: PointModelOptions) {
         self.model = model
@@ -58,7 +64,7 @@ public struct PointModelBuilder: Sendable {
     public func points(
         imageID: String, image: Image, mentions: [(classID: Int, points: [TracePoint])]
     ) -> ImagePoints {
-        let m = ImageModel(model: model, options: options, image: image, mentions: mentions)
+        let m = ImageModel(model: model, options: options, image: image, mentions: mentions, labels: labels[imageID])
         var samples = PointSampler.uniform(imageID: imageID, options: options.sampling)
         if options.classBalanced {
             var candidateOptions = options.sampling
@@ -72,7 +78,7 @@ public struct PointModelBuilder: Sendable {
             PointCandidates(imageID: imageID, pointIndex: s.index, x: s.x, y: s.y, ranked: r)
         }
         return ImagePoints(
-            imageID: imageID, width: image.width, height: image.height, points: points, mentioned: m.mentioned,
+            imageID: imageID, width: image.width, height: image.height, points: points, candidates: m.candidates,
             exemplarPositions: m.positions)
     }
 
@@ -108,9 +114,12 @@ struct ImageModel {
     let options: PointModelOptions
     let image: Image
     let features: PixelFeatures
-    /// The classes mentioned for the image, ascending.
-    let mentioned: [Int]
-    /// The mentioned classes the classifier knows, as class ids and as its output indices.
+    /// The classes its questions may ask, ascending: mentioned, plus verified present, less verified absent.
+    let candidates: [Int]
+    let absent: Set<Int>
+    /// Candidates only an image-level label names (no narrative of the image mentions them).
+    let labelled: Set<Int>
+    /// The candidates the classifier knows, as class ids and as its output indices.
     let known: [Int]
     let knownIndices: [Int]
     /// Every exemplar's position and class, kept or not (for overlays).
@@ -119,16 +128,22 @@ struct ImageModel {
     let labels: [Int]
     let neighbours: NeighbourModel
 
-    init(model: EmbeddingModel, options: PointModelOptions, image: Image, mentions: [(classID: Int, points: [TracePoint])]) {
+    init(
+        model: EmbeddingModel, options: PointModelOptions, image: Image, mentions: [(classID: Int, points: [TracePoint])],
+        labels imageLabels: ImageLabelSet? = nil
+    ) {
         self.model = model
         self.options = options
         self.image = image
         features = PixelFeatures(image: image, configuration: model.features)
         let (raw, allLabels, positions) = Self.exemplarFeatures(mentions, features: features, image: image, perMention: options.exemplarsPerMention)
         self.positions = positions
-        mentioned = Array(Set(mentions.map(\.classID))).sorted()
+        absent = imageLabels?.absent ?? []
+        let mentioned = Set(mentions.map(\.classID))
+        labelled = (imageLabels?.present ?? []).subtracting(mentioned).subtracting(absent)
+        candidates = mentioned.union(labelled).subtracting(absent).sorted()
         let modelIndex = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($0.element.id, $0.offset) })
-        known = mentioned.filter { modelIndex[$0] != nil }
+        known = candidates.filter { modelIndex[$0] != nil }
         knownIndices = known.map { modelIndex[$0]! }
         // One pass of the network gives the exemplars' embeddings and the logits that judge them.
         let pass = allLabels.isEmpty ? (embeddings: [], logits: []) : model.embedAndClassify(raw: raw, count: allLabels.count)
@@ -188,8 +203,10 @@ struct ImageModel {
         return labels.indices.filter { keep[$0] }
     }
 
-    /// Each point's classes, best first: M's neighbour scores plus the classifier prior, then
-    /// the mentioned classes M has no exemplar of.
+    /// Each point's classes, best first: M's neighbour scores plus the classifier prior; the
+    /// known candidates only image-level labels name, scored as the best neighbour score at the
+    /// point plus their own prior (so the classifier decides between them and M's best); then
+    /// the other candidates. Verified-absent classes are left out.
     func rank(_ samples: [SamplePoint]) -> [[Int]] {
         guard !samples.isEmpty else { return [] }
         var q: [Float] = []
@@ -204,20 +221,36 @@ struct ImageModel {
             labels.isEmpty
             ? [[(classID: Int, score: Double)]](repeating: [], count: samples.count)
             : neighbours.rankAll(queries: embedded, count: samples.count)
-        if options.prior > 0, !labels.isEmpty {
-            // Softmax over the image's classes the classifier knows; others get its floor.
+        // Known candidates only image-level labels name (none without labels): scored beside M's.
+        let unseen = known.filter { labelled.contains($0) }
+        if options.prior > 0, !labels.isEmpty || !unseen.isEmpty {
+            // Softmax over the image's candidates the classifier knows; others get its floor.
             let judged = Self.knownLogProbabilities(
                 logits, count: samples.count, known: known, indices: knownIndices, classes: model.network.classCount)
             for r in ranked.indices where !judged[r].isEmpty {
                 let logProbability = Dictionary(uniqueKeysWithValues: zip(known, judged[r]))
                 let floor = judged[r].min() ?? 0
-                ranked[r] = ranked[r].map { ($0.classID, $0.score + options.prior * (logProbability[$0.classID] ?? floor)) }
+                let best = ranked[r].map(\.score).max() ?? 0
+                ranked[r] =
+                    (ranked[r].map { ($0.classID, $0.score + options.prior * (logProbability[$0.classID] ?? floor)) }
+                    + unseen.map { ($0, best + options.prior * (logProbability[$0] ?? floor)) })
                     .sorted { ($0.score, $1.classID) > ($1.score, $0.classID) }
             }
         }
         return ranked.map { list in
-            let ids = list.map(\.classID)
-            return ids + mentioned.filter { !ids.contains($0) }
+            let ids = list.map(\.classID).filter { !absent.contains($0) }
+            return ids + candidates.filter { !ids.contains($0) }
         }
+    }
+}
+
+/// An image's image-level labels as dictionary class ids.
+public struct ImageLabelSet: Sendable, Equatable {
+    public var present: Set<Int>
+    public var absent: Set<Int>
+
+    public init(present: Set<Int> = [], absent: Set<Int> = []) {
+        self.present = present
+        self.absent = absent
     }
 }

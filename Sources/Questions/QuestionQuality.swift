@@ -82,9 +82,9 @@ public enum QuestionQuality {
             let present = classes(labels.present[image.imageID]), absent = classes(labels.absent[image.imageID])
             effect.present += present.count
             effect.absent += absent.count
-            effect.added += present.subtracting(image.mentioned).count
-            effect.conflicts += absent.intersection(image.mentioned).count
-            let candidates = Self.candidates(mentioned: image.mentioned, present: present, absent: absent)
+            effect.added += present.subtracting(image.candidates).count
+            effect.conflicts += absent.intersection(image.candidates).count
+            let candidates = Self.candidates(mentioned: image.candidates, present: present, absent: absent)
             guard let m = try? mask(image.imageID) else { continue }
             for p in image.points {
                 let (px, py) = m.pixel(normalizedX: Float(p.x), y: Float(p.y))
@@ -115,8 +115,8 @@ public enum QuestionQuality {
                     report.unlabelled += 1
                     continue
                 }
-                if !image.mentioned.contains(truth) { report.unmentioned[truth, default: 0] += 1 }
-                let random = shuffled(image.mentioned, seed: seed, image: image.imageID, point: p.pointIndex)
+                if !image.candidates.contains(truth) { report.unmentioned[truth, default: 0] += 1 }
+                let random = shuffled(image.candidates, seed: seed, image: image.imageID, point: p.pointIndex)
                 let nearest = nearestTraceRanking(image, x: Float(p.x), y: Float(p.y))
                 for (i, ranking) in [p.ranked, random, nearest].enumerated() {
                     tallies[i].add(position: ranking.firstIndex(of: truth))
@@ -168,6 +168,6 @@ public enum QuestionQuality {
             if d < best[e.classID] ?? .infinity { best[e.classID] = d }
         }
         let ranked = best.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map(\.key)
-        return ranked + image.mentioned.filter { best[$0] == nil }
+        return ranked + image.candidates.filter { best[$0] == nil }
     }
 }

@@ -78,7 +78,7 @@ import Testing
             options.sampling.pointsPerImage = 60
             options.exemplarThreshold = threshold
             let result = PointModelBuilder(model: model, options: options).points(imageID: "test", image: image, mentions: mentions)
-            #expect(result.mentioned == [Self.sand, Self.grass])
+            #expect(result.candidates == [Self.sand, Self.grass])
             // The baseline's exemplar positions are every trace point, cleaned or not.
             #expect(result.exemplarPositions.count == 85)
             let wrong = result.points.filter { p in
@@ -94,6 +94,32 @@ import Testing
         // With every exemplar, sand's 40 strays outvote grass's 15 on the grass.
         #expect(kept.wrong > kept.points / 4, "\(kept)")
         #expect(cleaned.wrong == 0, "\(cleaned)")
+    }
+
+    @Test func aClassOnlyAnImageLabelNamesIsRankedByTheClassifierAndAnAbsentOneNeverAsked() {
+        let model = Self.model()
+        let image = Self.image(seed: 7)
+        // Only the sand is mentioned; the grass is verified present by an image-level label.
+        let mentions = [(classID: Self.sand, points: Self.trace(30, x: 0.05...0.45, y: 0.1...0.9, seed: 1))]
+        var options = PointModelOptions()
+        options.sampling.pointsPerImage = 60
+        var builder = PointModelBuilder(model: model, options: options)
+        let plain = builder.points(imageID: "test", image: image, mentions: mentions)
+        #expect(plain.candidates == [Self.sand])
+        #expect(plain.points.allSatisfy { $0.ranked == [Self.sand] })
+
+        builder.labels = ["test": ImageLabelSet(present: [Self.grass])]
+        let labelled = builder.points(imageID: "test", image: image, mentions: mentions)
+        #expect(labelled.candidates == [Self.sand, Self.grass])
+        let wrong = labelled.points.filter { p in abs(p.x - 0.5) > 0.03 && p.ranked.first != (p.x < 0.5 ? Self.sand : Self.grass) }
+        #expect(wrong.count <= 2, "\(wrong.count) of \(labelled.points.count)")
+        #expect(labelled.points.allSatisfy { Set($0.ranked) == [Self.sand, Self.grass] })
+
+        // A mentioned class verified absent is never asked.
+        builder.labels = ["test": ImageLabelSet(present: [Self.grass], absent: [Self.sand])]
+        let corrected = builder.points(imageID: "test", image: image, mentions: mentions)
+        #expect(corrected.candidates == [Self.grass])
+        #expect(corrected.points.allSatisfy { $0.ranked == [Self.grass] })
     }
 
     @Test func aClassWhoseExemplarsWouldAllGoKeepsThem() {

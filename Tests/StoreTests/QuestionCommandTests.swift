@@ -92,12 +92,15 @@ import Testing
         #expect(report.out.contains("random image class"))
         #expect(report.out.contains("nearest trace point"))
 
-        // The scenes' image-level labels: what they would add to the candidates.
+        // The scenes' image-level labels: candidates no narrative names, M beside the mentions alone.
         let labelled = try run(["questions", "report", "--masks", "scenes/masks", "--quiet", "--image-labels", "scenes/image-labels.csv"] + images)
-        let shares = labelled.out.split(separator: "\n").first { $0.contains("with them the true class would be among the candidates at") }
-            .map { line in line.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: CharacterSet(charactersIn: "%):,"))) } }
-        let (withLabels, mentionsAlone) = (try #require(shares?.first), try #require(shares?.last))
-        #expect(withLabels > mentionsAlone + 5, "\(labelled.out)")
+        func figure(_ prefix: String) -> Double? {
+            labelled.out.split(separator: "\n").first { $0.hasPrefix(prefix) }
+                .flatMap { $0.dropFirst(prefix.count).split(separator: " ").first.flatMap { Double($0.dropLast()) } }
+        }
+        let (mentionsOnly, withLabels) = (try #require(figure("M, mentions only")), try #require(figure("M, with image labels")))
+        #expect(withLabels > mentionsOnly + 3, "\(labelled.out)")
+        #expect(labelled.out.contains("(mentions alone: "))
         #expect(labelled.out.contains("0 rejected"))
     }
 }

@@ -46,6 +46,13 @@ struct PointModelArguments: ParsableArguments {
     )
     var exemplarThreshold = PointModelOptions().exemplarThreshold
 
+    @Option(
+        name: .customLong("image-labels"),
+        help: ArgumentHelp(
+            "Image-level labels in Open Images' layout (ImageID,Source,LabelName,Confidence; plain or gzip; repeatable), mapped to classes by MID: a class verified present becomes a candidate of its image even when no narrative mentions it (ranked by the classifier against M's best); one verified absent is never asked.",
+            valueName: "file"))
+    var imageLabels: [String] = []
+
     func validate() throws {
         if points < 1 { throw ValidationError("--points must be at least 1") }
         if !(exemplarThreshold >= 0 && exemplarThreshold < 1) { throw ValidationError("--exemplar-threshold must be at least 0 and below 1") }
@@ -63,6 +70,7 @@ struct PointModelArguments: ParsableArguments {
         options.pointModel.classBalanced = balanced
         options.pointModel.prior = prior
         options.pointModel.exemplarThreshold = exemplarThreshold
+        options.imageLabels = imageLabels
         return options
     }
 }

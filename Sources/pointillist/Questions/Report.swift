@@ -22,19 +22,11 @@ extension Pointillist.Questions {
 
         @OptionGroup var maskOptions: MaskOptions
 
-        @Option(
-            name: .customLong("image-labels"),
-            help: ArgumentHelp(
-                "Image-level labels in Open Images' layout (ImageID,Source,LabelName,Confidence; plain or gzip; repeatable): report how far their verified-present and verified-absent classes would move the ceiling. Not yet used to ask questions.",
-                valueName: "file"))
-        var imageLabels: [String] = []
-
         @Flag(help: "No progress bar.")
         var quiet = false
 
         func run() throws {
-            var options = ReportJob.Options(sample: try m.options(db: corpus.db, images: imageOptions), masks: maskOptions.groundTruth)
-            options.imageLabels = imageLabels
+            let options = ReportJob.Options(sample: try m.options(db: corpus.db, images: imageOptions), masks: maskOptions.groundTruth)
             let bar = ProgressBar(enabled: !quiet)
             let report = try ReportJob(options: options).run { done, total in bar.updateCount(done: done, total: total, label: "images") }
             bar.finish()
@@ -44,8 +36,16 @@ extension Pointillist.Questions {
                 "images       \(r.images) (\(skipped.count) skipped), \(r.points) sampled points (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.unlabelled) over void or classes not in the dictionary"
             )
             if !unmapped.isEmpty { print("             mask classes not in the dictionary: \(unmapped.joined(separator: ", "))") }
-            print(
-                String(format: "             the true class is among the image's mentioned classes at %.1f%% of the points", 100 * r.mentionedShare))
+            if let plain = report.mentionsOnly {
+                print(
+                    String(
+                        format: "             the true class is among the image's candidate classes at %.1f%% of the points (mentions alone: %.1f%%)",
+                        100 * r.mentionedShare, 100 * plain.mentionedShare))
+            } else {
+                print(
+                    String(
+                        format: "             the true class is among the image's mentioned classes at %.1f%% of the points", 100 * r.mentionedShare))
+            }
             if let labels = report.labels, let e = report.labelEffect {
                 print(
                     "image labels \(labels.rows) rows: \(labels.presentRows) verified present, \(labels.absentRows) verified absent, \(labels.unverifiedRows) unverified, \(labels.rejected.count) rejected"
@@ -54,14 +54,10 @@ extension Pointillist.Questions {
                 print(
                     "             on the ranked images: \(e.present) present (\(e.added) not mentioned), \(e.absent) absent (\(e.conflicts) of them mentioned); \(e.unmappedRows) rows of MIDs no class carries, \(e.unknownImageRows) rows of other images"
                 )
-                print(
-                    String(
-                        format:
-                            "             with them the true class would be among the candidates at %.1f%% of the points (mentions alone: %.1f%%)",
-                        100 * e.candidateShare, 100 * r.mentionedShare))
             }
             print("ranking                      first question Yes   questions to Yes   never Yes")
-            var rows = [("M (k = \(m.k), prior \(m.prior))", r.model)]
+            var rows = [(report.mentionsOnly == nil ? "M (k = \(m.k), prior \(m.prior))" : "M, with image labels", r.model)]
+            if let plain = report.mentionsOnly { rows.insert(("M, mentions only", plain.model), at: 0) }
             if let alone { rows.append(("M, neighbours only (prior 0)", alone.model)) }
             rows += [("random image class", r.random), ("nearest trace point", r.nearestTrace)]
             for (name, f) in rows {
@@ -74,14 +70,14 @@ extension Pointillist.Questions {
                 print(
                     String(
                         format:
-                            "             M's first question is a Yes at %.1f%% of the points whose class was mentioned (the others can never get a Yes)",
+                            "             M's first question is a Yes at %.1f%% of the points whose class is a candidate (the others can never get a Yes)",
                         100 * r.model.firstYes / r.mentionedShare))
             }
             if !r.unmentioned.isEmpty {
                 let name = report.classNames
                 let top = r.unmentioned.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(6)
                     .map { String(format: "%@ %.1f%%", name[$0.key] ?? "class \($0.key)", 100 * Double($0.value) / Double(r.scored)) }
-                print("             never Yes, by the class the narratives left unnamed: \(top.joined(separator: ", "))")
+                print("             never Yes, by the class no candidate names: \(top.joined(separator: ", "))")
             }
             func verdict(_ ok: Bool) -> String { ok ? "PASS" : "FAIL" }
             let better = r.model.firstYes > r.random.firstYes && r.model.firstYes > r.nearestTrace.firstYes
