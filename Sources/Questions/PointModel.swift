@@ -23,6 +23,10 @@ public struct PointModelOptions: Sendable {
     /// class keeps all its exemplars when every one of them would go, and classes the
     /// classifier was not trained on keep theirs. 0 keeps every exemplar.
     public var exemplarThreshold = 0.35
+    /// Model candidates: a class the embedding classifier gives at least this probability,
+    /// among all the classes it knows, at one of the image's sampled points becomes a candidate
+    /// of the image (scored as a class only an image-level label names); 0: none, the default.
+    public var modelCandidates = 0.0
     public init() {}
 }
 
@@ -78,7 +82,8 @@ public struct PointModelBuilder: Sendable {
             PointCandidates(imageID: imageID, pointIndex: s.index, x: s.x, y: s.y, ranked: r)
         }
         return ImagePoints(
-            imageID: imageID, width: image.width, height: image.height, points: points, candidates: m.candidates,
+            imageID: imageID, width: image.width, height: image.height, points: points,
+            candidates: Set(ranked.joined()).union(m.candidates).subtracting(m.absent).sorted(),
             exemplarPositions: m.positions)
     }
 
@@ -221,14 +226,17 @@ struct ImageModel {
             labels.isEmpty
             ? [[(classID: Int, score: Double)]](repeating: [], count: samples.count)
             : neighbours.rankAll(queries: embedded, count: samples.count)
-        // Known candidates only image-level labels name (none without labels): scored beside M's.
-        let unseen = known.filter { labelled.contains($0) }
+        // Known candidates only image-level labels or the classifier name (none without either):
+        // scored beside M's classes.
+        let proposed = modelCandidates(logits, count: samples.count)
+        let unseen = known.filter { labelled.contains($0) } + proposed.map(\.classID)
+        let (knownIDs, knownOutputs) = (known + proposed.map(\.classID), knownIndices + proposed.map(\.index))
         if options.prior > 0, !labels.isEmpty || !unseen.isEmpty {
             // Softmax over the image's candidates the classifier knows; others get its floor.
             let judged = Self.knownLogProbabilities(
-                logits, count: samples.count, known: known, indices: knownIndices, classes: model.network.classCount)
+                logits, count: samples.count, known: knownIDs, indices: knownOutputs, classes: model.network.classCount)
             for r in ranked.indices where !judged[r].isEmpty {
-                let logProbability = Dictionary(uniqueKeysWithValues: zip(known, judged[r]))
+                let logProbability = Dictionary(uniqueKeysWithValues: zip(knownIDs, judged[r]))
                 let floor = judged[r].min() ?? 0
                 let best = ranked[r].map(\.score).max() ?? 0
                 ranked[r] =
@@ -241,6 +249,23 @@ struct ImageModel {
             let ids = list.map(\.classID).filter { !absent.contains($0) }
             return ids + candidates.filter { !ids.contains($0) }
         }
+    }
+
+    /// The classes the classifier gives at least `modelCandidates` probability, among all it
+    /// knows, at one of `count` points, that are not candidates already nor verified absent:
+    /// class ids with their output indices, in id order.
+    func modelCandidates(_ logits: [Float], count: Int) -> [(classID: Int, index: Int)] {
+        guard options.modelCandidates > 0 else { return [] }
+        let k = model.network.classCount
+        let all = Array(0..<k)
+        let logThreshold = log(options.modelCandidates)
+        var found: Set<Int> = []
+        for r in 0..<count {
+            let logProbabilities = EmbeddingModel.logSoftmax(logits[(r * k)..<((r + 1) * k)], over: all)
+            for (i, lp) in logProbabilities.enumerated() where lp >= logThreshold { found.insert(i) }
+        }
+        let taken = Set(candidates).union(absent)
+        return found.map { (model.classes[$0].id, $0) }.filter { !taken.contains($0.0) }.sorted { $0.0 < $1.0 }
     }
 }
 

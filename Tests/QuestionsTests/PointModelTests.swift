@@ -115,6 +115,14 @@ import Testing
         #expect(wrong.count <= 2, "\(wrong.count) of \(labelled.points.count)")
         #expect(labelled.points.allSatisfy { Set($0.ranked) == [Self.sand, Self.grass] })
 
+        // Without labels, the classifier proposes the grass (model candidates).
+        var proposing = PointModelBuilder(model: model, options: options)
+        proposing.options.modelCandidates = 0.5
+        let proposed = proposing.points(imageID: "test", image: image, mentions: mentions)
+        #expect(proposed.candidates == [Self.sand, Self.grass])
+        let missed = proposed.points.filter { p in abs(p.x - 0.5) > 0.03 && p.ranked.first != (p.x < 0.5 ? Self.sand : Self.grass) }
+        #expect(missed.count <= 2, "\(missed.count) of \(proposed.points.count)")
+
         // A mentioned class verified absent is never asked.
         builder.labels = ["test": ImageLabelSet(present: [Self.grass], absent: [Self.sand])]
         let corrected = builder.points(imageID: "test", image: image, mentions: mentions)

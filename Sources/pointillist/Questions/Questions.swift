@@ -47,6 +47,13 @@ struct PointModelArguments: ParsableArguments {
     var exemplarThreshold = PointModelOptions().exemplarThreshold
 
     @Option(
+        name: .customLong("model-candidates"),
+        help: ArgumentHelp(
+            "Also make a candidate of every class the embedding classifier gives at least this probability (among all its classes) at one of an image's sampled points, ranked as a class only an image label names; 0: none.",
+            valueName: "p"))
+    var modelCandidates = PointModelOptions().modelCandidates
+
+    @Option(
         name: .customLong("image-labels"),
         help: ArgumentHelp(
             "Image-level labels in Open Images' layout (ImageID,Source,LabelName,Confidence; plain or gzip; repeatable), mapped to classes by MID: a class verified present becomes a candidate of its image even when no narrative mentions it (ranked by the classifier against M's best); one verified absent is never asked.",
@@ -57,6 +64,7 @@ struct PointModelArguments: ParsableArguments {
         if points < 1 { throw ValidationError("--points must be at least 1") }
         if !(exemplarThreshold >= 0 && exemplarThreshold < 1) { throw ValidationError("--exemplar-threshold must be at least 0 and below 1") }
         if k < 1 { throw ValidationError("--k must be at least 1") }
+        if !(modelCandidates >= 0 && modelCandidates <= 1) { throw ValidationError("--model-candidates must be from 0 to 1") }
     }
 
     /// The sampling these arguments describe.
@@ -70,6 +78,7 @@ struct PointModelArguments: ParsableArguments {
         options.pointModel.classBalanced = balanced
         options.pointModel.prior = prior
         options.pointModel.exemplarThreshold = exemplarThreshold
+        options.pointModel.modelCandidates = modelCandidates
         options.imageLabels = imageLabels
         return options
     }

@@ -57,7 +57,9 @@ extension Pointillist.Questions {
             }
             print("ranking                      first question Yes   questions to Yes   never Yes")
             var rows = [(report.mentionsOnly == nil ? "M (k = \(m.k), prior \(m.prior))" : "M, with image labels", r.model)]
-            if let plain = report.mentionsOnly { rows.insert(("M, mentions only", plain.model), at: 0) }
+            if let plain = report.mentionsOnly {
+                rows.insert((m.modelCandidates > 0 ? "M, without image labels" : "M, mentions only", plain.model), at: 0)
+            }
             if let alone { rows.append(("M, neighbours only (prior 0)", alone.model)) }
             rows += [("random image class", r.random), ("nearest trace point", r.nearestTrace)]
             for (name, f) in rows {
