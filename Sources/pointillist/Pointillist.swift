@@ -1,6 +1,7 @@
 import ArgumentParser
 import Embedding
 import Foundation
+import Pipeline
 import Support
 
 /// The `pointillist` command: Localized Narratives in, point-annotation questions out.
@@ -29,6 +30,20 @@ struct Pointillist: ParsableCommand {
         LinearAlgebra.runOnCallingThreads()
         main(nil)
     }
+}
+
+/// The Open Images class list (MID,DisplayName): `vocab build` maps classes to its MIDs, and
+/// `scenes` names the classes of its image-level labels by them.
+struct OpenImagesOption: ParsableArguments {
+    @Option(
+        name: .customLong("openimages"),
+        help: ArgumentHelp(
+            "Open Images class descriptions CSV (MID,DisplayName) whose MIDs name classes (default: Data/openimages/oidv6-class-descriptions.csv as the program ships it, found like --vocab's default).",
+            valueName: "path"))
+    var file: String?
+
+    /// The file given, else the shipped one (nil when it cannot be found).
+    var path: String? { file ?? ShippedFiles.openImagesClasses }
 }
 
 /// The corpus database option shared by subcommands.

@@ -68,12 +68,7 @@ extension Pointillist {
         @Option(name: .customLong("out-of-band"), help: ArgumentHelp("Target fraction of trace points outside [0, 1].", valueName: "p"))
         var outOfBand = SceneConfiguration().outOfBandFraction
 
-        @Option(
-            name: .customLong("openimages"),
-            help: ArgumentHelp(
-                "Open Images class descriptions CSV (MID,DisplayName): image-labels.csv names classes by these MIDs (default: the list the program ships with).",
-                valueName: "path"))
-        var openImages: String?
+        @OptionGroup var openImages: OpenImagesOption
 
         @Flag(name: .customLong("no-image-labels"), help: "Do not write image-labels.csv.")
         var noImageLabels = false
@@ -99,7 +94,7 @@ extension Pointillist {
             c.spillProbability = spill
             c.outOfBandFraction = outOfBand
             do { try c.validate() } catch { throw ValidationError(error.description) }
-            let list = noImageLabels ? nil : openImages ?? ShippedFiles.openImagesClasses
+            let list = noImageLabels ? nil : openImages.path
             let job = ScenesJob(configuration: c, count: count, folder: out, openImages: list)
             let started = Terminal.now()
             let bar = ProgressBar(enabled: !quiet)

@@ -39,12 +39,7 @@ extension Pointillist.Vocab {
             help: ArgumentHelp("Mark this many of the most mentioned classes for embedding training.", valueName: "n"))
         var trainClasses = DictionaryOptions().trainClasses
 
-        @Option(
-            name: .customLong("openimages"),
-            help: ArgumentHelp(
-                "Open Images class descriptions CSV (MID,DisplayName) for mapping classes to MIDs (default: the Data/openimages/oidv6-class-descriptions.csv the program ships with, found like --vocab's default).",
-                valueName: "path"))
-        var openImages: String?
+        @OptionGroup var openImages: OpenImagesOption
 
         @Option(
             help: ArgumentHelp(
@@ -68,7 +63,7 @@ extension Pointillist.Vocab {
             let extractor = try lexicon.source.loadExtractor()
             let loaded = Terminal.now()
             var classes: OpenImagesClasses?
-            if let openImagesPath = openImages ?? ShippedFiles.openImagesClasses {
+            if let openImagesPath = openImages.path {
                 classes = try OpenImagesClasses(path: openImagesPath)
             }
             var options = VocabularyJob.Options(database: corpus.db)
