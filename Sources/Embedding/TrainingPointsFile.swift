@@ -127,20 +127,26 @@ extension LabelledPoints {
     /// Training sets of disjoint sets of images (a corpus's shards), each with its points in
     /// the order of its images (ids ascending), merged into one in that order: the training set
     /// one extraction over all their images gives.
-    public static func merged(_ parts: [LabelledPoints]) -> LabelledPoints {
+    public static func merged(_ parts: [LabelledPoints]) throws(PointillistError) -> LabelledPoints {
         var result = LabelledPoints(dimension: parts.first?.dimension ?? 0)
         // Image ids ascending by their UTF-8 bytes, as the corpus (SQLite) orders them.
         func before(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
         result.imageIDs = parts.flatMap(\.imageIDs).sorted(by: before)
-        let index = Dictionary(uniqueKeysWithValues: result.imageIDs.enumerated().map { ($0.element, Int32($0.offset)) })
+        var index: [String: Int32] = [:]
+        for (i, id) in result.imageIDs.enumerated() {
+            guard index.updateValue(Int32(i), forKey: id) == nil else {
+                throw PointillistError("image \(id) is in two training sets: shards must hold different images")
+            }
+        }
         // Each part's rows come in runs of one image; the runs of all parts in image order.
         var runs: [(image: Int32, part: Int, rows: Range<Int>)] = []
         for (p, part) in parts.enumerated() {
+            let merged = part.imageIDs.map { index[$0] ?? -1 }  // every id is in `index`
             var start = 0
             while start < part.count {
                 var end = start + 1
                 while end < part.count, part.images[end] == part.images[start] { end += 1 }
-                runs.append((index[part.imageIDs[Int(part.images[start])]]!, p, start..<end))
+                runs.append((merged[Int(part.images[start])], p, start..<end))
                 start = end
             }
         }

@@ -213,7 +213,7 @@ public struct FitJob {
             data.skipped += h.skipped.map { SkippedImage(imageID: $0[0], reason: $0.count > 1 ? $0[1] : "") }
         }
         guard let header else { throw PointillistError("no training points files given") }
-        let merged = LabelledPoints.merged(parts)
+        let merged = try LabelledPoints.merged(parts)
         data.points = merged.count
         var training = self.training
         training.seed = header.seed

@@ -43,7 +43,9 @@ public struct SceneImageLabels: Sendable {
                 && (classes[value - 1].setting == .any || scene.setting == .any || classes[value - 1].setting == scene.setting)
         }
         let absent = fitting.sorted { draw(scene.imageID, $0, salt: 2) < draw(scene.imageID, $1, salt: 2) }.prefix(absentPerImage)
-        for value in absent.sorted() { rows.append(row(scene.imageID, mids[classes[value - 1].name]!, 0)) }
+        for value in absent.sorted() {
+            if let mid = mids[classes[value - 1].name] { rows.append(row(scene.imageID, mid, 0)) }
+        }
         return rows
     }
 

@@ -111,8 +111,9 @@ public enum DictionaryCountsFile {
                     code: try field(2), explanation: try field(5), sense: sense.isEmpty ? nil : try synset(3), mentions: try number(4))
             case "miss-example":
                 let key = try missKey()
-                guard t.misses[key] != nil else { throw failure("an example of a near-miss without its miss record") }
-                DictionaryTally.keep([try example(3)], in: &t.misses[key]!.examples)
+                guard var miss = t.misses[key] else { throw failure("an example of a near-miss without its miss record") }
+                DictionaryTally.keep([try example(3)], in: &miss.examples)
+                t.misses[key] = miss
             default: throw failure("unknown record kind")
             }
         }

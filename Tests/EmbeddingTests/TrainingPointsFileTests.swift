@@ -49,7 +49,7 @@ import Testing
         }
     }
 
-    @Test func shardsMergeInImageOrderAsOneExtractionGives() {
+    @Test func shardsMergeInImageOrderAsOneExtractionGives() throws {
         // One extraction over all images, in image-id order (UTF-8 bytes, as SQLite orders them:
         // "Z" before "a", and "é" after both).
         let ids = ["Z1", "a1", "a2", "b1", "é1"]
@@ -71,10 +71,14 @@ import Testing
             }
         }
         for order in [[0, 1], [1, 0]] {
-            let merged = LabelledPoints.merged(order.map { parts[$0] })
+            let merged = try LabelledPoints.merged(order.map { parts[$0] })
             #expect(merged.imageIDs == ids)
             #expect(merged.images == whole.images)
             #expect(Self.rows(merged) == Self.rows(whole))
+        }
+        // The same image in two parts is refused.
+        #expect(throws: PointillistError("image a1 is in two training sets: shards must hold different images")) {
+            try LabelledPoints.merged([parts[0], parts[0]])
         }
     }
 }
