@@ -22,8 +22,11 @@ public struct ReportJob {
         public var quality: QualityReport
         /// The same points ranked by M without the classifier prior; nil when the prior is 0.
         public var neighboursOnly: QualityReport?
-        /// With image-level labels: the same points ranked from the mentions alone.
-        public var mentionsOnly: QualityReport?
+        /// With image-level labels or model candidates: the same points ranked from fewer
+        /// candidate sources (mentions only, then each source alone when both are on), named.
+        public var alternatives: [(name: String, quality: QualityReport)] = []
+        /// The name of the candidate sources of `quality`.
+        public var sources = "mentions only"
         public var skipped: [SkippedImage]
         /// Mask classes the dictionary lacks.
         public var unmapped: [String]
@@ -49,14 +52,27 @@ public struct ReportJob {
         var report = Report(
             quality: QuestionQuality.report(ranking.images, seed: seed, mask: mask, classOf: classOf), skipped: ranking.skipped,
             unmapped: unmapped, classNames: Dictionary(classes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
-        if let labels = ranking.labels {
-            var plain = options.sample
-            plain.imageLabels = []
-            let mentions = try SampleJob(options: plain).rank()
-            report.mentionsOnly = QuestionQuality.report(mentions.images, seed: seed, mask: mask, classOf: classOf)
-            report.labels = labels
-            report.labelEffect = QuestionQuality.labelEffect(
-                mentions.images, labels: labels, classesOfMID: try SampleJob.classesOfMID(ranking.corpus), mask: mask, classOf: classOf)
+        let model = options.sample.pointModel.modelCandidates
+        let labelled = !options.sample.imageLabels.isEmpty
+        report.sources = Self.name(labels: labelled, model: model)
+        var variants: [(labels: Bool, model: Double)] = []
+        if labelled || model > 0 { variants.append((false, 0)) }
+        if labelled && model > 0 { variants += [(false, model), (true, 0)] }
+        for variant in variants {
+            var other = options.sample
+            other.pointModel.modelCandidates = variant.model
+            if !variant.labels { other.imageLabels = [] }
+            let ranked = try SampleJob(options: other).rank()
+            report.alternatives.append(
+                (
+                    Self.name(labels: variant.labels, model: variant.model),
+                    QuestionQuality.report(ranked.images, seed: seed, mask: mask, classOf: classOf)
+                ))
+            if let labels = ranking.labels, !variant.labels, variant.model == 0 {
+                report.labels = labels
+                report.labelEffect = QuestionQuality.labelEffect(
+                    ranked.images, labels: labels, classesOfMID: try SampleJob.classesOfMID(ranking.corpus), mask: mask, classOf: classOf)
+            }
         }
         if options.sample.pointModel.prior > 0 {
             var neighboursOnly = ranking.builder
@@ -66,5 +82,15 @@ public struct ReportJob {
             report.neighboursOnly = QuestionQuality.report(plain, seed: seed, mask: mask, classOf: classOf)
         }
         return report
+    }
+
+    /// A ranking's candidate sources, as the report names them.
+    static func name(labels: Bool, model: Double) -> String {
+        switch (labels, model > 0) {
+        case (false, false): "mentions only"
+        case (false, true): "+ model candidates (\(model))"
+        case (true, false): "+ image labels"
+        case (true, true): "+ labels and model (\(model))"
+        }
     }
 }

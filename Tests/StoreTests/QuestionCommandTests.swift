@@ -93,13 +93,18 @@ import Testing
         #expect(report.out.contains("nearest trace point"))
 
         // The scenes' image-level labels: candidates no narrative names, M beside the mentions alone.
-        let labelled = try run(["questions", "report", "--masks", "scenes/masks", "--quiet", "--image-labels", "scenes/image-labels.csv"] + images)
+        let labelled = try run(
+            ["questions", "report", "--masks", "scenes/masks", "--quiet", "--image-labels", "scenes/image-labels.csv", "--model-candidates", "0.9"]
+                + images)
         func figure(_ prefix: String) -> Double? {
             labelled.out.split(separator: "\n").first { $0.hasPrefix(prefix) }
                 .flatMap { $0.dropFirst(prefix.count).split(separator: " ").first.flatMap { Double($0.dropLast()) } }
         }
-        let (mentionsOnly, withLabels) = (try #require(figure("M, mentions only")), try #require(figure("M, with image labels")))
-        #expect(withLabels > mentionsOnly + 3, "\(labelled.out)")
+        let mentionsOnly = try #require(figure("M, mentions only"))
+        let withLabels = try #require(figure("M, + image labels"))
+        let withModel = try #require(figure("M, + model candidates (0.9)"))
+        let both = try #require(figure("M, + labels and model (0.9)"))
+        #expect(withLabels > mentionsOnly + 3 && withModel > mentionsOnly && both > mentionsOnly + 3, "\(labelled.out)")
         #expect(labelled.out.contains("(mentions alone: "))
         #expect(labelled.out.contains("0 rejected"))
     }

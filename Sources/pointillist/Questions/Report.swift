@@ -36,7 +36,7 @@ extension Pointillist.Questions {
                 "images       \(r.images) (\(skipped.count) skipped), \(r.points) sampled points (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.unlabelled) over void or classes not in the dictionary"
             )
             if !unmapped.isEmpty { print("             mask classes not in the dictionary: \(unmapped.joined(separator: ", "))") }
-            if let plain = report.mentionsOnly {
+            if let plain = report.alternatives.first?.quality {
                 print(
                     String(
                         format: "             the true class is among the image's candidate classes at %.1f%% of the points (mentions alone: %.1f%%)",
@@ -55,17 +55,15 @@ extension Pointillist.Questions {
                     "             on the ranked images: \(e.present) present (\(e.added) not mentioned), \(e.absent) absent (\(e.conflicts) of them mentioned); \(e.unmappedRows) rows of MIDs no class carries, \(e.unknownImageRows) rows of other images"
                 )
             }
-            print("ranking                      first question Yes   questions to Yes   never Yes")
-            var rows = [(report.mentionsOnly == nil ? "M (k = \(m.k), prior \(m.prior))" : "M, with image labels", r.model)]
-            if let plain = report.mentionsOnly {
-                rows.insert((m.modelCandidates > 0 ? "M, without image labels" : "M, mentions only", plain.model), at: 0)
-            }
+            print("ranking                              first question Yes   questions to Yes   never Yes")
+            var rows = report.alternatives.map { ("M, \($0.name)", $0.quality.model) }
+            rows.append((report.alternatives.isEmpty ? "M (k = \(m.k), prior \(m.prior))" : "M, \(report.sources)", r.model))
             if let alone { rows.append(("M, neighbours only (prior 0)", alone.model)) }
             rows += [("random image class", r.random), ("nearest trace point", r.nearestTrace)]
             for (name, f) in rows {
                 print(
                     String(
-                        format: "%@ %17.1f%% %18.2f %10.1f%%", name.padding(toLength: 28, withPad: " ", startingAt: 0), 100 * f.firstYes,
+                        format: "%@ %17.1f%% %18.2f %10.1f%%", name.padding(toLength: 36, withPad: " ", startingAt: 0), 100 * f.firstYes,
                         f.meanQuestionsToYes, 100 * f.neverYes))
             }
             if r.mentionedShare > 0 {
