@@ -52,32 +52,29 @@ public struct ReportJob {
         var report = Report(
             quality: QuestionQuality.report(ranking.images, seed: seed, mask: mask, classOf: classOf), skipped: ranking.skipped,
             unmapped: unmapped, classNames: Dictionary(classes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
+        // The same images ranked from fewer candidate sources, by the same model and mentions.
         let model = options.sample.pointModel.modelCandidates
-        let labelled = !options.sample.imageLabels.isEmpty
+        let labelled = ranking.labels != nil
         report.sources = Self.name(labels: labelled, model: model)
         var variants: [(labels: Bool, model: Double)] = []
         if labelled || model > 0 { variants.append((false, 0)) }
         if labelled && model > 0 { variants += [(false, model), (true, 0)] }
+        let (locator, side) = (options.sample.images, ranking.builder.model.features.decodeSide)
         for variant in variants {
-            var other = options.sample
-            other.pointModel.modelCandidates = variant.model
-            if !variant.labels { other.imageLabels = [] }
-            let ranked = try SampleJob(options: other).rank()
-            report.alternatives.append(
-                (
-                    Self.name(labels: variant.labels, model: variant.model),
-                    QuestionQuality.report(ranked.images, seed: seed, mask: mask, classOf: classOf)
-                ))
+            var builder = ranking.builder
+            builder.options.modelCandidates = variant.model
+            if !variant.labels { builder.labels = [:] }
+            let (images, _) = builder.run(ranking.mentions, loadImage: { try locator.load($0, workingSide: side) })
+            let name = Self.name(labels: variant.labels, model: variant.model)
+            report.alternatives.append((name, QuestionQuality.report(images, seed: seed, mask: mask, classOf: classOf)))
             if let labels = ranking.labels, !variant.labels, variant.model == 0 {
                 report.labels = labels
-                report.labelEffect = QuestionQuality.labelEffect(
-                    ranked.images, labels: labels, classesOfMID: try SampleJob.classesOfMID(ranking.corpus), mask: mask, classOf: classOf)
+                report.labelEffect = QuestionQuality.labelEffect(images, labels: labels, classesOfMID: try SampleJob.classesOfMID(ranking.corpus))
             }
         }
         if options.sample.pointModel.prior > 0 {
             var neighboursOnly = ranking.builder
             neighboursOnly.options.prior = 0
-            let (locator, side) = (options.sample.images, ranking.builder.model.features.decodeSide)
             let (plain, _) = neighboursOnly.run(ranking.mentions, loadImage: { try locator.load($0, workingSide: side) })
             report.neighboursOnly = QuestionQuality.report(plain, seed: seed, mask: mask, classOf: classOf)
         }

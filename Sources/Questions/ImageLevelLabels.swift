@@ -26,17 +26,26 @@ public struct ImageLevelLabels: Sendable {
     public func classSets(classesOfMID: [String: [Int]]) -> (sets: [String: ImageLabelSet], unmapped: Int) {
         var sets: [String: ImageLabelSet] = [:]
         var unmapped = 0
-        func ids(_ mids: Set<String>) -> Set<Int> {
+        for image in Set(present.keys).union(absent.keys) {
+            let (set, missing) = classSet(of: image, classesOfMID: classesOfMID)
+            sets[image] = set
+            unmapped += missing
+        }
+        return (sets, unmapped)
+    }
+
+    /// One image's labels as class ids, and how many of its labels no class carries.
+    public func classSet(of image: String, classesOfMID: [String: [Int]]) -> (set: ImageLabelSet, unmapped: Int) {
+        var unmapped = 0
+        func ids(_ mids: Set<String>?) -> Set<Int> {
             var found: Set<Int> = []
-            for mid in mids {
+            for mid in mids ?? [] {
                 if let classes = classesOfMID[mid] { found.formUnion(classes) } else { unmapped += 1 }
             }
             return found
         }
-        for image in Set(present.keys).union(absent.keys) {
-            sets[image] = ImageLabelSet(present: ids(present[image] ?? []), absent: ids(absent[image] ?? []))
-        }
-        return (sets, unmapped)
+        let set = ImageLabelSet(present: ids(present[image]), absent: ids(absent[image]))
+        return (set, unmapped)
     }
 
     /// Reads `paths` in order into one set of labels.

@@ -35,8 +35,8 @@ public struct QualityReport: Sendable {
     public var nearestTrace = RankingFigures()
 }
 
-/// What image-level labels change: how many map to dictionary classes, how they meet the
-/// mentions, and how many points get their true class among the candidates.
+/// What image-level labels change: how many map to dictionary classes and how they meet the
+/// mentions.
 public struct LabelEffect: Sendable {
     /// Labels (image, class) of ranked images, verified present and verified absent.
     public var present = 0
@@ -45,55 +45,27 @@ public struct LabelEffect: Sendable {
     public var added = 0
     /// Classes mentioned for an image and verified absent for it: removed from its candidates.
     public var conflicts = 0
-    /// Label rows whose MID no dictionary class carries, and rows of images not ranked.
+    /// Label rows of ranked images whose MID no dictionary class carries, and rows of images not ranked.
     public var unmappedRows = 0
     public var unknownImageRows = 0
-    /// Scored points whose true class is among mentions ∪ present − absent.
-    public var candidateShare = 0.0
 }
 
 public enum QuestionQuality {
-    /// The image's candidate classes with its labels: mentioned, plus verified present, less
-    /// verified absent.
-    public static func candidates(mentioned: [Int], present: Set<Int>, absent: Set<Int>) -> Set<Int> {
-        Set(mentioned).union(present).subtracting(absent)
-    }
-
-    /// How `labels` (MIDs per image, mapped to class ids by `classesOfMID`) would change the
-    /// candidates of `images`, and the share of scored points whose true class they reach.
-    public static func labelEffect(
-        _ images: [ImagePoints], labels: ImageLevelLabels, classesOfMID: [String: [Int]], mask: (String) throws -> Image,
-        classOf: [Int: Int]
-    ) -> LabelEffect {
+    /// How `labels` (MIDs per image, mapped to class ids by `classesOfMID`) meet the mentions of
+    /// `images`, ranked from the mentions alone.
+    public static func labelEffect(_ images: [ImagePoints], labels: ImageLevelLabels, classesOfMID: [String: [Int]]) -> LabelEffect {
         var effect = LabelEffect()
-        var reached = 0
-        var scored = 0
         let ranked = Set(images.map(\.imageID))
         for (image, mids) in labels.present where !ranked.contains(image) { effect.unknownImageRows += mids.count }
         for (image, mids) in labels.absent where !ranked.contains(image) { effect.unknownImageRows += mids.count }
         for image in images {
-            func classes(_ mids: Set<String>?) -> Set<Int> {
-                var found: Set<Int> = []
-                for mid in mids ?? [] {
-                    if let ids = classesOfMID[mid] { found.formUnion(ids) } else { effect.unmappedRows += 1 }
-                }
-                return found
-            }
-            let present = classes(labels.present[image.imageID]), absent = classes(labels.absent[image.imageID])
-            effect.present += present.count
-            effect.absent += absent.count
-            effect.added += present.subtracting(image.candidates).count
-            effect.conflicts += absent.intersection(image.candidates).count
-            let candidates = Self.candidates(mentioned: image.candidates, present: present, absent: absent)
-            guard let m = try? mask(image.imageID) else { continue }
-            for p in image.points {
-                let (px, py) = m.pixel(normalizedX: Float(p.x), y: Float(p.y))
-                guard let truth = classOf[Int(m.pixels[m.offset(x: px, y: py)])] else { continue }
-                scored += 1
-                if candidates.contains(truth) { reached += 1 }
-            }
+            let (set, unmapped) = labels.classSet(of: image.imageID, classesOfMID: classesOfMID)
+            effect.unmappedRows += unmapped
+            effect.present += set.present.count
+            effect.absent += set.absent.count
+            effect.added += set.present.subtracting(image.candidates).count
+            effect.conflicts += set.absent.intersection(image.candidates).count
         }
-        effect.candidateShare = scored > 0 ? Double(reached) / Double(scored) : 0
         return effect
     }
 
