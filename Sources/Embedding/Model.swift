@@ -75,10 +75,12 @@ public struct EmbeddingModel: Sendable, Equatable {
     public var scale: [Float]
     public var network: MLP
     public var training: TrainingRecord
+    /// Typical embedded points of each class from the training images (empty in a model file of version 1).
+    public var bank: ExemplarBank
 
     public init(
         features: FeatureConfiguration, classes: [ClassLabel], mean: [Float], scale: [Float], network: MLP,
-        training: TrainingRecord
+        training: TrainingRecord, bank: ExemplarBank = ExemplarBank()
     ) {
         self.features = features
         self.classes = classes
@@ -86,6 +88,7 @@ public struct EmbeddingModel: Sendable, Equatable {
         self.scale = scale
         self.network = network
         self.training = training
+        self.bank = bank
     }
 
     /// Standardises raw feature rows in place.
@@ -150,27 +153,30 @@ public func normalise(_ rows: inout [Float], dimension: Int) {
     }
 }
 
-/// The model file, version 1 (little-endian):
+/// The model file, version 2 (little-endian):
 ///
 ///     8 bytes   "PTLEMBED"
-///     u32       format version (1)
+///     u32       format version (2; version 1, without the bank, is still read)
 ///     u32       header length H
-///     H bytes   header, JSON: {"features", "classes", "layers": [[inputs, outputs]…], "training"}
+///     H bytes   header, JSON: {"features", "classes", "layers": [[inputs, outputs]…], "training",
+///               "bank": [rows per class]}
 ///     f32 × …   mean and scale (one per feature), then per layer its weights (inputs × outputs,
-///               row-major) and biases
+///               row-major) and biases, then the exemplar bank's rows (embedding size each)
 ///     u64       FNV-1a hash of every byte before it
 ///
 /// A file of another version, a truncated file or one whose hash does not match is refused
 /// with a message saying which.
 public enum ModelFile {
     public static let magic = Array("PTLEMBED".utf8)
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
 
     struct Header: Codable {
         var features: FeatureConfiguration
         var classes: [EmbeddingModel.ClassLabel]
         var layers: [[Int]]
         var training: EmbeddingModel.TrainingRecord
+        /// Bank rows per class (absent in version 1).
+        var bank: [Int]?
     }
 
     /// The file's bytes. `embed train` writes them with `FileSystem.writeAtomically`, so a
@@ -178,7 +184,7 @@ public enum ModelFile {
     public static func encode(_ model: EmbeddingModel) throws -> [UInt8] {
         let header = Header(
             features: model.features, classes: model.classes, layers: model.network.layers.map { [$0.inputs, $0.outputs] },
-            training: model.training)
+            training: model.training, bank: model.bank.isEmpty ? nil : model.bank.counts)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = Array(try encoder.encode(header))
@@ -190,6 +196,7 @@ public enum ModelFile {
         for layer in model.network.layers {
             for v in layer.weights + layer.bias { append(&bytes, v.bitPattern) }
         }
+        for v in model.bank.rows { append(&bytes, v.bitPattern) }
         append(&bytes, StableHash.fnv1a(bytes))
         return bytes
     }
@@ -206,8 +213,8 @@ public enum ModelFile {
         func fail(_ reason: String) -> PointillistError { PointillistError(file: path, reason: reason) }
         guard bytes.count >= 16, Array(bytes[0..<8]) == magic else { throw fail("not a Pointillist embedding model (bad magic)") }
         let fileVersion = u32(bytes, 8)
-        guard fileVersion == version else {
-            throw fail("model file format version \(fileVersion); this program reads version \(version)")
+        guard fileVersion == version || fileVersion == 1 else {
+            throw fail("model file format version \(fileVersion); this program reads versions 1 and \(version)")
         }
         let headerLength = Int(u32(bytes, 12))
         guard bytes.count >= 16 + headerLength else { throw fail("truncated (header)") }
@@ -221,7 +228,13 @@ public enum ModelFile {
             zip(header.layers, header.layers.dropFirst()).allSatisfy({ $0[1] == $1[0] }),
             header.layers.last?[1] == header.classes.count
         else { throw fail("inconsistent layer sizes in the header") }
-        let floats = 2 * d + header.layers.reduce(0) { $0 + $1[0] * $1[1] + $1[1] }
+        let bankCounts = header.bank ?? []
+        guard bankCounts.isEmpty || (bankCounts.count == header.classes.count && bankCounts.allSatisfy { $0 >= 0 }) else {
+            throw fail("the bank's row counts do not match the classes")
+        }
+        let embedding = header.layers[header.layers.count - 2][1]
+        let bankFloats = bankCounts.reduce(0, +) * embedding
+        let floats = 2 * d + header.layers.reduce(0) { $0 + $1[0] * $1[1] + $1[1] } + bankFloats
         let expected = 16 + headerLength + 4 * floats + 8
         guard bytes.count >= expected else { throw fail("truncated: \(bytes.count) bytes, expected \(expected)") }
         guard bytes.count == expected else { throw fail("\(bytes.count - expected) unexpected bytes after the model") }
@@ -240,9 +253,10 @@ public enum ModelFile {
             let b = take(size[1])
             return MLP.Layer(inputs: size[0], outputs: size[1], weights: w, bias: b)
         }
+        let bank = ExemplarBank(counts: bankCounts, rows: take(bankFloats))
         return EmbeddingModel(
             features: header.features, classes: header.classes, mean: mean, scale: scale, network: MLP(layers: layers),
-            training: header.training)
+            training: header.training, bank: bankCounts.reduce(0, +) > 0 ? bank : ExemplarBank())
     }
 
     static func append(_ bytes: inout [UInt8], _ v: UInt32) {

@@ -85,6 +85,8 @@ public struct TrainingOptions: Sendable {
     /// network is trained again from the start on the rest; each of `cleaningRounds` rounds
     /// judges all the points afresh with the latest network. 0 rounds: one plain training.
     public var cleaningRounds = 2
+    /// Exemplar bank rows per class kept with the model (`ExemplarBank`); 0: none.
+    public var bankPerClass = 64
     public var cleaningThreshold = 0.35
 
     public init() {}
@@ -122,6 +124,16 @@ public enum Trainer {
         progress: ((EpochReport) -> Void)? = nil, batchProgress: ((Int, Int) -> Void)? = nil
     ) -> EmbeddingModel {
         LinearAlgebra.runOnCallingThreads()
+        var model = fitAndClean(points, classes: classes, features: features, options: options, progress, batchProgress)
+        model.bank = ExemplarBank.build(points: points, model: model, perClass: options.bankPerClass)
+        return model
+    }
+
+    /// The first training, then the cleaning rounds of `options`.
+    static func fitAndClean(
+        _ points: LabelledPoints, classes: [EmbeddingModel.ClassLabel], features: FeatureConfiguration, options: TrainingOptions,
+        _ progress: ((EpochReport) -> Void)?, _ batchProgress: ((Int, Int) -> Void)?
+    ) -> EmbeddingModel {
         var model = fit(points, classes: classes, features: features, options: options, round: 0, progress, batchProgress)
         let rounds = options.cleaningThreshold > 0 ? max(options.cleaningRounds, 0) : 0
         guard rounds > 0 else { return model }

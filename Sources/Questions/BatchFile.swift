@@ -30,13 +30,14 @@ public struct QuestionText: Sendable, Equatable {
 /// Columns (CSV header, JSON keys, in this order): `question_id`, `replica`, `image_id`,
 /// `image` (path/URL), `x`, `y` (normalised, shortest text that reads back to the same
 /// `Double`), `x_px`, `y_px` (pixels, see `pixel`), `class_id`, `class_name`, `gloss`,
-/// `question`. CSV follows RFC 4180: CRLF line ends, a field is quoted when it holds a comma,
+/// `question`, `source` (where the class came from: mention, label, model or unrecorded, see
+/// `CandidateSource`). CSV follows RFC 4180: CRLF line ends, a field is quoted when it holds a comma,
 /// a double quote, CR or LF (or begins or ends with a space, which some readers trim), and
 /// quotes inside are doubled. JSONL is one object per line, `\n`-terminated; integers and
 /// coordinates are JSON numbers, everything else strings.
 public enum BatchFile {
     public static let columns = [
-        "question_id", "replica", "image_id", "image", "x", "y", "x_px", "y_px", "class_id", "class_name", "gloss", "question",
+        "question_id", "replica", "image_id", "image", "x", "y", "x_px", "y_px", "class_id", "class_name", "gloss", "question", "source",
     ]
 
     /// "Is this point on a <class>?" with "an" before a vowel sound (see `article(for:)`).
@@ -75,7 +76,7 @@ public enum BatchFile {
         return [
             q.id, String(assignment.replica), q.imageID, text.imageURL, number(q.x), number(q.y),
             String(pixel(q.x, size: text.widthPixels)), String(pixel(q.y, size: text.heightPixels)),
-            String(q.classID), text.className, text.gloss, text.text,
+            String(q.classID), text.className, text.gloss, text.text, q.source.rawValue,
         ]
     }
 

@@ -11,7 +11,8 @@ public struct ExportRow: Sendable, Equatable, Hashable {
     public var label: String
     /// "yes", "no" or "unsure" (`PointLabel.estimatedYesNo`).
     public var estimatedYesNo: String
-    /// Where the candidate class came from; "ln" for Localized Narratives mentions.
+    /// Where the candidate class came from (`CandidateSource.exportName`): "ln" for a Localized
+    /// Narratives mention, "label" for an image-level label, "model" for a model candidate.
     public var source: String
     public var yesVotes: Int
     public var noVotes: Int
@@ -36,11 +37,11 @@ public struct ExportRow: Sendable, Equatable, Hashable {
     }
 
     /// The row for an aggregated question; `mid` nil or empty uses the class id.
-    public init(question: Question, label: PointLabel, votes: Votes, mid: String?, className: String, source: String = "ln") {
+    public init(question: Question, label: PointLabel, votes: Votes, mid: String?, className: String) {
         let mapped = mid.flatMap { $0.isEmpty ? nil : $0 }
         self.init(
             imageID: question.imageID, x: question.x, y: question.y, label: mapped ?? String(question.classID),
-            estimatedYesNo: label.estimatedYesNo, source: source,
+            estimatedYesNo: label.estimatedYesNo, source: question.source.exportName,
             yesVotes: votes.yes, noVotes: votes.no, unsureVotes: votes.unsure, textLabel: className)
     }
 }

@@ -25,8 +25,17 @@ public struct PointModelOptions: Sendable {
     public var exemplarThreshold = 0.35
     /// Model candidates: a class the embedding classifier gives at least this probability,
     /// among all the classes it knows, at one of the image's sampled points becomes a candidate
-    /// of the image (scored as a class only an image-level label names); 0: none, the default.
-    public var modelCandidates = 0.0
+    /// of the image (scored as a class only an image-level label names); 0: none. On by
+    /// default: it raised first-question Yes at every setting measured, with and without
+    /// image-level labels (README, "Candidates beyond the mentions").
+    public var modelCandidates = 0.9
+    /// Weight of the exemplar bank (`ExemplarBank`, kept with the model) for a candidate
+    /// without traces in the image: its score gains this times how much more the point
+    /// resembles that class's bank rows than the bank rows of M's best class there. 0: the
+    /// bank is not used.
+    public var bankWeight = 0.0
+    /// Bank rows whose similarities are averaged per class.
+    public var bankK = 5
     public init() {}
 }
 
@@ -37,8 +46,11 @@ public struct ImagePoints: Sendable {
     public var height: Int
     public var points: [PointCandidates]
     /// The classes its questions may ask, in id order: those mentioned for the image, with
-    /// image-level labels also those verified present, less those verified absent.
+    /// image-level labels also those verified present, less those verified absent; with model
+    /// candidates also those ranked at one of its points.
     public var candidates: [Int]
+    /// Where each candidate came from.
+    public var sources: [Int: CandidateSource]
     /// Exemplar positions (normalised) and classes, for the image-coordinate baseline.
     public var exemplarPositions: [(x: Float, y: Float, classID: Int)]
 }
@@ -78,12 +90,13 @@ public struct PointModelBuilder: Sendable {
             samples = PointSampler.classBalanced(imageID: imageID, options: options.sampling, candidates: candidates, predicted: predicted)
         }
         let ranked = m.rank(samples)
+        let candidates = Set(ranked.joined()).union(m.candidates).subtracting(m.absent).sorted()
+        let sources = Dictionary(uniqueKeysWithValues: candidates.map { ($0, m.source(of: $0)) })
         let points = zip(samples, ranked).map { s, r in
-            PointCandidates(imageID: imageID, pointIndex: s.index, x: s.x, y: s.y, ranked: r)
+            PointCandidates(imageID: imageID, pointIndex: s.index, x: s.x, y: s.y, ranked: r, sources: r.map { sources[$0]! })
         }
         return ImagePoints(
-            imageID: imageID, width: image.width, height: image.height, points: points,
-            candidates: Set(ranked.joined()).union(m.candidates).subtracting(m.absent).sorted(),
+            imageID: imageID, width: image.width, height: image.height, points: points, candidates: candidates, sources: sources,
             exemplarPositions: m.positions)
     }
 
@@ -122,6 +135,8 @@ struct ImageModel {
     /// The classes its questions may ask, ascending: mentioned, plus verified present, less verified absent.
     let candidates: [Int]
     let absent: Set<Int>
+    /// The classes the image's narratives mention.
+    let mentioned: Set<Int>
     /// Candidates only an image-level label names (no narrative of the image mentions them).
     let labelled: Set<Int>
     /// The candidates the classifier knows, as class ids and as its output indices.
@@ -144,7 +159,7 @@ struct ImageModel {
         let (raw, allLabels, positions) = Self.exemplarFeatures(mentions, features: features, image: image, perMention: options.exemplarsPerMention)
         self.positions = positions
         absent = imageLabels?.absent ?? []
-        let mentioned = Set(mentions.map(\.classID))
+        mentioned = Set(mentions.map(\.classID))
         labelled = (imageLabels?.present ?? []).subtracting(mentioned).subtracting(absent)
         candidates = mentioned.union(labelled).subtracting(absent).sorted()
         let modelIndex = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($0.element.id, $0.offset) })
@@ -191,6 +206,11 @@ struct ImageModel {
         return (raw, labels, positions)
     }
 
+    /// Where a candidate came from: a mention, else a verified-present label, else the classifier.
+    func source(of classID: Int) -> CandidateSource {
+        mentioned.contains(classID) ? .mention : labelled.contains(classID) ? .label : .model
+    }
+
     /// Log-probabilities among `known` for each row of logits (empty rows when it knows fewer than two).
     static func knownLogProbabilities(_ logits: [Float], count: Int, known: [Int], indices: [Int], classes k: Int) -> [[Double]] {
         guard known.count >= 2 else { return Array(repeating: [], count: count) }
@@ -235,13 +255,15 @@ struct ImageModel {
             // Softmax over the image's candidates the classifier knows; others get its floor.
             let judged = Self.knownLogProbabilities(
                 logits, count: samples.count, known: knownIDs, indices: knownOutputs, classes: model.network.classCount)
+            let outputs = Dictionary(zip(knownIDs, knownOutputs), uniquingKeysWith: { a, _ in a })
             for r in ranked.indices where !judged[r].isEmpty {
                 let logProbability = Dictionary(uniqueKeysWithValues: zip(knownIDs, judged[r]))
                 let floor = judged[r].min() ?? 0
                 let best = ranked[r].map(\.score).max() ?? 0
+                let bank = bankOffsets(unseen, reference: ranked[r].first?.classID, query: embedded, row: r, outputs: outputs)
                 ranked[r] =
                     (ranked[r].map { ($0.classID, $0.score + options.prior * (logProbability[$0.classID] ?? floor)) }
-                    + unseen.map { ($0, best + options.prior * (logProbability[$0] ?? floor)) })
+                    + unseen.map { ($0, best + options.prior * (logProbability[$0] ?? floor) + (bank[$0] ?? 0)) })
                     .sorted { ($0.score, $1.classID) > ($1.score, $0.classID) }
             }
         }
@@ -249,6 +271,22 @@ struct ImageModel {
             let ids = list.map(\.classID).filter { !absent.contains($0) }
             return ids + candidates.filter { !ids.contains($0) }
         }
+    }
+
+    /// For each class of `unseen` with bank rows: `bankWeight` times its bank score at the
+    /// query minus that of `reference` (M's best class at the point; without one, the mean of
+    /// theirs). Nothing when `reference` has no rows.
+    func bankOffsets(_ unseen: [Int], reference: Int?, query: [Float], row: Int, outputs: [Int: Int]) -> [Int: Double] {
+        guard options.bankWeight > 0, !model.bank.isEmpty, !unseen.isEmpty else { return [:] }
+        let e = model.network.embeddingDimension
+        let ids = unseen + (reference.map { [$0] } ?? [])
+        let scores = model.bank.scores(
+            query: query[(row * e)..<((row + 1) * e)], classes: ids.map { outputs[$0] ?? -1 }, dimension: e, k: options.bankK)
+        let found = scores.prefix(unseen.count).compactMap { $0 }
+        guard let base = reference != nil ? scores.last! : found.reduce(0, +) / Double(max(found.count, 1)) else { return [:] }
+        var result: [Int: Double] = [:]
+        for (c, score) in zip(unseen, scores) { if let score { result[c] = options.bankWeight * (score - base) } }
+        return result
     }
 
     /// The classes the classifier gives at least `modelCandidates` probability, among all it

@@ -14,8 +14,12 @@ public struct Question: Sendable, Equatable, Hashable {
     public var classID: Int
     /// 1 for the first question about a point, then one more for each class asked after a No.
     public var round: Int
+    /// Why the class is a candidate of the image. Not part of the id.
+    public var source: CandidateSource
 
-    public init(id: String, imageID: String, pointIndex: Int, x: Double, y: Double, classID: Int, round: Int) {
+    public init(
+        id: String, imageID: String, pointIndex: Int, x: Double, y: Double, classID: Int, round: Int, source: CandidateSource = .mention
+    ) {
         self.id = id
         self.imageID = imageID
         self.pointIndex = pointIndex
@@ -23,13 +27,14 @@ public struct Question: Sendable, Equatable, Hashable {
         self.y = y
         self.classID = classID
         self.round = round
+        self.source = source
     }
 
     /// A question whose id is derived from (imageID, pointIndex, classID).
-    public init(imageID: String, pointIndex: Int, x: Double, y: Double, classID: Int, round: Int) {
+    public init(imageID: String, pointIndex: Int, x: Double, y: Double, classID: Int, round: Int, source: CandidateSource = .mention) {
         self.init(
             id: Question.id(imageID: imageID, pointIndex: pointIndex, classID: classID),
-            imageID: imageID, pointIndex: pointIndex, x: x, y: y, classID: classID, round: round)
+            imageID: imageID, pointIndex: pointIndex, x: x, y: y, classID: classID, round: round, source: source)
     }
 
     /// The question's stable id: `"q"` followed by the 16 lower-case hex digits of the
@@ -49,6 +54,25 @@ public struct Question: Sendable, Equatable, Hashable {
     public init(imageID: String, point: SamplePoint, classID: Int, round: Int = 1) {
         self.init(imageID: imageID, pointIndex: point.index, x: point.x, y: point.y, classID: classID, round: round)
     }
+}
+
+/// Where a candidate class of an image came from. A class with several sources records the
+/// first of mention, label, model.
+public enum CandidateSource: String, Sendable, Equatable, Hashable, CaseIterable {
+    /// A narrative of the image mentions it.
+    case mention
+    /// An image-level label verifies it present, and no narrative mentions it.
+    case label
+    /// The embedding classifier finds it likely at one of the image's sampled points (model
+    /// candidates), and neither a mention nor a label names it.
+    case model
+    /// Asked before sources were recorded, about a class no narrative mentions: a label or a
+    /// model candidate, which is no longer known.
+    case unrecorded
+
+    /// The point-label export's `Source` value: "ln" for a Localized Narratives mention (as
+    /// before sources were recorded), else the source's name.
+    public var exportName: String { self == .mention ? "ln" : rawValue }
 }
 
 /// One copy of a question shown to one annotator; `replica` tells the copies apart.

@@ -33,6 +33,11 @@ public struct QualityReport: Sendable {
     public var random = RankingFigures()
     /// Classes by the distance, in image coordinates, of their nearest trace point (no embedding).
     public var nearestTrace = RankingFigures()
+    /// M's first questions at scored points by the source of the class asked, with how many are a Yes.
+    public var firstQuestions: [CandidateSource: (asked: Int, yes: Int)] = [:]
+    /// Share of M's first questions that are a Yes among the points whose true class is a
+    /// candidate (the points a ranking can reach).
+    public var firstYesAmongReachable: Double { mentionedShare > 0 ? model.firstYes / mentionedShare : 0 }
 }
 
 /// What image-level labels change: how many map to dictionary classes and how they meet the
@@ -92,6 +97,10 @@ public enum QuestionQuality {
                 let nearest = nearestTraceRanking(image, x: Float(p.x), y: Float(p.y))
                 for (i, ranking) in [p.ranked, random, nearest].enumerated() {
                     tallies[i].add(position: ranking.firstIndex(of: truth))
+                }
+                if let top = p.ranked.first {
+                    let counts = report.firstQuestions[p.source(at: 0)] ?? (0, 0)
+                    report.firstQuestions[p.source(at: 0)] = (counts.asked + 1, counts.yes + (top == truth ? 1 : 0))
                 }
             }
         }

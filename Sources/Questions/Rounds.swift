@@ -6,13 +6,22 @@ public struct PointCandidates: Sendable, Equatable {
     public var y: Double
     /// Class ids, best first (from `NeighbourModel.rank`).
     public var ranked: [Int]
+    /// Where each ranked class came from, in `ranked`'s order; empty when not recorded.
+    public var sources: [CandidateSource]
 
-    public init(imageID: String, pointIndex: Int, x: Double, y: Double, ranked: [Int]) {
+    public init(imageID: String, pointIndex: Int, x: Double, y: Double, ranked: [Int], sources: [CandidateSource] = []) {
         self.imageID = imageID
         self.pointIndex = pointIndex
         self.x = x
         self.y = y
         self.ranked = ranked
+        self.sources = sources
+    }
+
+    /// The source of the class at `rank`: recorded, or `.unrecorded` for a point ranked before
+    /// sources were recorded.
+    public func source(at rank: Int) -> CandidateSource {
+        rank < sources.count ? sources[rank] : .unrecorded
     }
 }
 
@@ -51,9 +60,11 @@ public enum Rounds {
             }
             guard round <= maxRounds else { continue }
             let askedClasses = Set(previous.map(\.classID))
-            guard let classID = point.ranked.first(where: { !askedClasses.contains($0) }) else { continue }
+            guard let rank = point.ranked.firstIndex(where: { !askedClasses.contains($0) }) else { continue }
             result.append(
-                Question(imageID: point.imageID, pointIndex: point.pointIndex, x: point.x, y: point.y, classID: classID, round: round))
+                Question(
+                    imageID: point.imageID, pointIndex: point.pointIndex, x: point.x, y: point.y, classID: point.ranked[rank], round: round,
+                    source: point.source(at: rank)))
         }
         return result
     }

@@ -30,6 +30,11 @@ import Support
 /// Migration 5 rebuilds `narratives` with its key led by image_id. Migration 6: `sources`
 /// gains `byte_order_marks` (1 when the file began with a UTF-8 byte-order mark, skipped)
 /// and `damage` (why and where a damaged gzip file stopped being readable; NULL otherwise).
+///
+/// Migration 7: `candidates(image_id, class_id, source)`, each sampled image's candidate
+/// classes and where each came from (`CandidateSource`: mention, label, model). For images
+/// sampled before it, the migration records the mentioned classes; a class asked there that
+/// no narrative mentions reads as `unrecorded`.
 public final class Corpus {
     /// The connection; Store's own (commands and jobs above go through the corpus's methods).
     let database: Database
@@ -240,6 +245,19 @@ public final class Corpus {
             """
             ALTER TABLE sources ADD COLUMN byte_order_marks INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE sources ADD COLUMN damage TEXT;
+            """),
+        Migration(
+            "each sampled image's candidate classes with their source",
+            """
+            CREATE TABLE candidates (
+                image_id TEXT NOT NULL,
+                class_id INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                PRIMARY KEY (image_id, class_id)
+            ) WITHOUT ROWID;
+            INSERT INTO candidates(image_id, class_id, source)
+                SELECT DISTINCT n.image_id, m.class_id, 'mention' FROM mentions m JOIN narratives n ON n.id = m.narrative_id
+                WHERE n.image_id IN (SELECT image_id FROM question_points);
             """),
     ]
 

@@ -9,6 +9,10 @@ public struct SamplingReport: Sendable {
     public var questions = 0
     /// Points with no candidate class (an image whose classes have no trace points and no mentions).
     public var pointsWithoutCandidates = 0
+    /// Candidate classes stored (image, class), by source.
+    public var candidates: [CandidateSource: Int] = [:]
+    /// First-round questions by the source of their class.
+    public var firstQuestions: [CandidateSource: Int] = [:]
 }
 
 extension Corpus {
@@ -29,12 +33,17 @@ extension Corpus {
             let point = try database.prepare("INSERT INTO question_points(image_id, point_index, x, y, ranked) VALUES (?, ?, ?, ?, ?)")
             let question = try database.prepare(
                 "INSERT OR IGNORE INTO questions(id, image_id, point_index, class_id, round) VALUES (?, ?, ?, ?, 1)")
+            let candidate = try database.prepare("INSERT INTO candidates(image_id, class_id, source) VALUES (?, ?, ?)")
             for image in images {
                 guard !done.contains(image.imageID) else {
                     report.alreadySampled += 1
                     continue
                 }
                 report.images += 1
+                for (classID, source) in image.sources.sorted(by: { $0.key < $1.key }) {
+                    try candidate.run([.text(image.imageID), .integer(Int64(classID)), .text(source.rawValue)])
+                    report.candidates[source, default: 0] += 1
+                }
                 for p in image.points {
                     try point.run([
                         .text(p.imageID), .integer(Int64(p.pointIndex)), .real(p.x), .real(p.y),
@@ -50,21 +59,29 @@ extension Corpus {
                         .integer(Int64(p.pointIndex)), .integer(Int64(top)),
                     ])
                     report.questions += 1
+                    report.firstQuestions[image.sources[top] ?? .unrecorded, default: 0] += 1
                 }
             }
         }
         return report
     }
 
-    /// Every sampled point with its ranking.
+    /// Every sampled point with its ranking and the source of each ranked class (`.unrecorded`
+    /// where none is stored).
     public func pointCandidates() throws(PointillistError) -> [PointCandidates] {
+        var sources: [String: [Int: CandidateSource]] = [:]
+        let c = try database.prepare("SELECT image_id, class_id, source FROM candidates")
+        while try c.step() { sources[c.text("image_id"), default: [:]][c.int("class_id")] = CandidateSource(rawValue: c.text("source")) }
         let s = try database.prepare("SELECT image_id, point_index, x, y, ranked FROM question_points ORDER BY image_id, point_index")
         var result: [PointCandidates] = []
         while try s.step() {
+            let imageID = s.text("image_id")
+            let ranked = s.text("ranked").split(separator: " ").compactMap { Int($0) }
+            let known = sources[imageID] ?? [:]
             result.append(
                 PointCandidates(
-                    imageID: s.text("image_id"), pointIndex: s.int("point_index"), x: s.double("x"), y: s.double("y"),
-                    ranked: s.text("ranked").split(separator: " ").compactMap { Int($0) }))
+                    imageID: imageID, pointIndex: s.int("point_index"), x: s.double("x"), y: s.double("y"), ranked: ranked,
+                    sources: ranked.map { known[$0] ?? .unrecorded }))
         }
         return result
     }
@@ -84,8 +101,9 @@ extension Corpus {
         if imageID != nil { conditions.append("q.image_id = ?") }
         let s = try database.prepare(
             """
-            SELECT q.id, q.image_id, q.point_index, p.x, p.y, q.class_id, q.round FROM questions q
+            SELECT q.id, q.image_id, q.point_index, p.x, p.y, q.class_id, q.round, c.source FROM questions q
             JOIN question_points p ON p.image_id = q.image_id AND p.point_index = q.point_index
+            LEFT JOIN candidates c ON c.image_id = q.image_id AND c.class_id = q.class_id
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY q.id
             """)
         if let imageID { try s.bind([.text(imageID)]) }
@@ -94,7 +112,8 @@ extension Corpus {
             result.append(
                 Question(
                     id: s.text("id"), imageID: s.text("image_id"), pointIndex: s.int("point_index"), x: s.double("x"), y: s.double("y"),
-                    classID: s.int("class_id"), round: s.int("round")))
+                    classID: s.int("class_id"), round: s.int("round"),
+                    source: s.isNull("source") ? .unrecorded : CandidateSource(rawValue: s.text("source")) ?? .unrecorded))
         }
         return result
     }

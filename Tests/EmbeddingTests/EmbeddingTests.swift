@@ -119,6 +119,34 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
         #expect(report.rawAccuracy > report.majorityAccuracy, "\(report)")
     }
 
+    @Test func theBankHoldsPlausibleTypicalPointsOfEachClass() throws {
+        var points = syntheticPoints()
+        // Every fifth point of class 0 relabelled 1: strays the bank should leave out.
+        for i in stride(from: 0, to: points.count, by: 5) where points.labels[i] == 0 { points.labels[i] = 1 }
+        let model = Trainer.train(points: points, classes: classes, features: features, options: options(seed: 1))
+        #expect(model.bank.counts == [64, 64, 64])
+        let e = model.network.embeddingDimension
+        #expect(model.bank.rows.count == 3 * 64 * e)
+        // At most one row per image when asked so: 60 images.
+        let sparse = ExemplarBank.build(points: points, model: model, perClass: 100, perImage: 1)
+        #expect(sparse.counts == [60, 60, 60])
+        // A point of each class resembles its own class's bank rows most.
+        for label in 0..<3 {
+            let row = (0..<5).map { j in Float(j == label ? 1.5 : 0) }
+            let query = model.embed(raw: row, count: 1)
+            let scores = model.bank.scores(query: query[...], classes: [0, 1, 2], dimension: e, k: 5).map { $0 ?? -2 }
+            #expect(scores.firstIndex(of: scores.max()!) == label, "\(scores)")
+        }
+        // The strays relabelled 1 sit among class 0's points; class 1's bank keeps (almost) none.
+        let strays = (0..<points.count).filter { $0 % 5 == 0 && syntheticPoints().labels[$0] == 0 }
+        let strayQueries = model.embed(raw: strays.flatMap { Array(points.features[($0 * 5)..<(($0 + 1) * 5)]) }, count: strays.count)
+        let closerToOne = strays.indices.filter { s in
+            let scores = model.bank.scores(query: strayQueries[(s * e)..<((s + 1) * e)], classes: [0, 1], dimension: e, k: 5)
+            return scores[1]! > scores[0]!
+        }
+        #expect(closerToOne.count < strays.count / 10, "\(closerToOne.count) of \(strays.count)")
+    }
+
     /// The synthetic problem with a share of each image's labels moved to another class of
     /// the same image, as when a trace strays onto a neighbour.
     func mislabelled(_ points: LabelledPoints, share: Float, seed: UInt64) -> (points: LabelledPoints, wrong: [Bool]) {
@@ -195,6 +223,22 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
         #expect(try ModelFile.read(path) == model())
     }
 
+    @Test func keepsTheBankAndReadsVersionOneFiles() throws {
+        var banked = model()
+        banked.bank = ExemplarBank(counts: [2, 1], rows: (0..<18).map { Float($0) / 7 })
+        #expect(try ModelFile.decode(ModelFile.encode(banked), path: "m") == banked)
+        // A version 1 file: no bank in the header or after the layers.
+        var old = try ModelFile.encode(model())
+        old[8] = 1
+        old.replaceSubrange((old.count - 8)..., with: (0..<8).map { UInt8(truncatingIfNeeded: StableHash.fnv1a(old.dropLast(8)) >> (8 * $0)) })
+        #expect(try ModelFile.decode(old, path: "m") == model())
+        var mismatched = banked
+        mismatched.bank.counts = [2]
+        #expect(throws: PointillistError(file: "m", reason: "the bank's row counts do not match the classes")) {
+            try ModelFile.decode(ModelFile.encode(mismatched), path: "m")
+        }
+    }
+
     @Test func refusesOtherVersionsTruncationAndCorruption() throws {
         let bytes = try ModelFile.encode(model())
         func reason(_ b: [UInt8]) -> String {
@@ -204,8 +248,8 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
             } catch { return error.reason }
         }
         var other = bytes
-        other[8] = 2
-        #expect(reason(other) == "model file format version 2; this program reads version 1")
+        other[8] = 3
+        #expect(reason(other) == "model file format version 3; this program reads versions 1 and 2")
         #expect(reason(Array(bytes.dropLast(100))).hasPrefix("truncated"))
         #expect(reason(Array(bytes.prefix(12))).contains("magic"))
         var flipped = bytes

@@ -5,7 +5,7 @@ import Testing
 @testable import Questions
 
 @Suite struct BatchFileTests {
-    let tricky = Question(imageID: "img,1", pointIndex: 2, x: 0.25, y: 0.999_999, classID: 12, round: 1)
+    let tricky = Question(imageID: "img,1", pointIndex: 2, x: 0.25, y: 0.999_999, classID: 12, round: 1, source: .label)
 
     private func describe(_ q: Question) -> QuestionText {
         QuestionText(
@@ -36,11 +36,11 @@ import Testing
         let batch = [Assignment(question: tricky, replica: 0), Assignment(question: tricky, replica: 1)]
         let text = BatchFile.csv(batch, describe: describe)
         let lines = text.components(separatedBy: "\r\n")
-        #expect(lines[0] == "question_id,replica,image_id,image,x,y,x_px,y_px,class_id,class_name,gloss,question")
+        #expect(lines[0] == "question_id,replica,image_id,image,x,y,x_px,y_px,class_id,class_name,gloss,question,source")
         let expectedRow =
             tricky.id + ",0,\"img,1\",\"images/img,1.jpg\",0.25,0.999999,160,479,12,"
             + "\"crème brûlée, \"\"fancy\"\"\",\"a rich custard\nwith a caramel top — 焦糖\","
-            + "\"Is this point on a crème brûlée, \"\"fancy\"\"?\""
+            + "\"Is this point on a crème brûlée, \"\"fancy\"\"?\",label"
         #expect(lines[1] == expectedRow)
         // Reading it back with the module's RFC 4180 reader gives the fields unchanged.
         let (records, failure) = CSV.records(text)
@@ -60,7 +60,7 @@ import Testing
         let expected =
             "{\"question_id\":\"\(tricky.id)\",\"replica\":2,\"image_id\":\"img,1\",\"image\":\"a\\\\b.jpg\","
             + "\"x\":0.25,\"y\":0.999999,\"x_px\":2,\"y_px\":9,\"class_id\":12,\"class_name\":\"tab\\there\","
-            + "\"gloss\":\"line\\nbreak \\u0001 \\u2028 \\\"q\\\" é\",\"question\":\"custom?\"}\n"
+            + "\"gloss\":\"line\\nbreak \\u0001 \\u2028 \\\"q\\\" é\",\"question\":\"custom?\",\"source\":\"label\"}\n"
         #expect(text == expected)
         // And it parses back with the module's JSON reader.
         let value = try? JSONParser.parse(String(text.dropLast()))

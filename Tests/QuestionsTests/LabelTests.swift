@@ -87,6 +87,17 @@ private func answers(_ question: String, _ values: [AnswerValue]) -> [Answer] {
         #expect(Rounds.next(points: points, labels: labels3, asked: first + second + third, maxRounds: 9).isEmpty)
     }
 
+    @Test func eachQuestionCarriesTheSourceOfItsClass() {
+        let point = PointCandidates(imageID: "img", pointIndex: 0, x: 0.1, y: 0.2, ranked: [5, 3, 8], sources: [.label, .mention, .model])
+        let first = Rounds.next(points: [point], labels: [:], asked: [], maxRounds: 3)
+        #expect(first.map(\.source) == [.label])
+        let second = Rounds.next(points: [point], labels: [first[0].id: .no], asked: first, maxRounds: 3)
+        #expect(second.map(\.source) == [.mention])
+        // A point ranked before sources were recorded.
+        let old = PointCandidates(imageID: "img", pointIndex: 1, x: 0.1, y: 0.2, ranked: [5])
+        #expect(Rounds.next(points: [old], labels: [:], asked: [], maxRounds: 3).map(\.source) == [.unrecorded])
+    }
+
     @Test func anUnansweredLatestQuestionWaits() {
         let first = Rounds.next(points: Array(points.prefix(1)), labels: [:], asked: [], maxRounds: 3)
         #expect(Rounds.next(points: Array(points.prefix(1)), labels: [:], asked: first, maxRounds: 3).isEmpty)
@@ -130,6 +141,11 @@ private func answers(_ question: String, _ values: [AnswerValue]) -> [Answer] {
         #expect(mapped.label == "/m/01g317")
         #expect(mapped.estimatedYesNo == "no")
         #expect(mapped.source == "ln")
+        var labelled = q
+        labelled.source = .label
+        #expect(ExportRow(question: labelled, label: .yes, votes: votes, mid: nil, className: "x").source == "label")
+        labelled.source = .model
+        #expect(ExportRow(question: labelled, label: .yes, votes: votes, mid: nil, className: "x").source == "model")
         #expect(ExportRow(question: q, label: .unresolved, votes: votes, mid: "", className: "x").label == "17")
         #expect(ExportRow(question: q, label: .unresolved, votes: votes, mid: nil, className: "x").estimatedYesNo == "unsure")
         #expect(PointLabel.yes.estimatedYesNo == "yes")

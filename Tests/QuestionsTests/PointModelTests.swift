@@ -103,6 +103,7 @@ import Testing
         let mentions = [(classID: Self.sand, points: Self.trace(30, x: 0.05...0.45, y: 0.1...0.9, seed: 1))]
         var options = PointModelOptions()
         options.sampling.pointsPerImage = 60
+        options.modelCandidates = 0  // the mentions alone, then with labels
         var builder = PointModelBuilder(model: model, options: options)
         let plain = builder.points(imageID: "test", image: image, mentions: mentions)
         #expect(plain.candidates == [Self.sand])
@@ -114,6 +115,15 @@ import Testing
         let wrong = labelled.points.filter { p in abs(p.x - 0.5) > 0.03 && p.ranked.first != (p.x < 0.5 ? Self.sand : Self.grass) }
         #expect(wrong.count <= 2, "\(wrong.count) of \(labelled.points.count)")
         #expect(labelled.points.allSatisfy { Set($0.ranked) == [Self.sand, Self.grass] })
+        #expect(labelled.sources == [Self.sand: .mention, Self.grass: .label])
+        #expect(labelled.points.allSatisfy { p in zip(p.ranked, p.sources).allSatisfy { $1 == ($0 == Self.sand ? .mention : .label) } })
+
+        // The exemplar bank, weighted far above the classifier, tells grass from sand too.
+        var banked = builder
+        banked.options.bankWeight = 20
+        let byBank = banked.points(imageID: "test", image: image, mentions: mentions)
+        let bankWrong = byBank.points.filter { p in abs(p.x - 0.5) > 0.03 && p.ranked.first != (p.x < 0.5 ? Self.sand : Self.grass) }
+        #expect(bankWrong.count <= 2, "\(bankWrong.count) of \(byBank.points.count)")
 
         // Without labels, the classifier proposes the grass (model candidates).
         var proposing = PointModelBuilder(model: model, options: options)
@@ -122,6 +132,10 @@ import Testing
         #expect(proposed.candidates == [Self.sand, Self.grass])
         let missed = proposed.points.filter { p in abs(p.x - 0.5) > 0.03 && p.ranked.first != (p.x < 0.5 ? Self.sand : Self.grass) }
         #expect(missed.count <= 2, "\(missed.count) of \(proposed.points.count)")
+        #expect(proposed.sources == [Self.sand: .mention, Self.grass: .model])
+        // A class both mentioned and labelled present is recorded as a mention.
+        builder.labels = ["test": ImageLabelSet(present: [Self.sand, Self.grass])]
+        #expect(builder.points(imageID: "test", image: image, mentions: mentions).sources == [Self.sand: .mention, Self.grass: .label])
 
         // A mentioned class verified absent is never asked.
         builder.labels = ["test": ImageLabelSet(present: [Self.grass], absent: [Self.sand])]

@@ -44,7 +44,9 @@ import Testing
         #expect(eval.out.contains("classifier   top-1"))
         #expect(eval.out.contains("ground truth"))
         let show = try run(["embed", "show", "corpus.embedding"])
-        #expect(show.out.contains("format version 1"))
+        #expect(show.out.contains("format version 2"))
+        #expect(show.out.contains("bank         "), "\(show.out)")
+        #expect(!show.out.contains("bank         none"))
         #expect(show.out.contains("embedding 64"))
 
         // A damaged model file is refused with the reason.

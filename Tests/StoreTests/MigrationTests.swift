@@ -55,6 +55,8 @@ import Testing
         // Migration 6 adds byte_order_marks (0) and damage (NULL) to each source.
         #expect(after["sources"]?.allSatisfy { $0.suffix(2) == [.integer(0), .null] } == true)
         after["sources"] = after["sources"]?.map { Array($0.dropLast(2)) }
+        // Migration 7 adds the candidates of sampled images: none here.
+        #expect(after.removeValue(forKey: "candidates") == [])
         #expect(after == before)
 
         // One index on the key, led by image_id; the separate image index is gone.
@@ -81,5 +83,37 @@ import Testing
             "SELECT n.image_id FROM mentions m JOIN narratives n ON n.id = m.narrative_id")
         #expect(try joined.step())
         #expect(SQLValue.text(joined.text(0)) == before["narratives"]?[2][2])
+    }
+}
+
+@Suite struct CandidateSourceMigrationTests {
+    /// A corpus sampled before sources were recorded: its mentioned classes read as mentions,
+    /// a class no narrative mentions as unrecorded (it came from a label or the model).
+    @Test func imagesSampledBeforeSourcesKeepTheirMentionsAsMentions() throws {
+        let dir = Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("old.sqlite").path
+        try MigrationTests().schema4Corpus(at: path, lines: Fixture.lines(30), in: dir)
+        let old = try Database(path: path)
+        for version in 4..<6 { try old.execute(Corpus.migrations[version].sql) }
+        try old.execute("PRAGMA user_version = 6")
+        let image = try { () throws in
+            let s = try old.prepare("SELECT image_id FROM narratives WHERE id = 3")
+            _ = try s.step()
+            return s.text(0)
+        }()
+        try old.execute(
+            """
+            INSERT INTO question_points VALUES ('\(image)', 0, 0.25, 0.5, '9 7');
+            INSERT INTO questions VALUES ('qa', '\(image)', 0, 9, 1, NULL);
+            INSERT INTO questions VALUES ('qb', '\(image)', 0, 7, 2, NULL);
+            """)
+
+        let corpus = try Corpus(path: path)
+        let sources = Dictionary(uniqueKeysWithValues: try corpus.questions().map { ($0.id, $0.source) })
+        #expect(sources == ["qa": .unrecorded, "qb": .mention])
+        let point = try #require(try corpus.pointCandidates().first)
+        #expect(point.ranked == [9, 7])
+        #expect(point.sources == [.unrecorded, .mention])
     }
 }

@@ -35,6 +35,12 @@ extension Pointillist.Embed {
                 print("cleaning     \(c.summary); the figures above and below are of the points kept")
             }
             print(String(format: "validation   loss %.4f, accuracy %.1f%%", t.validationLoss, 100 * t.validationAccuracy))
+            let bank = m.bank.counts
+            print(
+                bank.isEmpty
+                    ? "bank         none (a model file of version 1)"
+                    : "bank         \(bank.reduce(0, +)) typical training points (\(bank.min()!)–\(bank.max()!) per class) for classes without traces in an image"
+            )
             print(
                 "classes      \(m.classes.count): " + m.classes.prefix(30).map { "\($0.id) \($0.name)" }.joined(separator: ", ")
                     + (m.classes.count > 30 ? ", …" : ""))

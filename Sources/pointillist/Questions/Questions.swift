@@ -54,6 +54,13 @@ struct PointModelArguments: ParsableArguments {
     var modelCandidates = PointModelOptions().modelCandidates
 
     @Option(
+        name: .customLong("bank-weight"),
+        help: ArgumentHelp(
+            "For a candidate without traces in the image (from a label or the model): add this times how much more the point resembles that class's exemplar bank (typical points from the training images, kept with the model) than the bank of M's best class there; 0: the bank is not used.",
+            valueName: "w"))
+    var bankWeight = PointModelOptions().bankWeight
+
+    @Option(
         name: .customLong("image-labels"),
         help: ArgumentHelp(
             "Image-level labels in Open Images' layout (ImageID,Source,LabelName,Confidence; plain or gzip; repeatable), mapped to classes by MID: a class verified present becomes a candidate of its image even when no narrative mentions it (ranked by the classifier against M's best); one verified absent is never asked.",
@@ -65,6 +72,7 @@ struct PointModelArguments: ParsableArguments {
         if !(exemplarThreshold >= 0 && exemplarThreshold < 1) { throw ValidationError("--exemplar-threshold must be at least 0 and below 1") }
         if k < 1 { throw ValidationError("--k must be at least 1") }
         if !(modelCandidates >= 0 && modelCandidates <= 1) { throw ValidationError("--model-candidates must be from 0 to 1") }
+        if !(bankWeight >= 0 && bankWeight.isFinite) { throw ValidationError("--bank-weight must be a number at least 0") }
     }
 
     /// The sampling these arguments describe.
@@ -79,6 +87,7 @@ struct PointModelArguments: ParsableArguments {
         options.pointModel.prior = prior
         options.pointModel.exemplarThreshold = exemplarThreshold
         options.pointModel.modelCandidates = modelCandidates
+        options.pointModel.bankWeight = bankWeight
         options.imageLabels = imageLabels
         return options
     }

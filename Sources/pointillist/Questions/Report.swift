@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Questions
 
 extension Pointillist.Questions {
     struct Report: ParsableCommand {
@@ -9,11 +10,14 @@ extension Pointillist.Questions {
             abstract: "Measure the question stage on generated scenes against ground-truth masks, with two baselines.",
             discussion: """
                 For every sampled point the true class is read from the mask. Reported for M and, in the \
-                same run, for a random order of the image's classes and for the class of the nearest trace \
-                point in image coordinates: the share of points whose first question is a Yes and the mean \
-                number of questions until a Yes (a perfect annotator). Targets: first Yes ≥ 85%, mean ≤ 1.3. \
-                Only the classes mentioned for an image are asked, so a point on a class its narratives \
-                leave unnamed can never get a Yes: the report gives that ceiling and the classes behind it.
+                same run, for a random order of the image's candidate classes and for the class of the nearest \
+                trace point in image coordinates: the share of points whose first question is a Yes and the mean \
+                number of questions until a Yes (a perfect annotator). A point whose true class is not a \
+                candidate of its image can never get a Yes: "reachable" is the share of points whose class is \
+                one, and "Yes among reachable" M's first-question Yes over them. With --image-labels or \
+                --model-candidates the table also ranks the same points from fewer candidate sources (mentions \
+                only, and each source alone), and M's first questions are counted by the source of their class. \
+                Targets: first Yes ≥ 85%, mean ≤ 1.3.
                 """)
 
         @OptionGroup var corpus: CorpusOption
@@ -55,24 +59,26 @@ extension Pointillist.Questions {
                     "             on the ranked images: \(e.present) present (\(e.added) not mentioned), \(e.absent) absent (\(e.conflicts) of them mentioned); \(e.unmappedRows) rows of MIDs no class carries, \(e.unknownImageRows) rows of other images"
                 )
             }
-            print("ranking                              first question Yes   questions to Yes   never Yes")
-            var rows = report.alternatives.map { ("M, \($0.name)", $0.quality.model) }
-            rows.append((report.alternatives.isEmpty ? "M (k = \(m.k), prior \(m.prior))" : "M, \(report.sources)", r.model))
-            if let alone { rows.append(("M, neighbours only (prior 0)", alone.model)) }
-            rows += [("random image class", r.random), ("nearest trace point", r.nearestTrace)]
-            for (name, f) in rows {
+            print("M (k = \(m.k), prior \(m.prior)), by candidate sources")
+            print(
+                "candidates                                      first Yes  questions to Yes  reachable  Yes among reachable | first Yes: random image class, nearest trace point"
+            )
+            var rows = report.alternatives.map { ("M, \($0.name)", $0.quality, $0.quality.model) }
+            rows.append(("M, \(report.sources)", r, r.model))
+            if let alone { rows.append(("M, \(report.sources), prior 0", alone, alone.model)) }
+            for (name, q, f) in rows {
                 print(
                     String(
-                        format: "%@ %17.1f%% %18.2f %10.1f%%", name.padding(toLength: 36, withPad: " ", startingAt: 0), 100 * f.firstYes,
-                        f.meanQuestionsToYes, 100 * f.neverYes))
+                        format: "%@ %8.1f%% %17.2f %9.1f%% %19.1f%% | %13.1f%% %19.1f%%", name.padding(toLength: 46, withPad: " ", startingAt: 0),
+                        100 * f.firstYes, f.meanQuestionsToYes, 100 * q.mentionedShare, 100 * f.firstYes / max(q.mentionedShare, 1e-9),
+                        100 * q.random.firstYes, 100 * q.nearestTrace.firstYes))
             }
-            if r.mentionedShare > 0 {
-                print(
-                    String(
-                        format:
-                            "             M's first question is a Yes at %.1f%% of the points whose class is a candidate (the others can never get a Yes)",
-                        100 * r.model.firstYes / r.mentionedShare))
+            let bySource = CandidateSource.allCases.compactMap { source in
+                r.firstQuestions[source].map {
+                    String(format: "%@ %d (%.1f%% Yes)", source.rawValue, $0.asked, 100 * Double($0.yes) / Double(max($0.asked, 1)))
+                }
             }
+            print("             M's first questions by the source of their class (\(report.sources)): \(bySource.joined(separator: ", "))")
             if !r.unmentioned.isEmpty {
                 let name = report.classNames
                 let top = r.unmentioned.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(6)

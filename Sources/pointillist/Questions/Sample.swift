@@ -37,7 +37,14 @@ extension Pointillist.Questions {
             print(
                 "points     \(r.points) (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.pointsWithoutCandidates) without a candidate class"
             )
-            print("questions  \(r.questions) first-round questions stored")
+            print("questions  \(r.questions) first-round questions stored\(bySource(r.firstQuestions))")
+            print("candidates \(r.candidates.values.reduce(0, +)) (image, class) pairs\(bySource(r.candidates))")
+        }
+
+        /// " (by source: 3012 mention, 120 label)" for the sources with a count.
+        func bySource(_ counts: [CandidateSource: Int]) -> String {
+            let parts = CandidateSource.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }
+            return parts.isEmpty ? "" : " (by source: " + parts.joined(separator: ", ") + ")"
         }
     }
 }
