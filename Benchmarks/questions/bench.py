@@ -161,23 +161,27 @@ def main(argv: list[str] | None = None) -> int:
 
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     tmp = tempfile.mkdtemp(prefix="run-", dir=a.workdir)
-    runs: dict[str, list[dict]] = {"ours": [], "reference": [], "decode": []}
+    runs: dict[str, list[dict]] = {"ours": [], "defaults": [], "reference": [], "decode": []}
     agreement = None
     try:
         ours_db, ref_db = os.path.join(tmp, "ours.sqlite"), os.path.join(tmp, "ref-input.sqlite")
         ref_out = os.path.join(tmp, "ref-out.sqlite")
         for i in range(a.repeat):
-            fresh_copy(corpus, ours_db)
-            warm_images(images)
-            r = launch([binary, "questions", "sample", "--db", ours_db, "--images", images,
-                        "--pattern", a.pattern, "--model", model, "--quiet"], tmp, "ours")
-            if r["rc"] != 0:
-                print(f"error: pointillist exited {r['rc']}: {r['cmd']}\n{r['stderr']}", file=sys.stderr)
-                return 2
-            r["images"] = ours_images(r["stdout"])
-            runs["ours"].append(r)
-            print(f"#   run {i + 1} ours       wall {r['wall']:6.2f} s  user {r['user']:6.2f} s  "
-                  f"sys {r['sys']:6.2f} s  peak RSS {r['rss_mb']:6.1f} MB  images {r['images']}", flush=True)
+            # "ours" does the reference's work: candidates from the mentions, M at the point alone.
+            # "defaults" adds what the reference lacks: model candidates and spatial coherence.
+            for name, extra in (("ours", ["--model-candidates", "0", "--coherence-radius", "0"]), ("defaults", [])):
+                db = ours_db if name == "ours" else os.path.join(tmp, "defaults.sqlite")
+                fresh_copy(corpus, db)
+                warm_images(images)
+                r = launch([binary, "questions", "sample", "--db", db, "--images", images,
+                            "--pattern", a.pattern, "--model", model, "--quiet"] + extra, tmp, name)
+                if r["rc"] != 0:
+                    print(f"error: pointillist exited {r['rc']}: {r['cmd']}\n{r['stderr']}", file=sys.stderr)
+                    return 2
+                r["images"] = ours_images(r["stdout"])
+                runs[name].append(r)
+                print(f"#   run {i + 1} {name:<10} wall {r['wall']:6.2f} s  user {r['user']:6.2f} s  "
+                      f"sys {r['sys']:6.2f} s  peak RSS {r['rss_mb']:6.1f} MB  images {r['images']}", flush=True)
 
             fresh_copy(corpus, ref_db)
             warm_images(images)
@@ -218,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'CPU ms/image':>13} {'peak RSS MB':>12}")
     print(head)
     print("-" * len(head))
-    for name in ("ours", "reference", "decode"):
+    for name in ("ours", "defaults", "reference", "decode"):
         r = best[name]
         print(f"{name:<10} {r['images']:>6} {r['wall']:7.2f} {r['images'] / r['wall']:9.1f} {r['cpu']:7.2f} "
               f"{1000 * r['cpu'] / r['images']:13.2f} {rss[name]:12.1f}")
@@ -233,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     d = best["decode"]
     print(f"  images/s against decode only (full size, PIL/libjpeg-turbo, {a.decode_workers} processes)    "
           f"{(o['images'] / o['wall']) / (d['images'] / d['wall']):5.2f}x")
+    print(f"  defaults (+ model candidates, spatial coherence) against ours         "
+          f"{(best['defaults']['images'] / best['defaults']['wall']) / (o['images'] / o['wall']):5.2f}x images/s")
     print("(wall and CPU from each contender's fastest run; peak RSS the largest over its runs)")
 
     g = agreement

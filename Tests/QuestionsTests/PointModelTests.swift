@@ -144,6 +144,30 @@ import Testing
         #expect(corrected.points.allSatisfy { $0.ranked == [Self.grass] })
     }
 
+    @Test func coherencePoolsOnlyTheRingPointsThatLookAlike() {
+        let model = Self.model()
+        let image = Self.image(seed: 7)
+        let mentions = [
+            (classID: Self.sand, points: Self.trace(30, x: 0.05...0.45, y: 0.1...0.9, seed: 1)),
+            (classID: Self.grass, points: Self.trace(30, x: 0.55...0.95, y: 0.1...0.9, seed: 3)),
+        ]
+        // Wrong top classes among the points near the boundary, where a ring of radius 0.1
+        // (about 10 pixels) reaches across it.
+        func wrong(radius: Double, similarity: Double = 0.8) -> Int {
+            var options = PointModelOptions()
+            options.sampling.pointsPerImage = 400
+            options.coherenceRadius = radius
+            options.coherenceSimilarity = similarity
+            let result = PointModelBuilder(model: model, options: options).points(imageID: "edge", image: image, mentions: mentions)
+            return result.points.filter { p in
+                abs(p.x - 0.5) > 0.02 && abs(p.x - 0.5) < 0.08 && p.ranked.first != (p.x < 0.5 ? Self.sand : Self.grass)
+            }.count
+        }
+        let alone = wrong(radius: 0), alike = wrong(radius: 0.1), everything = wrong(radius: 0.1, similarity: -1)
+        #expect(alike <= alone, "alone \(alone), alike \(alike), everything \(everything)")
+        #expect(everything > alike + 3, "alone \(alone), alike \(alike), everything \(everything)")
+    }
+
     @Test func aClassWhoseExemplarsWouldAllGoKeepsThem() {
         let model = Self.model()
         // Both mentions traced only over the grass: sand keeps its exemplars rather than none.

@@ -61,6 +61,18 @@ struct PointModelArguments: ParsableArguments {
     var bankWeight = PointModelOptions().bankWeight
 
     @Option(
+        name: .customLong("coherence-radius"),
+        help: ArgumentHelp(
+            "Average M's scores at a point with those at 8 points on a ring of this radius (a share of the image's longer side) that look like it (embeddings at least --coherence-similarity alike); 0: the point alone.",
+            valueName: "r"))
+    var coherenceRadius = PointModelOptions().coherenceRadius
+
+    @Option(
+        name: .customLong("coherence-similarity"),
+        help: ArgumentHelp("How alike (cosine of the embeddings) a ring point must be to count with the point.", valueName: "s"))
+    var coherenceSimilarity = PointModelOptions().coherenceSimilarity
+
+    @Option(
         name: .customLong("image-labels"),
         help: ArgumentHelp(
             "Image-level labels in Open Images' layout (ImageID,Source,LabelName,Confidence; plain or gzip; repeatable), mapped to classes by MID: a class verified present becomes a candidate of its image even when no narrative mentions it (ranked by the classifier against M's best); one verified absent is never asked.",
@@ -73,6 +85,8 @@ struct PointModelArguments: ParsableArguments {
         if k < 1 { throw ValidationError("--k must be at least 1") }
         if !(modelCandidates >= 0 && modelCandidates <= 1) { throw ValidationError("--model-candidates must be from 0 to 1") }
         if !(bankWeight >= 0 && bankWeight.isFinite) { throw ValidationError("--bank-weight must be a number at least 0") }
+        if !(coherenceRadius >= 0 && coherenceRadius < 0.5) { throw ValidationError("--coherence-radius must be at least 0 and below 0.5") }
+        if !(coherenceSimilarity >= -1 && coherenceSimilarity <= 1) { throw ValidationError("--coherence-similarity must be from -1 to 1") }
     }
 
     /// The sampling these arguments describe.
@@ -88,6 +102,8 @@ struct PointModelArguments: ParsableArguments {
         options.pointModel.exemplarThreshold = exemplarThreshold
         options.pointModel.modelCandidates = modelCandidates
         options.pointModel.bankWeight = bankWeight
+        options.pointModel.coherenceRadius = coherenceRadius
+        options.pointModel.coherenceSimilarity = coherenceSimilarity
         options.imageLabels = imageLabels
         return options
     }
