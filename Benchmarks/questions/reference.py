@@ -44,15 +44,16 @@ MASK = (1 << 64) - 1
 # ---------------------------------------------------------------- model file
 
 def read_model(path: str) -> dict:
-    """Parse the PTLEMBED v1 file: magic, u32 version, u32 header length, JSON header,
-    float32 mean and scale, then per layer weights (inputs x outputs) and biases."""
+    """Parse the PTLEMBED file (version 1 or 2): magic, u32 version, u32 header length, JSON
+    header, float32 mean and scale, then per layer weights (inputs x outputs) and biases, then
+    (version 2) the exemplar bank's rows, which M uses only for --bank-weight (not read here)."""
     with open(path, "rb") as f:
         data = f.read()
     if data[:8] != b"PTLEMBED":
         raise SystemExit(f"{path}: not an embedding model")
     version, hlen = struct.unpack_from("<II", data, 8)
-    if version != 1:
-        raise SystemExit(f"{path}: model version {version}, expected 1")
+    if version not in (1, 2):
+        raise SystemExit(f"{path}: model version {version}, expected 1 or 2")
     header = json.loads(data[16:16 + hlen])
     offset = 16 + hlen
 
@@ -70,6 +71,7 @@ def read_model(path: str) -> dict:
         w = take(inputs * outputs).reshape(inputs, outputs)
         b = take(outputs)
         layers.append((w, b))
+    offset += 4 * sum(header.get("bank") or []) * header["layers"][-1][0]
     if offset + 8 != len(data):
         raise SystemExit(f"{path}: unexpected length")
     return {"features": feats, "dimension": d, "mean": mean,

@@ -40,7 +40,8 @@ public struct ExportJob {
         for q in try corpus.questions() {
             guard let a = aggregated[q.id] else { continue }
             let c = classes[q.classID]
-            rows.append(ExportRow(question: q, label: a.label, votes: a.votes, mid: c?.openImagesMID, className: c?.name ?? "class \(q.classID)"))
+            rows.append(
+                ExportRow(question: q, label: a.label, votes: a.votes, mid: c?.openImagesMIDs.first, className: c?.name ?? "class \(q.classID)"))
         }
         try FileSystem.writeAtomically(to: options.out) { try $0.write(PointLabelExport.csv(rows)) }
         var report = Report(rows: rows.count, yes: rows.filter { $0.estimatedYesNo == "yes" }.count)

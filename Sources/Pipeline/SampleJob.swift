@@ -68,7 +68,9 @@ public struct SampleJob {
     /// The dictionary classes carrying each Open Images MID.
     static func classesOfMID(_ corpus: Corpus) throws -> [String: [Int]] {
         var found: [String: [Int]] = [:]
-        for c in try corpus.storedDictionary().classes where !c.openImagesMID.isEmpty { found[c.openImagesMID, default: []].append(c.id) }
+        for c in try corpus.storedDictionary().classes {
+            for mid in c.openImagesMIDs { found[mid, default: []].append(c.id) }
+        }
         return found
     }
 

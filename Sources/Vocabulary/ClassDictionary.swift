@@ -16,8 +16,12 @@ public struct ClassEntry: Sendable, Equatable {
     public var images: Int
     /// Among the `trainClasses` most mentioned: the embedding is trained on these.
     public var train: Bool
+    /// Open Images MIDs, space-separated (`oi_mid`); the first is the export's label. Empty: none.
     public var openImagesMID: String
+    /// Their display names, "; "-separated.
     public var openImagesName: String
+    /// `openImagesMID` as a list.
+    public var openImagesMIDs: [String] { openImagesMID.split(separator: " ").map(String.init) }
     /// Mentions whose sense choice had tangible rivals in other lexicographer files.
     public var ambiguous: Int
     /// Surface forms with their counts, most frequent first: "sneakers:12 sneaker:3".
@@ -114,6 +118,20 @@ public struct ClassDictionary: Sendable {
         self.nearMisses = nearMisses
     }
 
+    /// The Open Images MIDs of a class (space-separated; the first is the one the export
+    /// writes) and their display names ("; "-separated): those `mids.tsv` lists for its sense,
+    /// else the first Open Images class whose display name equals the class name or one of
+    /// the synset's lemmas.
+    static func openImagesClasses(
+        of synset: Int32, name: String, lemmas: [String], curation: Curation, openImages: OpenImagesClasses?
+    ) -> (mids: String, names: String) {
+        if let curated = curation.mids[synset] {
+            return (curated.mids.joined(separator: " "), curated.mids.map { openImages?.name(of: $0) ?? "" }.joined(separator: "; "))
+        }
+        guard let oi = openImages?.match(name: name, lemmas: lemmas) else { return ("", "") }
+        return (oi.mid, oi.name)
+    }
+
     /// Builds the dictionary from a tally. `previous` maps synset ids to the ids an earlier
     /// dictionary gave them.
     public init(
@@ -148,10 +166,8 @@ public struct ClassDictionary: Sendable {
                 mentions: t.mentions, images: t.imageCount, train: false, openImagesMID: "", openImagesName: "",
                 ambiguous: t.ambiguous, variants: variants, gloss: node.gloss, example: example, rules: rules,
                 examples: examples)
-            if let oi = openImages?.match(name: name, lemmas: node.lemmas) {
-                entry.openImagesMID = oi.mid
-                entry.openImagesName = oi.name
-            }
+            (entry.openImagesMID, entry.openImagesName) = Self.openImagesClasses(
+                of: synset, name: name, lemmas: node.lemmas, curation: extractor.curation, openImages: openImages)
             entries.append(entry)
         }
         // Ids: previous ones kept; new classes numbered after the largest previous id, most

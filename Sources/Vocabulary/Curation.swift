@@ -27,6 +27,7 @@ public enum WordCategory: String, Sendable, CaseIterable {
 /// | `aliases.tsv` | word or phrase, sense (`person.n.01` or a synset id) |
 /// | `senses.tsv` | lemma, sense: the sense to use instead of the most frequent tangible one |
 /// | `merges.tsv` | sense, sense it merges into |
+/// | `mids.tsv` | sense, Open Images MID (or `-`): the MIDs a class carries instead of the name match |
 /// | `includes.tsv` | sense, reason: kept whatever the filters say |
 /// | `tangible.tsv` | `root` + sense, `deny-lexfile` + name, or `allow-lexfile` + name |
 public struct Curation: Sendable {
@@ -39,11 +40,16 @@ public struct Curation: Sendable {
     public var tangibleRoots: [(synset: Int32, rule: RuleSource)] = []
     public var deniedLexFiles: [LexFile: RuleSource] = [:]
     public var allowedLexFiles: [LexFile: RuleSource] = [:]
+    /// Open Images MIDs by sense (`mids.tsv`), in file order; an empty list: no MID.
+    public var mids: [Int32: (mids: [String], rule: RuleSource)] = [:]
+    /// `mids.tsv` rows naming a synset id this lexicon lacks (the file lists the ids of each
+    /// supported lexicon; a build uses its own).
+    public var midRowsOfOtherLexicons = 0
     public var directory: String
 
     public static let fileNames = [
         "function-words.tsv", "blocklist.tsv", "aliases.tsv", "senses.tsv", "merges.tsv", "includes.tsv",
-        "tangible.tsv",
+        "tangible.tsv", "mids.tsv",
     ]
 
     /// Reads every curation file of `directory`. A missing file is an empty list, except
@@ -99,6 +105,30 @@ public struct Curation: Sendable {
         try TSV.read(path("includes.tsv"), columns: ["sense", "reason"], optional: true) { (row) throws(PointillistError) in
             includes[try sense(row[0], row.file, row.line, "sense")] = (row[1], row.source)
         }
+        var noMID: Set<Int32> = []  // senses with a "-" row: no MID whatever other rows say
+        try TSV.read(path("mids.tsv"), columns: ["sense", "mid"], optional: true) { (row) throws(PointillistError) in
+            let mid = row[1]
+            guard mid == "-" || ((mid.hasPrefix("/m/") || mid.hasPrefix("/g/")) && mid.count > 3 && !mid.contains(" ")) else {
+                throw PointillistError(file: row.file, line: row.line, field: "mid", reason: "'\(mid)' is not an Open Images MID (/m/…) or -")
+            }
+            // A synset id of another lexicon is skipped; a sense name must resolve.
+            let isSynsetID = row[0].hasSuffix("-n") && row[0].contains(where: \.isNumber) && !row[0].contains(".")
+            guard let synset = lexicon.resolve(row[0]) else {
+                if isSynsetID {
+                    midRowsOfOtherLexicons += 1
+                    return
+                }
+                throw PointillistError(file: row.file, line: row.line, field: "sense", reason: "'\(row[0])' is not a noun sense in \(lexicon.source)")
+            }
+            var entry = mids[synset] ?? ([], row.source)
+            if mid == "-" {
+                noMID.insert(synset)
+            } else if !entry.mids.contains(mid) {
+                entry.mids.append(mid)
+            }
+            mids[synset] = entry
+        }
+        for synset in noMID { mids[synset]?.mids = [] }
         try TSV.read(path("tangible.tsv"), columns: ["rule", "value"], optional: false) { (row) throws(PointillistError) in
             switch row[0] {
             case "root":

@@ -93,11 +93,13 @@ extension PointillistError {
 public struct OpenImagesClasses: Sendable {
     public let path: String
     let byName: [String: (mid: String, name: String)]
+    let names: [String: String]
     public let count: Int
 
     public init(path: String) throws(PointillistError) {
         guard let text = try TSV.readText(path, optional: false) else { throw PointillistError(file: path, reason: "missing") }
         var byName: [String: (String, String)] = [:]
+        var names: [String: String] = [:]
         var count = 0
         let (records, failure) = CSV.records(text)
         if let failure { throw PointillistError(file: path, line: failure.line, reason: "expected MID,DisplayName: \(failure.reason)") }
@@ -109,11 +111,16 @@ public struct OpenImagesClasses: Sendable {
             count += 1
             let key = Lexicon.key(fields[1])
             if byName[key] == nil { byName[key] = (fields[0], fields[1]) }
+            if names[fields[0]] == nil { names[fields[0]] = fields[1] }
         }
         self.path = path
         self.byName = byName
+        self.names = names
         self.count = count
     }
+
+    /// The display name of a MID, nil when the list lacks it.
+    public func name(of mid: String) -> String? { names[mid] }
 
     /// The first Open Images class whose name equals the class name or one of the synset's
     /// lemmas (compared as lemma keys: case, hyphens and spaces do not matter).

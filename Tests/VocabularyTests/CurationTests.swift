@@ -98,6 +98,10 @@ struct VocabCopy {
         #expect(empty.field == "phrase")
         let selfMerge = try #require(try error(appending: "dog.n.01\tdog.n.01", to: "merges.tsv"))
         #expect(selfMerge.reason.contains("itself"))
+        let mid = try #require(try error(appending: "dog.n.01\tdog", to: "mids.tsv"))
+        #expect(mid.field == "mid")
+        let midSense = try #require(try error(appending: "not_a_word.n.01\t/m/0bt9lr", to: "mids.tsv"))
+        #expect(midSense.field == "sense")
     }
 
     @Test func mergeCyclesAndMissingRootsAreErrors() throws {
@@ -212,6 +216,43 @@ struct VocabCopy {
         } throws: { error in
             "\(error)".contains(small + ":4")
         }
+    }
+
+    @Test func midsCuratedInVocabReplaceTheNameMatch() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Data/openimages/oidv6-class-descriptions.csv").standardizedFileURL.path
+        let oi = try OpenImagesClasses(path: path)
+        let captions = [
+            "A hand holding a ball next to a dog on the grass.", "A man raises his hand to throw a ball to the dog.",
+            "Here we can see a dog and a hand of a person holding a ball.",
+        ]
+        func dictionary(_ curation: Curation) -> [String: ClassEntry] {
+            var t = DictionaryTally()
+            for (i, c) in captions.enumerated() {
+                t.add(extractor.candidates(in: c), caption: c, image: "image-\(i)", imageNumber: Int32(i))
+            }
+            let e = MentionExtractor(lexicon: extractor.lexicon, curation: curation, wordList: extractor.wordList)
+            let d = ClassDictionary(tally: t, extractor: e, options: DictionaryOptions(minimumMentions: 1), openImages: oi)
+            return Dictionary(d.classes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        // The shipped mids.tsv: the body part carries "Human hand"; a ball both of its reviewed MIDs' senses.
+        let shipped = dictionary(Real.extractor.curation)
+        #expect(shipped["hand"]?.openImagesMID == "/m/0k65p", "\(String(describing: shipped["hand"]))")
+        #expect(shipped["hand"]?.openImagesName == "Human hand")
+        #expect(shipped["dog"]?.openImagesMIDs == ["/m/0bt9lr"])
+        // Rows of the other lexicon are counted, not applied.
+        #expect(Real.extractor.curation.midRowsOfOtherLexicons > 500)
+
+        // A linguist's rows: dog carries two MIDs, in file order; "-" takes hand's away.
+        let copy = try VocabCopy()
+        defer { copy.remove() }
+        try copy.append("dog.n.01\t/m/0kmg4\nhand.n.01\t-\noewn-99999999-n\t/m/0bt9lr\n", to: "mids.tsv")
+        let curation = try Curation(directory: copy.path, lexicon: extractor.lexicon)
+        let edited = dictionary(curation)
+        #expect(edited["dog"]?.openImagesMIDs == ["/m/0bt9lr", "/m/0kmg4"])
+        #expect(edited["dog"]?.openImagesName == "Dog; Teddy bear")
+        #expect(edited["hand"]?.openImagesMID == "")
+        #expect(curation.midRowsOfOtherLexicons == Real.extractor.curation.midRowsOfOtherLexicons + 1)
     }
 
     @Test func dictionaryFileRoundTripsAndRejectsBadRows() throws {

@@ -92,7 +92,13 @@ extension Pointillist.Vocab {
                 "dictionary     \(report.classes) classes with at least \(minimumMentions) mentions (\(report.keptIDs) ids kept, \(report.newIDs) new); \(min(trainClasses, report.classes)) marked for training"
             )
             let mapped = result.classes.filter { !$0.openImagesMID.isEmpty }.count
-            if classes != nil { print("               \(mapped) mapped to Open Images MIDs") }
+            let curation = extractor.curation
+            let curated = result.classes.filter { c in extractor.lexicon.resolve(c.synset).map { curation.mids[$0] != nil } ?? false }.count
+            if classes != nil {
+                print(
+                    "               \(mapped) mapped to Open Images MIDs (\(curated) by mids.tsv, the rest by name; \(curation.midRowsOfOtherLexicons) mids.tsv rows name another lexicon's synsets)"
+                )
+            }
             print("mentions       \(report.mentions) stored, \(report.mentionsWithPoints) with trace points (\(report.points) points)")
             if !report.rulesFired.isEmpty {
                 print("rules fired")
