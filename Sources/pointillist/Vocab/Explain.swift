@@ -30,6 +30,9 @@ extension Pointillist.Vocab {
         @Flag(help: "Print load and extraction times to standard error (for benchmarks).")
         var timings = false
 
+        @Flag(help: "Begin each row with the number of the text it came from (1 for the first), in a column named input.")
+        var number = false
+
         func validate() throws {
             if texts.isEmpty && file == nil { throw ValidationError("give texts as arguments or --file <path>") }
         }
@@ -42,13 +45,13 @@ extension Pointillist.Vocab {
             if let dictionary { try explanation.compare(with: dictionary) }
             let inputs = texts + (try file.map(Explanation.texts(inFile:)) ?? [])
             var output = BufferedOutput()
-            output.write(Explanation.header)
+            output.write((number ? "input\t" : "") + Explanation.header)
             let extracting = Terminal.now()
             var rows = 0
-            for input in inputs {
+            for (i, input) in inputs.enumerated() {
                 for row in explanation.rows(of: input) {
                     rows += 1
-                    output.write(row)
+                    output.write((number ? "\(i + 1)\t" : "") + row)
                 }
             }
             output.flush()

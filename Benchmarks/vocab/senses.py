@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""How well the dictionary's sense choice names real object classes, per lexicon.
+
+For each lexicon (WordNet 3.0 from Debian's wordnet-base, and the Open English WordNet 2025
+shipped in Data/oewn/), this runs `pointillist vocab explain` on the display names of the
+601 Open Images boxable classes and `pointillist vocab check-nouns` on the Video LN sample,
+and prints:
+
+- names kept: the share of names for which the extractor keeps a mention (a tangible sense);
+- names acceptable: the share whose kept mention has a synset the review accepted for that
+  class (Benchmarks/vocab/reviewed-senses.tsv). A name the extractor splits ("chest of
+  drawers" -> chest, drawers) is judged by its longest kept mention;
+- the precision and recall of kept mentions against the human noun spans of the Video LN
+  sample (Tests/StoreTests/Fixtures/vidln), as `vocab check-nouns` counts them.
+
+Targets (issue 19): names acceptable >= 98%, precision >= 0.93, recall >= 0.85.
+`--misses FILE` writes every name that is not acceptable, with what the extractor chose.
+"""
+import argparse
+import csv
+import io
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+LEXICONS = {
+    "wordnet-3.0": [],
+    "oewn-2025": ["--lmf", os.path.join(ROOT, "Data", "oewn", "english-wordnet-2025.xml.gz")],
+}
+
+
+def reviewed():
+    rows = []
+    with open(os.path.join(HERE, "reviewed-senses.tsv"), encoding="utf-8") as f:
+        lines = [line for line in f if not line.startswith("#")]
+    for r in csv.DictReader(lines, delimiter="\t"):
+        acceptable = {s for s in (r["wn30_acceptable"] + "|" + r["oewn_acceptable"]).split("|") if s}
+        rows.append((r["name"], acceptable))
+    return rows
+
+
+def explain(binary, lexicon_args, names):
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+        f.write("\n".join(names) + "\n")
+        path = f.name
+    try:
+        out = subprocess.run([binary, "vocab", "explain", "--number", "--file", path] + lexicon_args,
+                             check=True, capture_output=True, text=True).stdout
+    finally:
+        os.unlink(path)
+    by_input = {}
+    for r in csv.DictReader(io.StringIO(out), delimiter="\t", quoting=csv.QUOTE_NONE):
+        by_input.setdefault(int(r["input"]), []).append(r)
+    return by_input
+
+
+def check_nouns(binary, lexicon_args):
+    sample = os.path.join(ROOT, "Tests", "StoreTests", "Fixtures", "vidln", "OVIS_train_sample.jsonl")
+    out = subprocess.run([binary, "vocab", "check-nouns", sample] + lexicon_args,
+                         check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        fields = line.split("\t")
+        if fields[0] == "kept":
+            return float(fields[3]), float(fields[5])
+    raise SystemExit("check-nouns printed no 'kept' row:\n" + out)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "pointillist"))
+    p.add_argument("--lexicon", choices=sorted(LEXICONS), action="append",
+                   help="measure only this lexicon (repeatable; default both)")
+    p.add_argument("--misses", help="write the names not acceptable, per lexicon, to this TSV")
+    a = p.parse_args()
+    names = reviewed()
+    misses = []
+    print(f"{'lexicon':<12} {'names kept':>11} {'acceptable':>11} {'precision':>10} {'recall':>7}"
+          f"   ({len(names)} Open Images boxable names; Video LN sample for precision and recall)")
+    for lexicon in a.lexicon or sorted(LEXICONS):
+        args = LEXICONS[lexicon]
+        rows = explain(a.binary, args, [n for n, _ in names])
+        kept = acceptable = 0
+        for i, (name, good) in enumerate(names, start=1):
+            found = [r for r in rows.get(i, []) if r["verdict"] == "kept"]
+            if found:
+                kept += 1
+            head = max(found, key=lambda r: len(r["text"]), default=None)
+            if head is not None and head["synset"] in good:
+                acceptable += 1
+            else:
+                chosen = head or (rows.get(i) or [{}])[-1]
+                misses.append((lexicon, name, chosen.get("text", ""), chosen.get("sense", ""),
+                               chosen.get("verdict", "no mention"), chosen.get("reason", "")))
+        precision, recall = check_nouns(a.binary, args)
+        print(f"{lexicon:<12} {100 * kept / len(names):10.1f}% {100 * acceptable / len(names):10.1f}% "
+              f"{precision:10.3f} {recall:7.3f}")
+    if a.misses:
+        with open(a.misses, "w", encoding="utf-8") as f:
+            f.write("lexicon\tname\tmention\tsense\tverdict\treason\n")
+            for m in misses:
+                f.write("\t".join(m) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
