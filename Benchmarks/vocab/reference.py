@@ -630,20 +630,20 @@ class Curation:
         return synset, rule
 
 
-def load_word_list(path=WORD_LIST) -> set:
-    """Common words: entries starting with a capital (proper names) and possessives
-    (entries with an apostrophe) are skipped; the rest are normalised like captions."""
+def load_word_list(path=WORD_LIST) -> tuple:
+    """(common words, capitalised words): possessives (entries with an apostrophe) are
+    skipped; the rest are normalised like captions and split by their first letter's case."""
     text = read_text(path, False)
-    words = set()
+    words, capitalised = set(), set()
     for line in text.split("\n"):
-        if not line or line[0].isupper() or "'" in line:
+        if not line or "'" in line:
             continue
         k = key(line)
         if k and " " not in k:
-            words.add(k)
+            (capitalised if line[0].isupper() else words).add(k)
     if not words:
         raise VocabError(f"{path}: no common words in the list")
-    return words
+    return words, capitalised
 
 
 # --------------------------------------------------------------------------
@@ -819,33 +819,62 @@ class Extractor:
             c["verdict"], c["reason"] = "kept", "passed every filter"
             return c
         if not curated:
-            for w in c["lemma"].split():
-                if w not in self.words:
+            lemma_words = c["lemma"].split()
+            written = key(surface).split()
+            for i, w in enumerate(lemma_words):
+                s = written[i] if len(written) == len(lemma_words) else None
+                if not self.is_common(w, s):
                     c["verdict"] = "uncommon"
                     c["reason"] = f"'{w}' is not in the English word list"
                     return c
         c["verdict"], c["reason"] = "kept", "passed every filter"
         return c
 
+    def is_common(self, w, surface):
+        """WordList.isCommon: listed; listed as written; listed with an "s"; two listed words
+        of at least three letters joined; or listed capitalised and a common noun here."""
+        words, capitalised = self.words
+        if w in words or surface in words or w + "s" in words:
+            return True
+        if len(w) >= 6 and any(w[:i] in words and w[i:] in words for i in range(3, len(w) - 2)):
+            return True
+        return w in capitalised and any(
+            not self.lexicon.synsets[s].instance_of for s, _, _ in self.lexicon.senses.get(w, ()))
+
+    # Lexicographer files whose sense an image shows before the listed ones' (MentionExtractor.seenBefore).
+    SEEN_BEFORE = {"noun.food": {"noun.plant"}, "noun.animal": {"noun.person", "noun.substance"}}
+
     def pick_sense(self, k):
-        """(synset, ambiguous) of the first tangible, non-instance sense among the
-        dominant senses of a lemma (sense 1 and any sense tagged at least a quarter as
-        often as the most tagged one); ambiguous when another eligible sense sits in a
-        different lexicographer file.  None when there is no such sense."""
+        """(synset, ambiguous): among the tangible, non-instance dominant senses of a lemma
+        (sense 1 and any sense tagged at least a quarter as often as the most tagged one) the
+        first, unless a later one's lexicographer file is seen before the first's (food before
+        plant, animal before person or substance); ambiguous when another dominant eligible
+        sense sits in a different lexicographer file. Without a dominant eligible sense, the
+        first eligible sense of all, ambiguous. None when there is no eligible sense."""
         senses = self.lexicon.senses.get(k, ())
         most = max([0] + [cnt for _, _, cnt in senses])
         synsets = self.lexicon.synsets
         includes = self.curation.includes
-        chosen = None
-        ambiguous = False
-        for s, number, cnt in senses:
-            if number == 1 or most == 0 or cnt * 4 >= most:
-                if (self.tangible[s] or s in includes) and not synsets[s].instance_of:
-                    if chosen is None:
-                        chosen = s
-                    elif synsets[chosen].lexfile != synsets[s].lexfile:
-                        ambiguous = True
-        return None if chosen is None else (chosen, ambiguous)
+        eligible = [(s, number, cnt) for s, number, cnt in senses
+                    if (self.tangible[s] or s in includes) and not synsets[s].instance_of]
+        dominant = [s for s, number, cnt in eligible if number == 1 or most == 0 or cnt * 4 >= most]
+        if not dominant:
+            # MentionExtractor.fallback: sense 1 or 2 or tagged at all, and not a person.
+            for s, number, cnt in eligible:
+                f = synsets[s].lexfile
+                if (number <= 2 or cnt > 0) and (f if isinstance(f, str) else lexfile_name(f)) != "noun.person":
+                    return s, True
+            return None
+        def name(s):
+            f = synsets[s].lexfile
+            return f if isinstance(f, str) else lexfile_name(f)
+        chosen = dominant[0]
+        first = name(chosen)
+        for s in dominant:
+            if first in self.SEEN_BEFORE.get(name(s), ()):
+                chosen = s
+                break
+        return chosen, any(synsets[s].lexfile != synsets[chosen].lexfile for s in dominant)
 
 
 def load_extractor(vocab="Vocab", lmf=None, wordnet=WORDNET_DIR, word_list=WORD_LIST) -> Extractor:

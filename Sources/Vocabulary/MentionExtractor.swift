@@ -89,9 +89,10 @@ public struct Candidate: Sendable {
 ///    know ("fire hydrant", "ice cream"); the last phrase of a chunk is its head and the only
 ///    mention ("white shirt" → shirt, "coffee cup" → coffee cup).
 /// 4. The head is judged: blocklist; alias; morphology; the sense (a `senses.tsv` override,
-///    else the first tangible sense among the dominant ones: sense 1 and any sense tagged at
-///    least a quarter as often as the most tagged one); proper names; merges; forced includes;
-///    the English word list.
+///    else `pickSense`: the first tangible sense among the dominant ones (sense 1 and any sense
+///    tagged at least a quarter as often as the most tagged one), the food before the plant
+///    and the animal before a person or substance, else the first tangible sense of all);
+///    proper names; merges; forced includes; the English word list.
 public struct MentionExtractor: Sendable {
     public let lexicon: Lexicon
     public let curation: Curation
@@ -377,7 +378,7 @@ public struct MentionExtractor: Sendable {
             c.verdict = .kept
             return c
         }
-        if !curated, let word = wordList.uncommonWord(in: c.lemma) {
+        if !curated, let word = wordList.uncommonWord(in: c.lemma, surface: Lexicon.key(surface), isCommonNoun: isCommonNoun) {
             c.verdict = .uncommon(word: word)
             return c
         }
@@ -385,23 +386,51 @@ public struct MentionExtractor: Sendable {
         return c
     }
 
-    /// The first tangible, non-instance sense among the dominant senses of a lemma key.
+    /// Whether the lexicon has the key as a noun with a sense that is not an instance (a
+    /// common noun, not only a name).
+    func isCommonNoun(_ key: String) -> Bool {
+        lexicon.senses(of: key).contains { !lexicon.synsets[Int($0.synset)].isInstance }
+    }
+
+    /// The sense an image description most likely means by a lemma key: among its tangible,
+    /// non-instance dominant senses (sense 1 and any tagged at least a quarter as often as the
+    /// most tagged one) the first, unless a later one is what is seen where the first is what
+    /// it comes from or stands for (`seenBefore`: the food before the plant, the animal before
+    /// a person or a substance). When no dominant sense is tangible, `fallback` (a football is
+    /// seen, the game is not), marked ambiguous.
     func pickSense(_ key: String) -> (synset: Int32, ambiguous: Bool)? {
         let senses = lexicon.senses(of: key)
         let most = senses.reduce(0) { max($0, $1.count) }
-        var chosen: Sense?
-        var ambiguous = false
-        for s in senses where s.number == 1 || most == 0 || s.count * 4 >= most {
-            let node = lexicon.synsets[Int(s.synset)]
-            guard isTangible(s.synset) || curation.includes[s.synset] != nil, !node.isInstance else { continue }
-            if let c = chosen {
-                if lexicon.synsets[Int(c.synset)].lexFile != node.lexFile { ambiguous = true }
-            } else {
-                chosen = s
-            }
+        let eligible = senses.filter { s in
+            (isTangible(s.synset) || curation.includes[s.synset] != nil) && !lexicon.synsets[Int(s.synset)].isInstance
         }
-        return chosen.map { ($0.synset, ambiguous) }
+        let dominant = eligible.filter { $0.number == 1 || most == 0 || $0.count * 4 >= most }
+        guard var chosen = dominant.first else { return fallback(eligible).map { ($0.synset, true) } }
+        let first = lexicon.synsets[Int(chosen.synset)].lexFile.name
+        if let seen = dominant.first(where: { Self.seenBefore[lexicon.synsets[Int($0.synset)].lexFile.name]?.contains(first) == true }) {
+            chosen = seen
+        }
+        let file = lexicon.synsets[Int(chosen.synset)].lexFile
+        return (chosen.synset, dominant.contains { lexicon.synsets[Int($0.synset)].lexFile != file })
     }
+
+    /// Without a tangible dominant sense: the first tangible sense that is sense 1 or 2 or has
+    /// been tagged at all, and is not a person (a person sense of a word that is not a
+    /// person's name is figurative: a bill poster, an informer). A football (the ball is sense
+    /// 2) is kept; "event" (the physics sense 3, never tagged) and "measure" are not.
+    func fallback(_ eligible: [Sense]) -> Sense? {
+        eligible.first { s in
+            (s.number <= 2 || s.count > 0) && lexicon.synsets[Int(s.synset)].lexFile.name != "noun.person"
+        }
+    }
+
+    /// Lexicographer files whose sense an image shows rather than the listed ones' sense of
+    /// the same word: a banana photographed is the fruit (noun.food), not the plant; a canary
+    /// the bird, not the informer; an alpaca the animal, not its wool.
+    static let seenBefore: [String: Set<String>] = [
+        "noun.food": ["noun.plant"],
+        "noun.animal": ["noun.person", "noun.substance"],
+    ]
 }
 
 /// What extraction has worked out about words and phrases, kept across the captions one

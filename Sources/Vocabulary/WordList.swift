@@ -3,37 +3,64 @@ import Support
 
 /// An English word list (Debian `wamerican`: `/usr/share/dict/american-english`, SCOWL size 50;
 /// `wamerican-small`/`-large`/`-huge`/`-insane` are sizes 35/70/80/95). A class lemma is
-/// "common" when every word of it is in the list.
+/// "common" when every word of it is (`isCommon`).
 ///
-/// Only common words count: entries starting with a capital are proper names ("Nike") and
-/// possessives ("dog's") add nothing, so both are left out. Entries are normalised like
-/// captions (lower case, hyphens dropped).
+/// Entries starting with a capital are proper names ("Nike") or words a name begins
+/// ("Christmas"); they count only for words the lexicon knows as common nouns. Possessives
+/// ("dog's") add nothing and are left out. Entries are normalised like captions (lower case,
+/// hyphens dropped).
 public struct WordList: Sendable {
     public let path: String
     let words: Set<String>
+    /// Entries that start with a capital, normalised.
+    let capitalised: Set<String>
 
     public static let defaultPath = "/usr/share/dict/american-english"
 
     public init(path: String = WordList.defaultPath) throws(PointillistError) {
         guard let text = try TSV.readText(path, optional: false) else { throw PointillistError(file: path, reason: "missing") }
         var words: Set<String> = []
+        var capitalised: Set<String> = []
         words.reserveCapacity(110_000)
         for line in text.split(separator: "\n") {
-            guard let first = line.first, !first.isUppercase, !line.contains("'") else { continue }
+            guard let first = line.first, !line.contains("'") else { continue }
             let key = Lexicon.key(String(line))
-            if !key.isEmpty, !key.contains(" ") { words.insert(key) }
+            guard !key.isEmpty, !key.contains(" ") else { continue }
+            if first.isUppercase { capitalised.insert(key) } else { words.insert(key) }
         }
         guard !words.isEmpty else { throw PointillistError(file: path, reason: "no common words in the list") }
         self.path = path
         self.words = words
+        self.capitalised = capitalised
     }
 
     public var count: Int { words.count }
 
     public func contains(_ word: String) -> Bool { words.contains(word) }
 
-    /// The first word of a lemma key that is not in the list, or nil when all are.
-    public func uncommonWord(in key: String) -> String? {
-        key.split(separator: " ").first { !words.contains(String($0)) }.map(String.init)
+    /// Whether a word of a lemma counts as common: the list has it, or has it as written in
+    /// the caption (`surface`: "jeans" for the lemma "jean"), or with an "s" ("billiards"), or
+    /// it is two listed words of at least three letters joined ("countertop"), or the list has
+    /// it capitalised and `isCommonNoun` says the lexicon knows it as a common noun
+    /// ("christmas", not "nike").
+    public func isCommon(_ word: String, surface: String? = nil, isCommonNoun: (String) -> Bool) -> Bool {
+        if words.contains(word) || surface.map(words.contains) == true || words.contains(word + "s") { return true }
+        let letters = Array(word)
+        if letters.count >= 6 {
+            for cut in 3...(letters.count - 3) where words.contains(String(letters[..<cut])) && words.contains(String(letters[cut...])) {
+                return true
+            }
+        }
+        return capitalised.contains(word) && isCommonNoun(word)
+    }
+
+    /// The first word of a lemma key that is not common (`isCommon`), or nil when all are.
+    /// `surface` is the text as written, word for word when it has as many words.
+    public func uncommonWord(in key: String, surface: String? = nil, isCommonNoun: (String) -> Bool = { _ in false }) -> String? {
+        let lemmaWords = key.split(separator: " ").map(String.init)
+        let written = surface.map { $0.split(separator: " ").map(String.init) } ?? []
+        return lemmaWords.indices.first { i in
+            !isCommon(lemmaWords[i], surface: written.count == lemmaWords.count ? written[i] : nil, isCommonNoun: isCommonNoun)
+        }.map { lemmaWords[$0] }
     }
 }

@@ -116,6 +116,45 @@ enum Real {
         #expect(Real.kept("he wears sneakers") == ["sneaker"])
     }
 
+    /// In an image description a noun names what is seen: the ball, not the game; the fruit,
+    /// not the plant; the bird, not the informer. Abstract words stay out.
+    @Test func senseChoiceNamesWhatIsSeen() {
+        func sense(_ word: String) -> String? {
+            Real.verdict(word).sense.map { Real.extractor.lexicon.senseName(of: $0) }
+        }
+        #expect(sense("football") == "football.n.02")  // the game is sense 1, not tangible
+        #expect(sense("volleyball") == "volleyball.n.02")
+        #expect(Real.verdict("football").ambiguous)  // a fallback, for the review page
+        #expect(sense("banana") == "banana.n.02")  // the fruit (noun.food), not the plant (sense 1)
+        #expect(sense("broccoli") == "broccoli.n.02")
+        #expect(sense("alpaca") == "alpaca.n.03")  // the animal, not its wool (sense 1)
+        #expect(sense("canary") == "canary.n.04")  // the finch, not the informer (sense 1)
+        #expect(sense("dog") == "dog.n.01")
+        #expect(sense("man") == "man.n.01")
+        #expect(sense("plant") == "plant.n.02")  // Vocab/senses.tsv still decides first
+        for word in ["attribute", "measure", "motive", "event", "cognition", "poster"] {
+            #expect(Real.verdict(word).verdict.code == "not-tangible", "\(word): \(String(describing: sense(word)))")
+        }
+    }
+
+    /// Names whose words the English word list spells capitalised, in the plural or as one
+    /// word are common; a brand or a rare word is not, and the word that failed is named.
+    @Test func theWordListAcceptsCaseCompoundsAndPlurals() {
+        #expect(Real.kept("a christmas tree") == ["christmas tree"])
+        #expect(Real.kept("a boy in jeans") == ["boy", "jean"])
+        #expect(Real.kept("a billiard table") == ["billiard table"])
+        #expect(Real.kept("the countertop") == ["countertop"])
+        #expect(Real.verdict("nike").verdict.code == "proper-name")
+        #expect(Real.verdict("abelmosk").verdict == .uncommon(word: "abelmosk"))
+        let words = Real.extractor.wordList
+        #expect(words.isCommon("countertop", isCommonNoun: { _ in false }))
+        #expect(!words.isCommon("xyzzyplugh", isCommonNoun: { _ in true }))
+        #expect(words.isCommon("christmas", isCommonNoun: { $0 == "christmas" }))
+        #expect(!words.isCommon("christmas", isCommonNoun: { _ in false }))
+        #expect(words.uncommonWord(in: "jean", surface: "jeans") == nil)
+        #expect(words.uncommonWord(in: "abelmosk seed") == "abelmosk")
+    }
+
     @Test func morphologyAndMultiwordExpressions() {
         #expect(Real.kept("a fire hydrant, two traffic lights and an ice cream") == ["fire hydrant", "traffic light", "ice cream"])
         #expect(Real.kept("geese on the leaves") == ["goose", "leaf"])
