@@ -691,6 +691,7 @@ class Extractor:
         if not toks:
             return []
         fw = self.curation.function_words
+        glued = self.glued_function_words(caption, toks)
         result = []
         chunk = []
         previous = None
@@ -707,7 +708,7 @@ class Extractor:
                 category = "number"
             if category == "modal" and previous in MODIFIERS:
                 category = None  # "a can of soda"
-            if category is not None:
+            if category is not None and i not in glued:
                 if chunk:
                     self.flush(chunk, toks, result)
                     chunk = []
@@ -731,6 +732,32 @@ class Extractor:
         if chunk:
             self.flush(chunk, toks, result)
         return result
+
+    def glued_function_words(self, caption, toks):
+        """MentionExtractor.gluedFunctionWords: the function words inside the longest known
+        phrase of three words or more that starts and ends with a content word, without
+        punctuation between its words, and would be kept as a class."""
+        fw, cur, lex = self.curation.function_words, self.curation, self.lexicon
+
+        def function(w):
+            return w in fw or is_number(w)
+
+        glued = set()
+        n = len(toks)
+        for i in range(n):
+            if function(toks[i][2]):
+                continue
+            end = i
+            while end + 1 < n and not caption[toks[end][0] + toks[end][1]:toks[end + 1][0]].strip(WHITE_SPACE):
+                end += 1
+            for last in range(min(end, i + self.phrase_limit - 1), i + 1, -1):
+                if function(toks[last][2]):
+                    continue
+                k = " ".join(t[2] for t in toks[i:last + 1])
+                if (k in cur.blocklist or k in cur.aliases or lex.base_forms(k)) and self.judge(k)["verdict"] == "kept":
+                    glued.update(j for j in range(i + 1, last) if function(toks[j][2]))
+                    break
+        return glued
 
     def flush(self, chunk, toks, result):
         lex, cur = self.lexicon, self.curation

@@ -167,6 +167,7 @@ public struct MentionExtractor: Sendable {
         guard !tokens.isEmpty else { return [] }
         memo.forgetIfFull()
         let gaps = Self.punctuationBefore(tokens, in: caption)
+        let glued = gluedFunctionWords(tokens, gaps: gaps, memo: &memo)
         var result: [Candidate] = []
         var chunk: [Int] = []
         var previous: WordCategory?  // category of the previous token; nil for a content word
@@ -193,7 +194,7 @@ public struct MentionExtractor: Sendable {
             if category == .modal, let p = previous, p == .determiner || p == .quantifier || p == .number || p == .adjective {
                 category = nil  // "a can of soda"
             }
-            if let category {
+            if let category, !glued[i] {
                 flush(&chunk, tokens, &result, memo: &memo)
                 skip(i, .functionWord(category))
                 previous = category
@@ -224,6 +225,33 @@ public struct MentionExtractor: Sendable {
         }
         flush(&chunk, tokens, &result, memo: &memo)
         return result
+    }
+
+    /// Function words inside a name the lexicon or the curation knows whole ("chest of
+    /// drawers", "bow and arrow"): for each content word, the longest known phrase starting
+    /// there, within one stretch without punctuation, of three words or more, ending in a
+    /// content word, with a function word inside, that would be kept as a class ("bread and
+    /// butter", a livelihood, is not: bread and butter stay two mentions). Those function words are read as part of
+    /// the name, so the name is one mention instead of its last word with another meaning.
+    func gluedFunctionWords(_ tokens: [Token], gaps: [Bool], memo: inout ExtractionMemo) -> [Bool] {
+        var glued = [Bool](repeating: false, count: tokens.count)
+        for i in tokens.indices where wordFacts(tokens[i].normalized, memo: &memo).category == nil {
+            var key = tokens[i].normalized
+            var end = i
+            var best: Int?
+            while end + 1 < tokens.count, !gaps[end + 1], phraseFacts(key, memo: &memo).isPrefix {
+                end += 1
+                key += " " + tokens[end].normalized
+                if end - i >= 2, wordFacts(tokens[end].normalized, memo: &memo).category == nil, phraseFacts(key, memo: &memo).isKnown,
+                    verdict(of: key, memo: &memo).verdict.isKept
+                {
+                    best = end
+                }
+            }
+            guard let last = best else { continue }
+            for k in (i + 1)..<last where wordFacts(tokens[k].normalized, memo: &memo).category != nil { glued[k] = true }
+        }
+        return glued
     }
 
     /// The rules that look at one word alone: its closed class (`.number` for numerals), and
@@ -305,17 +333,19 @@ public struct MentionExtractor: Sendable {
         let surface = range.count == 1 ? tokens[range.lowerBound].normalized : range.map { tokens[$0].normalized }.joined(separator: " ")
         let first = tokens[range.lowerBound]
         let last = tokens[range.upperBound - 1]
-        var candidate: Candidate
-        if let known = memo.verdicts[surface] {
-            candidate = known
-        } else {
-            candidate = judge(surface)
-            memo.verdicts[surface] = candidate
-        }
+        var candidate = verdict(of: surface, memo: &memo)
         candidate.tokens = range
         candidate.start = first.start
         candidate.length = last.start + last.length - first.start
         result.append(candidate)
+    }
+
+    /// `judge`, remembered per surface.
+    func verdict(of surface: String, memo: inout ExtractionMemo) -> Candidate {
+        if let known = memo.verdicts[surface] { return known }
+        let candidate = judge(surface)
+        memo.verdicts[surface] = candidate
+        return candidate
     }
 
     /// The verdict on one phrase, as `explain` reports it.

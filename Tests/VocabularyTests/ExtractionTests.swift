@@ -155,6 +155,17 @@ enum Real {
         #expect(words.uncommonWord(in: "abelmosk seed") == "abelmosk")
     }
 
+    /// A name the lexicon knows whole stays one mention across its function words; one it
+    /// knows only in another sense ("bread and butter", a livelihood) stays its parts.
+    @Test func namesWithFunctionWordsInsideStayWhole() {
+        #expect(Real.kept("a chest of drawers near the bed") == ["chest of drawers", "bed"])
+        #expect(Real.kept("a boy with a bow and arrow") == ["boy", "bow and arrow"])
+        #expect(Real.kept("bread and butter on the table") == ["bread", "butter", "table"])
+        #expect(Real.kept("a cup of coffee") == ["cup", "coffee"])
+        // Punctuation ends a name: "chest, of drawers" is not one.
+        #expect(Real.kept("a chest, of drawers") == ["chest", "drawers"])
+    }
+
     @Test func morphologyAndMultiwordExpressions() {
         #expect(Real.kept("a fire hydrant, two traffic lights and an ice cream") == ["fire hydrant", "traffic light", "ice cream"])
         #expect(Real.kept("geese on the leaves") == ["goose", "leaf"])
