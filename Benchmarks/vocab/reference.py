@@ -801,7 +801,9 @@ class Extractor:
             c["rules"].append(alias[1])
             curated = True
         else:
-            forms = lex.base_forms(surface)
+            every = lex.base_forms(surface)
+            # Base forms the word list has first ("vases": vase before vas).
+            forms = [f for f in every if f in self.words[0]] + [f for f in every if f not in self.words[0]]
             if not forms:
                 return c
             for form in forms:
@@ -823,6 +825,13 @@ class Extractor:
                     c["lemma"] = form
                     c["sense"], c["ambiguous"] = pick
                     break
+            if c["sense"] is None and not curated:
+                # Every form's dominant senses first, then MentionExtractor.fallback.
+                for form in forms:
+                    s = self.fallback(form)
+                    if s is not None:
+                        c["lemma"], c["sense"], c["ambiguous"] = form, s, True
+                        break
             if c["sense"] is None:
                 c["lemma"] = forms[0]
                 senses = [s for f in forms for s in lex.senses.get(f, ())]
@@ -871,6 +880,17 @@ class Extractor:
     # Lexicographer files whose sense an image shows before the listed ones' (MentionExtractor.seenBefore).
     SEEN_BEFORE = {"noun.food": {"noun.plant"}, "noun.animal": {"noun.person", "noun.substance"}}
 
+    def fallback(self, k):
+        """MentionExtractor.fallback: the first tangible non-instance sense that is sense 1 or
+        2 or tagged at all, and not a person."""
+        synsets = self.lexicon.synsets
+        for s, number, cnt in self.lexicon.senses.get(k, ()):
+            f = synsets[s].lexfile
+            if ((self.tangible[s] or s in self.curation.includes) and not synsets[s].instance_of
+                    and (number <= 2 or cnt > 0) and (f if isinstance(f, str) else lexfile_name(f)) != "noun.person"):
+                return s
+        return None
+
     def pick_sense(self, k):
         """(synset, ambiguous): among the tangible, non-instance dominant senses of a lemma
         (sense 1 and any sense tagged at least a quarter as often as the most tagged one) the
@@ -886,11 +906,6 @@ class Extractor:
                     if (self.tangible[s] or s in includes) and not synsets[s].instance_of]
         dominant = [s for s, number, cnt in eligible if number == 1 or most == 0 or cnt * 4 >= most]
         if not dominant:
-            # MentionExtractor.fallback: sense 1 or 2 or tagged at all, and not a person.
-            for s, number, cnt in eligible:
-                f = synsets[s].lexfile
-                if (number <= 2 or cnt > 0) and (f if isinstance(f, str) else lexfile_name(f)) != "noun.person":
-                    return s, True
             return None
         def name(s):
             f = synsets[s].lexfile

@@ -364,7 +364,9 @@ public struct MentionExtractor: Sendable {
             c.rules.append(alias.rule)
             curated = true
         } else {
-            let forms = lexicon.baseForms(of: surface)
+            // Base forms the word list has first: "vases" is a vase before it is a vas.
+            let all = lexicon.baseForms(of: surface)
+            let forms = all.filter { wordList.contains($0) } + all.filter { !wordList.contains($0) }
             guard !forms.isEmpty else { return c }
             for form in forms {
                 if let blocked = curation.blocklist[form] {
@@ -385,6 +387,12 @@ public struct MentionExtractor: Sendable {
                     c.ambiguous = pick.ambiguous
                     break
                 }
+            }
+            // Every form's dominant senses before any form's fallback.
+            if c.sense == nil, !curated, let (form, fallback) = forms.lazy.compactMap({ f in self.fallback(f).map { (f, $0) } }).first {
+                c.lemma = form
+                c.sense = fallback.synset
+                c.ambiguous = true
             }
             if c.sense == nil {
                 c.lemma = forms[0]
@@ -426,8 +434,8 @@ public struct MentionExtractor: Sendable {
     /// non-instance dominant senses (sense 1 and any tagged at least a quarter as often as the
     /// most tagged one) the first, unless a later one is what is seen where the first is what
     /// it comes from or stands for (`seenBefore`: the food before the plant, the animal before
-    /// a person or a substance). When no dominant sense is tangible, `fallback` (a football is
-    /// seen, the game is not), marked ambiguous.
+    /// a person or a substance). Nil when no dominant sense is tangible: `judge` then tries
+    /// `fallback` on every form (a football is seen, the game is not), marked ambiguous.
     func pickSense(_ key: String) -> (synset: Int32, ambiguous: Bool)? {
         let senses = lexicon.senses(of: key)
         let most = senses.reduce(0) { max($0, $1.count) }
@@ -435,7 +443,7 @@ public struct MentionExtractor: Sendable {
             (isTangible(s.synset) || curation.includes[s.synset] != nil) && !lexicon.synsets[Int(s.synset)].isInstance
         }
         let dominant = eligible.filter { $0.number == 1 || most == 0 || $0.count * 4 >= most }
-        guard var chosen = dominant.first else { return fallback(eligible).map { ($0.synset, true) } }
+        guard var chosen = dominant.first else { return nil }
         let first = lexicon.synsets[Int(chosen.synset)].lexFile.name
         if let seen = dominant.first(where: { Self.seenBefore[lexicon.synsets[Int($0.synset)].lexFile.name]?.contains(first) == true }) {
             chosen = seen
@@ -444,13 +452,15 @@ public struct MentionExtractor: Sendable {
         return (chosen.synset, dominant.contains { lexicon.synsets[Int($0.synset)].lexFile != file })
     }
 
-    /// Without a tangible dominant sense: the first tangible sense that is sense 1 or 2 or has
+    /// Without a tangible dominant sense in any form: the first tangible sense that is sense 1 or 2 or has
     /// been tagged at all, and is not a person (a person sense of a word that is not a
     /// person's name is figurative: a bill poster, an informer). A football (the ball is sense
     /// 2) is kept; "event" (the physics sense 3, never tagged) and "measure" are not.
-    func fallback(_ eligible: [Sense]) -> Sense? {
-        eligible.first { s in
-            (s.number <= 2 || s.count > 0) && lexicon.synsets[Int(s.synset)].lexFile.name != "noun.person"
+    func fallback(_ key: String) -> Sense? {
+        lexicon.senses(of: key).first { s in
+            let node = lexicon.synsets[Int(s.synset)]
+            return (isTangible(s.synset) || curation.includes[s.synset] != nil) && !node.isInstance
+                && (s.number <= 2 || s.count > 0) && node.lexFile.name != "noun.person"
         }
     }
 

@@ -132,6 +132,8 @@ enum Real {
         #expect(sense("dog") == "dog.n.01")
         #expect(sense("man") == "man.n.01")
         #expect(sense("plant") == "plant.n.02")  // Vocab/senses.tsv still decides first
+        // Every form's dominant senses before any fallback, the word list's forms first.
+        #expect(Real.kept("two vases") == ["vase"])
         for word in ["attribute", "measure", "motive", "event", "cognition", "poster"] {
             #expect(Real.verdict(word).verdict.code == "not-tangible", "\(word): \(String(describing: sense(word)))")
         }
