@@ -659,6 +659,7 @@ class Extractor:
         self.curation = curation
         self.words = words
         self.phrase_limit = max(lexicon.longest_lemma, curation.longest_phrase)
+        self.has_tag_counts = None  # MentionExtractor.hasTagCounts, worked out on first use
         roots = {s for s, _ in curation.roots}
         synsets = lexicon.synsets
         state = bytearray(len(synsets))   # 0 unknown, 1 in progress, 2 reaches, 3 does not
@@ -912,7 +913,9 @@ class Extractor:
             return f if isinstance(f, str) else lexfile_name(f)
         chosen = dominant[0]
         first = name(chosen)
-        for s in dominant:
+        if self.has_tag_counts is None:
+            self.has_tag_counts = any(cnt > 0 for senses in self.lexicon.senses.values() for _, _, cnt in senses)
+        for s in (dominant if self.has_tag_counts else ()):
             if first in self.SEEN_BEFORE.get(name(s), ()):
                 chosen = s
                 break

@@ -6,7 +6,7 @@ import Support
 ///
 /// Read: `LexicalEntry` › `Lemma@writtenForm`, `Form@writtenForm` (irregular forms, used as
 /// exceptions), `Sense@synset` and `Sense@n` (0-based position in the lemma's sense order);
-/// `Synset@id/@ili/@members/@dc:subject` (the lexicographer file), `Definition`, and
+/// `Synset@id/@ili/@members/@dc:subject` or `@lexfile` (the lexicographer file), `Definition`, and
 /// `SynsetRelation@relType` `hypernym` / `instance_hypernym`. Other parts of speech are skipped.
 /// Several files (one per lexicographer file, as OEWN ships them) form one lexicon.
 ///
@@ -132,7 +132,8 @@ public enum LMFLoader {
                 guard let id = attribute("id") else { throw fail("Synset without id") }
                 synset = nil
                 guard attribute("partOfSpeech") == "n" else { continue }  // its children are ignored too
-                let subject = attribute("dc:subject") ?? attribute("subject")
+                // WN-LMF 1.1 names it dc:subject; OEWN 2024 and later write a lexfile attribute.
+                let subject = attribute("dc:subject") ?? attribute("subject") ?? attribute("lexfile")
                 var lexFile = LexFile(number: 3)  // noun.Tops when the lexicon does not say
                 if let subject {
                     guard let f = LexFile(name: subject) else { throw fail("Synset \(id): unknown lexicographer file '\(subject)'") }

@@ -41,7 +41,7 @@ public struct VocabularyJob {
     /// `progress` gets the phase, narratives done and the total.
     public func run(progress: ((VocabularyBuild.Phase, Int, Int) -> Void)? = nil) throws -> Report {
         let corpus = try Corpus.existing(options.database, advice: "run `pointillist ingest` first")
-        let previous = try DictionaryFile.ids(options.dictionaryPath)
+        let previous = try DictionaryFile.ids(options.dictionaryPath, lexicon: extractor.lexicon)
         let build = VocabularyBuild(extractor: extractor, options: options.settings, openImages: openImages)
         let counts = try mergedCounts()
         let (dictionary, report) = try build.run(corpus: corpus, previousIDs: previous, counts: counts, progress: progress)

@@ -72,6 +72,55 @@ public enum DictionaryFile {
         guard access(path, F_OK) == 0 else { return [:] }
         return Dictionary(uniqueKeysWithValues: try read(path).map { ($0.synset, $0.id) })
     }
+
+    /// `ids(path)` with synset ids of `lexicon`: a class whose synset the lexicon lacks (a
+    /// dictionary built with another lexicon: WordNet 3.0 offsets against OEWN ids) keeps its
+    /// id on the synset `LexiconMatch` finds for it, so a switch of lexicon keeps class ids.
+    public static func ids(_ path: String, lexicon: Lexicon) throws(PointillistError) -> [String: Int] {
+        guard access(path, F_OK) == 0 else { return [:] }
+        var result: [String: Int] = [:]
+        var unmatched: [ClassEntry] = []
+        for entry in try read(path) {
+            if lexicon.resolve(entry.synset) != nil { result[entry.synset] = entry.id } else { unmatched.append(entry) }
+        }
+        for entry in unmatched {
+            guard let synset = LexiconMatch.synset(of: entry, in: lexicon), result[lexicon.synsets[Int(synset)].id] == nil else { continue }
+            result[lexicon.synsets[Int(synset)].id] = entry.id
+        }
+        return result
+    }
+}
+
+/// The synset of one lexicon that names the same concept as a dictionary class from another:
+/// among the senses of the class's lemma (its sense name's, else its name's) in the same
+/// lexicographer file, the one whose gloss shares the most words with the class's (the share
+/// of distinct words of three letters or more, over both glosses), if it shares at least a
+/// fifth, or if it is the only one. Open English WordNet rewrites some glosses and renumbers
+/// every synset, but keeps lemmas and lexicographer files (a review of 1,388 class senses
+/// matched 1,373 by gloss alone).
+public enum LexiconMatch {
+    public static func synset(of entry: ClassEntry, in lexicon: Lexicon) -> Int32? {
+        let parts = entry.sense.split(separator: ".", omittingEmptySubsequences: false)
+        let lemma = parts.count >= 3 && parts[parts.count - 2] == "n" ? parts.dropLast(2).joined(separator: ".") : entry.sense
+        for key in [Lexicon.key(lemma), Lexicon.key(entry.name)] where !key.isEmpty {
+            let candidates = lexicon.senses(of: key).map(\.synset).filter { lexicon.synsets[Int($0)].lexFile.name == entry.lexFile }
+            guard !candidates.isEmpty else { continue }
+            if candidates.count == 1 { return candidates[0] }
+            let words = glossWords(entry.gloss)
+            let scored = candidates.map { ($0, overlap(words, glossWords(lexicon.synsets[Int($0)].gloss))) }
+            if let best = scored.max(by: { $0.1 < $1.1 }), best.1 >= 0.2, scored.filter({ $0.1 == best.1 }).count == 1 { return best.0 }
+        }
+        return nil
+    }
+
+    static func glossWords(_ gloss: String) -> Set<String> {
+        Set(gloss.lowercased().split { !$0.isLetter }.map(String.init).filter { $0.count >= 3 })
+    }
+
+    static func overlap(_ a: Set<String>, _ b: Set<String>) -> Double {
+        let union = a.union(b).count
+        return union == 0 ? 0 : Double(a.intersection(b).count) / Double(union)
+    }
 }
 
 extension PointillistError {

@@ -103,6 +103,9 @@ public struct MentionExtractor: Sendable {
     /// Proper word prefixes of every multiword lemma and curated phrase ("traffic" for
     /// "traffic light"): phrase matching extends a phrase only while it is one of these.
     let phrasePrefixes: Set<String>
+    /// Whether the lexicon has sense tag counts (WordNet 3.0 does, OEWN does not): without
+    /// them every sense of a word is dominant, and `seenBefore` would make a man a hominid.
+    let hasTagCounts: Bool
 
     public init(lexicon: Lexicon, curation: Curation, wordList: WordList) {
         self.lexicon = lexicon
@@ -117,6 +120,7 @@ public struct MentionExtractor: Sendable {
             }
         }
         phrasePrefixes = prefixes
+        hasTagCounts = lexicon.lemmaKeys.contains { key in lexicon.senses(of: key).contains { $0.count > 0 } }
         let roots = Set(curation.tangibleRoots.map(\.synset))
         // 0 unknown, 1 in progress, 2 reaches a root, 3 does not.
         var state = [UInt8](repeating: 0, count: lexicon.synsets.count)
@@ -434,7 +438,8 @@ public struct MentionExtractor: Sendable {
     /// non-instance dominant senses (sense 1 and any tagged at least a quarter as often as the
     /// most tagged one) the first, unless a later one is what is seen where the first is what
     /// it comes from or stands for (`seenBefore`: the food before the plant, the animal before
-    /// a person or a substance). Nil when no dominant sense is tangible: `judge` then tries
+    /// a person or a substance; in a lexicon with tag counts, which keep frequent words such
+    /// as "man" and "grass" on their first sense). Nil when no dominant sense is tangible: `judge` then tries
     /// `fallback` on every form (a football is seen, the game is not), marked ambiguous.
     func pickSense(_ key: String) -> (synset: Int32, ambiguous: Bool)? {
         let senses = lexicon.senses(of: key)
@@ -445,7 +450,8 @@ public struct MentionExtractor: Sendable {
         let dominant = eligible.filter { $0.number == 1 || most == 0 || $0.count * 4 >= most }
         guard var chosen = dominant.first else { return nil }
         let first = lexicon.synsets[Int(chosen.synset)].lexFile.name
-        if let seen = dominant.first(where: { Self.seenBefore[lexicon.synsets[Int($0.synset)].lexFile.name]?.contains(first) == true }) {
+        if hasTagCounts, let seen = dominant.first(where: { Self.seenBefore[lexicon.synsets[Int($0.synset)].lexFile.name]?.contains(first) == true })
+        {
             chosen = seen
         }
         let file = lexicon.synsets[Int(chosen.synset)].lexFile

@@ -185,6 +185,21 @@ enum Lexicons {
         #expect(throws: PointillistError.self) { try LMFLoader.load(files: ["/nonexistent.xml"]) }
     }
 
+    /// The shipped Open English WordNet 2025 (gzip) names each synset's lexicographer file in
+    /// a `lexfile` attribute, where WN-LMF 1.1 files use `dc:subject`.
+    @Test func theShippedOEWNLoadsWithItsLexicographerFiles() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Data/oewn/english-wordnet-2025.xml.gz").standardizedFileURL.path
+        let oewn = try LMFLoader.load(files: [path])
+        #expect(oewn.synsets.count > 70_000)  // nouns
+        func lexFile(_ lemma: String) -> String? { oewn.senses(of: lemma).first.map { oewn.synsets[Int($0.synset)].lexFile.name } }
+        #expect(lexFile("sky") == "noun.object")
+        #expect(lexFile("dog") == "noun.animal")
+        #expect(lexFile("umbrella") == "noun.artifact")
+        let files = Set(oewn.synsets.map(\.lexFile.name))
+        #expect(files.count >= 25, "\(files.sorted())")
+    }
+
     @Test func unknownLexicographerFileIsRejected() throws {
         let xml = """
             <?xml version="1.0" encoding="UTF-8"?>

@@ -255,6 +255,42 @@ struct VocabCopy {
         #expect(curation.midRowsOfOtherLexicons == Real.extractor.curation.midRowsOfOtherLexicons + 1)
     }
 
+    /// A dictionary built with WordNet 3.0 and rebuilt with the Open English WordNet keeps
+    /// its class ids: each class is found again by lemma, lexicographer file and gloss.
+    @Test func classIdsSurviveASwitchOfLexicon() throws {
+        let oewnPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Data/oewn/english-wordnet-2025.xml.gz").standardizedFileURL.path
+        let oewn = try LMFLoader.load(files: [oewnPath])
+        let captions =
+            Self.captions + [
+                "A dog and a cat near a bicycle; a woman holds an umbrella by the car.", "Two men on a bench under a tree with a bag.",
+                "A chair, a table and a lamp in a room with a window and a door.", "A boat on the water, birds in the sky over the grass.",
+            ]
+        let wnDictionary = ClassDictionary(tally: tally(captions), extractor: extractor, options: DictionaryOptions(minimumMentions: 1))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("switch-\(UUID().uuidString).tsv").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try DictionaryFile.write(wnDictionary.classes, to: file)
+
+        let other = MentionExtractor(
+            lexicon: oewn, curation: try Curation(directory: Real.vocabDirectory, lexicon: oewn), wordList: extractor.wordList)
+        var t = DictionaryTally()
+        for (i, c) in captions.enumerated() { t.add(other.candidates(in: c), caption: c, image: "image-\(i)", imageNumber: Int32(i)) }
+        let previous = try DictionaryFile.ids(file, lexicon: oewn)
+        let oewnDictionary = ClassDictionary(tally: t, extractor: other, options: DictionaryOptions(minimumMentions: 1), previous: previous)
+        #expect(oewnDictionary.classes.allSatisfy { $0.synset.hasPrefix("oewn-") })
+        let before = Dictionary(wnDictionary.classes.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+        let after = Dictionary(oewnDictionary.classes.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+        let common = before.keys.filter { after[$0] != nil }
+        #expect(common.count >= 15, "\(common)")
+        let same = common.filter { before[$0] == after[$0] }
+        #expect(same.count == common.count, "changed: \(common.filter { before[$0] != after[$0] })")
+        #expect(oewnDictionary.keptIDs == same.count)
+        // Without the match, every class would be new.
+        let plain = ClassDictionary(
+            tally: t, extractor: other, options: DictionaryOptions(minimumMentions: 1), previous: try DictionaryFile.ids(file))
+        #expect(plain.keptIDs == 0)
+    }
+
     @Test func dictionaryFileRoundTripsAndRejectsBadRows() throws {
         let dictionary = ClassDictionary(tally: tally(Self.captions), extractor: extractor, options: DictionaryOptions(minimumMentions: 1))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("dict-\(UUID().uuidString).tsv").path
