@@ -18,11 +18,16 @@ import Testing
         let images = ["--images", "scenes/images", "--pattern", "{id}.png"]
         _ = try run(["scenes", "--out", "scenes", "--count", "40", "--seed", "5", "--classes", "20", "--quiet"])
         _ = try run(["ingest", "--quiet", "scenes/narratives.jsonl"])
-        _ = try run(["vocab", "build", "--min-mentions", "3", "--quiet"])
+        let build = try run(["vocab", "build", "--min-mentions", "3", "--quiet"])
+        // The MIDs: by Vocab/mids.tsv for the reviewed senses, by name for the rest; those without one named.
+        let mapped = try #require(build.out.split(separator: "\n").first { $0.contains("mapped to Open Images MIDs") })
+        #expect(mapped.contains("by mids.tsv") && mapped.contains("another lexicon's synsets"), "\(build.out)")
         _ = try run(["embed", "train", "--epochs", "3", "--quiet"] + images)
 
         let sample = try run(["questions", "sample", "--quiet"] + images)
         #expect(sample.out.contains("points     440 (11 per image)"))
+        // Model candidates are on by default: every first question names its class's source.
+        #expect(sample.out.contains("first-round questions stored (by source: "), "\(sample.out)")
         let corpus = try Corpus(path: dir.appendingPathComponent("corpus.sqlite").path)
         let firstQuestions = try corpus.questions()
         #expect(firstQuestions.count == 440)

@@ -98,6 +98,19 @@ extension Pointillist.Vocab {
                 print(
                     "               \(mapped) mapped to Open Images MIDs (\(curated) by mids.tsv, the rest by name; \(curation.midRowsOfOtherLexicons) mids.tsv rows name another lexicon's synsets)"
                 )
+                let byMentions = result.classes.sorted { ($0.mentions, $1.id) > ($1.mentions, $0.id) }
+                let several = byMentions.filter { $0.openImagesMIDs.count > 1 }
+                let none = byMentions.filter { $0.openImagesMIDs.isEmpty }
+                if !several.isEmpty {
+                    print(
+                        "               \(several.count) with several MIDs: \(several.prefix(5).map { "\($0.name) (\($0.openImagesName))" }.joined(separator: ", "))"
+                    )
+                }
+                if !none.isEmpty {
+                    print(
+                        "               \(none.count) without a MID, most mentioned: \(none.prefix(8).map(\.name).joined(separator: ", ")) (Vocab/mids.tsv maps them)"
+                    )
+                }
             }
             print("mentions       \(report.mentions) stored, \(report.mentionsWithPoints) with trace points (\(report.points) points)")
             if !report.rulesFired.isEmpty {
