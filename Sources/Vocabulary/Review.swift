@@ -27,6 +27,9 @@ public struct ReviewSheet: Sendable {
         /// Why it passed or failed each filter, in words.
         public var reasons: String
         public var ambiguous: Int
+        /// A class's share of mentions whose sense had no rival in another lexicographer file,
+        /// two decimals ("" for near-misses): the sheet lists the least certain classes first.
+        public var confidence: String
         public var rules: String
         public var gloss: String
         public var concordance: [String]
@@ -34,18 +37,18 @@ public struct ReviewSheet: Sendable {
 
     public static let columns = [
         "decision", "kind", "id", "name", "lemma", "sense", "synset", "lexfile", "mentions", "images", "verdict",
-        "reasons", "ambiguous", "rules", "gloss", "concordance",
+        "reasons", "ambiguous", "confidence", "rules", "gloss", "concordance",
     ]
 
     public var rows: [Row]
 
-    /// Rows for every class (most mentioned first), then the near-misses most worth a look:
-    /// the `nearMisses` most frequent ones.
+    /// Rows for every class (least confident of its sense first, then most mentioned), then
+    /// the near-misses most worth a look: the `nearMisses` most frequent ones.
     public init(dictionary: ClassDictionary, extractor: MentionExtractor, options: DictionaryOptions, nearMisses: Int = 500) {
         let lexicon = extractor.lexicon
         let roots = extractor.curation.tangibleRoots
         var rows: [Row] = []
-        for c in dictionary.classes.sorted(by: { ($0.mentions, $1.id) > ($1.mentions, $0.id) }) {
+        for c in dictionary.classes.sorted(by: { (Self.confidence($0), $1.mentions, $0.id) < (Self.confidence($1), $0.mentions, $1.id) }) {
             var reasons: [String] = []
             if let s = lexicon.synset(id: c.synset) {
                 if let include = extractor.curation.includes[s] {
@@ -67,7 +70,8 @@ public struct ReviewSheet: Sendable {
                 Row(
                     kind: "class", id: String(c.id), name: c.name, lemma: c.name, sense: c.sense, synset: c.synset,
                     lexFile: c.lexFile, mentions: c.mentions, images: String(c.images), verdict: "kept",
-                    reasons: reasons.joined(separator: "; "), ambiguous: c.ambiguous, rules: c.rules, gloss: c.gloss,
+                    reasons: reasons.joined(separator: "; "), ambiguous: c.ambiguous,
+                    confidence: Self.hundredths(Self.confidence(c)), rules: c.rules, gloss: c.gloss,
                     concordance: c.examples))
         }
         for m in dictionary.nearMisses.prefix(nearMisses) {
@@ -77,10 +81,21 @@ public struct ReviewSheet: Sendable {
                     kind: "near-miss", id: "", name: "", lemma: m.lemma, sense: m.sense,
                     synset: s.map { lexicon.synsets[Int($0)].id } ?? "",
                     lexFile: s.map { lexicon.synsets[Int($0)].lexFile.name } ?? "", mentions: m.mentions, images: "",
-                    verdict: m.verdict, reasons: m.reason, ambiguous: 0, rules: "",
+                    verdict: m.verdict, reasons: m.reason, ambiguous: 0, confidence: "", rules: "",
                     gloss: s.map { lexicon.synsets[Int($0)].gloss } ?? "", concordance: m.examples))
         }
         self.rows = rows
+    }
+
+    /// The share of a class's mentions whose sense choice had no rival (1 − ambiguous / mentions).
+    static func confidence(_ c: ClassEntry) -> Double {
+        c.mentions > 0 ? 1 - Double(min(c.ambiguous, c.mentions)) / Double(c.mentions) : 1
+    }
+
+    /// `value` with two decimals ("0.87").
+    static func hundredths(_ value: Double) -> String {
+        let n = Int((value * 100).rounded())
+        return "\(n / 100).\(n % 100 < 10 ? "0" : "")\(n % 100)"
     }
 
     public var tsv: String {
@@ -88,7 +103,7 @@ public struct ReviewSheet: Sendable {
         for r in rows {
             let fields = [
                 r.decision, r.kind, r.id, r.name, r.lemma, r.sense, r.synset, r.lexFile, String(r.mentions), r.images,
-                r.verdict, r.reasons, String(r.ambiguous), r.rules, r.gloss, r.concordance.joined(separator: " ‖ "),
+                r.verdict, r.reasons, String(r.ambiguous), r.confidence, r.rules, r.gloss, r.concordance.joined(separator: " ‖ "),
             ]
             text += fields.map(TSV.clean).joined(separator: "\t") + "\n"
         }
@@ -141,7 +156,7 @@ public struct ReviewSheet: Sendable {
             </dl>
             <p>Edit the <code>decision</code> column of the TSV sheet next to this page (keep, drop, sense:&lt;sense&gt;, alias:&lt;sense&gt;, merge:&lt;sense&gt;), then run <code>pointillist vocab apply</code>.</p>
             <input id="q" type="search" placeholder="Filter rows (name, sense, reason…)">
-            <table id="t"><thead><tr><th>kind</th><th>id</th><th>name / lemma</th><th>sense</th><th>lexfile</th><th>mentions</th><th>images</th><th>verdict</th><th>why</th><th>gloss</th><th>in context</th></tr></thead><tbody>
+            <table id="t"><thead><tr><th>kind</th><th>id</th><th>name / lemma</th><th>sense</th><th>lexfile</th><th>mentions</th><th>images</th><th>confidence</th><th>verdict</th><th>why</th><th>gloss</th><th>in context</th></tr></thead><tbody>
 
             """
         for r in rows {
@@ -150,6 +165,7 @@ public struct ReviewSheet: Sendable {
             h += "<tr class=\"\(r.kind)\"><td>\(e(r.kind))</td><td class=\"n\">\(e(r.id))</td>"
             h += "<td>\(e(r.kind == "class" ? r.name : r.lemma))\(flag)</td><td><code>\(e(r.sense))</code></td>"
             h += "<td>\(e(r.lexFile))</td><td class=\"n\">\(r.mentions)</td><td class=\"n\">\(e(r.images))</td>"
+            h += "<td class=\"n\">\(e(r.confidence))</td>"
             h += "<td class=\"\(verdictClass)\">\(e(r.verdict))</td><td class=\"why\">"
             for reason in r.reasons.split(separator: "; ") { h += "<div>\(e(String(reason)))</div>" }
             h += "</td>"

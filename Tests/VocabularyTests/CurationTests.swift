@@ -361,6 +361,22 @@ struct VocabCopy {
         #expect(html.contains("<title>review &lt;test&gt;</title>"))
         #expect(html.contains("<mark>sky</mark>"))
         #expect(html.components(separatedBy: "<tr class=").count - 1 == s.rows.count)
+        #expect(sky.confidence == "1.00")
+    }
+
+    /// The sheet lists first the classes whose sense choice most often had rivals.
+    @Test func sheetListsTheLeastCertainClassesFirst() throws {
+        let captions = DictionaryTests.captions + ["A banana and a football on the grass.", "Bananas near a football and a dog."]
+        var t = DictionaryTally()
+        for (i, c) in captions.enumerated() { t.add(extractor.candidates(in: c), caption: c, image: "image-\(i)", imageNumber: Int32(i)) }
+        let dictionary = ClassDictionary(tally: t, extractor: extractor, options: DictionaryOptions(minimumMentions: 2))
+        let s = ReviewSheet(dictionary: dictionary, extractor: extractor, options: DictionaryOptions(minimumMentions: 2))
+        let classes = s.rows.filter { $0.kind == "class" }
+        let banana = try #require(classes.first { $0.name == "banana" })
+        #expect(banana.confidence == "0.00")  // the fruit, with the plant as a rival, every time
+        let confidences = classes.map { Double($0.confidence) ?? -1 }
+        #expect(confidences == confidences.sorted() && confidences.first == 0 && confidences.last == 1, "\(classes.map { ($0.name, $0.confidence) })")
+        #expect(ReviewSheet.hundredths(0.875) == "0.88" && ReviewSheet.hundredths(0.05) == "0.05" && ReviewSheet.hundredths(1) == "1.00")
     }
 
     @Test func applyingDecisionsEditsVocabOnceAndRejectsBadDecisions() throws {
