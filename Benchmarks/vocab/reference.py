@@ -379,10 +379,11 @@ def _local(tag: str) -> str:
 
 
 def _subject(attrib):
+    """The lexicographer file: dc:subject (WN-LMF 1.1) or a lexfile attribute (OEWN 2024+)."""
     for k, v in attrib.items():
         if k == "subject" or k.endswith("}subject"):
             return v
-    return None
+    return attrib.get("lexfile")
 
 
 def load_lmf(files) -> Lexicon:
@@ -884,13 +885,18 @@ class Extractor:
     def fallback(self, k):
         """MentionExtractor.fallback: the first tangible non-instance sense that is sense 1 or
         2 or tagged at all, and not a person."""
-        synsets = self.lexicon.synsets
         for s, number, cnt in self.lexicon.senses.get(k, ()):
-            f = synsets[s].lexfile
-            if ((self.tangible[s] or s in self.curation.includes) and not synsets[s].instance_of
-                    and (number <= 2 or cnt > 0) and (f if isinstance(f, str) else lexfile_name(f)) != "noun.person"):
+            if self.eligible(s) and (number <= 2 or cnt > 0) and self.lexfile_of(s) != "noun.person":
                 return s
         return None
+
+    def eligible(self, s):
+        """A sense that may name a class: tangible (or included) and not an instance."""
+        return (self.tangible[s] or s in self.curation.includes) and not self.lexicon.synsets[s].instance_of
+
+    def lexfile_of(self, s):
+        f = self.lexicon.synsets[s].lexfile
+        return f if isinstance(f, str) else lexfile_name(f)
 
     def pick_sense(self, k):
         """(synset, ambiguous): among the tangible, non-instance dominant senses of a lemma
@@ -903,14 +909,11 @@ class Extractor:
         most = max([0] + [cnt for _, _, cnt in senses])
         synsets = self.lexicon.synsets
         includes = self.curation.includes
-        eligible = [(s, number, cnt) for s, number, cnt in senses
-                    if (self.tangible[s] or s in includes) and not synsets[s].instance_of]
+        eligible = [(s, number, cnt) for s, number, cnt in senses if self.eligible(s)]
         dominant = [s for s, number, cnt in eligible if number == 1 or most == 0 or cnt * 4 >= most]
         if not dominant:
             return None
-        def name(s):
-            f = synsets[s].lexfile
-            return f if isinstance(f, str) else lexfile_name(f)
+        name = self.lexfile_of
         chosen = dominant[0]
         first = name(chosen)
         if self.has_tag_counts is None:

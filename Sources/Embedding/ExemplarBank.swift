@@ -55,7 +55,8 @@ public struct ExemplarBank: Sendable, Equatable {
         var raw: [Float] = []
         raw.reserveCapacity(chosen.count * d)
         for row in chosen { raw += points.features[(row * d)..<((row + 1) * d)] }
-        return ExemplarBank(counts: counts, rows: chosen.isEmpty ? [] : model.embed(raw: raw, count: chosen.count))
+        guard !chosen.isEmpty else { return ExemplarBank() }
+        return ExemplarBank(counts: counts, rows: model.embed(raw: raw, count: chosen.count))
     }
 
     /// For each class index in `classes`, the mean cosine similarity of the `k` bank rows of

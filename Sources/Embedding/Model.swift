@@ -77,6 +77,14 @@ public struct EmbeddingModel: Sendable, Equatable {
     public var training: TrainingRecord
     /// Typical embedded points of each class from the training images (empty in a model file of version 1).
     public var bank: ExemplarBank
+    /// The format version of the file it was read from; nil for a model not read from a file.
+    /// Not part of equality.
+    public var fileVersion: Int?
+
+    public static func == (a: EmbeddingModel, b: EmbeddingModel) -> Bool {
+        a.features == b.features && a.classes == b.classes && a.mean == b.mean && a.scale == b.scale && a.network == b.network
+            && a.training == b.training && a.bank == b.bank
+    }
 
     public init(
         features: FeatureConfiguration, classes: [ClassLabel], mean: [Float], scale: [Float], network: MLP,
@@ -223,18 +231,21 @@ public enum ModelFile {
             throw fail("unreadable header: \(error)")
         }
         let d = header.features.dimension
+        // Every size bounded by the file's length before any product (a damaged header must not trap).
+        let limit = bytes.count
         guard let first = header.layers.first, first.count == 2, first[0] == d, header.layers.count >= 2,
-            header.layers.allSatisfy({ $0.count == 2 && $0[0] > 0 && $0[1] > 0 }),
+            header.layers.allSatisfy({ $0.count == 2 && $0[0] > 0 && $0[1] > 0 && $0[0] <= limit && $0[1] <= limit }),
             zip(header.layers, header.layers.dropFirst()).allSatisfy({ $0[1] == $1[0] }),
             header.layers.last?[1] == header.classes.count
         else { throw fail("inconsistent layer sizes in the header") }
         let bankCounts = header.bank ?? []
-        guard bankCounts.isEmpty || (bankCounts.count == header.classes.count && bankCounts.allSatisfy { $0 >= 0 }) else {
+        guard bankCounts.isEmpty || (bankCounts.count == header.classes.count && bankCounts.allSatisfy { $0 >= 0 && $0 <= limit }) else {
             throw fail("the bank's row counts do not match the classes")
         }
         let embedding = header.layers[header.layers.count - 2][1]
         let bankFloats = bankCounts.reduce(0, +) * embedding
         let floats = 2 * d + header.layers.reduce(0) { $0 + $1[0] * $1[1] + $1[1] } + bankFloats
+        guard floats <= limit else { throw fail("truncated: the header describes \(floats) floats in \(limit) bytes") }
         let expected = 16 + headerLength + 4 * floats + 8
         guard bytes.count >= expected else { throw fail("truncated: \(bytes.count) bytes, expected \(expected)") }
         guard bytes.count == expected else { throw fail("\(bytes.count - expected) unexpected bytes after the model") }
@@ -254,9 +265,11 @@ public enum ModelFile {
             return MLP.Layer(inputs: size[0], outputs: size[1], weights: w, bias: b)
         }
         let bank = ExemplarBank(counts: bankCounts, rows: take(bankFloats))
-        return EmbeddingModel(
+        var model = EmbeddingModel(
             features: header.features, classes: header.classes, mean: mean, scale: scale, network: MLP(layers: layers),
             training: header.training, bank: bankCounts.reduce(0, +) > 0 ? bank : ExemplarBank())
+        model.fileVersion = Int(fileVersion)
+        return model
     }
 
     static func append(_ bytes: inout [UInt8], _ v: UInt32) {

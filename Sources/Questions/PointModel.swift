@@ -27,7 +27,7 @@ public struct PointModelOptions: Sendable {
     /// among all the classes it knows, at one of the image's sampled points becomes a candidate
     /// of the image (scored as a class only an image-level label names); 0: none. On by
     /// default: it raised first-question Yes at every setting measured, with and without
-    /// image-level labels (README, "Candidates beyond the mentions").
+    /// image-level labels (README, section 4, "Defaults and why").
     public var modelCandidates = 0.9
     /// Weight of the exemplar bank (`ExemplarBank`, kept with the model) for a candidate
     /// without traces in the image: its score gains this times how much more the point
@@ -41,7 +41,7 @@ public struct PointModelOptions: Sendable {
     /// longer side) whose embedding is at least `coherenceSimilarity` like the point's (the
     /// region that shares its appearance, as a superpixel would); 0: the point alone. The
     /// defaults were chosen on one set of scenes and raised first-question Yes on two others
-    /// (README, "A stronger M").
+    /// (README, section 4, "A stronger M"). The mean rule only: votes do not average.
     public var coherenceRadius = 0.05
     public var coherencePoints = 8
     public var coherenceSimilarity = 0.8
@@ -277,7 +277,8 @@ struct ImageModel {
     /// around it whose embedding is at least `coherenceSimilarity` like the sample's (the
     /// region that shares its appearance); the embedding stays the sample's own.
     func scored(_ samples: [SamplePoint]) -> (embedded: [Float], logits: [Float], ranked: [[(classID: Int, score: Double)]]) {
-        let ring = options.coherenceRadius > 0 ? max(options.coherencePoints, 1) : 0
+        // Votes do not average: the vote rule ranks at the point alone.
+        let ring = options.coherenceRadius > 0 && options.rule == .meanOfTopK ? max(options.coherencePoints, 1) : 0
         let per = 1 + ring
         let radius = Float(options.coherenceRadius) * Float(max(image.width, image.height))
         var q: [Float] = []

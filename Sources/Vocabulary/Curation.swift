@@ -111,10 +111,14 @@ public struct Curation: Sendable {
             guard mid == "-" || ((mid.hasPrefix("/m/") || mid.hasPrefix("/g/")) && mid.count > 3 && !mid.contains(" ")) else {
                 throw PointillistError(file: row.file, line: row.line, field: "mid", reason: "'\(mid)' is not an Open Images MID (/m/…) or -")
             }
-            // A synset id of another lexicon is skipped; a sense name must resolve.
-            let isSynsetID = row[0].hasSuffix("-n") && row[0].contains(where: \.isNumber) && !row[0].contains(".")
+            // A synset id of another lexicon's scheme ("oewn-…" against WordNet 3.0's bare
+            // offsets) is skipped; an id of this lexicon's scheme or a sense name must resolve.
+            func scheme(_ id: String) -> Substring { id.prefix { !$0.isNumber } }
+            let otherLexicon =
+                row[0].hasSuffix("-n") && row[0].contains(where: \.isNumber) && !row[0].contains(".")
+                && scheme(row[0]) != scheme(lexicon.synsets.first?.id ?? "")
             guard let synset = lexicon.resolve(row[0]) else {
-                if isSynsetID {
+                if otherLexicon {
                     midRowsOfOtherLexicons += 1
                     return
                 }

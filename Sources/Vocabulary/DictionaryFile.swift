@@ -84,7 +84,12 @@ public enum DictionaryFile {
             if lexicon.resolve(entry.synset) != nil { result[entry.synset] = entry.id } else { unmatched.append(entry) }
         }
         for entry in unmatched {
-            guard let synset = LexiconMatch.synset(of: entry, in: lexicon), result[lexicon.synsets[Int(synset)].id] == nil else { continue }
+            // A class found nowhere keeps its id under its old synset id, which no class of
+            // this lexicon can have: new classes are still numbered above every old id.
+            guard let synset = LexiconMatch.synset(of: entry, in: lexicon), result[lexicon.synsets[Int(synset)].id] == nil else {
+                result[entry.synset] = entry.id
+                continue
+            }
             result[lexicon.synsets[Int(synset)].id] = entry.id
         }
         return result

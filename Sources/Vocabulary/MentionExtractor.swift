@@ -91,7 +91,8 @@ public struct Candidate: Sendable {
 /// 4. The head is judged: blocklist; alias; morphology; the sense (a `senses.tsv` override,
 ///    else `pickSense`: the first tangible sense among the dominant ones (sense 1 and any sense
 ///    tagged at least a quarter as often as the most tagged one), the food before the plant
-///    and the animal before a person or substance, else the first tangible sense of all);
+///    and the animal before a person or substance where the lexicon has tag counts; when no
+///    form has one, `fallback`: a tangible sense 1 or 2 or any tagged one, not a person);
 ///    proper names; merges; forced includes; the English word list.
 public struct MentionExtractor: Sendable {
     public let lexicon: Lexicon
@@ -444,9 +445,7 @@ public struct MentionExtractor: Sendable {
     func pickSense(_ key: String) -> (synset: Int32, ambiguous: Bool)? {
         let senses = lexicon.senses(of: key)
         let most = senses.reduce(0) { max($0, $1.count) }
-        let eligible = senses.filter { s in
-            (isTangible(s.synset) || curation.includes[s.synset] != nil) && !lexicon.synsets[Int(s.synset)].isInstance
-        }
+        let eligible = senses.filter { isEligible($0.synset) }
         let dominant = eligible.filter { $0.number == 1 || most == 0 || $0.count * 4 >= most }
         guard var chosen = dominant.first else { return nil }
         let first = lexicon.synsets[Int(chosen.synset)].lexFile.name
@@ -464,10 +463,13 @@ public struct MentionExtractor: Sendable {
     /// 2) is kept; "event" (the physics sense 3, never tagged) and "measure" are not.
     func fallback(_ key: String) -> Sense? {
         lexicon.senses(of: key).first { s in
-            let node = lexicon.synsets[Int(s.synset)]
-            return (isTangible(s.synset) || curation.includes[s.synset] != nil) && !node.isInstance
-                && (s.number <= 2 || s.count > 0) && node.lexFile.name != "noun.person"
+            isEligible(s.synset) && (s.number <= 2 || s.count > 0) && lexicon.synsets[Int(s.synset)].lexFile.name != "noun.person"
         }
+    }
+
+    /// A sense that may name a class: tangible (or included) and not an instance.
+    func isEligible(_ synset: Int32) -> Bool {
+        (isTangible(synset) || curation.includes[synset] != nil) && !lexicon.synsets[Int(synset)].isInstance
     }
 
     /// Lexicographer files whose sense an image shows rather than the listed ones' sense of

@@ -232,6 +232,12 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
         old[8] = 1
         old.replaceSubrange((old.count - 8)..., with: (0..<8).map { UInt8(truncatingIfNeeded: StableHash.fnv1a(old.dropLast(8)) >> (8 * $0)) })
         #expect(try ModelFile.decode(old, path: "m") == model())
+        #expect(try ModelFile.decode(old, path: "m").fileVersion == 1)
+        #expect(try ModelFile.decode(ModelFile.encode(banked), path: "m").fileVersion == 2)
+        // A header whose sizes outgrow the file is refused, not multiplied into a trap.
+        var huge = model()
+        huge.bank = ExemplarBank(counts: [Int.max / 4, 0], rows: [1])
+        #expect(throws: PointillistError.self) { try ModelFile.decode(ModelFile.encode(huge), path: "m") }
         var mismatched = banked
         mismatched.bank.counts = [2]
         #expect(throws: PointillistError(file: "m", reason: "the bank's row counts do not match the classes")) {

@@ -26,8 +26,10 @@ import Testing
 
         let sample = try run(["questions", "sample", "--quiet"] + images)
         #expect(sample.out.contains("points     440 (11 per image)"))
-        // Model candidates are on by default: every first question names its class's source.
+        // Model candidates are on by default: the classifier adds candidates no narrative names.
         #expect(sample.out.contains("first-round questions stored (by source: "), "\(sample.out)")
+        let candidates = try #require(sample.out.split(separator: "\n").first { $0.hasPrefix("candidates ") })
+        #expect(candidates.contains(" model") && candidates.contains(" mention"), "\(sample.out)")
         let corpus = try Corpus(path: dir.appendingPathComponent("corpus.sqlite").path)
         let firstQuestions = try corpus.questions()
         #expect(firstQuestions.count == 440)

@@ -102,6 +102,9 @@ struct VocabCopy {
         #expect(mid.field == "mid")
         let midSense = try #require(try error(appending: "not_a_word.n.01\t/m/0bt9lr", to: "mids.tsv"))
         #expect(midSense.field == "sense")
+        // A mistyped id of this lexicon's own scheme is an error, not another lexicon's row.
+        let midTypo = try #require(try error(appending: "99999999-n\t/m/0bt9lr", to: "mids.tsv"))
+        #expect(midTypo.field == "sense")
     }
 
     @Test func mergeCyclesAndMissingRootsAreErrors() throws {
@@ -285,6 +288,18 @@ struct VocabCopy {
         let same = common.filter { before[$0] == after[$0] }
         #expect(same.count == common.count, "changed: \(common.filter { before[$0] != after[$0] })")
         #expect(oewnDictionary.keptIDs == same.count)
+        // A class found nowhere in the new lexicon keeps its id reserved: new classes number above it.
+        var lost = wnDictionary.classes
+        let top = try #require(lost.indices.max { lost[$0].id < lost[$1].id })
+        lost[top].sense = "xyzzy.n.01"
+        lost[top].name = "xyzzy"
+        try DictionaryFile.write(lost, to: file)
+        let reserved = try DictionaryFile.ids(file, lexicon: oewn)
+        #expect(reserved[lost[top].synset] == lost[top].id)
+        let renumbered = ClassDictionary(tally: t, extractor: other, options: DictionaryOptions(minimumMentions: 1), previous: reserved)
+        let maximum = lost.map(\.id).max()!
+        #expect(renumbered.classes.filter { reserved.values.contains($0.id) == false }.allSatisfy { $0.id > maximum })
+        try DictionaryFile.write(wnDictionary.classes, to: file)
         // Without the match, every class would be new.
         let plain = ClassDictionary(
             tally: t, extractor: other, options: DictionaryOptions(minimumMentions: 1), previous: try DictionaryFile.ids(file))

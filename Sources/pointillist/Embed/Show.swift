@@ -17,7 +17,7 @@ extension Pointillist.Embed {
         func run() throws {
             let m = try ModelFile.read(model)
             let t = m.training
-            print("file         \(model) (format version \(ModelFile.version))")
+            print("file         \(model) (format version \(m.fileVersion ?? Int(ModelFile.version)))")
             print("features     \(m.features.dimension): \(m.features.names.joined(separator: " "))")
             print(
                 "working side \(m.features.workingSide.map { "\($0) px (images decoded reduced to a longer side of \($0) to about \(2 * $0) px)" } ?? "none (full resolution; a model file from before working resolutions)")"
@@ -38,7 +38,7 @@ extension Pointillist.Embed {
             let bank = m.bank.counts
             print(
                 bank.isEmpty
-                    ? "bank         none (a model file of version 1)"
+                    ? "bank         none\(m.fileVersion == 1 ? " (a model file of version 1)" : "")"
                     : "bank         \(bank.reduce(0, +)) typical training points (\(bank.min()!)–\(bank.max()!) per class) for classes without traces in an image"
             )
             print(

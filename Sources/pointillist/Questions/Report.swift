@@ -14,9 +14,9 @@ extension Pointillist.Questions {
                 trace point in image coordinates: the share of points whose first question is a Yes and the mean \
                 number of questions until a Yes (a perfect annotator). A point whose true class is not a \
                 candidate of its image can never get a Yes: "reachable" is the share of points whose class is \
-                one, and "Yes among reachable" M's first-question Yes over them. With --image-labels or \
-                --model-candidates the table also ranks the same points from fewer candidate sources (mentions \
-                only, and each source alone), and M's first questions are counted by the source of their class. \
+                one, and "Yes among reachable" M's first-question Yes over them. The table also ranks the same \
+                points from fewer candidate sources (mentions only, and each source alone; model candidates are \
+                on unless --model-candidates 0), and M's first questions are counted by the source of their class. \
                 Targets: first Yes ≥ 85%, mean ≤ 1.3.
                 """)
 
@@ -63,14 +63,14 @@ extension Pointillist.Questions {
             print(
                 "candidates                                      first Yes  questions to Yes  reachable  Yes among reachable | first Yes: random image class, nearest trace point"
             )
-            var rows = report.alternatives.map { ("M, \($0.name)", $0.quality, $0.quality.model) }
-            rows.append(("M, \(report.sources)", r, r.model))
-            if let alone { rows.append(("M, \(report.sources), prior 0", alone, alone.model)) }
-            for (name, q, f) in rows {
+            var rows = report.alternatives.map { ("M, \($0.name)", $0.quality) }
+            rows.append(("M, \(report.sources)", r))
+            if let alone { rows.append(("M, \(report.sources), prior 0", alone)) }
+            for (name, q) in rows {
                 print(
                     String(
                         format: "%@ %8.1f%% %17.2f %9.1f%% %19.1f%% | %13.1f%% %19.1f%%", name.padding(toLength: 46, withPad: " ", startingAt: 0),
-                        100 * f.firstYes, f.meanQuestionsToYes, 100 * q.mentionedShare, 100 * f.firstYes / max(q.mentionedShare, 1e-9),
+                        100 * q.model.firstYes, q.model.meanQuestionsToYes, 100 * q.mentionedShare, 100 * q.firstYesAmongReachable,
                         100 * q.random.firstYes, 100 * q.nearestTrace.firstYes))
             }
             let bySource = CandidateSource.allCases.compactMap { source in

@@ -93,7 +93,9 @@ extension Pointillist.Vocab {
             )
             let mapped = result.classes.filter { !$0.openImagesMID.isEmpty }.count
             let curation = extractor.curation
-            let curated = result.classes.filter { c in extractor.lexicon.resolve(c.synset).map { curation.mids[$0] != nil } ?? false }.count
+            let curated = result.classes.filter { c in
+                !c.openImagesMIDs.isEmpty && (extractor.lexicon.resolve(c.synset).map { curation.mids[$0] != nil } ?? false)
+            }.count
             if classes != nil {
                 print(
                     "               \(mapped) mapped to Open Images MIDs (\(curated) by mids.tsv, the rest by name; \(curation.midRowsOfOtherLexicons) mids.tsv rows name another lexicon's synsets)"
