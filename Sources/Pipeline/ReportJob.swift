@@ -45,7 +45,7 @@ public struct ReportJob {
     /// `progress` gets images ranked and the total.
     public func run(progress: ((Int, Int) -> Void)? = nil) throws -> Report {
         let ranking = try SampleJob(options: options.sample).rank(progress: progress)
-        let classes = try ranking.corpus.storedDictionary().classes
+        let classes = ranking.classes
         let (classOf, unmapped) = try options.masks.mapping(to: classes.map { (id: $0.id, name: $0.name) })
         let mask = try options.masks.loader()
         let seed = options.sample.pointModel.sampling.seed
@@ -69,7 +69,7 @@ public struct ReportJob {
             report.alternatives.append((name, QuestionQuality.report(images, seed: seed, mask: mask, classOf: classOf)))
             if let labels = ranking.labels, !variant.labels, variant.model == 0 {
                 report.labels = labels
-                report.labelEffect = QuestionQuality.labelEffect(images, labels: labels, classesOfMID: try SampleJob.classesOfMID(ranking.corpus))
+                report.labelEffect = QuestionQuality.labelEffect(images, labels: labels, classesOfMID: SampleJob.classesOfMID(classes))
             }
         }
         if options.sample.pointModel.prior > 0 {

@@ -2,6 +2,7 @@ import Embedding
 import Imaging
 import Questions
 import Store
+import Vocabulary
 
 /// `pointillist questions sample`: M for every image with mentions, its sampled points ranked,
 /// and the first-round questions stored (images already sampled are skipped, so an
@@ -35,6 +36,8 @@ public struct SampleJob {
         public var skipped: [SkippedImage]
         /// The image-level labels read, when files were given.
         public var labels: ImageLevelLabels?
+        /// The dictionary's classes.
+        public var classes: [ClassEntry]
     }
 
     public struct Report: Sendable {
@@ -53,22 +56,23 @@ public struct SampleJob {
     public func rank(progress: ((Int, Int) -> Void)? = nil) throws -> Ranking {
         let corpus = try Corpus.existing(options.database)
         var builder = PointModelBuilder(model: try ModelFile.read(options.modelPath), options: options.pointModel)
+        let classes = try corpus.storedDictionary().classes
         var labels: ImageLevelLabels?
         if !options.imageLabels.isEmpty {
             let read = try ImageLevelLabels.read(options.imageLabels)
-            builder.labels = read.classSets(classesOfMID: try Self.classesOfMID(corpus)).sets
+            builder.labels = read.classSets(classesOfMID: Self.classesOfMID(classes)).sets
             labels = read
         }
         let (locator, side) = (options.images, builder.model.features.decodeSide)
         let mentions = try corpus.mentionsByImage()
         let (images, skipped) = builder.run(mentions, loadImage: { try locator.load($0, workingSide: side) }, progress: progress)
-        return Ranking(corpus: corpus, builder: builder, mentions: mentions, images: images, skipped: skipped, labels: labels)
+        return Ranking(corpus: corpus, builder: builder, mentions: mentions, images: images, skipped: skipped, labels: labels, classes: classes)
     }
 
     /// The dictionary classes carrying each Open Images MID.
-    static func classesOfMID(_ corpus: Corpus) throws -> [String: [Int]] {
+    static func classesOfMID(_ classes: [ClassEntry]) -> [String: [Int]] {
         var found: [String: [Int]] = [:]
-        for c in try corpus.storedDictionary().classes {
+        for c in classes {
             for mid in c.openImagesMIDs { found[mid, default: []].append(c.id) }
         }
         return found

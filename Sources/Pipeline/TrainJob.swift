@@ -4,6 +4,7 @@ import Imaging
 import Narratives
 import Store
 import Support
+import Vocabulary
 
 /// `pointillist embed train`: the trace points of the dictionary's training classes, their
 /// features on the images, the network trained on them, and the model file.
@@ -124,14 +125,9 @@ public struct ClassPointsJob {
     public static func read(_ paths: [String]) throws(PointillistError) -> [Int: Int] {
         var total: [Int: Int] = [:]
         for path in paths {
-            var number = 0
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw PointillistError(file: path, reason: "cannot read") }
-            for line in text.split(separator: "\n") {
-                number += 1
-                if number == 1, line == "class_id\tpoints" { continue }
-                let fields = line.split(separator: "\t")
-                guard fields.count == 2, let id = Int(fields[0]), let n = Int(fields[1]), n >= 0 else {
-                    throw PointillistError(file: path, line: number, reason: "expected class_id<TAB>points")
+            try TSV.read(path, columns: ["class_id", "points"], optional: false) { (row) throws(PointillistError) in
+                guard row.fields.count == 2, let id = Int(row[0]), let n = Int(row[1]), n >= 0 else {
+                    throw PointillistError(file: path, line: row.line, reason: "expected class_id<TAB>points")
                 }
                 total[id, default: 0] += n
             }

@@ -32,21 +32,19 @@ public struct SceneImageLabels: Sendable {
     public func unlabelled(_ classes: [SceneClass]) -> [String] { classes.map(\.name).filter { mids[$0] == nil } }
 
     /// The label rows of one scene, present classes first, each group by class value.
-    public func rows(_ scene: GeneratedScene, classes: [SceneClass]) -> [String] {
+    public func rows(_ scene: GeneratedScene, classes: [SceneClass]) -> (present: [String], absent: [String]) {
         let visible = Set(scene.objects.filter { $0.pixelCount > 0 }.map(\.classValue))
-        var rows: [String] = []
+        var present: [String] = []
         for value in visible.sorted() where draw(scene.imageID, value, salt: 1) < presentShare {
-            if let mid = mids[classes[value - 1].name] { rows.append(row(scene.imageID, mid, 1)) }
+            if let mid = mids[classes[value - 1].name] { present.append(row(scene.imageID, mid, 1)) }
         }
         let fitting = classes.indices.map { $0 + 1 }.filter { value in
             !visible.contains(value) && mids[classes[value - 1].name] != nil
                 && (classes[value - 1].setting == .any || scene.setting == .any || classes[value - 1].setting == scene.setting)
         }
         let absent = fitting.sorted { draw(scene.imageID, $0, salt: 2) < draw(scene.imageID, $1, salt: 2) }.prefix(absentPerImage)
-        for value in absent.sorted() {
-            if let mid = mids[classes[value - 1].name] { rows.append(row(scene.imageID, mid, 0)) }
-        }
-        return rows
+        let absentRows = absent.sorted().compactMap { value in mids[classes[value - 1].name].map { row(scene.imageID, $0, 0) } }
+        return (present, absentRows)
     }
 
     func row(_ image: String, _ mid: String, _ confidence: Int) -> String {

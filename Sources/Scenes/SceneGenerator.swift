@@ -147,10 +147,10 @@ public struct SceneGenerator: Sendable {
             }
             summary.add(scene)
             if let labels {
-                let rows = labels.rows(scene, classes: classes)
-                summary.presentLabels += rows.filter { $0.hasSuffix(",1\n") }.count
-                summary.absentLabels += rows.filter { $0.hasSuffix(",0\n") }.count
-                labelRows += rows
+                let (present, absent) = labels.rows(scene, classes: classes)
+                summary.presentLabels += present.count
+                summary.absentLabels += absent.count
+                labelRows += present + absent
             }
             progress(scene.index + 1)
         }
