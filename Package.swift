@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Embedding", targets: ["Embedding"]),
         .library(name: "Questions", targets: ["Questions"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
@@ -53,16 +54,17 @@ let package = Package(
         .target(name: "Questions", dependencies: ["Support", "Narratives", "Imaging", "Embedding"]),
         // The SQLite corpus: schema, migrations, and one reader and writer per table group. Persistence only.
         .target(name: "Store", dependencies: ["Support", "Narratives", "Vocabulary", "Embedding", "Questions", "CSQLite"]),
+        .target(name: "Scoring", dependencies: ["Support", "Narratives", "Imaging", "Questions"]),
         // One job per stage command: options in, a report out (the CLI prints it).
         .target(
             name: "Pipeline",
-            dependencies: ["Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store"]),
+            dependencies: ["Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store", "Scoring"]),
 
         // The command-line program: argument parsing and printing only.
         .executableTarget(
             name: "pointillist",
             dependencies: [
-                "Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store", "Pipeline",
+                "Support", "Narratives", "Lexicon", "Vocabulary", "Imaging", "Scenes", "Embedding", "Questions", "Store", "Scoring", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,6 +82,7 @@ let package = Package(
         .testTarget(name: "EmbeddingTests", dependencies: ["Support", "Embedding", "Imaging", "CTraining"]),
         .testTarget(name: "QuestionsTests", dependencies: ["Support", "Questions", "Imaging", "Embedding", "Narratives"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Support", "Imaging", "Scoring"]),
         .testTarget(
             name: "StoreTests",
             dependencies: [

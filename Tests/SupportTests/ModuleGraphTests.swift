@@ -7,7 +7,7 @@ import Testing
     /// The layers of ARCHITECTURE.md's graph: a module may depend only on lower layers.
     static let layers: [String: Int] = [
         "Support": 0, "Text": 0, "Narratives": 1, "Imaging": 1, "Lexicon": 2, "Embedding": 2, "Scenes": 2,
-        "Vocabulary": 3, "Questions": 3, "Store": 4, "Pipeline": 5,
+        "Vocabulary": 3, "Questions": 3, "Store": 4, "Scoring": 4, "Pipeline": 5,
     ]
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
