@@ -146,7 +146,7 @@ struct Tally: Sendable {
         voidDrawnPoints += other.voidDrawnPoints
     }
 
-    mutating func score(imageID: String, points labelled: ImagePoints?, evaluator e: Evaluator) throws(PointillistError) {
+    mutating func score(imageID: String, points labelled: ImagePointLabels?, evaluator e: Evaluator) throws(PointillistError) {
         let truth = try e.truth?.labelMap(imageID)
         if e.truth != nil, truth == nil, labelled != nil { imagesWithoutTruth += 1 }
         // Each draw's pixels and their ground-truth classes, shared by every method.

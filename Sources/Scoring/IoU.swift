@@ -50,7 +50,7 @@ public struct IoUCounts: Sendable, Equatable {
 /// - A point labelled Yes for several classes scores each of them; a pixel (or point) with
 ///   no prediction is a false negative for every Yes class.
 public enum CountingRule {
-    /// Counts one point: `labels` holds `c` for Yes and `~c` for No (`ImagePoints`). Returns
+    /// Counts one point: `labels` holds `c` for Yes and `~c` for No (`ImagePointLabels`). Returns
     /// whether anything was counted.
     @inlinable
     public static func count(labels: some Collection<Int32>, predicted: [Int32], into counts: inout IoUCounts) -> Bool {

@@ -3,7 +3,7 @@ import Support
 
 /// The point labels of one image: each distinct position once, with the classes labelled Yes
 /// and No there.
-public struct ImagePoints: Sendable, Equatable {
+public struct ImagePointLabels: Sendable, Equatable {
     /// Normalised positions in [0, 1], origin top-left.
     public var x: [Float] = []
     public var y: [Float] = []
@@ -38,7 +38,7 @@ public struct ImagePoints: Sendable, Equatable {
 public struct PointLabelSet: Sendable {
     public var imageIDs: [String] = []
     /// Per image of `imageIDs`, its points.
-    public var images: [ImagePoints] = []
+    public var images: [ImagePointLabels] = []
     /// Data rows read (blank lines apart), and what became of them.
     public var rows = 0
     public var yes = 0
@@ -237,7 +237,7 @@ struct RowAccumulator {
             let rows = order[first[i]..<first[i + 1]].sorted { a, b in
                 x[a] != x[b] ? x[a] < x[b] : y[a] != y[b] ? y[a] < y[b] : entry[a] < entry[b]
             }
-            var points = ImagePoints()
+            var points = ImagePointLabels()
             var at = rows.startIndex
             while at < rows.endIndex {
                 var end = at

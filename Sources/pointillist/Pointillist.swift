@@ -15,10 +15,13 @@ struct Pointillist: ParsableCommand {
             (class dictionary from WordNet and the captions; mentions with their trace points) → \
             embed (a pixel embedding trained on the trace points of the most frequent classes) → \
             questions (per-image model M, sampled points, batches, answers, rounds, point labels). \
-            render and stats draw them; scenes generates images with ground truth to try it all on.
+            render and stats draw them; evaluate scores segmentation methods with point labels; scenes \
+            generates images with ground truth to try it all on.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Shard.self, Show.self, Vocab.self, Scenes.self, Embed.self, Questions.self, Render.self, Stats.self]
+        subcommands: [
+            Ingest.self, Shard.self, Show.self, Vocab.self, Scenes.self, Embed.self, Questions.self, Evaluate.self, Render.self, Stats.self,
+        ]
     )
 
     static func main() {

@@ -7,6 +7,16 @@ extension Pointillist {
     struct Scenes: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "scenes",
+            abstract: "Generate scenes with ground truth (the default subcommand), or damage their masks into stand-in predictions.",
+            subcommands: [Generate.self, Damage.self],
+            defaultSubcommand: Generate.self)
+    }
+}
+
+extension Pointillist.Scenes {
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Generate scenes with ground truth: images, class masks and Localized Narratives.",
             discussion: """
                 Writes <out>/images/<id>.png (RGB), <out>/masks/<id>.png (grey, value = class index of \
@@ -126,6 +136,49 @@ extension Pointillist {
                 String(
                     format: "time          %.2f s (%.1f images/s), %@", seconds, Double(s.images) / max(seconds, 1e-9), Format.bytes(s.bytesWritten)))
             return lines.joined(separator: "\n")
+        }
+    }
+}
+
+extension Pointillist.Scenes {
+    struct Damage: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "damage",
+            abstract: "Damage ground-truth class masks into a stand-in for a segmentation method's predictions.",
+            discussion: """
+                Reads <masks>/{id}.png (class-index masks, values named by classes.tsv beside the folder) and \
+                writes the damaged masks and the class table to <out>, a method `pointillist evaluate` reads. \
+                Kinds, each over windows of (2r + 1) × (2r + 1) pixels: erode:r (pixels near another class \
+                predict nothing), dilate:r (the largest class value in the window wins), noise:r (pixels near \
+                another class take a random neighbour's class), blur:r (the most frequent class in the window), \
+                swap:p (each class of an image becomes another with probability p).
+                """)
+
+        @Option(help: ArgumentHelp("Ground-truth class masks.", valueName: "dir"))
+        var masks: String
+
+        @Option(help: ArgumentHelp("Folder for the damaged masks (created if missing).", valueName: "dir"))
+        var out: String
+
+        @Option(help: ArgumentHelp("What damage: erode:r, dilate:r, noise:r, blur:r (r 1 to 64) or swap:p (p 0 to 1).", valueName: "kind:amount"))
+        var damage: String
+
+        @Option(help: "Seed of the random choices (noise, swap).")
+        var seed: UInt64 = 1
+
+        @Flag(help: "No progress bar.")
+        var quiet = false
+
+        func run() throws {
+            guard let kind = MaskDamage(damage) else {
+                throw ValidationError("--damage \(damage): expected erode:r, dilate:r, noise:r, blur:r (r 1 to 64) or swap:p (p 0 to 1)")
+            }
+            var options = DamageJob.Options(masks: masks, out: out, damage: kind)
+            options.seed = seed
+            let bar = ProgressBar(enabled: !quiet)
+            let count = try DamageJob(options: options).run { done, total in bar.updateCount(done: done, total: total, label: "masks") }
+            bar.finish()
+            print("wrote \(out)/: \(Format.count(count)) masks damaged by \(kind), classes.tsv")
         }
     }
 }
