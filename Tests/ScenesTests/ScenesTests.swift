@@ -340,3 +340,27 @@ private struct Measurements {
         #expect(Array(text.split(separator: "\n").prefix(first.count)) == first)
     }
 }
+
+/// The damage `scenes damage` does to masks, on a mask small enough to check by hand.
+@Suite struct MaskDamageTests {
+    // Two regions, class 1 left of class 2: columns 0-3 and 4-7, 8 × 3.
+    static let mask = Image(width: 8, height: 3, channels: 1, pixels: (0..<24).map { $0 % 8 < 4 ? 1 : 2 })
+
+    func columns(_ image: Image) -> [UInt8] { Array(image.pixels[0..<8]) }
+
+    @Test func eachKindByHand() {
+        let d = { (damage: MaskDamage) in damage.applied(to: Self.mask, imageID: "a", values: [1, 2, 3], seed: 1) }
+        #expect(columns(d(.erode(1))) == [1, 1, 1, 0, 0, 2, 2, 2])
+        #expect(columns(d(.dilate(2))) == [1, 1, 2, 2, 2, 2, 2, 2])
+        #expect(d(.blur(1)) == Self.mask, "straight edges survive a majority window")
+        #expect(d(.swap(0)) == Self.mask)
+        let swapped = d(.swap(1))
+        #expect(swapped.pixels.allSatisfy { $0 != 0 } && columns(swapped)[0] != 1 && columns(swapped)[7] != 2)
+        let noisy = d(.noise(2))
+        #expect(
+            noisy.pixels.enumerated().allSatisfy { i, v in (2...5).contains(i % 8) || v == Self.mask.pixels[i] }, "only pixels near the edge change")
+        #expect(d(.noise(2)) == noisy, "seeded")
+        #expect(MaskDamage("erode:3") == .erode(3) && MaskDamage("swap:0.25") == .swap(0.25))
+        #expect(MaskDamage("erode:0") == nil && MaskDamage("swap:2") == nil && MaskDamage("melt:1") == nil && MaskDamage("blur") == nil)
+    }
+}
