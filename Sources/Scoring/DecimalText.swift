@@ -7,7 +7,7 @@ enum DecimalText {
     /// The number `bytes` spell: `[-]digits[.digits]` with at most 18 digits, divided exactly
     /// (so correctly rounded, as `Double(String)` is); other shapes (exponents, longer
     /// mantissas) through `Double(String)`. Nil when it is not a finite number.
-    static func parse(_ bytes: [UInt8]) -> Double? {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         var mantissa: UInt64 = 0
         var digits = 0
         var fraction = 0
@@ -34,7 +34,7 @@ enum DecimalText {
         return negative ? -value : value
     }
 
-    static func slow(_ bytes: [UInt8]) -> Double? {
+    static func slow(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         guard let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }
         return value
     }

@@ -125,7 +125,9 @@ struct RowAccumulator {
     }
 
     static func header(_ line: UnsafeBufferPointer<UInt8>, path: String, line number: Int) throws(PointillistError) -> Columns {
-        let names = fields(line).map { String(decoding: $0, as: UTF8.self).trimmingSpaces().lowercased() }
+        let names = withFields(line) { text, ranges in
+            ranges.map { String(decoding: UnsafeBufferPointer(rebasing: text[$0]), as: UTF8.self).trimmingSpaces().lowercased() }
+        }
         func column(_ accepted: [String], _ shown: String) throws(PointillistError) -> Int {
             guard let i = names.firstIndex(where: { accepted.contains($0) }) else {
                 throw PointillistError(
@@ -140,72 +142,87 @@ struct RowAccumulator {
             text: names.firstIndex(of: "textlabel"), count: names.count)
     }
 
-    /// A line's fields: split at commas, or read as CSV when it quotes.
-    static func fields(_ line: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
+    /// Calls `body` with a line's fields as ranges of a buffer: the line itself split at commas,
+    /// or, when it quotes, its fields read as CSV and laid end to end.
+    static func withFields<R>(_ line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, [Range<Int>]) -> R) -> R {
         var end = line.count
         if end > 0, line[end - 1] == 0x0D { end -= 1 }
-        let body = UnsafeBufferPointer(rebasing: line[0..<end])
-        if body.contains(0x22) {
-            let record = CSV.records(String(decoding: body, as: UTF8.self)).records.first
-            return (record?.fields ?? []).map { Array($0.utf8) }
+        let text = UnsafeBufferPointer(rebasing: line[0..<end])
+        guard text.contains(0x22) else {
+            var ranges: [Range<Int>] = []
+            ranges.reserveCapacity(12)
+            var start = 0
+            for i in 0..<text.count where text[i] == 0x2C {
+                ranges.append(start..<i)
+                start = i + 1
+            }
+            ranges.append(start..<text.count)
+            return body(text, ranges)
         }
-        return body.split(separator: 0x2C, omittingEmptySubsequences: false).map { Array($0) }
+        var joined: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for field in CSV.records(String(decoding: text, as: UTF8.self)).records.first?.fields ?? [] {
+            let start = joined.count
+            joined += field.utf8
+            ranges.append(start..<joined.count)
+        }
+        return joined.withUnsafeBufferPointer { body($0, ranges) }
     }
 
     /// Adds one data row; the error when it is rejected.
     mutating func add(
         _ line: UnsafeBufferPointer<UInt8>, columns: Columns, classes: inout ClassSpace, path: String, line number: Int
     ) -> PointillistError? {
-        let f = Self.fields(line)
-        func failure(_ field: String, _ reason: String) -> PointillistError {
-            PointillistError(file: path, line: number, field: field, reason: reason)
+        Self.withFields(line) { text, ranges in
+            add(fields: text, ranges, columns: columns, classes: &classes, path: path, line: number)
         }
-        guard f.count >= columns.count else {
-            return failure("", "\(f.count) fields where the header has \(columns.count)")
+    }
+
+    mutating func add(
+        fields text: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>], columns: Columns, classes: inout ClassSpace, path: String,
+        line number: Int
+    ) -> PointillistError? {
+        func field(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: text[ranges[i]]) }
+        func failure(_ name: String, _ reason: String) -> PointillistError {
+            PointillistError(file: path, line: number, field: name, reason: reason)
         }
-        let imageBytes = f[columns.image]
-        guard !imageBytes.isEmpty else { return failure("ImageId", "empty") }
-        func coordinate(_ i: Int, _ name: String) -> Result<Float, PointillistError> {
-            guard let value = DecimalText.parse(f[i]), value >= 0, value <= 1 else {
-                return .failure(failure(name, "\"\(String(decoding: f[i], as: UTF8.self))\" is not a number from 0 to 1"))
-            }
-            return .success(Float(value))
+        guard ranges.count >= columns.count else {
+            return failure("", "\(ranges.count) fields where the header has \(columns.count)")
         }
-        let px: Float
-        let py: Float
-        switch coordinate(columns.x, "X") {
-        case .success(let v): px = v
-        case .failure(let e): return e
+        guard !ranges[columns.image].isEmpty else { return failure("ImageId", "empty") }
+        guard let px = DecimalText.parse(field(columns.x)), px >= 0, px <= 1 else {
+            return failure("X", "\"\(String(decoding: field(columns.x), as: UTF8.self))\" is not a number from 0 to 1")
         }
-        switch coordinate(columns.y, "Y") {
-        case .success(let v): py = v
-        case .failure(let e): return e
+        guard let py = DecimalText.parse(field(columns.y)), py >= 0, py <= 1 else {
+            return failure("Y", "\"\(String(decoding: field(columns.y), as: UTF8.self))\" is not a number from 0 to 1")
         }
-        guard !f[columns.label].isEmpty else { return failure("Label", "empty") }
-        let answer = f[columns.answer]
+        guard !ranges[columns.label].isEmpty else { return failure("Label", "empty") }
+        let answer = field(columns.answer)
         let isYes = answer.elementsEqual("yes".utf8)
-        guard isYes || answer.elementsEqual("no".utf8) || answer.elementsEqual("unsure".utf8) else {
+        let isNo = !isYes && answer.elementsEqual("no".utf8)
+        guard isYes || isNo || answer.elementsEqual("unsure".utf8) else {
             return failure("EstimatedYesNo", "\"\(String(decoding: answer, as: UTF8.self))\" is not yes, no or unsure")
         }
         set.rows += 1
-        if !isYes && answer.count == 6 {
+        guard isYes || isNo else {
             set.unsure += 1
             return nil
         }
         if isYes { set.yes += 1 } else { set.no += 1 }
-        let label = String(decoding: f[columns.label], as: UTF8.self)
-        let name = columns.text.map { String(decoding: f[$0], as: UTF8.self) } ?? label
-        let c = classes.pointLabelClass(label: label, name: name)
-        image.append(imageIndex(imageBytes))
-        x.append(px)
-        y.append(py)
+        let label = String(decoding: field(columns.label), as: UTF8.self)
+        let c =
+            classes.index(ofLabel: label)
+            ?? classes.pointLabelClass(label: label, name: columns.text.map { String(decoding: field($0), as: UTF8.self) } ?? label)
+        image.append(imageIndex(field(columns.image)))
+        x.append(Float(px))
+        y.append(Float(py))
         entry.append(isYes ? c : ~c)
         return nil
     }
 
     /// The index of an image id; files list an image's rows together, so the last is checked first.
-    mutating func imageIndex(_ bytes: [UInt8]) -> Int32 {
-        if let last = lastImage, last.bytes == bytes { return last.index }
+    mutating func imageIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        if let last = lastImage, last.bytes.elementsEqual(bytes) { return last.index }
         let id = String(decoding: bytes, as: UTF8.self)
         let index: Int32
         if let known = imageIndex[id] {
@@ -215,7 +232,7 @@ struct RowAccumulator {
             imageIndex[id] = index
             set.imageIDs.append(id)
         }
-        lastImage = (bytes, index)
+        lastImage = (Array(bytes), index)
         return index
     }
 
