@@ -81,6 +81,7 @@ def main():
     p.add_argument("--binary", required=True)
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--draws", type=int, default=5)
+    p.add_argument("--only", choices=["ranking", "labels"], help="run one contest")
     a = p.parse_args()
     w = a.workdir
     masks = os.path.join(w, "scenes", "masks")
@@ -92,7 +93,7 @@ def main():
     status = 0
     print(f"# {images} scenes, {len(method_args)} methods ({', '.join(methods)}, truth); logs in {logdir}")
 
-    for per_image in (50, 10):
+    for per_image in (50, 10) if a.only != "labels" else ():
         common = ["--masks", masks, "--draws", str(a.draws), "--points-per-image", str(per_image)]
         for m in method_args:
             common += ["--method", m]
@@ -112,6 +113,8 @@ def main():
         print(f"  reference {r['wall']:7.2f} s  {images / r['wall']:7.1f} images/s  CPU {r['cpu']:6.1f} s  peak {r['rss_mb']:7.1f} MB")
         print(f"  ratio     {r['wall'] / o['wall']:.2f}x faster; methods.csv {'identical' if same else 'DIFFERS'}")
 
+    if a.only == "ranking":
+        return status
     points = os.path.join(w, "points.csv.gz")
     with open(os.path.join(w, "points.rows")) as f:
         rows = int(f.read())
