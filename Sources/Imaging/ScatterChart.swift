@@ -1,24 +1,29 @@
 import Foundation
 
 extension Chart {
-    /// One series of a scatter plot: a name for the legend and its points.
+    /// One series of a scatter plot: a name for the legend, its points (dots) and the points
+    /// to set apart (rings).
     public struct Series: Sendable {
         public var name: String
         public var points: [(x: Double, y: Double)]
+        public var ringed: [(x: Double, y: Double)]
 
-        public init(name: String, points: [(x: Double, y: Double)]) {
+        public init(name: String, points: [(x: Double, y: Double)], ringed: [(x: Double, y: Double)] = []) {
             self.name = name
             self.points = points
+            self.ringed = ringed
         }
     }
 
     /// A scatter plot of values in [0, 1] (scores such as IoU) with the diagonal y = x drawn:
     /// each series in its `Palette` colour, a dot per point, named in a legend right of the
-    /// plot. Both axes span the same range, whole tenths around the data, so distance from the
+    /// plot; ringed points are drawn as rings of the series' colour, and `note` (when given) is
+    /// written under the legend to say what rings and dots are. Both axes span the same range, whole tenths around the data, so distance from the
     /// diagonal reads as the difference of the two scores. The result is an RGB image of
     /// exactly `width` × `height`; below about 500 × 300 the plot gets cramped.
     public static func scatter(
-        _ series: [Series], title: String, subtitle: String, xTitle: String, yTitle: String, width: Int = 1000, height: Int = 700
+        _ series: [Series], title: String, subtitle: String, xTitle: String, yTitle: String, note: [String] = [], width: Int = 900,
+        height: Int = 700
     ) -> Image {
         precondition(width > 0 && height > 0, "a chart needs a positive size")
         var image = Image(width: width, height: height, channels: 3, fill: 255)
@@ -37,7 +42,7 @@ extension Chart {
         guard side > 20 else { return image }
         let frame = (left: Double(left), right: Double(left + side), top: Double(bottom - side), bottom: Double(bottom))
 
-        let values = series.flatMap { $0.points.flatMap { [$0.x, $0.y] } }.filter(\.isFinite)
+        let values = series.flatMap { ($0.points + $0.ringed).flatMap { [$0.x, $0.y] } }.filter(\.isFinite)
         let low = max(0, ((values.min() ?? 0) * 10).rounded(.down) / 10)
         var high = min(1, ((values.max() ?? 1) * 10).rounded(.up) / 10)
         if high <= low { high = min(1, low + 0.1) }
@@ -76,11 +81,20 @@ extension Chart {
                 image.fillCircle(x: at.x, y: at.y, radius: 4.5, color: ink)
                 image.fillCircle(x: at.x, y: at.y, radius: 3.5, color: color)
             }
+            for p in s.ringed where p.x.isFinite && p.y.isFinite {
+                let at = position(p.x, p.y)
+                image.fillCircle(x: at.x, y: at.y, radius: 8.5, color: ink)
+                image.fillCircle(x: at.x, y: at.y, radius: 7.5, color: color)
+                image.fillCircle(x: at.x, y: at.y, radius: 5, color: .white)
+            }
             let rowY = Int(frame.top) + i * (line + 6)
             let legendX = Int(frame.right) + 2 * pad
             image.fillCircle(x: Double(legendX + 5), y: Double(rowY + 4), radius: 4.5, color: ink)
             image.fillCircle(x: Double(legendX + 5), y: Double(rowY + 4), radius: 3.5, color: color)
             image.drawText(names[i], x: legendX + 16, y: rowY, color: ink)
+        }
+        for (k, text) in note.enumerated() {
+            image.drawText(text, x: Int(frame.right) + 2 * pad, y: Int(frame.top) + (series.count + 1 + k) * (line + 6), color: faint)
         }
         return image
     }

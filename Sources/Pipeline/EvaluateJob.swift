@@ -86,21 +86,27 @@ public struct EvaluateJob {
         return [methods, classes, plot]
     }
 
-    /// Dense mean IoU against point mean IoU, a dot per method and source of points.
+    /// Dense mean IoU against point mean IoU per method: a dot per draw, a ring for the
+    /// point-label files.
     static func plot(_ report: Report) -> Image {
-        let series = report.result.methods.map { method in
-            Chart.Series(
-                name: method.name,
-                points: report.summary.rows.filter { $0.method == method.name }.compactMap { row in
-                    row.pointMeanIoU.flatMap { p in row.denseMeanIoU.map { (x: $0, y: p) } }
-                })
+        func points(_ method: String, labels: Bool) -> [(x: Double, y: Double)] {
+            report.summary.rows.filter { $0.method == method && ($0.points == "labels") == labels }.compactMap { row in
+                row.pointMeanIoU.flatMap { p in row.denseMeanIoU.map { (x: $0, y: p) } }
+            }
         }
+        let series = report.result.methods.map {
+            Chart.Series(name: $0.name, points: points($0.name, labels: false), ringed: points($0.name, labels: true))
+        }
+        var note: [String] = []
+        if report.labels != nil { note.append("ring: point labels") }
+        if report.summary.rows.contains(where: { $0.points != "labels" }) { note.append("dot: one draw") }
         var subtitle = "\(report.result.methods.count) methods, \(report.result.images) images"
         if let tau = report.summary.labelsTau { subtitle += "; Kendall tau (point labels) \(String(format: "%.3f", tau))" }
         if let draws = EvaluationSummary.spread(report.summary.drawTaus) {
             subtitle +=
                 "; tau over \(report.summary.drawTaus.count) draws \(String(format: "%.3f", draws.mean)) +- \(String(format: "%.3f", draws.sd))"
         }
-        return Chart.scatter(series, title: "Dense IoU against point IoU", subtitle: subtitle, xTitle: "dense mean IoU", yTitle: "point mean IoU")
+        return Chart.scatter(
+            series, title: "Dense IoU against point IoU", subtitle: subtitle, xTitle: "dense mean IoU", yTitle: "point mean IoU", note: note)
     }
 }

@@ -96,6 +96,38 @@ extension Pointillist {
 
 /// The terminal summary of an evaluation.
 enum EvaluationText {
+    /// A row per method: point mean IoU from the labels with its classes and points, dense
+    /// mean IoU, and the drawn point mean IoU's mean and spread.
+    static func table(_ report: EvaluateJob.Report, draws: Int) -> [String] {
+        let r = report.result
+        var header = ["method"]
+        if report.labels != nil { header += ["point mIoU", "classes", "few", "points"] }
+        if r.methods.first?.dense != nil { header.append("dense mIoU") }
+        if draws > 0 { header.append("drawn point mIoU (\(draws) draws)") }
+        var rows = [header]
+        func iou(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "–" }
+        for m in r.methods {
+            var row = [m.name]
+            let summary = report.summary.rows.filter { $0.method == m.name }
+            if let labelled = summary.first(where: { $0.points == "labels" }) {
+                row += [iou(labelled.pointMeanIoU), String(labelled.classes), String(labelled.fewPointClasses), Format.count(labelled.support)]
+            }
+            if let dense = m.dense { row.append(iou(dense.meanIoU)) }
+            if let spread = EvaluationSummary.spread(summary.filter { $0.points != "labels" }.compactMap(\.pointMeanIoU)) {
+                row.append(String(format: "%.3f ± %.3f", spread.mean, spread.sd))
+            }
+            rows.append(row)
+        }
+        let widths = header.indices.map { c in rows.map { $0.indices.contains(c) ? $0[c].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { c, cell in
+                let padding = String(repeating: " ", count: widths[c] - cell.count)
+                if c == row.count - 1 && draws > 0 { return cell }  // the spread, left-aligned, last
+                return c == 0 ? cell + padding : padding + cell
+            }.joined(separator: "  ")
+        }
+    }
+
     static func lines(_ report: EvaluateJob.Report, draws: Int, pointsPerImage: Int) -> [String] {
         var lines: [String] = []
         let r = report.result
@@ -124,27 +156,10 @@ enum EvaluationText {
             Terminal.error("warning: \(m.name) has no mask for \(m.missingMasks) of the \(r.images) images; scored as predicting nothing there")
         }
         lines.append("")
-        let nameWidth = max(6, r.methods.map(\.name.count).max() ?? 0)
-        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-        func iou(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "–" }
-        var header = pad("method", nameWidth) + "  "
-        if report.labels != nil { header += "point mIoU (classes, under \(report.summary.minPoints) points; points)       " }
-        if r.methods.first?.dense != nil { header += "dense mIoU  " }
-        if draws > 0 { header += "drawn point mIoU, mean ± sd" }
-        lines.append(header)
-        for m in r.methods {
-            var line = pad(m.name, nameWidth) + "  "
-            let rows = report.summary.rows.filter { $0.method == m.name }
-            if let labelled = rows.first(where: { $0.points == "labels" }) {
-                line += pad(
-                    "\(iou(labelled.pointMeanIoU)) (\(labelled.classes), \(labelled.fewPointClasses); \(Format.count(labelled.support)))",
-                    "point mIoU (classes, under \(report.summary.minPoints) points; points)       ".count)
-            }
-            if let dense = m.dense { line += pad(iou(dense.meanIoU), 12) }
-            if let spread = EvaluationSummary.spread(rows.filter { $0.points != "labels" }.compactMap(\.pointMeanIoU)) {
-                line += String(format: "%.3f ± %.3f", spread.mean, spread.sd)
-            }
-            lines.append(line)
+        lines += table(report, draws: draws)
+        if report.labels != nil {
+            lines.append(
+                "(few: classes with fewer than \(report.summary.minPoints) points behind their point IoU; points: TP + FP + FN over all classes)")
         }
         lines.append("")
         if let tau = report.summary.labelsTau {

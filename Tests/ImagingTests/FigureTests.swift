@@ -324,3 +324,26 @@ private func colour(_ image: Image, _ x: Int, _ y: Int) -> Color {
             Chart.zipf(counts: [(name: "only", count: 7)], title: "One class", width: 450, height: 300), to: directory + "/zipf_one.png")
     }
 }
+
+@Suite struct ScatterChartTests {
+    func pixels(of color: Color, in image: Image) -> Int {
+        stride(from: 0, to: image.pixels.count, by: 3).filter {
+            image.pixels[$0] == color.red && image.pixels[$0 + 1] == color.green && image.pixels[$0 + 2] == color.blue
+        }.count
+    }
+
+    @Test func drawsEverySeriesInItsColourAtTheSizeAsked() {
+        let series = [
+            Chart.Series(name: "a", points: [(0.62, 0.6), (0.63, 0.66)], ringed: [(0.62, 0.61)]),
+            Chart.Series(name: "b", points: [(0.91, 0.93)]),
+        ]
+        let image = Chart.scatter(series, title: "t", subtitle: "s", xTitle: "x", yTitle: "y", note: ["ring: labels"], width: 700, height: 500)
+        #expect(image.width == 700 && image.height == 500 && image.channels == 3)
+        // Dots, the ring and the legend swatches in each series' colour; more of a's (three marks).
+        let (a, b) = (pixels(of: Palette.color(0), in: image), pixels(of: Palette.color(1), in: image))
+        #expect(a > b && b > 0)
+        // Nothing to plot still gives a blank, framed chart.
+        let empty = Chart.scatter([], title: "t", subtitle: "", xTitle: "x", yTitle: "y", width: 400, height: 300)
+        #expect(empty.width == 400 && pixels(of: Palette.color(0), in: empty) == 0)
+    }
+}
