@@ -155,8 +155,9 @@ DETACHMENTS = (("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes"
 class Lexicon:
     """Synsets, senses by lemma key (most frequent first), irregular forms."""
 
-    def __init__(self, source, synsets, senses, exceptions, unresolved):
+    def __init__(self, source, synsets, senses, exceptions, unresolved, verb_counts=None):
         self.source = source
+        self.verb_counts = verb_counts or {}   # verb lemma key -> summed tag counts (cntlist.rev %2:)
         self.synsets = synsets            # list[Synset]
         self.senses = senses              # key -> list of (synset index, number, count)
         self.exceptions = exceptions      # key -> list of base keys
@@ -266,7 +267,7 @@ class LexiconBuilder:
                 result.append((s, len(result) + 1, lst[i][2]))
             if result:
                 senses[k] = result
-        return Lexicon(source, synsets, senses, self.exceptions, unresolved)
+        return Lexicon(source, synsets, senses, self.exceptions, unresolved, getattr(self, "verb_counts", {}))
 
 
 def _lines(path):
@@ -322,16 +323,23 @@ def load_princeton(directory=WORDNET_DIR) -> Lexicon:
 
     counts = None
     cpath = directory + "/cntlist.rev"
+    b.verb_counts = {}
     if os.access(cpath, os.R_OK):
         counts = {}
         for line in _lines(cpath):
             f = [x for x in line.split(" ") if x]
-            if len(f) < 3 or "%" not in f[0] or "%1:" not in f[0]:
+            if len(f) < 3 or "%" not in f[0]:
                 continue
             try:
-                counts[f[0]] = int(f[2])
+                n = int(f[2])
             except ValueError:
                 continue
+            lemma, _, rest = f[0].partition("%")
+            if rest.startswith("2:"):
+                k = key(lemma.replace("_", " "))
+                b.verb_counts[k] = b.verb_counts.get(k, 0) + n
+            if "%1:" in f[0]:
+                counts[f[0]] = n
     lexfiles = {s[0]: s[1] for s in b.synsets}
 
     path = directory + "/index.noun"
@@ -661,6 +669,12 @@ class Extractor:
         self.words = words
         self.phrase_limit = max(lexicon.longest_lemma, curation.longest_phrase)
         self.has_tag_counts = None  # MentionExtractor.hasTagCounts, worked out on first use
+        # MentionExtractor.phrasePrefixes: proper word prefixes of multiword lemmas and phrases.
+        self.prefixes = set()
+        for k in list(lexicon.senses) + list(curation.blocklist) + list(curation.aliases):
+            words = k.split(" ")
+            for n in range(1, len(words)):
+                self.prefixes.add(" ".join(words[:n]))
         roots = {s for s, _ in curation.roots}
         synsets = lexicon.synsets
         state = bytearray(len(synsets))   # 0 unknown, 1 in progress, 2 reaches, 3 does not
@@ -729,11 +743,43 @@ class Extractor:
                         chunk = []
                     previous = "verb"
                     continue
+            if chunk and fw.get(word) is None and not is_number(word) and self.verb_reading(word) and self.reads_as_verb(toks[i - 1][2], word):
+                self.flush(chunk, toks, result)
+                chunk = []
+                previous = "verb"
+                continue
             chunk.append(i)
             previous = None
         if chunk:
             self.flush(chunk, toks, result)
         return result
+
+    def verb_reading(self, word):
+        """MentionExtractor.verbDominantSForm: an -s form whose verb base has >= 3 tagged verb
+        uses and more than 1.5 times the tagged noun uses of its noun readings."""
+        lex = self.lexicon
+        if not lex.verb_counts or not word.endswith("s") or word.endswith("ss") or len(word) < 3:
+            return None
+        bases = [word[:-1]]
+        if word.endswith("es"):
+            bases.append(word[:-2])
+        if word.endswith("ies"):
+            bases.append(word[:-3] + "y")
+        base = max(bases, key=lambda b: lex.verb_counts.get(b, 0))
+        verb = lex.verb_counts.get(base, 0)
+        noun = max([sum(c for _, _, c in lex.senses[k]) for k in lex.base_forms(word)] or [0])
+        if verb >= 3 and verb > 1.5 * noun:
+            return base, verb, noun
+        return None
+
+    def reads_as_verb(self, previous, word):
+        """MentionExtractor.readsAsVerb: after a noun, not a known phrase or its start."""
+        lex, cur = self.lexicon, self.curation
+        if not lex.base_forms(previous):
+            return False
+        pair = previous + " " + word
+        known = pair in cur.blocklist or pair in cur.aliases or bool(lex.base_forms(pair))
+        return not known and pair not in self.prefixes
 
     def glued_function_words(self, caption, toks):
         """MentionExtractor.gluedFunctionWords: the function words inside the longest known

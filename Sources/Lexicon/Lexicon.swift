@@ -80,16 +80,21 @@ public struct Lexicon: Sendable, Equatable {
     /// Relations whose target synset is not in the lexicon (a partial WN-LMF lexicon, for
     /// instance one lexicographer file); the relation is dropped.
     public let unresolvedRelations: Int
+    /// Per verb lemma key, the tag counts of its verb senses summed (WordNet 3.0's
+    /// `cntlist.rev`); empty for a lexicon without tag counts. The lexicon holds nouns only:
+    /// this is what the mention extractor asks about verbs ("falls" is mostly the verb).
+    let verbTagCounts: [String: Int]
 
     init(
         source: String, synsets: [Synset], senses: [String: [Sense]], exceptions: [String: [String]],
-        unresolvedRelations: Int
+        unresolvedRelations: Int, verbTagCounts: [String: Int] = [:]
     ) {
         self.source = source
         self.synsets = synsets
         self.senses = senses
         self.exceptions = exceptions
         self.unresolvedRelations = unresolvedRelations
+        self.verbTagCounts = verbTagCounts
         var byID: [String: Int32] = [:]
         byID.reserveCapacity(synsets.count)
         for (i, s) in synsets.enumerated() { byID[s.id] = Int32(i) }
@@ -111,6 +116,15 @@ public struct Lexicon: Sendable, Equatable {
     public func senses(of key: String) -> [Sense] { senses[key] ?? [] }
 
     public func contains(_ key: String) -> Bool { senses[key] != nil }
+
+    /// The tag counts of a lemma key's verb senses, summed; 0 when it is no tagged verb.
+    public func verbTagCount(_ key: String) -> Int { verbTagCounts[key] ?? 0 }
+
+    /// The tag counts of a lemma key's noun senses, summed; 0 when it is no tagged noun.
+    public func nounTagCount(_ key: String) -> Int { senses(of: key).reduce(0) { $0 + $1.count } }
+
+    /// Whether the lexicon has verb tag counts (WordNet 3.0 does, OEWN does not).
+    public var hasVerbTagCounts: Bool { !verbTagCounts.isEmpty }
 
     /// The synset with the source's identifier.
     public func synset(id: String) -> Int32? { synsetsByID[id] }
@@ -216,6 +230,7 @@ struct LexiconBuilder {
     var synsets: [PendingSynset] = []
     var senses: [String: [PendingSense]] = [:]
     var exceptions: [String: [String]] = [:]
+    var verbTagCounts: [String: Int] = [:]
 
     mutating func addSense(lemma writtenForm: String, synset: String, order: Int, count: Int) {
         senses[Lexicon.key(writtenForm), default: []].append(PendingSense(synset: synset, order: order, count: count))
@@ -258,6 +273,7 @@ struct LexiconBuilder {
             if !result.isEmpty { senseIndex[key] = result }
         }
         return Lexicon(
-            source: source, synsets: resolved, senses: senseIndex, exceptions: exceptions, unresolvedRelations: unresolved)
+            source: source, synsets: resolved, senses: senseIndex, exceptions: exceptions, unresolvedRelations: unresolved,
+            verbTagCounts: verbTagCounts)
     }
 }

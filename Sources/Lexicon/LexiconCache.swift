@@ -83,11 +83,11 @@ public struct LexiconCache: Sendable {
 }
 
 /// The cache file's layout: the magic `PLEX`, a format version, the stamp, then the lexicon
-/// (source, synsets, senses, exceptions), with little-endian integers and length-prefixed
+/// (source, synsets, senses, exceptions, verb tag counts), with little-endian integers and length-prefixed
 /// UTF-8 strings.
 enum CompiledLexicon {
     static let magic: [UInt8] = Array("PLEX".utf8)
-    static let version: Int64 = 1
+    static let version: Int64 = 2
 
     static func encode(_ lexicon: Lexicon, stamp: [UInt8]) -> [UInt8] {
         var w = ByteWriter()
@@ -122,6 +122,11 @@ enum CompiledLexicon {
         for key in lexicon.exceptions.keys.sorted() {
             w.string(key)
             w.strings(lexicon.exceptions[key]!)
+        }
+        w.int(Int64(lexicon.verbTagCounts.count))
+        for key in lexicon.verbTagCounts.keys.sorted() {
+            w.string(key)
+            w.int(Int64(lexicon.verbTagCounts[key]!))
         }
         return w.bytes
     }
@@ -193,8 +198,15 @@ enum CompiledLexicon {
             let key = try string()
             exceptions[key] = try strings()
         }
+        var verbTagCounts: [String: Int] = [:]
+        for _ in 0..<(try count()) {
+            let key = try string()
+            verbTagCounts[key] = Int(try int())
+        }
         guard r.remaining == 0 else { return nil }
-        return Lexicon(source: source, synsets: synsets, senses: senses, exceptions: exceptions, unresolvedRelations: Int(unresolved))
+        return Lexicon(
+            source: source, synsets: synsets, senses: senses, exceptions: exceptions, unresolvedRelations: Int(unresolved),
+            verbTagCounts: verbTagCounts)
     }
 }
 

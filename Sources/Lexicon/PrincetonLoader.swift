@@ -21,6 +21,7 @@ public enum PrincetonLoader {
         var lexIDs: [String: UInt8] = [:]
         try readData(path: directory + "/data.noun", into: &builder, lexIDs: &lexIDs)
         let counts = try readCounts(path: directory + "/cntlist.rev")
+        builder.verbTagCounts = try readVerbCounts(path: directory + "/cntlist.rev")
         let lexFiles = Dictionary(uniqueKeysWithValues: builder.synsets.map { ($0.id, $0.lexFile.number) })
         try readIndex(path: directory + "/index.noun", into: &builder) { lemma, synset in
             guard let counts, let lexFile = lexFiles[synset], let lexID = lexIDs[lemma + " " + synset] else { return 0 }
@@ -125,6 +126,21 @@ public enum PrincetonLoader {
             let text = String(decoding: key, as: UTF8.self)
             guard text.contains("%1:") else { return }
             counts[text] = n
+        }
+        return counts
+    }
+
+    /// Per verb lemma key, the tag counts of its senses (`%2:` keys of `cntlist.rev`) summed;
+    /// empty when the file is absent.
+    static func readVerbCounts(path: String) throws(PointillistError) -> [String: Int] {
+        guard access(path, R_OK) == 0 else { return [:] }
+        var counts: [String: Int] = [:]
+        try forEachLine(path: path) { (_, line) throws(PointillistError) in
+            var fields = Fields(line: line)
+            guard let key = fields.next(), let percent = key.firstIndex(of: UInt8(ascii: "%")), key[(percent + 1)...].starts(with: "2:".utf8),
+                fields.next() != nil, let n = fields.next().flatMap({ Int(ascii: $0, radix: 10) })
+            else { return }
+            counts[Lexicon.key(spaced(key[..<percent])), default: 0] += n
         }
         return counts
     }

@@ -9,7 +9,7 @@ public enum MaskClasses {
     /// Mask value → class name, from the file's text; void and malformed lines are skipped.
     public static func parse(_ text: String, path: String) throws(PointillistError) -> [Int: String] {
         var names: [Int: String] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+        for line in text.fileLines() where !line.hasPrefix("#") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
             if f.count >= 2, let index = Int(f[0]), !f[1].isEmpty, f[1] != "void" { names[index] = String(f[1]) }
         }

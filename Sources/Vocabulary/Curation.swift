@@ -192,9 +192,8 @@ public enum TSV {
     ) throws(PointillistError) {
         guard let text = try readText(path, optional: optional) else { return }
         var number = 0
-        // LF or CRLF; "\r\n" is one Character, so splitting at "\n" alone would leave a CRLF
-        // file one line (and, starting with a comment, silently empty).
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        // LF or CRLF: a CRLF file read as one line would, starting with a comment, be silently empty.
+        for rawLine in text.fileLines(omittingEmpty: false) {
             number += 1
             var line = Substring(rawLine)
             if line.last == "\r" { line = line.dropLast() }

@@ -15,7 +15,7 @@ public enum DictionaryFile {
     /// Reads a dictionary written by `write` (or edited by hand, keeping the header).
     public static func read(_ path: String) throws(PointillistError) -> [ClassEntry] {
         guard let text = try TSV.readText(path, optional: false) else { return [] }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = text.fileLines(omittingEmpty: false)
         if lines.last == "" { lines.removeLast() }
         guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) else {
             throw PointillistError(file: path, line: 1, reason: "empty file: expected a header row")

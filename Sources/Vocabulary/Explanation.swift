@@ -1,4 +1,5 @@
 import Lexicon
+import Support
 
 /// The rows of `pointillist vocab explain`: one TSV row per mention of a text, with its
 /// lemma, sense, verdict and the rules behind it.
@@ -23,7 +24,7 @@ public struct Explanation {
     /// The texts of a file, one per non-blank line.
     public static func texts(inFile path: String) throws -> [String] {
         guard let text = try TSV.readText(path, optional: false) else { return [] }
-        return text.split(separator: "\n").map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
+        return text.fileLines().map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
     }
 
     /// The header row, with its line end.

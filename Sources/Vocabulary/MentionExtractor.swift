@@ -84,7 +84,8 @@ public struct Candidate: Sendable {
 /// 2. A word right after a modal or a pronoun is a verb ("we can see", "it looks"). A modal
 ///    right after a determiner is a noun ("a can of soda"). A word ending in -ing or -ed is a
 ///    verb unless a determiner, quantifier, number or adjective precedes it ("a woman holding",
-///    but "the building", "a swimming pool").
+///    but "the building", "a swimming pool"). An -s form right after a noun is a verb when
+///    the tag counts say it is mostly one ("the man falls", but "car wheels", "trash cans").
 /// 3. Each chunk is cut into the longest phrases the lexicon, the blocklist or the aliases
 ///    know ("fire hydrant", "ice cream"); the last phrase of a chunk is its head and the only
 ///    mention ("white shirt" → shirt, "coffee cup" → coffee cup).
@@ -224,12 +225,46 @@ public struct MentionExtractor: Sendable {
                     continue
                 }
             }
+            if previousIsContent, let reading = facts.verbReading, readsAsVerb(after: tokens[i - 1].normalized, word, memo: &memo) {
+                flush(&chunk, tokens, &result, memo: &memo)
+                skip(i, .verbContext("-s form after a noun, mostly a verb (\(reading.base): \(reading.verb) verb tags, \(reading.noun) noun tags)"))
+                previous = .verb
+                previousIsContent = false
+                continue
+            }
             chunk.append(i)
             previous = nil
             previousIsContent = true
         }
         flush(&chunk, tokens, &result, memo: &memo)
         return result
+    }
+
+    /// Whether an -s form whose verb reading dominates (`verbDominantSForm`) is a verb after
+    /// `previous`: the word before is a noun of the lexicon ("the man falls", not "unsteady
+    /// steps"), and the two are not a known phrase or the start of one ("trash cans").
+    func readsAsVerb(after previous: String, _ word: String, memo: inout ExtractionMemo) -> Bool {
+        guard !lexicon.baseForms(of: previous).isEmpty else { return false }
+        let pair = phraseFacts(previous + " " + word, memo: &memo)
+        return !pair.isKnown && !pair.isPrefix
+    }
+
+    /// An -s form ("falls", "watches", "flies") whose verb base has at least 3 tagged verb uses
+    /// and more than 1.5 times the tagged noun uses of the word's noun readings (WordNet 3.0's
+    /// counts, from sense-tagged prose): falls (fall: 116 verb, 28 noun), runs, stands, holds;
+    /// not wheels (13, 17), signs (40, 36) or branches (0, 39). Measured on the labelled -s forms
+    /// of OEWN's example sentences (`Benchmarks/vocab/pos.py`). Nil in a lexicon without verb
+    /// tag counts.
+    func verbDominantSForm(_ word: String) -> (base: String, verb: Int, noun: Int)? {
+        guard lexicon.hasVerbTagCounts, word.hasSuffix("s"), !word.hasSuffix("ss"), word.unicodeScalars.count >= 3 else { return nil }
+        var bases = [String(word.dropLast())]
+        if word.hasSuffix("es") { bases.append(String(word.dropLast(2))) }
+        if word.hasSuffix("ies") { bases.append(String(word.dropLast(3)) + "y") }
+        guard let base = bases.max(by: { lexicon.verbTagCount($0) < lexicon.verbTagCount($1) }) else { return nil }
+        let verb = lexicon.verbTagCount(base)
+        let noun = lexicon.baseForms(of: word).map(lexicon.nounTagCount).max() ?? 0
+        guard verb >= 3, Double(verb) > 1.5 * Double(noun) else { return nil }
+        return (base, verb, noun)
     }
 
     /// Function words inside a name the lexicon or the curation knows whole ("chest of
@@ -267,7 +302,8 @@ public struct MentionExtractor: Sendable {
         if word.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) { category = .number }
         var suffix: String?
         if word.unicodeScalars.count >= 6 { suffix = word.hasSuffix("ing") ? "ing" : word.hasSuffix("ed") ? "ed" : nil }
-        let facts = ExtractionMemo.WordFacts(category: category, verbSuffix: suffix)
+        let facts = ExtractionMemo.WordFacts(
+            category: category, verbSuffix: suffix, verbReading: category == nil && suffix == nil ? verbDominantSForm(word) : nil)
         memo.words[word] = facts
         return facts
     }
@@ -489,6 +525,9 @@ public struct ExtractionMemo: Sendable {
     struct WordFacts: Sendable {
         var category: WordCategory?
         var verbSuffix: String?
+        /// For an -s form whose verb reading dominates its noun reading in the tag counts:
+        /// the verb's base form and both counts (`verbDominantSForm`).
+        var verbReading: (base: String, verb: Int, noun: Int)?
     }
     struct PhraseFacts: Sendable {
         var isPrefix: Bool

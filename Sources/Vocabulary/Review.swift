@@ -264,7 +264,7 @@ public struct ReviewDecisions: Sendable {
         for (file, list) in byFile.sorted(by: { $0.key < $1.key }) {
             var text = contents[file] ?? ""
             var existing: Set<String> = []
-            for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            for line in text.fileLines() where !line.hasPrefix("#") {
                 let f = line.split(separator: "\t", omittingEmptySubsequences: false)
                 if f.count >= 2 { existing.insert(f[0].trimmingCharacters() + "\t" + f[1].trimmingCharacters()) }
             }

@@ -38,6 +38,9 @@ import Testing
         #expect(cached == Lexicons.princeton)
         #expect(cached.synsets.count == 82_115 && cached.longestLemma == Lexicons.princeton.longestLemma)
         #expect(cached.baseForms(of: "geese") == ["goose"])
+        // The verb tag counts travel too (cntlist.rev's %2: keys, summed per lemma).
+        #expect(cached.verbTagCount("fall") == 116 && cached.nounTagCount("fall") == 28 && cached.verbTagCount("tree") == 0)
+        #expect(cached.verbTagCount("give up") > 0 && cached.hasVerbTagCounts)
     }
 
     @Test func aChangedSourceOrACorruptCacheIsParsedAgain() throws {
@@ -96,6 +99,8 @@ import Testing
 extension Lexicon {
     /// The same lexicon under another source description (copies of the files live elsewhere).
     func withSource(_ source: String) -> Lexicon {
-        Lexicon(source: source, synsets: synsets, senses: senses, exceptions: exceptions, unresolvedRelations: unresolvedRelations)
+        Lexicon(
+            source: source, synsets: synsets, senses: senses, exceptions: exceptions, unresolvedRelations: unresolvedRelations,
+            verbTagCounts: verbTagCounts)
     }
 }
