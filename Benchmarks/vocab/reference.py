@@ -155,8 +155,9 @@ DETACHMENTS = (("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes"
 class Lexicon:
     """Synsets, senses by lemma key (most frequent first), irregular forms."""
 
-    def __init__(self, source, synsets, senses, exceptions, unresolved, verb_counts=None):
+    def __init__(self, source, synsets, senses, exceptions, unresolved, verb_counts=None, adjectives=None):
         self.source = source
+        self.adjectives = adjectives or set()  # lemma keys of index.adj
         self.verb_counts = verb_counts or {}   # verb lemma key -> summed tag counts (cntlist.rev %2:)
         self.synsets = synsets            # list[Synset]
         self.senses = senses              # key -> list of (synset index, number, count)
@@ -267,7 +268,8 @@ class LexiconBuilder:
                 result.append((s, len(result) + 1, lst[i][2]))
             if result:
                 senses[k] = result
-        return Lexicon(source, synsets, senses, self.exceptions, unresolved, getattr(self, "verb_counts", {}))
+        return Lexicon(source, synsets, senses, self.exceptions, unresolved, getattr(self, "verb_counts", {}),
+                       getattr(self, "adjectives", set()))
 
 
 def _lines(path):
@@ -321,6 +323,12 @@ def load_princeton(directory=WORDNET_DIR) -> Lexicon:
             gloss = line[bar + 2:].rstrip(" ")
         b.synsets.append([sid, lexnum, lemmas, hyper, inst, gloss, None])
 
+    b.adjectives = set()
+    apath = directory + "/index.adj"
+    if os.access(apath, os.R_OK):
+        for line in _lines(apath):
+            if line and line[0] != " ":
+                b.adjectives.add(key(line.split(" ")[0].replace("_", " ")))
     counts = None
     cpath = directory + "/cntlist.rev"
     b.verb_counts = {}
@@ -773,9 +781,14 @@ class Extractor:
         return None
 
     def reads_as_verb(self, previous, word):
-        """MentionExtractor.readsAsVerb: after a noun, not a known phrase or its start."""
+        """MentionExtractor.readsAsVerb: after a word that is no adjective and whose first sense
+        is a person or animal, not an irregular noun plural, not a known phrase or its start."""
         lex, cur = self.lexicon, self.curation
-        if not lex.base_forms(previous):
+        bases = lex.base_forms(previous)
+        if lex.exceptions.get(word) or previous in lex.adjectives or not bases:
+            return False
+        synset = lex.senses[bases[0]][0][0]
+        if lexfile_name(lex.synsets[synset].lexfile) not in ("noun.person", "noun.animal"):
             return False
         pair = previous + " " + word
         known = pair in cur.blocklist or pair in cur.aliases or bool(lex.base_forms(pair))

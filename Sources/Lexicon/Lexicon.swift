@@ -84,10 +84,13 @@ public struct Lexicon: Sendable, Equatable {
     /// `cntlist.rev`); empty for a lexicon without tag counts. The lexicon holds nouns only:
     /// this is what the mention extractor asks about verbs ("falls" is mostly the verb).
     let verbTagCounts: [String: Int]
+    /// The lemma keys that can be adjectives (WordNet 3.0's `index.adj`); empty for a lexicon
+    /// loaded without them.
+    let adjectives: Set<String>
 
     init(
         source: String, synsets: [Synset], senses: [String: [Sense]], exceptions: [String: [String]],
-        unresolvedRelations: Int, verbTagCounts: [String: Int] = [:]
+        unresolvedRelations: Int, verbTagCounts: [String: Int] = [:], adjectives: Set<String> = []
     ) {
         self.source = source
         self.synsets = synsets
@@ -95,6 +98,7 @@ public struct Lexicon: Sendable, Equatable {
         self.exceptions = exceptions
         self.unresolvedRelations = unresolvedRelations
         self.verbTagCounts = verbTagCounts
+        self.adjectives = adjectives
         var byID: [String: Int32] = [:]
         byID.reserveCapacity(synsets.count)
         for (i, s) in synsets.enumerated() { byID[s.id] = Int32(i) }
@@ -122,6 +126,12 @@ public struct Lexicon: Sendable, Equatable {
 
     /// The tag counts of a lemma key's noun senses, summed; 0 when it is no tagged noun.
     public func nounTagCount(_ key: String) -> Int { senses(of: key).reduce(0) { $0 + $1.count } }
+
+    /// Whether a lemma key can be an adjective ("dry", "female"); false when unknown.
+    public func isAdjective(_ key: String) -> Bool { adjectives.contains(key) }
+
+    /// The base forms the exception lists give an irregular noun form ("leaves" → leaf).
+    public func exceptionBases(of key: String) -> [String] { exceptions[key] ?? [] }
 
     /// Whether the lexicon has verb tag counts (WordNet 3.0 does, OEWN does not).
     public var hasVerbTagCounts: Bool { !verbTagCounts.isEmpty }
@@ -231,6 +241,7 @@ struct LexiconBuilder {
     var senses: [String: [PendingSense]] = [:]
     var exceptions: [String: [String]] = [:]
     var verbTagCounts: [String: Int] = [:]
+    var adjectives: Set<String> = []
 
     mutating func addSense(lemma writtenForm: String, synset: String, order: Int, count: Int) {
         senses[Lexicon.key(writtenForm), default: []].append(PendingSense(synset: synset, order: order, count: count))
@@ -274,6 +285,6 @@ struct LexiconBuilder {
         }
         return Lexicon(
             source: source, synsets: resolved, senses: senseIndex, exceptions: exceptions, unresolvedRelations: unresolved,
-            verbTagCounts: verbTagCounts)
+            verbTagCounts: verbTagCounts, adjectives: adjectives)
     }
 }

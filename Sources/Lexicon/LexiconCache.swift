@@ -83,7 +83,7 @@ public struct LexiconCache: Sendable {
 }
 
 /// The cache file's layout: the magic `PLEX`, a format version, the stamp, then the lexicon
-/// (source, synsets, senses, exceptions, verb tag counts), with little-endian integers and length-prefixed
+/// (source, synsets, senses, exceptions, verb tag counts, adjectives), with little-endian integers and length-prefixed
 /// UTF-8 strings.
 enum CompiledLexicon {
     static let magic: [UInt8] = Array("PLEX".utf8)
@@ -128,6 +128,7 @@ enum CompiledLexicon {
             w.string(key)
             w.int(Int64(lexicon.verbTagCounts[key]!))
         }
+        w.strings(lexicon.adjectives.sorted())
         return w.bytes
     }
 
@@ -203,10 +204,11 @@ enum CompiledLexicon {
             let key = try string()
             verbTagCounts[key] = Int(try int())
         }
+        let adjectives = Set(try strings())
         guard r.remaining == 0 else { return nil }
         return Lexicon(
             source: source, synsets: synsets, senses: senses, exceptions: exceptions, unresolvedRelations: Int(unresolved),
-            verbTagCounts: verbTagCounts)
+            verbTagCounts: verbTagCounts, adjectives: adjectives)
     }
 }
 

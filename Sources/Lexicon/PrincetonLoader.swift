@@ -12,7 +12,7 @@ public enum PrincetonLoader {
 
     /// The files `load(directory:)` reads (`cntlist.rev` may be missing).
     public static func sources(directory: String = defaultDirectory) -> [String] {
-        ["data.noun", "index.noun", "noun.exc", "cntlist.rev"].map { directory + "/" + $0 }
+        ["data.noun", "index.noun", "noun.exc", "cntlist.rev", "index.adj"].map { directory + "/" + $0 }
     }
 
     public static func load(directory: String = defaultDirectory) throws(PointillistError) -> Lexicon {
@@ -22,6 +22,7 @@ public enum PrincetonLoader {
         try readData(path: directory + "/data.noun", into: &builder, lexIDs: &lexIDs)
         let counts = try readCounts(path: directory + "/cntlist.rev")
         builder.verbTagCounts = try readVerbCounts(path: directory + "/cntlist.rev")
+        builder.adjectives = try readLemmas(path: directory + "/index.adj")
         let lexFiles = Dictionary(uniqueKeysWithValues: builder.synsets.map { ($0.id, $0.lexFile.number) })
         try readIndex(path: directory + "/index.noun", into: &builder) { lemma, synset in
             guard let counts, let lexFile = lexFiles[synset], let lexID = lexIDs[lemma + " " + synset] else { return 0 }
@@ -143,6 +144,19 @@ public enum PrincetonLoader {
             counts[Lexicon.key(spaced(key[..<percent])), default: 0] += n
         }
         return counts
+    }
+
+    /// The lemma keys of an index file (`index.adj`: the words that can be adjectives); empty
+    /// when the file is absent.
+    static func readLemmas(path: String) throws(PointillistError) -> Set<String> {
+        guard access(path, R_OK) == 0 else { return [] }
+        var lemmas: Set<String> = []
+        try forEachLine(path: path) { (_, line) throws(PointillistError) in
+            guard let first = line.first, first != 0x20 else { return }  // licence header
+            var fields = Fields(line: line)
+            if let lemma = fields.next() { lemmas.insert(Lexicon.key(spaced(lemma))) }
+        }
+        return lemmas
     }
 
     /// `inflected base…`, one irregular form per line.

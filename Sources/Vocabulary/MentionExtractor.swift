@@ -241,10 +241,15 @@ public struct MentionExtractor: Sendable {
     }
 
     /// Whether an -s form whose verb reading dominates (`verbDominantSForm`) is a verb after
-    /// `previous`: the word before is a noun of the lexicon ("the man falls", not "unsteady
-    /// steps"), and the two are not a known phrase or the start of one ("trash cans").
+    /// `previous`: the word before names someone who acts, its first sense a person or an
+    /// animal ("the man falls", "a zebra runs"; not "tree leaves", "metal watches", "brick
+    /// sheds"), and cannot be an adjective ("dry leaves", "female ducks"); the two are not a
+    /// known phrase or its start ("trash cans"); irregular noun plurals stay nouns ("leaves").
     func readsAsVerb(after previous: String, _ word: String, memo: inout ExtractionMemo) -> Bool {
-        guard !lexicon.baseForms(of: previous).isEmpty else { return false }
+        guard lexicon.exceptionBases(of: word).isEmpty, !lexicon.isAdjective(previous), let base = lexicon.baseForms(of: previous).first,
+            let first = lexicon.senses(of: base).first,
+            ["noun.person", "noun.animal"].contains(lexicon.synsets[Int(first.synset)].lexFile.name)
+        else { return false }
         let pair = phraseFacts(previous + " " + word, memo: &memo)
         return !pair.isKnown && !pair.isPrefix
     }

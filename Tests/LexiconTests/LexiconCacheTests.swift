@@ -41,6 +41,7 @@ import Testing
         // The verb tag counts travel too (cntlist.rev's %2: keys, summed per lemma).
         #expect(cached.verbTagCount("fall") == 116 && cached.nounTagCount("fall") == 28 && cached.verbTagCount("tree") == 0)
         #expect(cached.verbTagCount("give up") > 0 && cached.hasVerbTagCounts)
+        #expect(cached.isAdjective("dry") && cached.isAdjective("female") && !cached.isAdjective("man"))
     }
 
     @Test func aChangedSourceOrACorruptCacheIsParsedAgain() throws {
@@ -101,6 +102,6 @@ extension Lexicon {
     func withSource(_ source: String) -> Lexicon {
         Lexicon(
             source: source, synsets: synsets, senses: senses, exceptions: exceptions, unresolvedRelations: unresolvedRelations,
-            verbTagCounts: verbTagCounts)
+            verbTagCounts: verbTagCounts, adjectives: adjectives)
     }
 }
