@@ -745,7 +745,7 @@ class Extractor:
                 previous = "verb"
                 continue
             if len(word) >= 6 and (word.endswith("ing") or word.endswith("ed")):
-                if previous not in MODIFIERS:
+                if previous not in MODIFIERS and not self.starts_known_phrase(caption, toks, i):
                     if chunk:
                         self.flush(chunk, toks, result)
                         chunk = []
@@ -761,6 +761,15 @@ class Extractor:
         if chunk:
             self.flush(chunk, toks, result)
         return result
+
+    def starts_known_phrase(self, caption, toks, i):
+        """MentionExtractor.startsKnownPhrase: this word and the next, no punctuation between,
+        are a known phrase or begin one."""
+        if i + 1 >= len(toks) or caption[toks[i][0] + toks[i][1]:toks[i + 1][0]].strip(WHITE_SPACE):
+            return False
+        pair = toks[i][2] + " " + toks[i + 1][2]
+        lex, cur = self.lexicon, self.curation
+        return pair in cur.blocklist or pair in cur.aliases or bool(lex.base_forms(pair)) or pair in self.prefixes
 
     def verb_reading(self, word):
         """MentionExtractor.verbDominantSForm: an -s form whose verb base has >= 3 tagged verb

@@ -83,8 +83,9 @@ public struct Candidate: Sendable {
 ///    words read as verbs split it into chunks of content words.
 /// 2. A word right after a modal or a pronoun is a verb ("we can see", "it looks"). A modal
 ///    right after a determiner is a noun ("a can of soda"). A word ending in -ing or -ed is a
-///    verb unless a determiner, quantifier, number or adjective precedes it ("a woman holding",
-///    but "the building", "a swimming pool"). An -s form right after a noun is a verb when
+///    verb unless a determiner, quantifier, number or adjective precedes it or it begins a
+///    known phrase ("a woman holding", but "the building", "a swimming pool", "we can see
+///    dining table"). An -s form right after a noun is a verb when
 ///    the tag counts say it is mostly one ("the man falls", but "car wheels", "trash cans").
 /// 3. Each chunk is cut into the longest phrases the lexicon, the blocklist or the aliases
 ///    know ("fire hydrant", "ice cream"); the last phrase of a chunk is its head and the only
@@ -216,7 +217,7 @@ public struct MentionExtractor: Sendable {
             }
             if let suffix = facts.verbSuffix {
                 let modified = previous.map { [.determiner, .quantifier, .number, .adjective].contains($0) } ?? false
-                if !modified {
+                if !modified, !startsKnownPhrase(at: i, tokens, gaps: gaps, memo: &memo) {
                     flush(&chunk, tokens, &result, memo: &memo)
                     let context = previousIsContent ? "after a noun" : i == 0 ? "at the start" : "after '\(tokens[i - 1].normalized)'"
                     skip(i, .verbContext("-\(suffix) form \(context)"))
@@ -238,6 +239,15 @@ public struct MentionExtractor: Sendable {
         }
         flush(&chunk, tokens, &result, memo: &memo)
         return result
+    }
+
+    /// Whether the word at `i` and the next (no punctuation between) are a known phrase or
+    /// begin one: an -ing or -ed word there names a thing ("washing machine", "dining table",
+    /// "stuffed animal"), with or without an article before it.
+    func startsKnownPhrase(at i: Int, _ tokens: [Token], gaps: [Bool], memo: inout ExtractionMemo) -> Bool {
+        guard i + 1 < tokens.count, !gaps[i + 1] else { return false }
+        let pair = phraseFacts(tokens[i].normalized + " " + tokens[i + 1].normalized, memo: &memo)
+        return pair.isKnown || pair.isPrefix
     }
 
     /// Whether an -s form whose verb reading dominates (`verbDominantSForm`) is a verb after

@@ -248,6 +248,12 @@ enum Real {
         #expect(Real.kept("metal watches and brick sheds") == ["watch", "shed"], "materials are no subjects")
     }
 
+    @Test func participlesThatBeginAKnownNameAreNouns() {
+        #expect(Real.kept("washing machine") == ["washing machine"])
+        #expect(Real.kept("we can see dining table and chairs") == ["dining table", "chair"])
+        #expect(Real.kept("a woman holding a bag near the parking meter") == ["woman", "bag", "parking meter"])
+    }
+
     @Test func participlesAfterNounsAreVerbsButNounsAfterDeterminers() {
         #expect(Real.kept("a woman holding a bag and a man standing near a building") == ["woman", "bag", "man", "building"])
         #expect(Real.kept("a swimming pool and the ceiling") == ["swimming pool", "ceiling"])
