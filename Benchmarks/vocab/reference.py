@@ -730,8 +730,8 @@ class Extractor:
             category = fw.get(word)
             if is_number(word):
                 category = "number"
-            if category == "modal" and previous in MODIFIERS:
-                category = None  # "a can of soda"
+            if category == "modal" and (previous in MODIFIERS or self.starts_known_phrase(caption, toks, i)):
+                category = None  # "a can of soda", "can opener"
             if category is not None and i not in glued:
                 if chunk:
                     self.flush(chunk, toks, result)

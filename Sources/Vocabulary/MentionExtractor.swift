@@ -82,7 +82,8 @@ public struct Candidate: Sendable {
 /// 1. The caption is tokenised as in alignment. Punctuation between words, function words and
 ///    words read as verbs split it into chunks of content words.
 /// 2. A word right after a modal or a pronoun is a verb ("we can see", "it looks"). A modal
-///    right after a determiner is a noun ("a can of soda"). A word ending in -ing or -ed is a
+///    right after a determiner, or beginning a known name, is a noun ("a can of soda", "can
+///    opener"). A word ending in -ing or -ed is a
 ///    verb unless a determiner, quantifier, number or adjective precedes it or it begins a
 ///    known phrase ("a woman holding", but "the building", "a swimming pool", "we can see
 ///    dining table"). An -s form right after a noun is a verb when
@@ -198,8 +199,11 @@ public struct MentionExtractor: Sendable {
             }
             let facts = wordFacts(word, memo: &memo)
             var category = facts.category
-            if category == .modal, let p = previous, p == .determiner || p == .quantifier || p == .number || p == .adjective {
-                category = nil  // "a can of soda"
+            if category == .modal,
+                previous.map({ [.determiner, .quantifier, .number, .adjective].contains($0) }) == true
+                    || startsKnownPhrase(at: i, tokens, gaps: gaps, memo: &memo)
+            {
+                category = nil  // "a can of soda", "can opener"
             }
             if let category, !glued[i] {
                 flush(&chunk, tokens, &result, memo: &memo)

@@ -224,6 +224,7 @@ enum Real {
         #expect(byText[4].1 == "kept")
         #expect(Real.kept("we can see a can of soda") == ["can", "soda"])
         #expect(Real.kept("I can see the sky") == ["sky"])
+        #expect(Real.kept("we can see can opener") == ["can opener"], "a modal that begins a known name is a noun")
     }
 
     /// The part-of-speech traps of real captions: an -s form after a person or an animal is a
