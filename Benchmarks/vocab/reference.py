@@ -557,6 +557,18 @@ def read_tsv(path, columns, optional):
 
 
 class Curation:
+    def alias_for(self, k):
+        """Curation.alias(for:): the alias of k, else of k with its last word detached."""
+        alias = self.aliases.get(k)
+        if alias is not None:
+            return alias
+        for suffix, replacement in DETACHMENTS:
+            if k.endswith(suffix):
+                alias = self.aliases.get(k[: len(k) - len(suffix)] + replacement)
+                if alias is not None:
+                    return alias
+        return None
+
     def __init__(self, directory, lexicon: Lexicon):
         self.directory = directory
         self.function_words = {}
@@ -769,7 +781,7 @@ class Extractor:
             return False
         pair = toks[i][2] + " " + toks[i + 1][2]
         lex, cur = self.lexicon, self.curation
-        return pair in cur.blocklist or pair in cur.aliases or bool(lex.base_forms(pair)) or pair in self.prefixes
+        return pair in cur.blocklist or cur.alias_for(pair) is not None or bool(lex.base_forms(pair)) or pair in self.prefixes
 
     def verb_reading(self, word):
         """MentionExtractor.verbDominantSForm: an -s form whose verb base has >= 3 tagged verb
@@ -800,7 +812,7 @@ class Extractor:
         if lexfile_name(lex.synsets[synset].lexfile) not in ("noun.person", "noun.animal"):
             return False
         pair = previous + " " + word
-        known = pair in cur.blocklist or pair in cur.aliases or bool(lex.base_forms(pair))
+        known = pair in cur.blocklist or cur.alias_for(pair) is not None or bool(lex.base_forms(pair))
         return not known and pair not in self.prefixes
 
     def glued_function_words(self, caption, toks):
@@ -824,7 +836,7 @@ class Extractor:
                 if function(toks[last][2]):
                     continue
                 k = " ".join(t[2] for t in toks[i:last + 1])
-                if (k in cur.blocklist or k in cur.aliases or lex.base_forms(k)) and self.judge(k)["verdict"] == "kept":
+                if (k in cur.blocklist or cur.alias_for(k) is not None or lex.base_forms(k)) and self.judge(k)["verdict"] == "kept":
                     glued.update(j for j in range(i + 1, last) if function(toks[j][2]))
                     break
         return glued
@@ -838,7 +850,7 @@ class Extractor:
             length = min(self.phrase_limit, n - position)
             while length > 1:
                 k = " ".join(toks[j][2] for j in chunk[position:position + length])
-                if k in cur.blocklist or k in cur.aliases or lex.base_forms(k):
+                if k in cur.blocklist or cur.alias_for(k) is not None or lex.base_forms(k):
                     break
                 length -= 1
             head = (position, position + length)
@@ -862,7 +874,7 @@ class Extractor:
             c["reason"] = f"blocklisted at {blocked[1]}: {blocked[0]}"
             return c
         curated = False
-        alias = cur.aliases.get(surface)
+        alias = cur.alias_for(surface)
         if alias is not None:
             c["sense"] = alias[0]
             # The class is named by its synset's first lemma ("people" -> person).

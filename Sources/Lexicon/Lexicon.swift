@@ -150,10 +150,14 @@ public struct Lexicon: Sendable, Equatable {
         }
         add(key)
         for base in exceptions[key] ?? [] { add(base) }
-        for (suffix, replacement) in Lexicon.detachments where key.hasSuffix(suffix) {
-            add(String(key.dropLast(suffix.count)) + replacement)
-        }
+        for form in Lexicon.detachedForms(of: key) { add(form) }
         return result
+    }
+
+    /// The key with each noun detachment rule that fits its end applied, lemmas or not
+    /// ("street lights" → street light), in the rules' order.
+    public static func detachedForms(of key: String) -> [String] {
+        detachments.filter { key.hasSuffix($0.0) }.map { String(key.dropLast($0.0.count)) + $0.1 }
     }
 
     /// WordNet's noun detachment rules (morphy(7WN)); "ss" endings are left alone so that

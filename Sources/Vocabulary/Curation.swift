@@ -34,6 +34,13 @@ public struct Curation: Sendable {
     public var functionWords: [String: WordCategory] = [:]
     public var blocklist: [String: (reason: String, rule: RuleSource)] = [:]
     public var aliases: [String: (synset: Int32, rule: RuleSource)] = [:]
+
+    /// The alias of a phrase as written, else of a form with its last word detached as a noun
+    /// plural ("street lights" finds the alias "street light").
+    public func alias(for key: String) -> (synset: Int32, rule: RuleSource)? {
+        if let exact = aliases[key] { return exact }
+        return Lexicon.detachedForms(of: key).lazy.compactMap { aliases[$0] }.first
+    }
     public var senseOverrides: [String: (synset: Int32, rule: RuleSource)] = [:]
     public var merges: [Int32: (into: Int32, rule: RuleSource)] = [:]
     public var includes: [Int32: (reason: String, rule: RuleSource)] = [:]

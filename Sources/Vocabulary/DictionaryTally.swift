@@ -74,6 +74,7 @@ public struct DictionaryTally: Sendable {
             if c.verdict.isKept, let synset = c.synset {
                 kept += 1
                 Self.count(c, caption: caption, image: image, imageNumber: imageNumber, in: &classes[synset, default: ClassTally()])
+                if let compound = c.compound { countCompound(compound, of: c, caption: caption, image: image) }
             } else {
                 let key = MissKey(lemma: c.lemma, code: c.verdict.code)
                 Self.count(
@@ -93,22 +94,34 @@ public struct DictionaryTally: Sendable {
         offer(c, caption: caption, image: image, to: &t.examples)
     }
 
+    /// A name the lexicon lacks, kept as its head: a near-miss with the code `compound`, so the
+    /// review lists it (an `alias:<sense>` decision makes it a name of its own).
+    mutating func countCompound(_ compound: Candidate.Compound, of c: Candidate, caption: String, image: String) {
+        let key = MissKey(lemma: compound.text, code: "compound")
+        let explanation = "not a name in the lexicon: counted as its head '\(c.lemma)'"
+        let example = Example(image: image, caption: caption, start: compound.start, length: compound.length)
+        Self.count(example, in: &misses[key, default: MissTally(code: "compound", explanation: explanation, sense: c.sense)])
+    }
+
     static func count(_ c: Candidate, caption: String, image: String, in t: inout MissTally) {
+        count(Example(image: image, caption: caption, start: c.start, length: c.length), in: &t)
+    }
+
+    static func count(_ example: Example, in t: inout MissTally) {
         t.mentions += 1
-        offer(c, caption: caption, image: image, to: &t.examples)
+        offer(example, to: &t.examples)
     }
 
     /// Keeps the mention among `examples` if it is one of the smallest (most mentions are
     /// turned away by their image alone).
     static func offer(_ c: Candidate, caption: String, image: String, to examples: inout [Example]) {
-        if examples.count == exampleCount, let last = examples.last {
-            if image > last.image { return }
-            let example = Example(image: image, caption: caption, start: c.start, length: c.length)
-            if !(example < last) { return }
-            keep([example], in: &examples)
-        } else {
-            keep([Example(image: image, caption: caption, start: c.start, length: c.length)], in: &examples)
-        }
+        offer(Example(image: image, caption: caption, start: c.start, length: c.length), to: &examples)
+    }
+
+    /// Keeps `example` if it is among the `exampleCount` smallest.
+    static func offer(_ example: Example, to examples: inout [Example]) {
+        if examples.count == exampleCount, let last = examples.last, !(example < last) { return }
+        keep([example], in: &examples)
     }
 
     /// The smallest examples of `examples` and `more`, in order.

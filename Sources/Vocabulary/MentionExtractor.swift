@@ -74,6 +74,16 @@ public struct Candidate: Sendable {
     public var rules: [RuleSource]
     /// More than one tangible sense in different lexicographer files was eligible.
     public var ambiguous: Bool
+    /// For a kept head whose chunk has a noun right before it that the lexicon does not know
+    /// together with it ("bicycle helmet" kept as helmet): the two as one name and their
+    /// span, which the dictionary build counts for review instead of losing.
+    public var compound: Compound? = nil
+
+    public struct Compound: Sendable, Equatable {
+        public var text: String
+        public var start: Int
+        public var length: Int
+    }
 }
 
 /// Finds noun mentions in captions and judges each one.
@@ -333,7 +343,7 @@ public struct MentionExtractor: Sendable {
         if let known = memo.phrases[key] { return known }
         let facts = ExtractionMemo.PhraseFacts(
             isPrefix: phrasePrefixes.contains(key),
-            isKnown: curation.blocklist[key] != nil || curation.aliases[key] != nil || !lexicon.baseForms(of: key).isEmpty)
+            isKnown: curation.blocklist[key] != nil || curation.alias(for: key) != nil || !lexicon.baseForms(of: key).isEmpty)
         memo.phrases[key] = facts
         return facts
     }
@@ -397,7 +407,24 @@ public struct MentionExtractor: Sendable {
         candidate.tokens = range
         candidate.start = first.start
         candidate.length = last.start + last.length - first.start
+        if head.lowerBound > 0, candidate.verdict.isKept {
+            let modifier = tokens[chunk[head.lowerBound - 1]]
+            if isNameModifier(modifier.normalized) {
+                candidate.compound = Candidate.Compound(
+                    text: modifier.normalized + " " + candidate.lemma, start: modifier.start, length: last.start + last.length - modifier.start)
+            }
+        }
         result.append(candidate)
+    }
+
+    /// Whether a word before a kept head may make a name with it: a noun of the lexicon that
+    /// cannot be an adjective ("wooden table" is a table) and whose first sense is not a
+    /// substance ("steel rod" is a rod of steel; "bicycle helmet" and "street light" are names).
+    func isNameModifier(_ word: String) -> Bool {
+        guard !lexicon.isAdjective(word), let base = lexicon.baseForms(of: word).first, let first = lexicon.senses(of: base).first else {
+            return false
+        }
+        return lexicon.synsets[Int(first.synset)].lexFile.name != "noun.substance"
     }
 
     /// `judge`, remembered per surface.
@@ -418,7 +445,7 @@ public struct MentionExtractor: Sendable {
             return c
         }
         var curated = false
-        if let alias = curation.aliases[surface] {
+        if let alias = curation.alias(for: surface) {
             c.sense = alias.synset
             c.lemma = lexicon.synsets[Int(alias.synset)].lemmas.first.map(Lexicon.key) ?? surface
             c.rules.append(alias.rule)

@@ -14,7 +14,7 @@ import Support
 public struct ReviewSheet: Sendable {
     public struct Row: Sendable, Equatable {
         public var decision = ""
-        public var kind: String  // "class" or "near-miss"
+        public var kind: String  // "class", "near-miss" or "compound" (a name the lexicon lacks, counted as its head)
         public var id: String
         public var name: String
         public var lemma: String
@@ -78,7 +78,7 @@ public struct ReviewSheet: Sendable {
             let s = lexicon.resolve(m.sense)
             rows.append(
                 Row(
-                    kind: "near-miss", id: "", name: "", lemma: m.lemma, sense: m.sense,
+                    kind: m.verdict == "compound" ? "compound" : "near-miss", id: "", name: "", lemma: m.lemma, sense: m.sense,
                     synset: s.map { lexicon.synsets[Int($0)].id } ?? "",
                     lexFile: s.map { lexicon.synsets[Int($0)].lexFile.name } ?? "", mentions: m.mentions, images: "",
                     verdict: m.verdict, reasons: m.reason, ambiguous: 0, confidence: "", rules: "",
@@ -230,7 +230,11 @@ public struct ReviewDecisions: Sendable {
                 guard kind == "near-miss", !sense.isEmpty else {
                     throw PointillistError(
                         file: path, line: row.line, field: "decision",
-                        reason: kind == "class" ? "the class is already kept" : "no sense to keep: use alias:<sense>")
+                        reason: kind == "class"
+                            ? "the class is already kept"
+                            : kind == "compound"
+                                ? "its head is already kept: use alias:<sense> to make the name a class of its own"
+                                : "no sense to keep: use alias:<sense>")
                 }
                 edits.append(Edit(file: "includes.tsv", key: sense, value: "kept in review", line: row.line))
             case _ where decision.hasPrefix("sense:"):

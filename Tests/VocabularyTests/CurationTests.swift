@@ -394,6 +394,40 @@ struct VocabCopy {
         #expect(ReviewSheet.hundredths(0.875) == "0.88" && ReviewSheet.hundredths(0.05) == "0.05" && ReviewSheet.hundredths(1) == "1.00")
     }
 
+    /// A name the lexicon lacks is not silently reduced to its head: the build counts it as a
+    /// compound for review, and an alias decision makes it a name of its own, plural included.
+    @Test func compoundsTheLexiconLacksGoToReviewAndAnAliasMakesThemNames() throws {
+        let captions = [
+            "A bicycle helmet on the table.", "Two bicycle helmets and a wooden table.", "Steel rods near a bicycle helmet.",
+        ]
+        var t = DictionaryTally()
+        for (i, c) in captions.enumerated() { t.add(extractor.candidates(in: c), caption: c, image: "image-\(i)", imageNumber: Int32(i)) }
+        let dictionary = ClassDictionary(tally: t, extractor: extractor, options: DictionaryOptions(minimumMentions: 1))
+        let compounds = dictionary.nearMisses.filter { $0.verdict == "compound" }
+        // Not "wooden table" (wooden can be an adjective) nor "steel rod" (steel is a substance).
+        #expect(compounds.map(\.lemma) == ["bicycle helmet"] && compounds.first?.mentions == 3, "\(compounds)")
+        #expect(compounds.first?.examples.first == "A [bicycle helmet] on the table.", "\(compounds)")
+        #expect(dictionary.classes.contains { $0.name == "helmet" }, "the head is still counted")
+
+        let copy = try VocabCopy()
+        defer { copy.remove() }
+        var s = ReviewSheet(dictionary: dictionary, extractor: extractor, options: DictionaryOptions(minimumMentions: 1))
+        let row = try #require(s.rows.firstIndex { $0.kind == "compound" })
+        let path = copy.url.appendingPathComponent("review.tsv").path
+        s.rows[row].decision = "keep"
+        try s.tsv.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: PointillistError.self) { try ReviewDecisions(sheet: path, lexicon: extractor.lexicon) }
+        s.rows[row].decision = "alias:helmet.n.02"
+        try s.tsv.write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try ReviewDecisions(sheet: path, lexicon: extractor.lexicon).apply(to: copy.path)
+        #expect(try copy.contents("aliases.tsv").hasSuffix("bicycle helmet\thelmet.n.02\n"))
+        let curation = try Curation(directory: copy.path, lexicon: extractor.lexicon)
+        let edited = MentionExtractor(lexicon: extractor.lexicon, curation: curation, wordList: extractor.wordList)
+        let found = edited.candidates(in: "two bicycle helmets").filter { $0.verdict.isKept }
+        #expect(found.map(\.surface) == ["bicycle helmets"] && found.first?.compound == nil)
+        #expect(found.first?.synset.map { extractor.lexicon.senseName(of: $0) } == "helmet.n.02")
+    }
+
     @Test func applyingDecisionsEditsVocabOnceAndRejectsBadDecisions() throws {
         let copy = try VocabCopy()
         defer { copy.remove() }
