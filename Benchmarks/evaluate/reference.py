@@ -82,8 +82,8 @@ def read_points(paths, classes):
     for label, name in zip(first_names.Label, first_names.TextLabel):
         classes.point_class(label, name)
     cls = df.Label.map(classes.index).to_numpy(np.int64)
-    x = df.X.to_numpy(np.float64).astype(np.float32)
-    y = df.Y.to_numpy(np.float64).astype(np.float32)
+    x = df.X.to_numpy(np.float64).astype(np.float32) + np.float32(0)  # -0 is 0, as pointillist reads it
+    y = df.Y.to_numpy(np.float64).astype(np.float32) + np.float32(0)
     yes = (df.EstimatedYesNo == "yes").to_numpy()
     image_codes, image_ids = pd.factorize(df.ImageId, sort=False)
     point, _ = pd.factorize(pd.MultiIndex.from_arrays([image_codes, x.view(np.int32), y.view(np.int32)]))

@@ -221,6 +221,7 @@ class LexiconBuilder:
         self.synsets = []     # [id, lexfile, lemmas, hypernym ids, instance ids, gloss, ili]
         self.senses = {}      # key -> list of (synset id, order, count)
         self.exceptions = {}  # key -> list of base keys
+        self.adjectives = set()  # lemma keys that can be adjectives
 
     def add_sense(self, written, synset_id, order, count):
         k = key(written)
@@ -425,6 +426,8 @@ def load_lmf(files) -> Lexicon:
                             raise LexiconError(f"{path}: Lemma without writtenForm")
                         entry_lemma = form
                         entry_is_noun = a.get("partOfSpeech") == "n"
+                        if a.get("partOfSpeech") in ("a", "s"):
+                            b.adjectives.add(key(form))
                     elif name == "Form":
                         form = a.get("writtenForm")
                         if form is not None:
@@ -558,9 +561,9 @@ def read_tsv(path, columns, optional):
 
 class Curation:
     def alias_for(self, k):
-        """Curation.alias(for:): the alias of k, else of k with its last word detached."""
+        """Curation.alias(for:): the alias of k, else, for a phrase, of k with its last word detached."""
         alias = self.aliases.get(k)
-        if alias is not None:
+        if alias is not None or " " not in k:
             return alias
         for suffix, replacement in DETACHMENTS:
             if k.endswith(suffix):
@@ -801,6 +804,22 @@ class Extractor:
             return base, verb, noun
         return None
 
+    def is_agent(self, synset):
+        """MentionExtractor.agents: the synset descends from person.n.01 or animal.n.01
+        through hypernym and instance links (itself included)."""
+        lex = self.lexicon
+        agents = {a for a in (lex.resolve("person.n.01"), lex.resolve("animal.n.01")) if a is not None}
+        seen, todo = set(), [synset]
+        while todo:
+            s = todo.pop()
+            if s in agents:
+                return True
+            if s in seen:
+                continue
+            seen.add(s)
+            todo += lex.synsets[s].hypernyms + lex.synsets[s].instance_of
+        return False
+
     def reads_as_verb(self, previous, word):
         """MentionExtractor.readsAsVerb: after a word that is no adjective and whose first sense
         is a person or animal, not an irregular noun plural, not a known phrase or its start."""
@@ -809,7 +828,7 @@ class Extractor:
         if lex.exceptions.get(word) or previous in lex.adjectives or not bases:
             return False
         synset = lex.senses[bases[0]][0][0]
-        if lexfile_name(lex.synsets[synset].lexfile) not in ("noun.person", "noun.animal"):
+        if not self.is_agent(synset):
             return False
         pair = previous + " " + word
         known = pair in cur.blocklist or cur.alias_for(pair) is not None or bool(lex.base_forms(pair))

@@ -122,6 +122,7 @@ public enum LMFLoader {
                 guard let form = attribute("writtenForm") else { throw fail("Lemma without writtenForm") }
                 entryLemma = form
                 entryIsNoun = attribute("partOfSpeech") == "n"
+                if let pos = attribute("partOfSpeech"), pos == "a" || pos == "s" { state.builder.adjectives.insert(Lexicon.key(form)) }
             case ("Form", false):
                 if let form = attribute("writtenForm") { forms.append(form) }
             case ("Sense", false):

@@ -4,9 +4,10 @@ enum DecimalText {
     /// Powers of ten exactly representable as `Double`.
     static let powers: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { a, _ in a * 10 } }
 
-    /// The number `bytes` spell: `[-]digits[.digits]` with at most 18 digits, divided exactly
-    /// (so correctly rounded, as `Double(String)` is); other shapes (exponents, longer
-    /// mantissas) through `Double(String)`. Nil when it is not a finite number.
+    /// The number `bytes` spell: `[-]digits[.digits]` with at most 15 digits (below 2^53, so
+    /// the mantissa and the power of ten are exact and their quotient correctly rounded, as
+    /// `Double(String)` is); longer mantissas and exponents through `Double(String)`. Nil when it
+    /// is not a finite decimal number (hexadecimal, inf and nan are refused). Minus zero is zero.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         var mantissa: UInt64 = 0
         var digits = 0
@@ -21,7 +22,7 @@ enum DecimalText {
                 mantissa = mantissa * 10 + UInt64(b - 0x30)
                 digits += 1
                 if seenPoint { fraction += 1 }
-                if digits > 18 { return slow(bytes) }
+                if digits > 15 { return slow(bytes) }
             } else if b == 0x2E && !seenPoint {
                 seenPoint = true
             } else {
@@ -31,11 +32,12 @@ enum DecimalText {
         }
         guard digits > 0 else { return nil }
         let value = Double(mantissa) / powers[fraction]
-        return negative ? -value : value
+        return negative && value != 0 ? -value : value
     }
 
     static func slow(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }
-        return value
+        let decimal = bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x65 || $0 == 0x45 }
+        guard decimal, let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }
+        return value == 0 ? 0 : value
     }
 }

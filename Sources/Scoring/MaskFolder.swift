@@ -78,13 +78,16 @@ public struct MaskFolder: Sendable {
         }
     }
 
-    /// `0a1b…_m01g317_c4d5.png` → ("0a1b…", "/m/01g317"); nil when the name is not of that shape.
+    /// `0a1b…_m01g317_c4d5.png` → ("0a1b…", "/m/01g317"): the image id before the first
+    /// underscore, the box id after the last, the MID between (MIDs may hold underscores:
+    /// `…_m04_sv_….png` is /m/04_sv); with one underscore, all after it is the MID. Nil when
+    /// the name is not of that shape.
     public static func imageAndMID(ofFileName name: String) -> (String, String)? {
         let parts = name.dropLast(4).split(separator: "_", omittingEmptySubsequences: false)
-        guard parts.count >= 2, !parts[0].isEmpty, let kind = parts[1].first, kind == "m" || kind == "g", parts[1].count > 1 else {
-            return nil
-        }
-        return (String(parts[0]), "/\(kind)/\(parts[1].dropFirst())")
+        guard parts.count >= 2, !parts[0].isEmpty else { return nil }
+        let mid: Substring = parts.count == 2 ? parts[1] : Substring(parts[1..<(parts.count - 1)].joined(separator: "_"))
+        guard let kind = mid.first, kind == "m" || kind == "g", mid.count > 1 else { return nil }
+        return (String(parts[0]), "/\(kind)/\(mid.dropFirst())")
     }
 
     /// The segmentation of an image; nil when the folder has no mask for it.

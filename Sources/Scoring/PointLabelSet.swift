@@ -31,8 +31,8 @@ public struct ImagePointLabels: Sendable, Equatable {
 /// Point labels in the Open Images V7 point-label layout, read for evaluation: per image its
 /// points, with every row accounted for.
 ///
-/// Rows at the same position of an image (the same X and Y text) are one point with several
-/// labels. A class labelled both Yes and No at one point is left out there (`conflicting`);
+/// Rows at the same position of an image (X and Y equal once read as `Float`, the precision
+/// points are looked up at) are one point with several labels. A class labelled both Yes and No at one point is left out there (`conflicting`);
 /// a repeated label counts once (`repeated`). `unsure` rows (Unresolved) are left out.
 /// Reconciliation: `rows = yes + no + unsure + rejectedRows`.
 public struct PointLabelSet: Sendable {
@@ -98,6 +98,9 @@ struct RowAccumulator {
         var columns: Columns?
         while let batch = reader.next() {
             if let overlong = batch.overlong {
+                guard columns != nil else {
+                    throw PointillistError(file: path, line: batch.firstLineNumber, field: nil, reason: "the header: \(overlong.reason)")
+                }
                 reject(PointillistError(file: path, line: batch.firstLineNumber, reason: overlong.reason))
                 continue
             }

@@ -35,10 +35,13 @@ public struct Curation: Sendable {
     public var blocklist: [String: (reason: String, rule: RuleSource)] = [:]
     public var aliases: [String: (synset: Int32, rule: RuleSource)] = [:]
 
-    /// The alias of a phrase as written, else of a form with its last word detached as a noun
-    /// plural ("street lights" finds the alias "street light").
+    /// The alias of a word or phrase as written, else, for a phrase, of a form with its last
+    /// word detached as a noun plural ("street lights" finds the alias "street light"). A
+    /// single word is matched as written only, so an alias of "glass" leaves "glasses" to the
+    /// lexicon (spectacles).
     public func alias(for key: String) -> (synset: Int32, rule: RuleSource)? {
         if let exact = aliases[key] { return exact }
+        guard key.contains(" ") else { return nil }
         return Lexicon.detachedForms(of: key).lazy.compactMap { aliases[$0] }.first
     }
     public var senseOverrides: [String: (synset: Int32, rule: RuleSource)] = [:]

@@ -120,6 +120,9 @@ public struct MentionExtractor: Sendable {
     /// Whether the lexicon has sense tag counts (WordNet 3.0 does, OEWN does not): without
     /// them every sense of a word is dominant, and `seenBefore` would make a man a hominid.
     let hasTagCounts: Bool
+    /// person.n.01 and animal.n.01: a word whose first sense descends from one names someone
+    /// who can act ("the man falls", "an animal runs").
+    let agents: Set<Int32>
 
     public init(lexicon: Lexicon, curation: Curation, wordList: WordList) {
         self.lexicon = lexicon
@@ -135,6 +138,7 @@ public struct MentionExtractor: Sendable {
         }
         phrasePrefixes = prefixes
         hasTagCounts = lexicon.lemmaKeys.contains { key in lexicon.senses(of: key).contains { $0.count > 0 } }
+        agents = Set(["person.n.01", "animal.n.01"].compactMap(lexicon.resolve))
         let roots = Set(curation.tangibleRoots.map(\.synset))
         // 0 unknown, 1 in progress, 2 reaches a root, 3 does not.
         var state = [UInt8](repeating: 0, count: lexicon.synsets.count)
@@ -266,13 +270,13 @@ public struct MentionExtractor: Sendable {
 
     /// Whether an -s form whose verb reading dominates (`verbDominantSForm`) is a verb after
     /// `previous`: the word before names someone who acts, its first sense a person or an
-    /// animal ("the man falls", "a zebra runs"; not "tree leaves", "metal watches", "brick
-    /// sheds"), and cannot be an adjective ("dry leaves", "female ducks"); the two are not a
-    /// known phrase or its start ("trash cans"); irregular noun plurals stay nouns ("leaves").
+    /// animal (`agents`: "the man falls", "a person stands", "a zebra runs"; not "tree leaves",
+    /// "metal watches", "brick sheds"), and cannot be an adjective ("dry leaves", "female
+    /// ducks"); the two are not a known phrase or its start ("trash cans"); irregular noun
+    /// plurals stay nouns ("leaves").
     func readsAsVerb(after previous: String, _ word: String, memo: inout ExtractionMemo) -> Bool {
         guard lexicon.exceptionBases(of: word).isEmpty, !lexicon.isAdjective(previous), let base = lexicon.baseForms(of: previous).first,
-            let first = lexicon.senses(of: base).first,
-            ["noun.person", "noun.animal"].contains(lexicon.synsets[Int(first.synset)].lexFile.name)
+            let first = lexicon.senses(of: base).first, !lexicon.closure(first.synset).isDisjoint(with: agents)
         else { return false }
         let pair = phraseFacts(previous + " " + word, memo: &memo)
         return !pair.isKnown && !pair.isPrefix
@@ -387,6 +391,7 @@ public struct MentionExtractor: Sendable {
         // only while it is the prefix of some known phrase; morphology applies to its last word.
         var position = 0
         var head = 0..<1
+        var before: Range<Int>?  // the unit before the head
         while position < chunk.count {
             var key = tokens[chunk[position]].normalized
             var best = 1
@@ -396,6 +401,7 @@ public struct MentionExtractor: Sendable {
                 length += 1
                 if phraseFacts(key, memo: &memo).isKnown { best = length }
             }
+            if position > 0 { before = head }
             head = position..<(position + best)
             position += best
         }
@@ -407,8 +413,8 @@ public struct MentionExtractor: Sendable {
         candidate.tokens = range
         candidate.start = first.start
         candidate.length = last.start + last.length - first.start
-        if head.lowerBound > 0, candidate.verdict.isKept {
-            let modifier = tokens[chunk[head.lowerBound - 1]]
+        if let before, before.count == 1, candidate.verdict.isKept {
+            let modifier = tokens[chunk[before.lowerBound]]
             if isNameModifier(modifier.normalized) {
                 candidate.compound = Candidate.Compound(
                     text: modifier.normalized + " " + candidate.lemma, start: modifier.start, length: last.start + last.length - modifier.start)
@@ -417,7 +423,8 @@ public struct MentionExtractor: Sendable {
         result.append(candidate)
     }
 
-    /// Whether a word before a kept head may make a name with it: a noun of the lexicon that
+    /// Whether a word before a kept head (a unit of one word: in "ice cream cone" the unit
+    /// before cone is ice cream, and no compound is counted) may make a name with it: a noun of the lexicon that
     /// cannot be an adjective ("wooden table" is a table) and whose first sense is not a
     /// substance ("steel rod" is a rod of steel; "bicycle helmet" and "street light" are names).
     func isNameModifier(_ word: String) -> Bool {

@@ -165,6 +165,9 @@ enum EvaluationText {
         if let tau = report.summary.labelsTau {
             lines.append(String(format: "Kendall's tau, ranking by point IoU (point labels) against dense IoU: %.3f", tau))
         }
+        if report.summary.drawTaus.count < draws, r.methods.count > 1 {
+            lines.append("(\(draws - report.summary.drawTaus.count) of \(draws) draws rank nothing: every method scored alike or some not at all)")
+        }
         if let spread = EvaluationSummary.spread(report.summary.drawTaus) {
             let taus = report.summary.drawTaus
             lines.append(

@@ -1,8 +1,9 @@
 import Foundation
 import Imaging
-import Scoring
 import Support
 import Testing
+
+@testable import Scoring
 
 /// A folder with files for one test, removed by the caller.
 private func folder(_ name: String) -> String {
@@ -54,6 +55,19 @@ private func at(_ x: Int, _ y: Int) -> String { "\((Double(x) + 0.5) / 4),\((Dou
     @Test func nothingPredictedMissesEveryYes() {
         let (c, _) = counted([0, ~2], predicted: [])
         #expect(c.fn == [1, 0, 0] && c.fp == [0, 0, 0])
+    }
+}
+
+@Suite struct DecimalTextTests {
+    func parse(_ text: String) -> Double? { Array(text.utf8).withUnsafeBufferPointer { DecimalText.parse($0) } }
+
+    @Test func readsAsDoubleDoesAndRefusesWhatIsNoDecimal() {
+        for text in ["0.5", "0", "1", "0.12345678901234", "0.841814884227575252", "1e-3", "5.", ".5", "0.0000001"] {
+            #expect(parse(text) == Double(text), "\(text)")
+        }
+        #expect(parse("-0")?.sign == .plus && parse("-0.0")?.sign == .plus && parse("-0e0")?.sign == .plus, "minus zero is zero")
+        #expect(parse("-0.25") == -0.25)
+        for text in ["", "-", ".", "0x1p-1", "inf", "nan", "1,5", "0.5x"] { #expect(parse(text) == nil, "\(text)") }
     }
 }
 
@@ -166,6 +180,9 @@ private func at(_ x: Int, _ y: Int) -> String { "\((Double(x) + 0.5) / 4),\((Dou
         CountingRule.countDense(truth: map, prediction: map, into: &counts)
         #expect(counts.tp == [5, 4] && counts.fp == [0, 0] && counts.fn == [0, 0])
         #expect(MaskFolder.imageAndMID(ofFileName: "0a1b_g11bc6wrl3_x.png")! == ("0a1b", "/g/11bc6wrl3"))
+        #expect(MaskFolder.imageAndMID(ofFileName: "0a1b_m04_sv_9f2c.png")! == ("0a1b", "/m/04_sv"), "a MID with an underscore")
+        #expect(MaskFolder.imageAndMID(ofFileName: "0a1b_m01g317.png")! == ("0a1b", "/m/01g317"))
+        #expect(MaskFolder.imageAndMID(ofFileName: "0a1b_x12_9f2c.png") == nil && MaskFolder.imageAndMID(ofFileName: "plain.png") == nil)
     }
 
     @Test func aPredictionOfAnotherSizeIsReadAtTheSamePlace() throws {

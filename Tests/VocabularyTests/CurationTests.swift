@@ -399,12 +399,14 @@ struct VocabCopy {
     @Test func compoundsTheLexiconLacksGoToReviewAndAnAliasMakesThemNames() throws {
         let captions = [
             "A bicycle helmet on the table.", "Two bicycle helmets and a wooden table.", "Steel rods near a bicycle helmet.",
+            "An ice cream cone.",
         ]
         var t = DictionaryTally()
         for (i, c) in captions.enumerated() { t.add(extractor.candidates(in: c), caption: c, image: "image-\(i)", imageNumber: Int32(i)) }
         let dictionary = ClassDictionary(tally: t, extractor: extractor, options: DictionaryOptions(minimumMentions: 1))
         let compounds = dictionary.nearMisses.filter { $0.verdict == "compound" }
-        // Not "wooden table" (wooden can be an adjective) nor "steel rod" (steel is a substance).
+        // Not "wooden table" (wooden can be an adjective), "steel rod" (steel is a substance) nor
+        // "cream cone" (the unit before cone is "ice cream").
         #expect(compounds.map(\.lemma) == ["bicycle helmet"] && compounds.first?.mentions == 3, "\(compounds)")
         #expect(compounds.first?.examples.first == "A [bicycle helmet] on the table.", "\(compounds)")
         #expect(dictionary.classes.contains { $0.name == "helmet" }, "the head is still counted")
@@ -426,6 +428,12 @@ struct VocabCopy {
         let found = edited.candidates(in: "two bicycle helmets").filter { $0.verdict.isKept }
         #expect(found.map(\.surface) == ["bicycle helmets"] && found.first?.compound == nil)
         #expect(found.first?.synset.map { extractor.lexicon.senseName(of: $0) } == "helmet.n.02")
+        // Plurals reach the aliases of phrases only: an alias of one word leaves its plural to the lexicon.
+        try copy.append("glass\tdrinking_glass.n.01\n", to: "aliases.tsv")
+        let glass = MentionExtractor(
+            lexicon: extractor.lexicon, curation: try Curation(directory: copy.path, lexicon: extractor.lexicon), wordList: extractor.wordList)
+        let drinkingGlass = extractor.lexicon.resolve("drinking_glass.n.01")
+        #expect(glass.judge("glass").synset == drinkingGlass && glass.judge("glasses").synset != drinkingGlass)
     }
 
     @Test func applyingDecisionsEditsVocabOnceAndRejectsBadDecisions() throws {

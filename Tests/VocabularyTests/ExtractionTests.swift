@@ -234,6 +234,7 @@ enum Real {
         #expect(Real.kept("the man falls off the horse") == ["man", "horse"])
         #expect(Real.kept("the woman bends down") == ["woman"], "bends is the verb, down its particle")
         #expect(Real.kept("a dog runs on the road and a bird flies") == ["dog", "road", "bird"])
+        #expect(Real.kept("a person stands near a tree") == ["person", "tree"], "person.n.01 is in noun.Tops, still an agent")
         let skipped = Real.extractor.candidates(in: "the man falls", includeSkipped: true)
         let falls = skipped.first { $0.surface == "falls" }
         #expect(falls?.verdict == .verbContext("-s form after a noun, mostly a verb (fall: 116 verb tags, 28 noun tags)"))
