@@ -1,3 +1,5 @@
+import Glibc
+
 /// Reads decimal numbers from bytes without making a string: the point-label files hold
 /// millions of them.
 enum DecimalText {
@@ -35,9 +37,19 @@ enum DecimalText {
         return negative && value != 0 ? -value : value
     }
 
+    /// glibc's `strtod` (correctly rounded) on a NUL-terminated copy of the bytes, which must
+    /// all be read.
     static func slow(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         let decimal = bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x65 || $0 == 0x45 }
-        guard decimal, let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }
+        guard decimal, !bytes.isEmpty, bytes.count < 512 else { return nil }
+        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { text -> Double? in
+            for (i, b) in bytes.enumerated() { text[i] = CChar(bitPattern: b) }
+            text[bytes.count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(text.baseAddress!, &end)
+            return end == text.baseAddress! + bytes.count ? value : nil
+        }
+        guard let value, value.isFinite else { return nil }
         return value == 0 ? 0 : value
     }
 }
