@@ -9,7 +9,7 @@ extension Pointillist {
             commandName: "evaluate",
             abstract: "Score segmentation methods with point labels (point IoU) and with dense masks (dense IoU), and compare the rankings.",
             discussion: """
-                Point labels are Open Images V7 point-label CSV files (our `questions export`, or the published \
+                Point labels are Open Images V7 point-label CSV files (`pointillist questions export`, or the published \
                 files; plain or gzip). A method is a folder of masks in one of two layouts: class-index PNGs \
                 ({image id}.png, 8-bit grey, values named by a classes.tsv in the folder or beside it, as \
                 `pointillist scenes` writes them), or Open Images' per-class binary masks \
