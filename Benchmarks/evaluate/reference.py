@@ -51,14 +51,14 @@ class Classes:
 def read_table(folder, classes):
     for path in (os.path.join(folder, "classes.tsv"), os.path.join(os.path.dirname(os.path.abspath(folder)), "classes.tsv")):
         if os.path.exists(path):
-            lut = np.full(256, -1, np.int64)
+            lut = np.full(65536, -1, np.int64)
             with open(path) as f:
                 for line in f:
                     parts = line.rstrip("\n").split("\t")
                     if line.startswith("#") or len(parts) < 2 or not parts[0].lstrip("-").isdigit() or not parts[1] or parts[1] == "void":
                         continue
                     v = int(parts[0])
-                    if 1 <= v <= 255:
+                    if 1 <= v <= 65535:
                         lut[v] = classes.mask_class(parts[1])
             return lut
     raise SystemExit(f"{folder}: no classes.tsv")

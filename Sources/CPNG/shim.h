@@ -8,6 +8,7 @@ static inline png_uint_32 pointillist_png_image_version(void) { return PNG_IMAGE
 static inline png_uint_32 pointillist_png_format_gray(void) { return PNG_FORMAT_GRAY; }
 static inline png_uint_32 pointillist_png_format_rgb(void) { return PNG_FORMAT_RGB; }
 static inline png_uint_32 pointillist_png_format_rgba(void) { return PNG_FORMAT_RGBA; }
+static inline png_uint_32 pointillist_png_format_linear_gray(void) { return PNG_FORMAT_LINEAR_Y; }
 // An upper bound of the PNG file's size, so it can be written to memory in one pass.
 static inline png_alloc_size_t pointillist_png_size_max(png_imagep image) { return PNG_IMAGE_PNG_SIZE_MAX(*image); }
 static inline int pointillist_png_failed(png_imagep image) { return PNG_IMAGE_FAILED(*image); }

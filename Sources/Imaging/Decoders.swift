@@ -122,6 +122,41 @@ enum PNGDecoder {
         return Image(width: size.width, height: size.height, channels: channels, pixels: pixels)
     }
 
+    /// The values of a grey PNG as stored, 8 or 16 bits each (16-bit data is read as linear,
+    /// so libpng passes it through unchanged): class-index masks. A colour or palette PNG is
+    /// an error, since its class indices cannot be read back from colours.
+    static func decodeGreyValues(_ bytes: [UInt8], path: String) throws(PointillistError) -> (width: Int, height: Int, values: [UInt16]) {
+        // IHDR: bit depth at byte 24, colour type at byte 25.
+        guard bytes.count > 25, bytes[12..<16].elementsEqual("IHDR".utf8) else {
+            throw PointillistError(file: path, reason: "corrupt PNG: the first chunk is not IHDR")
+        }
+        let (depth, colourType) = (bytes[24], bytes[25])
+        guard colourType == 0 else {
+            throw PointillistError(
+                file: path,
+                reason: colourType == 3
+                    ? "a palette PNG: its class indices cannot be read as stored; save the mask as 8- or 16-bit grey, one class value per pixel"
+                    : "a colour PNG: a class-index mask must be 8- or 16-bit grey, one class value per pixel")
+        }
+        guard depth == 16 else {
+            let image = try decode(bytes, path: path, layout: .asStored)
+            return (image.width, image.height, image.pixels.map(UInt16.init))
+        }
+        var png = png_image()
+        png.version = pointillist_png_image_version()
+        defer { png_image_free(&png) }
+        let begun = bytes.withUnsafeBytes { raw in png_image_begin_read_from_memory(&png, raw.baseAddress, raw.count) }
+        guard begun != 0 else { throw failure(&png, path: path, what: "cannot read the PNG header") }
+        let size = try ImageFile.checkedSize(width: Int(png.width), height: Int(png.height), path: path)
+        png.format = pointillist_png_format_linear_gray()
+        var values = [UInt16](repeating: 0, count: size.width * size.height)
+        let finished = values.withUnsafeMutableBytes { target in
+            png_image_finish_read(&png, nil, target.baseAddress, Int32(size.width), nil)  // the stride counts samples, not bytes
+        }
+        guard finished != 0 else { throw failure(&png, path: path, what: "cannot decode PNG") }
+        return (size.width, size.height, values)
+    }
+
     /// Width and height from the IHDR chunk, which the PNG format puts first.
     static func size(fromHeader bytes: [UInt8], path: String) throws(PointillistError) -> (width: Int, height: Int) {
         guard bytes.count >= 24 else { throw PointillistError(file: path, reason: "truncated PNG: the file ends inside the header") }

@@ -37,6 +37,29 @@ public struct Image: Sendable, Equatable {
 
 /// PNG files through libpng's simplified API.
 public enum PNGFile {
+    /// A 16-bit grey PNG of `values` (row by row), stored as linear data so that a reader gets
+    /// the values back unchanged: class-index masks of more than 255 classes.
+    public static func encodeGrey16(width: Int, height: Int, values: [UInt16]) throws(PointillistError) -> [UInt8] {
+        precondition(width > 0 && height > 0 && values.count == width * height)
+        var png = png_image()
+        png.version = pointillist_png_image_version()
+        png.width = png_uint_32(width)
+        png.height = png_uint_32(height)
+        png.format = pointillist_png_format_linear_gray()
+        defer { png_image_free(&png) }
+        var size = pointillist_png_size_max(&png)
+        var bytes = [UInt8](repeating: 0, count: Int(size))
+        let written = values.withUnsafeBytes { raw in
+            bytes.withUnsafeMutableBytes { out in png_image_write_to_memory(&png, out.baseAddress, &size, 0, raw.baseAddress, Int32(width), nil) }
+        }
+        guard written != 0, Int(size) <= bytes.count else {
+            let reason = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            throw PointillistError(file: "(memory)", reason: "cannot encode PNG: \(reason)")
+        }
+        bytes.removeSubrange(Int(size)...)
+        return bytes
+    }
+
     /// `image` as the bytes of an 8-bit grey, RGB or RGBA PNG file. Writing the file is the
     /// caller's (`FileSystem.writeAtomically`, in a module that can reach it): this module
     /// turns images into bytes and bytes into images.

@@ -56,6 +56,16 @@ public enum ImageFile {
         }
     }
 
+    /// A class-index mask: the values of a grey PNG as stored, 8 or 16 bits each (`read`
+    /// would bring 16-bit values down to 8 bits). Colour, palette and JPEG files are errors.
+    public static func readClassValues(_ path: String) throws(PointillistError) -> (width: Int, height: Int, values: [UInt16]) {
+        let bytes = try readBytes(path, limit: nil)
+        guard try format(of: bytes, path: path) == .png else {
+            throw PointillistError(file: path, reason: "a class-index mask must be a PNG (JPEG compression changes the values)")
+        }
+        return try PNGDecoder.decodeGreyValues(bytes, path: path)
+    }
+
     /// The width and height stored in the header of the image at `path`, reading only as much
     /// of the file as it takes to reach them (for a PNG 24 bytes, for a JPEG its segments up
     /// to the frame header). It checks the header only: a file truncated after it still has

@@ -16,12 +16,6 @@ public struct LabelMap: Sendable, Equatable {
         self.labels = labels
     }
 
-    /// A grey class-index mask through a table from pixel value to class (−1 for void).
-    public init(mask: Image, classOfValue: [Int32]) {
-        precondition(mask.channels == 1 && classOfValue.count == 256)
-        self.init(width: mask.width, height: mask.height, labels: mask.pixels.map { classOfValue[Int($0)] })
-    }
-
     /// Per-class binary masks (any non-zero pixel is the class), on the grid of the first; a
     /// mask of another size is read by nearest neighbour.
     public init?(binaryMasks: [(classIndex: Int32, mask: Image)]) {

@@ -5,8 +5,8 @@ import Support
 
 /// A folder of segmentations (one method's predictions, or the ground truth) in one of two
 /// layouts, told apart by whether a class table is found:
-/// - **class index** (what `pointillist scenes` writes): `{image id}.png`, 8-bit grey, each
-///   value a class of the class table, `classes.tsv` in the folder or else beside it
+/// - **class index** (what `pointillist scenes` writes): `{image id}.png`, 8- or 16-bit grey
+///   (16 bits for more than 255 classes), each value a class of the class table, `classes.tsv` in the folder or else beside it
 ///   (`value<TAB>name` lines as `MaskClasses` reads them; value 0 and values the table does
 ///   not name are void);
 /// - **per-class binary** (Open Images' segmentation masks):
@@ -22,7 +22,7 @@ public struct MaskFolder: Sendable {
     public let layout: Layout
     /// Images with a mask, sorted.
     public let imageIDs: [String]
-    /// Class-index layout: the class of each pixel value (−1 void).
+    /// Class-index layout: the class of each pixel value, 0 to 65535 (−1 void).
     let classOfValue: [Int32]
     /// Per-class layout: each image's mask files and their classes.
     let binaryFiles: [String: [BinaryMask]]
@@ -48,8 +48,9 @@ public struct MaskFolder: Sendable {
             do { text = try String(contentsOfFile: table, encoding: .utf8) } catch {
                 throw PointillistError(file: table, reason: "cannot read the class table: \(error.localizedDescription)")
             }
-            var values = [Int32](repeating: -1, count: 256)
-            for (value, name) in try MaskClasses.parse(text, path: table) where (1...255).contains(value) {
+            var values = [Int32](repeating: -1, count: 65536)
+            // In value order, so the classes are numbered the same on every run.
+            for (value, name) in try MaskClasses.parse(text, path: table).sorted(by: { $0.key < $1.key }) where (1...65535).contains(value) {
                 values[value] = classes.maskClass(name)
             }
             classOfValue = values
@@ -60,8 +61,9 @@ public struct MaskFolder: Sendable {
             layout = .perClassBinary
             classOfValue = []
             var files: [String: [BinaryMask]] = [:]
-            let walker = FileManager.default.enumerator(atPath: folder)
-            while let relative = walker?.nextObject() as? String {
+            // Sorted, so the classes are numbered the same on every file system and run.
+            let listed = (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).sorted()
+            for relative in listed {
                 let name = (relative as NSString).lastPathComponent
                 guard name.hasSuffix(".png"), let (image, mid) = Self.imageAndMID(ofFileName: name) else { continue }
                 files[image, default: []].append(BinaryMask(classIndex: classes.maskClass(mid), path: url.appendingPathComponent(relative).path))
@@ -96,12 +98,8 @@ public struct MaskFolder: Sendable {
         case .classIndex:
             let path = folder + "/" + imageID + ".png"
             guard FileManager.default.fileExists(atPath: path) else { return nil }
-            let mask = try ImageFile.read(path, layout: .asStored)
-            guard mask.channels == 1 else {
-                throw PointillistError(
-                    file: path, reason: "a class-index mask must be 8-bit grey, one value per pixel; this one has \(mask.channels) channels")
-            }
-            return LabelMap(mask: mask, classOfValue: classOfValue)
+            let mask = try ImageFile.readClassValues(path)
+            return LabelMap(width: mask.width, height: mask.height, labels: mask.values.map { classOfValue[Int($0)] })
         case .perClassBinary:
             guard let files = binaryFiles[imageID] else { return nil }
             var masks: [(classIndex: Int32, mask: Image)] = []

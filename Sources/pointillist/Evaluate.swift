@@ -11,7 +11,7 @@ extension Pointillist {
             discussion: """
                 Point labels are Open Images V7 point-label CSV files (`pointillist questions export`, or the published \
                 files; plain or gzip). A method is a folder of masks in one of two layouts: class-index PNGs \
-                ({image id}.png, 8-bit grey, values named by a classes.tsv in the folder or beside it, as \
+                ({image id}.png, 8- or 16-bit grey, values named by a classes.tsv in the folder or beside it, as \
                 `pointillist scenes` writes them), or Open Images' per-class binary masks \
                 ({image id}_{MID without slashes}_….png). Mask classes match point-label classes by Label (MID) \
                 or by display name, ignoring case.

@@ -185,6 +185,22 @@ private func at(_ x: Int, _ y: Int) -> String { "\((Double(x) + 0.5) / 4),\((Dou
         #expect(MaskFolder.imageAndMID(ofFileName: "0a1b_x12_9f2c.png") == nil && MaskFolder.imageAndMID(ofFileName: "plain.png") == nil)
     }
 
+    @Test func sixteenBitClassIndexMasksKeepTheirValuesAndColourMasksAreRefused() throws {
+        let root = folder("sixteen")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try "1\tcar\n300\troad\n".write(toFile: "\(root)/classes.tsv", atomically: true, encoding: .utf8)
+        try Data(PNGFile.encodeGrey16(width: 2, height: 2, values: [1, 300, 300, 0])).write(to: URL(fileURLWithPath: "\(root)/a.png"))
+        try Data(PNGFile.encode(Image(width: 1, height: 1, channels: 3, pixels: [1, 1, 1]))).write(to: URL(fileURLWithPath: "\(root)/b.png"))
+        var classes = ClassSpace()
+        let masks = try MaskFolder(folder: root, classes: &classes)
+        #expect(classes.labels == ["car", "road"])
+        let values = try ImageFile.readClassValues("\(root)/a.png").values
+        #expect(values == [1, 300, 300, 0], "300 stays 300, not 300/256")
+        #expect(try masks.labelMap("a")?.labels == [0, 1, 1, -1])
+        #expect(throws: PointillistError.self) { try masks.labelMap("b") }
+        do { _ = try masks.labelMap("b") } catch { #expect("\(error)".contains("a colour PNG"), "\(error)") }
+    }
+
     @Test func aPredictionOfAnotherSizeIsReadAtTheSamePlace() throws {
         let truth = LabelMap(width: 4, height: 2, labels: Self.truth.map { Int32($0) - 1 })
         // The prediction at twice the size, each pixel doubled: the same counts as at 4 × 2.
