@@ -125,7 +125,7 @@ enum PNGDecoder {
     /// The values of a grey PNG as stored, 8 or 16 bits each (16-bit data is read as linear,
     /// so libpng passes it through unchanged): class-index masks. A colour or palette PNG is
     /// an error, since its class indices cannot be read back from colours.
-    static func decodeGreyValues(_ bytes: [UInt8], path: String) throws(PointillistError) -> (width: Int, height: Int, values: [UInt16]) {
+    static func decodeGreyValues(_ bytes: [UInt8], path: String) throws(PointillistError) -> ImageFile.ClassValues {
         // IHDR: bit depth at byte 24, colour type at byte 25.
         guard bytes.count > 25, bytes[12..<16].elementsEqual("IHDR".utf8) else {
             throw PointillistError(file: path, reason: "corrupt PNG: the first chunk is not IHDR")
@@ -138,10 +138,7 @@ enum PNGDecoder {
                     ? "a palette PNG: its class indices cannot be read as stored; save the mask as 8- or 16-bit grey, one class value per pixel"
                     : "a colour PNG: a class-index mask must be 8- or 16-bit grey, one class value per pixel")
         }
-        guard depth == 16 else {
-            let image = try decode(bytes, path: path, layout: .asStored)
-            return (image.width, image.height, image.pixels.map(UInt16.init))
-        }
+        guard depth == 16 else { return .eightBit(try decode(bytes, path: path, layout: .asStored)) }
         var png = png_image()
         png.version = pointillist_png_image_version()
         defer { png_image_free(&png) }
@@ -154,7 +151,7 @@ enum PNGDecoder {
             png_image_finish_read(&png, nil, target.baseAddress, Int32(size.width), nil)  // the stride counts samples, not bytes
         }
         guard finished != 0 else { throw failure(&png, path: path, what: "cannot decode PNG") }
-        return (size.width, size.height, values)
+        return .sixteenBit(width: size.width, height: size.height, values: values)
     }
 
     /// Width and height from the IHDR chunk, which the PNG format puts first.

@@ -56,9 +56,30 @@ public enum ImageFile {
         }
     }
 
+    /// The values of a class-index mask: a grey image of 8 bits, or 16-bit values.
+    public enum ClassValues: Sendable {
+        case eightBit(Image)
+        case sixteenBit(width: Int, height: Int, values: [UInt16])
+
+        public var width: Int {
+            switch self {
+            case .eightBit(let image): image.width
+            case .sixteenBit(let width, _, _): width
+            }
+        }
+
+        /// Each value through `table` (indexed by value), row by row.
+        public func mapped<T>(through table: [T]) -> [T] {
+            switch self {
+            case .eightBit(let image): image.pixels.map { table[Int($0)] }
+            case .sixteenBit(_, _, let values): values.map { table[Int($0)] }
+            }
+        }
+    }
+
     /// A class-index mask: the values of a grey PNG as stored, 8 or 16 bits each (`read`
     /// would bring 16-bit values down to 8 bits). Colour, palette and JPEG files are errors.
-    public static func readClassValues(_ path: String) throws(PointillistError) -> (width: Int, height: Int, values: [UInt16]) {
+    public static func readClassValues(_ path: String) throws(PointillistError) -> ClassValues {
         let bytes = try readBytes(path, limit: nil)
         guard try format(of: bytes, path: path) == .png else {
             throw PointillistError(file: path, reason: "a class-index mask must be a PNG (JPEG compression changes the values)")

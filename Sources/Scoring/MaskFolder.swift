@@ -99,7 +99,8 @@ public struct MaskFolder: Sendable {
             let path = folder + "/" + imageID + ".png"
             guard FileManager.default.fileExists(atPath: path) else { return nil }
             let mask = try ImageFile.readClassValues(path)
-            return LabelMap(width: mask.width, height: mask.height, labels: mask.values.map { classOfValue[Int($0)] })
+            let labels = mask.mapped(through: classOfValue)
+            return LabelMap(width: mask.width, height: labels.count / mask.width, labels: labels)
         case .perClassBinary:
             guard let files = binaryFiles[imageID] else { return nil }
             var masks: [(classIndex: Int32, mask: Image)] = []
