@@ -68,8 +68,8 @@ public enum ImageFile {
             }
         }
 
-        /// Each value through `table` (indexed by value), row by row.
-        public func mapped<T>(through table: [T]) -> [T] {
+        /// Each value through `table` (indexed by value: a class number per mask value), row by row.
+        public func mapped(through table: [Int32]) -> [Int32] {
             switch self {
             case .eightBit(let image): image.pixels.map { table[Int($0)] }
             case .sixteenBit(_, _, let values): values.map { table[Int($0)] }

@@ -194,7 +194,7 @@ private func at(_ x: Int, _ y: Int) -> String { "\((Double(x) + 0.5) / 4),\((Dou
         var classes = ClassSpace()
         let masks = try MaskFolder(folder: root, classes: &classes)
         #expect(classes.labels == ["car", "road"])
-        let values = try ImageFile.readClassValues("\(root)/a.png").mapped(through: (0...300).map { $0 })
+        let values = try ImageFile.readClassValues("\(root)/a.png").mapped(through: (0...300).map { Int32($0) })
         #expect(values == [1, 300, 300, 0], "300 stays 300, not 300/256")
         #expect(try masks.labelMap("a")?.labels == [0, 1, 1, -1])
         #expect(throws: PointillistError.self) { try masks.labelMap("b") }
