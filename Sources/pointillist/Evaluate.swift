@@ -30,7 +30,8 @@ extension Pointillist {
                 stable multi-class mean wants on the order of 10,000 points per class.
 
                 Writes <out>/methods.csv (a row per method and source of points), <out>/classes.csv (per class) and, \
-                with --masks, <out>/dense-vs-point.png.
+                with --masks, <out>/dense-vs-point.png. Exit status 3 when the point labels hold rows but \
+                none with a Yes or No to score.
                 """)
 
         @Option(name: .customLong("points"), help: ArgumentHelp("Point-label CSV file (repeatable).", valueName: "path"))
@@ -90,6 +91,10 @@ extension Pointillist {
             let report = try EvaluateJob(options: options).run { done, total in bar.updateCount(done: done, total: total, label: "images") }
             bar.finish()
             print(EvaluationText.lines(report, draws: draws, pointsPerImage: pointsPerImage).joined(separator: "\n"))
+            if let labels = report.labels, labels.rows > 0, labels.yes + labels.no == 0 {
+                Terminal.error("error: no row of the point labels has a Yes or No label to score; exit status 3")
+                throw ExitCode(3)
+            }
         }
     }
 }

@@ -169,10 +169,14 @@ extension Pointillist.Scenes {
         @Flag(help: "No progress bar.")
         var quiet = false
 
-        func run() throws {
-            guard let kind = MaskDamage(damage) else {
+        func validate() throws {
+            guard MaskDamage(damage) != nil else {
                 throw ValidationError("--damage \(damage): expected erode:r, dilate:r, noise:r, blur:r (r 1 to 64) or swap:p (p 0 to 1)")
             }
+        }
+
+        func run() throws {
+            let kind = MaskDamage(damage)!  // checked in validate()
             var options = DamageJob.Options(masks: masks, out: out, damage: kind)
             options.seed = seed
             let bar = ProgressBar(enabled: !quiet)

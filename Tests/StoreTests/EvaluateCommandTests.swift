@@ -92,6 +92,10 @@ import Testing
         #expect(none.status != 0 && none.err.contains("--method"))
         let drawsWithoutMasks = try Fixture.run(["evaluate", "--points", "points.csv", "--method", "a=eroded", "--draws", "2"], in: dir)
         #expect(drawsWithoutMasks.status != 0 && drawsWithoutMasks.err.contains("--masks"))
+        try "ImageId,X,Y,Label,EstimatedYesNo\na,0.5,2,/m/0test1,yes\n".write(
+            to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let nothing = try Fixture.run(["evaluate", "--points", "bad.csv", "--method", "a=eroded", "--quiet"], in: dir)
+        #expect(nothing.status == 3 && nothing.err.contains("bad.csv:2: field Y"), "\(nothing.err)")
         let noFolder = try Fixture.run(["evaluate", "--points", "points.csv", "--method", "a=nowhere"], in: dir)
         #expect(noFolder.status != 0 && noFolder.err.contains("nowhere: no such folder of masks"), "\(noFolder.err)")
     }
