@@ -760,7 +760,8 @@ class Extractor:
                 previous = "verb"
                 continue
             if len(word) >= 6 and (word.endswith("ing") or word.endswith("ed")):
-                if previous not in MODIFIERS and not self.starts_known_phrase(caption, toks, i):
+                obj = previous == "verb" and bool(self.lexicon.base_forms(word))  # "we can see building"
+                if previous not in MODIFIERS and not obj and not self.starts_known_phrase(caption, toks, i):
                     if chunk:
                         self.flush(chunk, toks, result)
                         chunk = []

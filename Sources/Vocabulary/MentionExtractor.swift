@@ -94,9 +94,9 @@ public struct Candidate: Sendable {
 /// 2. A word right after a modal or a pronoun is a verb ("we can see", "it looks"). A modal
 ///    right after a determiner, or beginning a known name, is a noun ("a can of soda", "can
 ///    opener"). A word ending in -ing or -ed is a
-///    verb unless a determiner, quantifier, number or adjective precedes it or it begins a
-///    known phrase ("a woman holding", but "the building", "a swimming pool", "we can see
-///    dining table"). An -s form right after a noun is a verb when
+///    verb unless a determiner, quantifier, number or adjective precedes it, a verb precedes
+///    it and it is a noun of the lexicon, or it begins a known phrase ("a woman holding", but
+///    "the building", "a swimming pool", "we can see building", "we can see dining table"). An -s form right after a noun is a verb when
 ///    the tag counts say it is mostly one ("the man falls", but "car wheels", "trash cans").
 /// 3. Each chunk is cut into the longest phrases the lexicon, the blocklist or the aliases
 ///    know ("fire hydrant", "ice cream"); the last phrase of a chunk is its head and the only
@@ -235,7 +235,9 @@ public struct MentionExtractor: Sendable {
             }
             if let suffix = facts.verbSuffix {
                 let modified = previous.map { [.determiner, .quantifier, .number, .adjective].contains($0) } ?? false
-                if !modified, !startsKnownPhrase(at: i, tokens, gaps: gaps, memo: &memo) {
+                // Right after a verb, a noun of the lexicon is its object ("we can see building").
+                let object = previous == .verb && !lexicon.baseForms(of: word).isEmpty
+                if !modified, !object, !startsKnownPhrase(at: i, tokens, gaps: gaps, memo: &memo) {
                     flush(&chunk, tokens, &result, memo: &memo)
                     let context = previousIsContent ? "after a noun" : i == 0 ? "at the start" : "after '\(tokens[i - 1].normalized)'"
                     skip(i, .verbContext("-\(suffix) form \(context)"))
