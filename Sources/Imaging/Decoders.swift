@@ -96,12 +96,25 @@ final class JPEGDecoder {
 enum PNGDecoder {
     /// Decodes a complete PNG file held in `bytes`.
     static func decode(_ bytes: [UInt8], path: String, layout: ImageFile.Layout) throws(PointillistError) -> Image {
+        try reading(bytes, path: path) { (png, size) throws(PointillistError) in try decode(&png, size: size, path: path, layout: layout) }
+    }
+
+    /// Begins reading `bytes` with libpng's simplified API, checks the size, and hands the
+    /// reader to `body`, freeing it after.
+    static func reading<T>(
+        _ bytes: [UInt8], path: String, _ body: (inout png_image, (width: Int, height: Int)) throws(PointillistError) -> T
+    ) throws(PointillistError) -> T {
         var png = png_image()
         png.version = pointillist_png_image_version()
         defer { png_image_free(&png) }
         let begun = bytes.withUnsafeBytes { raw in png_image_begin_read_from_memory(&png, raw.baseAddress, raw.count) }
         guard begun != 0 else { throw failure(&png, path: path, what: "cannot read the PNG header") }
-        let size = try ImageFile.checkedSize(width: Int(png.width), height: Int(png.height), path: path)
+        return try body(&png, try ImageFile.checkedSize(width: Int(png.width), height: Int(png.height), path: path))
+    }
+
+    static func decode(
+        _ png: inout png_image, size: (width: Int, height: Int), path: String, layout: ImageFile.Layout
+    ) throws(PointillistError) -> Image {
         let stored = png.format
         let hasAlpha = stored & PNG_FORMAT_FLAG_ALPHA != 0
         let hasColour = stored & PNG_FORMAT_FLAG_COLOR != 0
@@ -139,19 +152,15 @@ enum PNGDecoder {
                     : "a colour PNG: a class-index mask must be 8- or 16-bit grey, one class value per pixel")
         }
         guard depth == 16 else { return .eightBit(try decode(bytes, path: path, layout: .asStored)) }
-        var png = png_image()
-        png.version = pointillist_png_image_version()
-        defer { png_image_free(&png) }
-        let begun = bytes.withUnsafeBytes { raw in png_image_begin_read_from_memory(&png, raw.baseAddress, raw.count) }
-        guard begun != 0 else { throw failure(&png, path: path, what: "cannot read the PNG header") }
-        let size = try ImageFile.checkedSize(width: Int(png.width), height: Int(png.height), path: path)
-        png.format = pointillist_png_format_linear_gray()
-        var values = [UInt16](repeating: 0, count: size.width * size.height)
-        let finished = values.withUnsafeMutableBytes { target in
-            png_image_finish_read(&png, nil, target.baseAddress, Int32(size.width), nil)  // the stride counts samples, not bytes
+        return try reading(bytes, path: path) { (png, size) throws(PointillistError) in
+            png.format = pointillist_png_format_linear_gray()
+            var values = [UInt16](repeating: 0, count: size.width * size.height)
+            let finished = values.withUnsafeMutableBytes { target in
+                png_image_finish_read(&png, nil, target.baseAddress, Int32(size.width), nil)  // the stride counts samples, not bytes
+            }
+            guard finished != 0 else { throw failure(&png, path: path, what: "cannot decode PNG") }
+            return .sixteenBit(width: size.width, height: size.height, values: values)
         }
-        guard finished != 0 else { throw failure(&png, path: path, what: "cannot decode PNG") }
-        return .sixteenBit(width: size.width, height: size.height, values: values)
     }
 
     /// Width and height from the IHDR chunk, which the PNG format puts first.

@@ -41,50 +41,46 @@ public enum PNGFile {
     /// the values back unchanged: class-index masks of more than 255 classes.
     public static func encodeGrey16(width: Int, height: Int, values: [UInt16]) throws(PointillistError) -> [UInt8] {
         precondition(width > 0 && height > 0 && values.count == width * height)
-        var png = png_image()
-        png.version = pointillist_png_image_version()
-        png.width = png_uint_32(width)
-        png.height = png_uint_32(height)
-        png.format = pointillist_png_format_linear_gray()
-        defer { png_image_free(&png) }
-        var size = pointillist_png_size_max(&png)
-        var bytes = [UInt8](repeating: 0, count: Int(size))
-        let written = values.withUnsafeBytes { raw in
-            bytes.withUnsafeMutableBytes { out in png_image_write_to_memory(&png, out.baseAddress, &size, 0, raw.baseAddress, Int32(width), nil) }
-        }
-        guard written != 0, Int(size) <= bytes.count else {
-            let reason = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            throw PointillistError(file: "(memory)", reason: "cannot encode PNG: \(reason)")
-        }
-        bytes.removeSubrange(Int(size)...)
-        return bytes
+        return try values.withUnsafeBytes { raw in
+            Result { () throws(PointillistError) in
+                try write(raw, width: width, height: height, format: pointillist_png_format_linear_gray(), samplesPerRow: width)
+            }
+        }.get()
     }
 
     /// `image` as the bytes of an 8-bit grey, RGB or RGBA PNG file. Writing the file is the
     /// caller's (`FileSystem.writeAtomically`, in a module that can reach it): this module
     /// turns images into bytes and bytes into images.
     public static func encode(_ image: Image) throws(PointillistError) -> [UInt8] {
-        var png = png_image()
-        png.version = pointillist_png_image_version()
-        png.width = png_uint_32(image.width)
-        png.height = png_uint_32(image.height)
-        png.format =
+        let format =
             image.channels == 1
             ? pointillist_png_format_gray() : image.channels == 3 ? pointillist_png_format_rgb() : pointillist_png_format_rgba()
+        return try image.pixels.withUnsafeBytes { raw in
+            Result { () throws(PointillistError) in
+                try write(raw, width: image.width, height: image.height, format: format, samplesPerRow: image.width * image.channels)
+            }
+        }.get()
+    }
+
+    /// The PNG file of `pixels` in libpng's `format`; the stride counts samples, not bytes.
+    static func write(
+        _ pixels: UnsafeRawBufferPointer, width: Int, height: Int, format: png_uint_32, samplesPerRow: Int
+    ) throws(PointillistError) -> [UInt8] {
+        var png = png_image()
+        png.version = pointillist_png_image_version()
+        png.width = png_uint_32(width)
+        png.height = png_uint_32(height)
+        png.format = format
         defer { png_image_free(&png) }
-        func failure() -> PointillistError {
-            let reason = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            return PointillistError(file: "(memory)", reason: "cannot encode PNG: \(reason)")
-        }
-        let stride = Int32(image.width * image.channels)
         var size = pointillist_png_size_max(&png)
         var bytes = [UInt8](repeating: 0, count: Int(size))
-        let written = image.pixels.withUnsafeBytes { raw in
-            bytes.withUnsafeMutableBytes { out in
-                png_image_write_to_memory(&png, out.baseAddress, &size, 0, raw.baseAddress, stride, nil)
-            }
+        let written = bytes.withUnsafeMutableBytes { out in
+            png_image_write_to_memory(&png, out.baseAddress, &size, 0, pixels.baseAddress, Int32(samplesPerRow), nil)
         }
-        guard written != 0, Int(size) <= bytes.count else { throw failure() }
+        guard written != 0, Int(size) <= bytes.count else {
+            let reason = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            throw PointillistError(file: "(memory)", reason: "cannot encode PNG: \(reason)")
+        }
         bytes.removeSubrange(Int(size)...)
         return bytes
     }

@@ -20,8 +20,8 @@ public enum PrincetonLoader {
         // Lemma → (synset id → lex id), to rebuild sense keys for the tag counts.
         var lexIDs: [String: UInt8] = [:]
         try readData(path: directory + "/data.noun", into: &builder, lexIDs: &lexIDs)
-        let counts = try readCounts(path: directory + "/cntlist.rev")
-        builder.verbTagCounts = try readVerbCounts(path: directory + "/cntlist.rev")
+        let (counts, verbCounts) = try readCounts(path: directory + "/cntlist.rev")
+        builder.verbTagCounts = verbCounts
         builder.adjectives = try readLemmas(path: directory + "/index.adj")
         let lexFiles = Dictionary(uniqueKeysWithValues: builder.synsets.map { ($0.id, $0.lexFile.number) })
         try readIndex(path: directory + "/index.noun", into: &builder) { lemma, synset in
@@ -115,35 +115,26 @@ public enum PrincetonLoader {
         }
     }
 
-    /// `sense_key sense_number tag_cnt`, nouns only (`%1:`). Nil when the file is absent.
-    static func readCounts(path: String) throws(PointillistError) -> [String: Int]? {
-        guard access(path, R_OK) == 0 else { return nil }
-        var counts: [String: Int] = [:]
+    /// `sense_key sense_number tag_cnt`, read once for both parts of speech: the noun senses'
+    /// counts by sense key (`%1:`; nil when the file is absent), and per verb lemma key the
+    /// counts of its senses summed (`%2:`; empty when absent).
+    static func readCounts(path: String) throws(PointillistError) -> (nouns: [String: Int]?, verbs: [String: Int]) {
+        guard access(path, R_OK) == 0 else { return (nil, [:]) }
+        var nouns: [String: Int] = [:]
+        var verbs: [String: Int] = [:]
         try forEachLine(path: path) { (_, line) throws(PointillistError) in
             var fields = Fields(line: line)
-            guard let key = fields.next(), key.contains(UInt8(ascii: "%")), fields.next() != nil,
+            guard let key = fields.next(), let percent = key.firstIndex(of: UInt8(ascii: "%")), fields.next() != nil,
                 let n = fields.next().flatMap({ Int(ascii: $0, radix: 10) })
             else { return }
-            let text = String(decoding: key, as: UTF8.self)
-            guard text.contains("%1:") else { return }
-            counts[text] = n
+            let pos = key[(percent + 1)...]
+            if pos.starts(with: "2:".utf8) {
+                verbs[Lexicon.key(spaced(key[..<percent])), default: 0] += n
+            } else if pos.starts(with: "1:".utf8) {
+                nouns[String(decoding: key, as: UTF8.self)] = n
+            }
         }
-        return counts
-    }
-
-    /// Per verb lemma key, the tag counts of its senses (`%2:` keys of `cntlist.rev`) summed;
-    /// empty when the file is absent.
-    static func readVerbCounts(path: String) throws(PointillistError) -> [String: Int] {
-        guard access(path, R_OK) == 0 else { return [:] }
-        var counts: [String: Int] = [:]
-        try forEachLine(path: path) { (_, line) throws(PointillistError) in
-            var fields = Fields(line: line)
-            guard let key = fields.next(), let percent = key.firstIndex(of: UInt8(ascii: "%")), key[(percent + 1)...].starts(with: "2:".utf8),
-                fields.next() != nil, let n = fields.next().flatMap({ Int(ascii: $0, radix: 10) })
-            else { return }
-            counts[Lexicon.key(spaced(key[..<percent])), default: 0] += n
-        }
-        return counts
+        return (nouns, verbs)
     }
 
     /// The lemma keys of an index file (`index.adj`: the words that can be adjectives); empty

@@ -78,37 +78,37 @@ public struct Evaluator: Sendable {
     public func run(progress: ((Int, Int) -> Void)? = nil) throws(PointillistError) -> Result {
         let ids = imageIDs()
         let pointsOfImage: [String: Int] = labels.map { Dictionary(uniqueKeysWithValues: $0.imageIDs.enumerated().map { ($1, $0) }) } ?? [:]
-        var total = Tally(evaluator: self)
+        // A tally per worker for the whole run (its counts are classes × methods × (draws + 2)),
+        // merged once at the end: counts add in any order.
+        let tallies = Borrowed { Tally(evaluator: self) }
         var start = 0
         while start < ids.count {
             let end = min(start + chunk, ids.count)
             let first = start
-            let shares = parallelMap(end - start, workers: workers) { range -> Swift.Result<Tally, PointillistError> in
-                var tally = Tally(evaluator: self)
-                do throws(PointillistError) {
-                    for i in range {
-                        let id = ids[first + i]
-                        try tally.score(imageID: id, points: pointsOfImage[id].map { labels!.images[$0] }, evaluator: self)
+            let failures = parallelMap(end - start, workers: workers) { range -> PointillistError? in
+                tallies.with { tally in
+                    do throws(PointillistError) {
+                        for i in range {
+                            let id = ids[first + i]
+                            try tally.score(imageID: id, points: pointsOfImage[id].map { labels!.images[$0] }, evaluator: self)
+                        }
+                    } catch {
+                        return error
                     }
-                } catch {
-                    return .failure(error)
-                }
-                return .success(tally)
-            }
-            for share in shares {
-                switch share {
-                case .success(let tally): total.add(tally)
-                case .failure(let error): throw error
+                    return nil
                 }
             }
+            if let failure = failures.compactMap({ $0 }).first { throw failure }
             start = end
             progress?(end, ids.count)
         }
+        var total = Tally(evaluator: self)
+        for tally in tallies.drain() { total.add(tally) }
         return total.result(names: methods.map(\.name), images: ids.count)
     }
 }
 
-/// Counts of a share of the images, merged in image order.
+/// Counts of the images one worker scored.
 struct Tally: Sendable {
     var points: [IoUCounts]
     var dense: [IoUCounts]

@@ -77,6 +77,14 @@ public final class Borrowed<Value: Sendable>: Sendable {
         defer { idle.withLock { [value] in $0.append(value) } }
         return body(&value)
     }
+
+    /// Every value made so far, taken back (the next `with` makes a new one).
+    public func drain() -> [Value] {
+        idle.withLock { values in
+            defer { values = [] }
+            return values
+        }
+    }
 }
 
 /// Threads of their own, started at once and joined by `join()`: for long-running workers

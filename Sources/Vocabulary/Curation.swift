@@ -35,15 +35,6 @@ public struct Curation: Sendable {
     public var blocklist: [String: (reason: String, rule: RuleSource)] = [:]
     public var aliases: [String: (synset: Int32, rule: RuleSource)] = [:]
 
-    /// The alias of a word or phrase as written, else, for a phrase, of a form with its last
-    /// word detached as a noun plural ("street lights" finds the alias "street light"). A
-    /// single word is matched as written only, so an alias of "glass" leaves "glasses" to the
-    /// lexicon (spectacles).
-    public func alias(for key: String) -> (synset: Int32, rule: RuleSource)? {
-        if let exact = aliases[key] { return exact }
-        guard key.contains(" ") else { return nil }
-        return Lexicon.detachedForms(of: key).lazy.compactMap { aliases[$0] }.first
-    }
     public var senseOverrides: [String: (synset: Int32, rule: RuleSource)] = [:]
     public var merges: [Int32: (into: Int32, rule: RuleSource)] = [:]
     public var includes: [Int32: (reason: String, rule: RuleSource)] = [:]
@@ -65,6 +56,16 @@ public struct Curation: Sendable {
     /// Reads every curation file of `directory`. A missing file is an empty list, except
     /// `tangible.tsv`, which must name at least one root. Nothing is returned half-read:
     /// the first error aborts.
+    /// The alias of a word or phrase as written, else, for a phrase, of a form with its last
+    /// word detached as a noun plural ("street lights" finds the alias "street light"). A
+    /// single word is matched as written only, so an alias of "glass" leaves "glasses" to the
+    /// lexicon (spectacles).
+    public func alias(for key: String) -> (synset: Int32, rule: RuleSource)? {
+        if let exact = aliases[key] { return exact }
+        guard key.contains(" ") else { return nil }
+        return Lexicon.detachedForms(of: key).lazy.compactMap { aliases[$0] }.first
+    }
+
     public init(directory: String, lexicon: Lexicon) throws(PointillistError) {
         self.directory = directory
         func path(_ name: String) -> String { directory + "/" + name }

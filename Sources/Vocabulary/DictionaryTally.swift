@@ -98,30 +98,36 @@ public struct DictionaryTally: Sendable {
     /// review lists it (an `alias:<sense>` decision makes it a name of its own).
     mutating func countCompound(_ compound: Candidate.Compound, of c: Candidate, caption: String, image: String) {
         let key = MissKey(lemma: compound.text, code: "compound")
-        let explanation = "not a name in the lexicon: counted as its head '\(c.lemma)'"
-        let example = Example(image: image, caption: caption, start: compound.start, length: compound.length)
-        Self.count(example, in: &misses[key, default: MissTally(code: "compound", explanation: explanation, sense: c.sense)])
+        let explanation = { "not a name in the lexicon: counted as its head '\(c.lemma)'" }
+        Self.count(
+            image: image, caption: caption, start: compound.start, length: compound.length,
+            in: &misses[key, default: MissTally(code: "compound", explanation: explanation(), sense: c.sense)])
     }
 
     static func count(_ c: Candidate, caption: String, image: String, in t: inout MissTally) {
-        count(Example(image: image, caption: caption, start: c.start, length: c.length), in: &t)
+        count(image: image, caption: caption, start: c.start, length: c.length, in: &t)
     }
 
-    static func count(_ example: Example, in t: inout MissTally) {
+    static func count(image: String, caption: String, start: Int, length: Int, in t: inout MissTally) {
         t.mentions += 1
-        offer(example, to: &t.examples)
+        offer(image: image, caption: caption, start: start, length: length, to: &t.examples)
     }
 
     /// Keeps the mention among `examples` if it is one of the smallest (most mentions are
     /// turned away by their image alone).
     static func offer(_ c: Candidate, caption: String, image: String, to examples: inout [Example]) {
-        offer(Example(image: image, caption: caption, start: c.start, length: c.length), to: &examples)
+        offer(image: image, caption: caption, start: c.start, length: c.length, to: &examples)
     }
 
-    /// Keeps `example` if it is among the `exampleCount` smallest.
-    static func offer(_ example: Example, to examples: inout [Example]) {
-        if examples.count == exampleCount, let last = examples.last, !(example < last) { return }
-        keep([example], in: &examples)
+    static func offer(image: String, caption: String, start: Int, length: Int, to examples: inout [Example]) {
+        if examples.count == exampleCount, let last = examples.last {
+            if image > last.image { return }
+            let example = Example(image: image, caption: caption, start: start, length: length)
+            if !(example < last) { return }
+            keep([example], in: &examples)
+        } else {
+            keep([Example(image: image, caption: caption, start: start, length: length)], in: &examples)
+        }
     }
 
     /// The smallest examples of `examples` and `more`, in order.

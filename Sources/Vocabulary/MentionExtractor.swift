@@ -277,8 +277,8 @@ public struct MentionExtractor: Sendable {
     /// ducks"); the two are not a known phrase or its start ("trash cans"); irregular noun
     /// plurals stay nouns ("leaves").
     func readsAsVerb(after previous: String, _ word: String, memo: inout ExtractionMemo) -> Bool {
-        guard lexicon.exceptionBases(of: word).isEmpty, !lexicon.isAdjective(previous), let base = lexicon.baseForms(of: previous).first,
-            let first = lexicon.senses(of: base).first, !lexicon.closure(first.synset).isDisjoint(with: agents)
+        guard lexicon.exceptionBases(of: word).isEmpty, !lexicon.isAdjective(previous), let first = firstNounSense(of: previous),
+            !lexicon.closure(first).isDisjoint(with: agents)
         else { return false }
         let pair = phraseFacts(previous + " " + word, memo: &memo)
         return !pair.isKnown && !pair.isPrefix
@@ -338,7 +338,8 @@ public struct MentionExtractor: Sendable {
         var suffix: String?
         if word.unicodeScalars.count >= 6 { suffix = word.hasSuffix("ing") ? "ing" : word.hasSuffix("ed") ? "ed" : nil }
         let facts = ExtractionMemo.WordFacts(
-            category: category, verbSuffix: suffix, verbReading: category == nil && suffix == nil ? verbDominantSForm(word) : nil)
+            category: category, verbSuffix: suffix, verbReading: category == nil && suffix == nil ? verbDominantSForm(word) : nil,
+            isNameModifier: isNameModifier(word))
         memo.words[word] = facts
         return facts
     }
@@ -417,7 +418,7 @@ public struct MentionExtractor: Sendable {
         candidate.length = last.start + last.length - first.start
         if let before, before.count == 1, candidate.verdict.isKept {
             let modifier = tokens[chunk[before.lowerBound]]
-            if isNameModifier(modifier.normalized) {
+            if wordFacts(modifier.normalized, memo: &memo).isNameModifier {
                 candidate.compound = Candidate.Compound(
                     text: modifier.normalized + " " + candidate.lemma, start: modifier.start, length: last.start + last.length - modifier.start)
             }
@@ -430,10 +431,13 @@ public struct MentionExtractor: Sendable {
     /// cannot be an adjective ("wooden table" is a table) and whose first sense is not a
     /// substance ("steel rod" is a rod of steel; "bicycle helmet" and "street light" are names).
     func isNameModifier(_ word: String) -> Bool {
-        guard !lexicon.isAdjective(word), let base = lexicon.baseForms(of: word).first, let first = lexicon.senses(of: base).first else {
-            return false
-        }
-        return lexicon.synsets[Int(first.synset)].lexFile.name != "noun.substance"
+        guard !lexicon.isAdjective(word), let first = firstNounSense(of: word) else { return false }
+        return lexicon.synsets[Int(first)].lexFile.name != "noun.substance"
+    }
+
+    /// The synset of sense 1 of a word's first noun base form, if it has one.
+    func firstNounSense(of word: String) -> Int32? {
+        lexicon.baseForms(of: word).first.flatMap { lexicon.senses(of: $0).first?.synset }
     }
 
     /// `judge`, remembered per surface.
@@ -583,6 +587,8 @@ public struct ExtractionMemo: Sendable {
         /// For an -s form whose verb reading dominates its noun reading in the tag counts:
         /// the verb's base form and both counts (`verbDominantSForm`).
         var verbReading: (base: String, verb: Int, noun: Int)?
+        /// `isNameModifier`: the word before a kept head may make a compound with it.
+        var isNameModifier: Bool
     }
     struct PhraseFacts: Sendable {
         var isPrefix: Bool
