@@ -980,15 +980,28 @@ class Extractor:
             not self.lexicon.synsets[s].instance_of for s, _, _ in self.lexicon.senses.get(w, ()))
 
     # Lexicographer files whose sense an image shows before the listed ones' (MentionExtractor.seenBefore).
-    SEEN_BEFORE = {"noun.food": {"noun.plant"}, "noun.animal": {"noun.person", "noun.substance"}}
+    SEEN_BEFORE = {"noun.food": {"noun.plant", "noun.person"}, "noun.animal": {"noun.person", "noun.substance"},
+                   "noun.artifact": {"noun.person"}}
 
     def fallback(self, k):
-        """MentionExtractor.fallback: the first tangible non-instance sense that is sense 1 or
-        2 or tagged at all, and not a person."""
-        for s, number, cnt in self.lexicon.senses.get(k, ()):
-            if self.eligible(s) and (number <= 2 or cnt > 0) and self.lexfile_of(s) != "noun.person":
+        """MentionExtractor.fallback: the first tangible non-instance sense that is not a
+        person and is sense 1 or 2 or tagged at all; else, where sense 1 is an event, act,
+        communication, cognition or group, the first such sense among the first four that is
+        an artifact."""
+        senses = [(s, number, cnt) for s, number, cnt in self.lexicon.senses.get(k, ())
+                  if self.eligible(s) and self.lexfile_of(s) != "noun.person"]
+        for s, number, cnt in senses:
+            if number <= 2 or cnt > 0:
+                return s
+        everything = self.lexicon.senses.get(k, ())
+        if not everything or self.lexfile_of(everything[0][0]) not in self.THING_BEHIND:
+            return None
+        for s, number, cnt in senses:
+            if number <= 4 and self.lexfile_of(s) == "noun.artifact":
                 return s
         return None
+
+    THING_BEHIND = {"noun.event", "noun.act", "noun.communication", "noun.cognition", "noun.group"}
 
     def eligible(self, s):
         """A sense that may name a class: tangible (or included) and not an instance."""
@@ -1000,9 +1013,12 @@ class Extractor:
 
     def pick_sense(self, k):
         """(synset, ambiguous): among the tangible, non-instance dominant senses of a lemma
-        (sense 1 and any sense tagged at least a quarter as often as the most tagged one) the
-        first, unless a later one's lexicographer file is seen before the first's (food before
-        plant, animal before person or substance); ambiguous when another dominant eligible
+        (sense 1 and any sense tagged at least a quarter as often as the most tagged one; all
+        when sense 1 is eligible and no sense is tagged more than once) the first, unless a
+        later one's lexicographer file is seen before the first's (an animal first; food before
+        plant or person, animal before person or substance, artifact before person); a
+        communication sense then gives way to the first artifact sense among the first three or
+        the tagged ones; ambiguous when another dominant eligible
         sense sits in a different lexicographer file. Without a dominant eligible sense, the
         first eligible sense of all, ambiguous. None when there is no eligible sense."""
         senses = self.lexicon.senses.get(k, ())
@@ -1010,7 +1026,8 @@ class Extractor:
         synsets = self.lexicon.synsets
         includes = self.curation.includes
         eligible = [(s, number, cnt) for s, number, cnt in senses if self.eligible(s)]
-        dominant = [s for s, number, cnt in eligible if number == 1 or most == 0 or cnt * 4 >= most]
+        weak_tags = most <= 1 and bool(eligible) and eligible[0][1] == 1
+        dominant = [s for s, number, cnt in eligible if number == 1 or most == 0 or weak_tags or cnt * 4 >= most]
         if not dominant:
             return None
         name = self.lexfile_of
@@ -1018,10 +1035,16 @@ class Extractor:
         first = name(chosen)
         if self.has_tag_counts is None:
             self.has_tag_counts = any(cnt > 0 for senses in self.lexicon.senses.values() for _, _, cnt in senses)
-        for s in (dominant if self.has_tag_counts else ()):
-            if first in self.SEEN_BEFORE.get(name(s), ()):
-                chosen = s
-                break
+        if self.has_tag_counts:
+            seen = [s for s in dominant if first in self.SEEN_BEFORE.get(name(s), ())]
+            animals = [s for s in seen if name(s) == "noun.animal"]
+            if seen:
+                chosen = (animals or seen)[0]
+            if name(chosen) == "noun.communication":
+                for s, number, cnt in eligible:
+                    if (number <= 3 or cnt > 0) and name(s) == "noun.artifact":
+                        chosen = s
+                        break
         return chosen, any(synsets[s].lexfile != synsets[chosen].lexfile for s in dominant)
 
 

@@ -532,35 +532,60 @@ public struct MentionExtractor: Sendable {
 
     /// The sense an image description most likely means by a lemma key: among its tangible,
     /// non-instance dominant senses (sense 1 and any tagged at least a quarter as often as the
-    /// most tagged one) the first, unless a later one is what is seen where the first is what
-    /// it comes from or stands for (`seenBefore`: the food before the plant, the animal before
-    /// a person or a substance; in a lexicon with tag counts, which keep frequent words such
-    /// as "man" and "grass" on their first sense). Nil when no dominant sense is tangible: `judge` then tries
-    /// `fallback` on every form (a football is seen, the game is not), marked ambiguous.
+    /// most tagged one; every sense when sense 1 is tangible and no sense is tagged more than
+    /// once, as one tag is no evidence) the first, unless a later one is what is seen where the
+    /// first is what it comes from or stands for (`seenBefore`, an animal first: the food before
+    /// the plant, the animal before a person or a substance, the object before a person; in a
+    /// lexicon with tag counts, which keep
+    /// frequent words such as "man" and "grass" on their first sense). A chosen sense filed as
+    /// communication gives way to the word's `physicalCarrier` (the bound book, the television
+    /// set). Nil when no dominant sense is tangible: `judge` then tries `fallback` on every form
+    /// (a football is seen, the game is not), marked ambiguous.
     func pickSense(_ key: String) -> (synset: Int32, ambiguous: Bool)? {
         let senses = lexicon.senses(of: key)
         let most = senses.reduce(0) { max($0, $1.count) }
         let eligible = senses.filter { isEligible($0.synset) }
-        let dominant = eligible.filter { $0.number == 1 || most == 0 || $0.count * 4 >= most }
+        let weakTags = most <= 1 && eligible.first?.number == 1
+        let dominant = eligible.filter { $0.number == 1 || most == 0 || weakTags || $0.count * 4 >= most }
         guard var chosen = dominant.first else { return nil }
-        let first = lexicon.synsets[Int(chosen.synset)].lexFile.name
-        if hasTagCounts, let seen = dominant.first(where: { Self.seenBefore[lexicon.synsets[Int($0.synset)].lexFile.name]?.contains(first) == true })
-        {
-            chosen = seen
+        let first = lexFileName(chosen.synset)
+        let seen = dominant.filter { Self.seenBefore[lexFileName($0.synset)]?.contains(first) == true }
+        if hasTagCounts, let better = seen.first(where: { lexFileName($0.synset) == "noun.animal" }) ?? seen.first {
+            chosen = better
+        }
+        if hasTagCounts, lexFileName(chosen.synset) == "noun.communication", let carrier = physicalCarrier(in: eligible) {
+            chosen = carrier
         }
         let file = lexicon.synsets[Int(chosen.synset)].lexFile
         return (chosen.synset, dominant.contains { lexicon.synsets[Int($0.synset)].lexFile != file })
     }
 
+    /// The thing a picture shows for a word whose chosen sense is a communication (a book's
+    /// text, a broadcast): its first artifact sense among the first three or the tagged ones
+    /// ("book" → the bound volume, "television" → the receiver).
+    func physicalCarrier(in eligible: [Sense]) -> Sense? {
+        eligible.first { ($0.number <= 3 || $0.count > 0) && lexFileName($0.synset) == "noun.artifact" }
+    }
+
+    func lexFileName(_ synset: Int32) -> String { lexicon.synsets[Int(synset)].lexFile.name }
+
     /// Without a tangible dominant sense in any form: the first tangible sense that is sense 1 or 2 or has
     /// been tagged at all, and is not a person (a person sense of a word that is not a
-    /// person's name is figurative: a bill poster, an informer). A football (the ball is sense
-    /// 2) is kept; "event" (the physics sense 3, never tagged) and "measure" are not.
+    /// person's name is figurative: a bill poster, an informer); or, where sense 1 is
+    /// something done, said, thought or gathered (`thingBehind`), the first made thing among
+    /// the first four senses (the racket's noise and the racket, the tap's sound and the tap, a
+    /// principle and a pillar). A football (the ball is sense 2) is kept; "event" (the physics
+    /// sense 3, never tagged), "measure" and "motive" (a motif, sense 3) are not.
     func fallback(_ key: String) -> Sense? {
-        lexicon.senses(of: key).first { s in
-            isEligible(s.synset) && (s.number <= 2 || s.count > 0) && lexicon.synsets[Int(s.synset)].lexFile.name != "noun.person"
-        }
+        let all = lexicon.senses(of: key)
+        let senses = all.filter { isEligible($0.synset) && lexFileName($0.synset) != "noun.person" }
+        if let sense = senses.first(where: { $0.number <= 2 || $0.count > 0 }) { return sense }
+        guard let first = all.first, Self.thingBehind.contains(lexFileName(first.synset)) else { return nil }
+        return senses.first { $0.number <= 4 && lexFileName($0.synset) == "noun.artifact" }
     }
+
+    /// Lexicographer files of a word's first sense that a made thing may stand behind.
+    static let thingBehind: Set<String> = ["noun.event", "noun.act", "noun.communication", "noun.cognition", "noun.group"]
 
     /// A sense that may name a class: tangible (or included) and not an instance.
     func isEligible(_ synset: Int32) -> Bool {
@@ -569,10 +594,12 @@ public struct MentionExtractor: Sendable {
 
     /// Lexicographer files whose sense an image shows rather than the listed ones' sense of
     /// the same word: a banana photographed is the fruit (noun.food), not the plant; a canary
-    /// the bird, not the informer; an alpaca the animal, not its wool.
+    /// the bird, not the informer; an alpaca the animal, not its wool; a toaster the
+    /// appliance and a tart the pastry, not a person the word is said of.
     static let seenBefore: [String: Set<String>] = [
-        "noun.food": ["noun.plant"],
+        "noun.food": ["noun.plant", "noun.person"],
         "noun.animal": ["noun.person", "noun.substance"],
+        "noun.artifact": ["noun.person"],
     ]
 }
 

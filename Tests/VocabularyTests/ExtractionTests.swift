@@ -139,6 +139,31 @@ enum Real {
         }
     }
 
+    /// A word's person sense is what is said of someone, not what a picture shows, when the
+    /// word also names a thing and the tag counts do not say otherwise; a communication is
+    /// seen as the thing that carries it; a made thing further down the list beats the abstract.
+    @Test func thingsBeforeWhatIsSaidOfPeople() {
+        func sense(_ word: String) -> String? {
+            Real.verdict(word).sense.map { Real.extractor.lexicon.senseName(of: $0) }
+        }
+        #expect(sense("toaster") == "toaster.n.02")  // sense 1 proposes a toast (untagged)
+        #expect(sense("calculator") == "calculator.n.02")
+        #expect(sense("mug") == "mug.n.04")  // not the chump, the quantity or the face
+        #expect(sense("taco") == "taco.n.02")  // food before a slur
+        #expect(sense("whale") == "whale.n.02")  // the giant person is tagged once: no evidence
+        #expect(sense("skunk") == "skunk.n.04")  // the animal before the rotter and the drug
+        #expect(sense("stroller") == "baby_buggy.n.01")
+        #expect(sense("book") == "book.n.02")  // the bound pages, not the written work
+        #expect(sense("racket") == "racket.n.04")  // the noise and the fraud come first
+        #expect(sense("tap") == "water_faucet.n.01")
+        #expect(Real.verdict("racket").ambiguous)
+        // Tags decide where they are evidence: the driver and the cook stay people.
+        #expect(sense("driver") == "driver.n.01")
+        #expect(sense("cook") == "cook.n.01")
+        #expect(sense("speaker") == "speaker.n.01")
+        #expect(Real.kept("a man holding a mug and a book") == ["man", "mug", "book"])
+    }
+
     /// Names whose words the English word list spells capitalised, in the plural or as one
     /// word are common; a brand or a rare word is not, and the word that failed is named.
     @Test func theWordListAcceptsCaseCompoundsAndPlurals() {
