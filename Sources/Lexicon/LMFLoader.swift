@@ -11,18 +11,43 @@ import Support
 /// Several files (one per lexicographer file, as OEWN ships them) form one lexicon.
 ///
 /// The network is never used (`XML_PARSE_NONET`) and the DTD named by the DOCTYPE is never loaded.
+///
+/// WN-LMF carries no sense frequencies. With `tagCounts` (WordNet 3.0's `cntlist.rev`), a
+/// noun sense whose id spells a WordNet sense key (OEWN: `oewn-toaster__1.06.00..` is
+/// `toaster%1:06:00::`) gets that key's tag count, each lemma's senses are ordered by count
+/// (the file's order among equals), and verbs get their summed counts: the sense choice then
+/// weighs OEWN's senses as it weighs WordNet 3.0's.
 public enum LMFLoader {
-    public static func load(files: [String]) throws(PointillistError) -> Lexicon {
+    public static func load(files: [String], tagCounts: String? = nil) throws(PointillistError) -> Lexicon {
         var state = State()
+        if let tagCounts {
+            let (nouns, verbs) = try PrincetonLoader.readCounts(path: tagCounts)
+            state.nounCounts = nouns
+            state.builder.verbTagCounts = verbs
+        }
         for file in files { try read(file, into: &state) }
+        if state.nounCounts != nil { state.builder.orderSensesByCount() }
         // Synset members name entries, which may sit in another file of the same lexicon.
         for (index, ids) in state.synsetMembers {
             state.builder.synsets[index].lemmas = ids.compactMap { state.lemmaOfEntry[$0] }
         }
-        return state.builder.build(source: files.count == 1 ? "WN-LMF \(files[0])" : "WN-LMF \(files.count) files")
+        let source = files.count == 1 ? "WN-LMF \(files[0])" : "WN-LMF \(files.count) files"
+        return state.builder.build(source: state.nounCounts == nil ? source : source + " (tag counts: \(tagCounts ?? ""))")
+    }
+
+    /// The WordNet sense key an OEWN sense id spells: `oewn-` dropped, `__` for `%`, dots for
+    /// colons, `-apos-` for an apostrophe, `-plus-` for a plus ("oewn-o-apos-clock__4.02.00.."
+    /// → "o'clock%4:02:00::"); nil for an id of another form.
+    static func senseKey(ofID id: String) -> String? {
+        guard id.hasPrefix("oewn-"), let split = id.firstRange(of: "__") else { return nil }
+        let lemma = id[id.index(id.startIndex, offsetBy: 5)..<split.lowerBound]
+            .replacing("-apos-", with: "'").replacing("-plus-", with: "+")
+        return lemma + "%" + id[split.upperBound...].replacing(".", with: ":")
     }
 
     struct State {
+        /// WordNet 3.0's noun tag counts by sense key, when given.
+        var nounCounts: [String: Int]?
         var builder = LexiconBuilder()
         var synsetMembers: [Int: [String]] = [:]  // builder index → member entry ids
         var lemmaOfEntry: [String: String] = [:]
@@ -72,7 +97,7 @@ public enum LMFLoader {
         var entryLemma: String?
         var entryIsNoun = false
         var forms: [String] = []
-        var entrySenses: [(synset: String, order: Int)] = []
+        var entrySenses: [(synset: String, order: Int, count: Int)] = []
         // The synset being read.
         var synset: LexiconBuilder.PendingSynset?
         var members: [String] = []
@@ -80,8 +105,9 @@ public enum LMFLoader {
         func finishEntry() {
             if entryIsNoun, let lemma = entryLemma {
                 if let id = entryID { state.lemmaOfEntry[id] = lemma }
-                for (order, sense) in entrySenses.enumerated() {
-                    state.builder.addSense(lemma: lemma, synset: sense.synset, order: sense.order == Int.max ? order : sense.order, count: 0)
+                for (position, sense) in entrySenses.enumerated() {
+                    let order = sense.order == Int.max ? position : sense.order
+                    state.builder.addSense(lemma: lemma, synset: sense.synset, order: order, count: sense.count)
                 }
                 for form in forms { state.builder.addException(form: form, base: lemma) }
             }
@@ -128,7 +154,8 @@ public enum LMFLoader {
             case ("Sense", false):
                 guard let target = attribute("synset") else { throw fail("Sense without synset") }
                 let order = attribute("n").flatMap { Int($0) } ?? Int.max
-                entrySenses.append((target, order))
+                let key = state.nounCounts != nil && entryIsNoun ? attribute("id").flatMap(senseKey(ofID:)) : nil
+                entrySenses.append((target, order, key.flatMap { state.nounCounts?[$0] } ?? 0))
             case ("Synset", false):
                 guard let id = attribute("id") else { throw fail("Synset without id") }
                 synset = nil

@@ -258,6 +258,19 @@ struct LexiconBuilder {
         if exceptions[key]?.contains(baseKey) != true { exceptions[key, default: []].append(baseKey) }
     }
 
+    /// Orders each lemma key's senses by tag count, most tagged first, then by their order
+    /// (entries of one key, "book" and "Book", ranked together).
+    mutating func orderSensesByCount() {
+        for (key, list) in senses {
+            let ranked = list.enumerated().sorted { a, b in
+                (b.element.count, a.element.order, a.offset) < (a.element.count, b.element.order, b.offset)
+            }
+            senses[key] = ranked.enumerated().map { rank, sense in
+                PendingSense(synset: sense.element.synset, order: rank, count: sense.element.count)
+            }
+        }
+    }
+
     func build(source: String) -> Lexicon {
         var index: [String: Int32] = [:]
         index.reserveCapacity(synsets.count)

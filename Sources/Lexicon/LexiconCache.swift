@@ -223,9 +223,11 @@ extension PrincetonLoader {
 }
 
 extension LMFLoader {
-    /// `load(files:)` through `cache` when there is one.
-    public static func load(files: [String], cache: LexiconCache?) throws(PointillistError) -> Lexicon {
-        guard let cache else { return try load(files: files) }
-        return try cache.lexicon(sources: files) { () throws(PointillistError) in try load(files: files) }
+    /// `load(files:tagCounts:)` through `cache` when there is one.
+    public static func load(files: [String], tagCounts: String? = nil, cache: LexiconCache?) throws(PointillistError) -> Lexicon {
+        guard let cache else { return try load(files: files, tagCounts: tagCounts) }
+        return try cache.lexicon(sources: files + (tagCounts.map { [$0] } ?? [])) { () throws(PointillistError) in
+            try load(files: files, tagCounts: tagCounts)
+        }
     }
 }

@@ -20,7 +20,15 @@ public struct LexiconSource: Sendable {
     public init() {}
 
     public func loadLexicon() throws -> Lexicon {
-        lmfFiles.isEmpty ? try PrincetonLoader.load(directory: wordnet, cache: cache) : try LMFLoader.load(files: lmfFiles, cache: cache)
+        if lmfFiles.isEmpty { return try PrincetonLoader.load(directory: wordnet, cache: cache) }
+        return try LMFLoader.load(files: lmfFiles, tagCounts: tagCounts, cache: cache)
+    }
+
+    /// WordNet 3.0's sense tag counts (`cntlist.rev` in `wordnet`), which a WN-LMF lexicon
+    /// takes through its sense keys; nil where the file is absent.
+    public var tagCounts: String? {
+        let path = wordnet + "/cntlist.rev"
+        return FileManager.default.isReadableFile(atPath: path) ? path : nil
     }
 
     /// The curation directory, which must exist.

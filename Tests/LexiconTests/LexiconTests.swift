@@ -200,6 +200,30 @@ enum Lexicons {
         #expect(files.count >= 25, "\(files.sorted())")
     }
 
+    /// OEWN's sense ids spell WordNet sense keys, so WordNet 3.0's tag counts order its senses:
+    /// a toaster is the appliance, an alpaca the animal, a whale the cetacean, as in 3.0.
+    @Test func theShippedOEWNTakesWordNetTagCountsThroughSenseKeys() throws {
+        #expect(LMFLoader.senseKey(ofID: "oewn-toaster__1.06.00..") == "toaster%1:06:00::")
+        #expect(LMFLoader.senseKey(ofID: "oewn-o-apos-clock__4.02.00..") == "o'clock%4:02:00::")
+        #expect(LMFLoader.senseKey(ofID: "oewn-jack-in-the-box__1.06.00..") == "jack-in-the-box%1:06:00::")
+        #expect(LMFLoader.senseKey(ofID: "t-1-n") == nil)
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Data/oewn/english-wordnet-2025.xml.gz").standardizedFileURL.path
+        let oewn = try LMFLoader.load(files: [path], tagCounts: PrincetonLoader.defaultDirectory + "/cntlist.rev")
+        #expect(oewn.hasVerbTagCounts)
+        #expect(oewn.verbTagCount("fall") == wn.verbTagCount("fall"))
+        // The same counts on the same senses, most tagged first.
+        for word in ["plant", "book", "chicken", "dog", "glass", "man"] {
+            let counts = oewn.senses(of: word).map(\.count)
+            #expect(counts == counts.sorted(by: >), "\(word): \(counts)")
+            #expect(counts.reduce(0, +) == wn.nounTagCount(word), "\(word)")
+            let (a, b) = (oewn.senses(of: word)[0], wn.senses(of: word)[0])
+            #expect(a.count == b.count && oewn.synsets[Int(a.synset)].lexFile == wn.synsets[Int(b.synset)].lexFile, "\(word)")
+        }
+        let plain = try LMFLoader.load(files: [path])
+        #expect(!plain.hasVerbTagCounts && plain.nounTagCount("plant") == 0)
+    }
+
     @Test func unknownLexicographerFileIsRejected() throws {
         let xml = """
             <?xml version="1.0" encoding="UTF-8"?>
