@@ -321,7 +321,7 @@ def lexicon_options(options: list[str]) -> list[str]:
     """The options of `vocab build` that `vocab count` takes too (the lexicon's)."""
     kept = []
     for name, value in zip(options[::2], options[1::2]):
-        if name in ("--wordnet", "--lmf", "--vocab", "--word-list"):
+        if name in ("--lexicon", "--wordnet", "--lmf", "--vocab", "--word-list"):
             kept += [name, value]
     return kept
 

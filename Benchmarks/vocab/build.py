@@ -83,6 +83,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workdir", default="/tmp/pointillist-vocab-build-bench")
     ap.add_argument("--binary", default=BINARY)
+    ap.add_argument("--lexicon", default="oewn-2025", choices=["oewn-2025", "wordnet-3.0"],
+                    help="ours' lexicon (default: the program's default; the reference reads WordNet 3.0)")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     base, captions, n = prepare(args.workdir, args.mb)
@@ -92,7 +94,8 @@ def main() -> int:
     one = os.path.join(args.workdir, "one-caption.txt")
     with open(one, "w") as f:
         f.write("a dog on the grass\n")
-    subprocess.run([args.binary, "vocab", "explain", "--file", one], cwd=REPO, stdout=subprocess.DEVNULL, check=True)
+    subprocess.run([args.binary, "vocab", "explain", "--lexicon", args.lexicon, "--file", one], cwd=REPO,
+                   stdout=subprocess.DEVNULL, check=True)
     ours, ref = [], []
     for r in range(args.rounds):
         for suffix in ("", "-journal"):
@@ -101,7 +104,8 @@ def main() -> int:
         shutil.copyfile(base, copy)
         # The copy's pages written back to disk now, not while the build writes its own.
         os.sync()
-        ours.append(timed([args.binary, "vocab", "build", "--db", copy, "--quiet"], args.workdir, "ours"))
+        ours.append(timed([args.binary, "vocab", "build", "--lexicon", args.lexicon, "--db", copy, "--quiet"],
+                          args.workdir, "ours"))
         ref.append(timed([sys.executable, REFERENCE, "explain", "--file", captions, "--out", os.devnull],
                          args.workdir, "reference"))
         print(f"round {r + 1}: ours {ours[-1]['wall']:.2f} s, reference {ref[-1]['wall']:.2f} s, "

@@ -8,7 +8,7 @@ For every word that is both a noun and a verb in OEWN 2025 (Data/oewn/), every e
 noun and verb synsets where it occurs in an -s form (falls, watches, flies) becomes a labelled
 case: the sentence, the word, and its gold part of speech. (-s forms are where a verb reads
 as a plural noun; -ing and -ed forms have rules of their own.) The script runs
-`pointillist vocab explain` (WordNet 3.0, the default lexicon) over the sentences and counts,
+`pointillist vocab explain` (`--lexicon`, default oewn-2025) over the sentences and counts,
 for the gold verbs and the gold nouns apart, how often the extractor reads the word as a verb,
 and how often it keeps it as a mention:
 
@@ -96,6 +96,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "pointillist"))
     p.add_argument("--cases", help="write every case with its verdict (TSV)")
+    p.add_argument("--lexicon", default="oewn-2025", choices=["oewn-2025", "wordnet-3.0"])
     a = p.parse_args()
     cases = labelled_cases()
     fw = function_words()
@@ -103,7 +104,7 @@ def main():
         for c in cases:
             f.write(c["text"].replace("\n", " ") + "\n")
         path = f.name
-    out = subprocess.run([a.binary, "vocab", "explain", "--all", "--number", "--file", path], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([a.binary, "vocab", "explain", "--lexicon", a.lexicon, "--all", "--number", "--file", path], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     os.unlink(path)
     rows = collections.defaultdict(list)
     for r in csv.DictReader(out.splitlines(), delimiter="\t"):

@@ -26,10 +26,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-LEXICONS = {
-    "wordnet-3.0": [],
-    "oewn-2025": ["--lmf", os.path.join(ROOT, "Data", "oewn", "english-wordnet-2025.xml.gz")],
-}
+LEXICONS = {name: ["--lexicon", name] for name in ("oewn-2025", "wordnet-3.0")}
 
 
 GOLD = {

@@ -2,7 +2,7 @@ import Foundation
 import Support
 
 /// The files the program ships with (the curation directory `Vocab`, the Open Images class
-/// list under `Data/openimages`), found from whatever folder the program runs in. An option
+/// list under `Data/openimages`, the Open English WordNet under `Data/oewn`), found from whatever folder the program runs in. An option
 /// naming a file always wins; otherwise the first of these that exists:
 /// 1. the path relative to the current folder (a checkout, or a project keeping its own copy);
 /// 2. under `$POINTILLIST_HOME`;
@@ -46,6 +46,16 @@ public enum ShippedFiles {
             throw PointillistError(notFound("Vocab", what: "the curation directory", option: "--vocab <dir>"))
         }
         return vocab
+    }
+
+    /// The Open English WordNet 2025 the program ships with (`Data/oewn/`, with its licences).
+    public static func openEnglishWordNet() throws -> String {
+        let relative = "Data/oewn/english-wordnet-2025.xml.gz"
+        guard let path = locate(relative) else {
+            throw PointillistError(
+                notFound(relative, what: "the Open English WordNet", option: "--lmf <file> or --lexicon wordnet-3.0"))
+        }
+        return path
     }
 
     /// Open Images' class list, when the program ships with it.

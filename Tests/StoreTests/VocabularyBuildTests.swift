@@ -226,19 +226,31 @@ enum RealVocabulary {
         let blocklist = vocab.appendingPathComponent("blocklist.tsv")
         try (String(contentsOf: blocklist, encoding: .utf8) + "pelican\tblocked in the installed copy\n").write(
             to: blocklist, atomically: true, encoding: .utf8)
-        let installed = Process()
-        installed.executableURL = bin.appendingPathComponent("pointillist")
-        installed.arguments = ["vocab", "explain", "a pelican"]
-        installed.currentDirectoryURL = dir
-        let out = Pipe()
-        installed.standardOutput = out
-        installed.standardError = Pipe()
-        try installed.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        installed.waitUntilExit()
-        #expect(installed.terminationStatus == 0)
+        func runInstalled() throws -> (status: Int32, out: String, err: String) {
+            let installed = Process()
+            installed.executableURL = bin.appendingPathComponent("pointillist")
+            installed.arguments = ["vocab", "explain", "a pelican"]
+            installed.currentDirectoryURL = dir
+            let (out, err) = (Pipe(), Pipe())
+            installed.standardOutput = out
+            installed.standardError = err
+            try installed.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let error = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            installed.waitUntilExit()
+            return (installed.terminationStatus, text, error)
+        }
+        // Without the shipped lexicon: a clear error naming where it was looked for.
+        let missing = try runInstalled()
+        #expect(missing.status != 0)
+        #expect(missing.err.contains("the Open English WordNet not found") && missing.err.contains("--lexicon wordnet-3.0"), "\(missing.err)")
+        let oewn = share.appendingPathComponent("Data/oewn")
+        try FileManager.default.createDirectory(at: oewn.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: RealVocabulary.directory + "/../Data/oewn", toPath: oewn.path)
+        let installed = try runInstalled()
+        #expect(installed.status == 0, "\(installed.err)")
         // The installed curation files are the ones read: pelican is blocked there.
-        #expect(text.contains("blocklist"), "\(text)")
+        #expect(installed.out.contains("blocklist"), "\(installed.out)")
     }
 
     @Test func badCurationFilesAndMissingInputsGiveClearErrors() throws {

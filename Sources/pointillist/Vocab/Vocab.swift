@@ -6,18 +6,26 @@ import Pipeline
 import Store
 import Vocabulary
 
+extension LexiconSource.Choice: ExpressibleByArgument {}
+
 /// Where the lexicon, the curation files and the word list come from.
 struct LexiconOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Princeton WordNet 3.0 database directory (Debian wordnet-base). A lexicon once loaded is kept compiled in ~/.cache/pointillist ($XDG_CACHE_HOME/pointillist; $POINTILLIST_CACHE names another folder, or 'off'), renewed when its files or the program change.",
+            "The lexicon: oewn-2025 (the Open English WordNet 2025 shipped in Data/oewn, its senses weighed by WordNet 3.0's tag counts) or wordnet-3.0 (the Princeton database). A lexicon once loaded is kept compiled in ~/.cache/pointillist ($XDG_CACHE_HOME/pointillist; $POINTILLIST_CACHE names another folder, or 'off'), renewed when its files or the program change.",
+            valueName: "name"))
+    var lexicon: LexiconSource.Choice = .oewn2025
+
+    @Option(
+        help: ArgumentHelp(
+            "Princeton WordNet 3.0 database directory (Debian wordnet-base): the lexicon with --lexicon wordnet-3.0, and the tag counts (cntlist.rev) for the others.",
             valueName: "dir"))
     var wordnet: String = PrincetonLoader.defaultDirectory
 
     @Option(
         name: .customLong("lmf"),
         help: ArgumentHelp(
-            "Use WN-LMF XML lexicon files instead of the WordNet database (repeatable: one lexicon from several files).", valueName: "file"))
+            "Use these WN-LMF XML lexicon files instead (repeatable: one lexicon from several files).", valueName: "file"))
     var lmfFiles: [String] = []
 
     @Option(
@@ -35,6 +43,7 @@ struct LexiconOptions: ParsableArguments {
     /// The lexicon, curation and word list these options name.
     var source: LexiconSource {
         var source = LexiconSource()
+        source.choice = lexicon
         source.wordnet = wordnet
         source.lmfFiles = lmfFiles
         source.curation = vocab
