@@ -19,6 +19,7 @@ Targets (issue 19): names acceptable >= 98%, precision >= 0.93, recall >= 0.85.
 import argparse
 import csv
 import io
+import shutil
 import os
 import subprocess
 import sys
@@ -35,13 +36,13 @@ GOLD = {
 }
 
 
-def reviewed(gold="boxable"):
+def reviewed(gold="boxable", with_mid=False):
     rows = []
     with open(os.path.join(HERE, GOLD[gold]), encoding="utf-8") as f:
         lines = [line for line in f if not line.startswith("#")]
     for r in csv.DictReader(lines, delimiter="\t"):
         acceptable = {s for s in (r["wn30_acceptable"] + "|" + r["oewn_acceptable"]).split("|") if s}
-        rows.append((r["name"], acceptable))
+        rows.append((r["mid"], r["name"], acceptable) if with_mid else (r["name"], acceptable))
     return rows
 
 
@@ -58,6 +59,21 @@ def explain(binary, lexicon_args, names):
     for r in csv.DictReader(io.StringIO(out), delimiter="\t", quoting=csv.QUOTE_NONE):
         by_input.setdefault(int(r["input"]), []).append(r)
     return by_input
+
+
+def mapping(binary, lexicon_args):
+    """`vocab mids` with the shipped curation less mids.tsv (which the review wrote): MID ->
+    (status, synset ids) for every Open Images class, from the names and the box hierarchy."""
+    with tempfile.TemporaryDirectory() as tmp:
+        vocab = os.path.join(tmp, "Vocab")
+        shutil.copytree(os.path.join(ROOT, "Vocab"), vocab)
+        os.unlink(os.path.join(vocab, "mids.tsv"))
+        report = os.path.join(tmp, "mids.tsv")
+        subprocess.run([binary, "vocab", "mids", "--vocab", vocab, "--out", report] + lexicon_args,
+                       check=True, capture_output=True, text=True)
+        with open(report, encoding="utf-8") as f:
+            rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+            return {r["mid"]: (r["status"], r["synsets"].split()) for r in rows}
 
 
 def check_nouns(binary, lexicon_args):
@@ -113,6 +129,31 @@ def main():
             print(f"{lexicon:<12} {gold:<9} {100 * kept / len(names):5.1f}% {100 * acceptable / len(names):10.1f}%"
                   f" {100 * reachable_ok / max(reachable, 1):12.1f}% {100 * declined / max(unreachable, 1):8.1f}%"
                   f" {precision:10.3f} {recall:7.3f}   ({len(names)} names, {reachable} with an acceptable sense)")
+    print()
+    print("The Open Images class mapping (`vocab mids`, names and the box hierarchy, without mids.tsv):")
+    print(f"{'lexicon':<12} {'names':<9} {'mapped':>7} {'acceptable':>11} {'of reachable':>13} {'declined':>9}")
+    for lexicon in a.lexicon or sorted(LEXICONS):
+        found = mapping(a.binary, LEXICONS[lexicon])
+        for gold in GOLD:
+            names = reviewed(gold, with_mid=True)
+            mapped = acceptable = reachable = reachable_ok = unreachable = declined = 0
+            for mid, name, good in names:
+                status, synsets = found.get(mid, ("unmapped", []))
+                mapped += status != "unmapped"
+                mine = {g for g in good if g.startswith("oewn-") == lexicon.startswith("oewn")}
+                ok = bool(synsets) and all(s in good for s in synsets)
+                acceptable += ok
+                if mine:
+                    reachable += 1
+                    reachable_ok += ok
+                else:
+                    unreachable += 1
+                    declined += status == "unmapped"
+                if not ok:
+                    misses.append((lexicon, gold + " mapping", name, mid, " ".join(synsets), status, "", 
+                                   "reachable" if mine else "no acceptable sense"))
+            print(f"{lexicon:<12} {gold:<9} {100 * mapped / len(names):6.1f}% {100 * acceptable / len(names):10.1f}%"
+                  f" {100 * reachable_ok / max(reachable, 1):12.1f}% {100 * declined / max(unreachable, 1):8.1f}%")
     if a.misses:
         with open(a.misses, "w", encoding="utf-8") as f:
             f.write("lexicon\tgold\tname\tmention\tsense\tverdict\treason\treachable\n")

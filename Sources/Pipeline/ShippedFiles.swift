@@ -61,6 +61,9 @@ public enum ShippedFiles {
     /// Open Images' class list, when the program ships with it.
     public static var openImagesClasses: String? { locate("Data/openimages/oidv6-class-descriptions.csv") }
 
+    /// Open Images' box hierarchy, when the program ships with it.
+    public static var openImagesHierarchy: String? { locate("Data/openimages/bbox_labels_600_hierarchy.json") }
+
     /// The folder holding the running executable, symbolic links resolved.
     private static var executableDirectory: URL? {
         guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {

@@ -49,11 +49,11 @@ public struct VocabularyReport: Sendable {
 public struct VocabularyBuild: Sendable {
     public var extractor: MentionExtractor
     public var options: DictionaryOptions
-    public var openImages: OpenImagesClasses?
+    public var openImages: OpenImagesMapping?
     public var workers = 2
     public var batchSize = 2048
 
-    public init(extractor: MentionExtractor, options: DictionaryOptions, openImages: OpenImagesClasses?) {
+    public init(extractor: MentionExtractor, options: DictionaryOptions, openImages: OpenImagesMapping?) {
         self.extractor = extractor
         self.options = options
         self.openImages = openImages

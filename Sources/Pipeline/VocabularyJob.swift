@@ -30,9 +30,9 @@ public struct VocabularyJob {
 
     public var options: Options
     public var extractor: MentionExtractor
-    public var openImages: OpenImagesClasses?
+    public var openImages: OpenImagesMapping?
 
-    public init(options: Options, extractor: MentionExtractor, openImages: OpenImagesClasses?) {
+    public init(options: Options, extractor: MentionExtractor, openImages: OpenImagesMapping?) {
         self.options = options
         self.extractor = extractor
         self.openImages = openImages

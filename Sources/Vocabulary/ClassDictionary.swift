@@ -120,23 +120,22 @@ public struct ClassDictionary: Sendable {
 
     /// The Open Images MIDs of a class (space-separated; the first is the one the export
     /// writes) and their display names ("; "-separated): those `mids.tsv` lists for its sense,
-    /// else the first Open Images class whose display name equals the class name or one of
-    /// the synset's lemmas.
+    /// else the Open Images classes the mapping gives its synset (the one named like the class first).
     static func openImagesClasses(
-        of synset: Int32, name: String, lemmas: [String], curation: Curation, openImages: OpenImagesClasses?
+        of synset: Int32, name: String, curation: Curation, openImages: OpenImagesMapping?
     ) -> (mids: String, names: String) {
         if let curated = curation.mids[synset] {
             return (curated.mids.joined(separator: " "), curated.mids.map { openImages?.name(of: $0) ?? "" }.joined(separator: "; "))
         }
-        guard let oi = openImages?.match(name: name, lemmas: lemmas) else { return ("", "") }
-        return (oi.mid, oi.name)
+        let found = openImages?.classes(of: synset, name: name) ?? []
+        return (found.map(\.mid).joined(separator: " "), found.map(\.name).joined(separator: "; "))
     }
 
     /// Builds the dictionary from a tally. `previous` maps synset ids to the ids an earlier
     /// dictionary gave them.
     public init(
         tally: DictionaryTally, extractor: MentionExtractor, options: DictionaryOptions, previous: [String: Int] = [:],
-        openImages: OpenImagesClasses? = nil
+        openImages: OpenImagesMapping? = nil
     ) {
         let lexicon = extractor.lexicon
         var entries: [ClassEntry] = []
@@ -167,7 +166,7 @@ public struct ClassDictionary: Sendable {
                 ambiguous: t.ambiguous, variants: variants, gloss: node.gloss, example: example, rules: rules,
                 examples: examples)
             (entry.openImagesMID, entry.openImagesName) = Self.openImagesClasses(
-                of: synset, name: name, lemmas: node.lemmas, curation: extractor.curation, openImages: openImages)
+                of: synset, name: name, curation: extractor.curation, openImages: openImages)
             entries.append(entry)
         }
         // Ids: previous ones kept; new classes numbered after the largest previous id, most

@@ -148,13 +148,15 @@ public struct OpenImagesClasses: Sendable {
     public let path: String
     let byName: [String: (mid: String, name: String)]
     let names: [String: String]
-    public let count: Int
+    /// Every class in the file's order.
+    public let entries: [(mid: String, name: String)]
+    public var count: Int { entries.count }
 
     public init(path: String) throws(PointillistError) {
         guard let text = try TSV.readText(path, optional: false) else { throw PointillistError(file: path, reason: "missing") }
         var byName: [String: (String, String)] = [:]
         var names: [String: String] = [:]
-        var count = 0
+        var entries: [(mid: String, name: String)] = []
         let (records, failure) = CSV.records(text)
         if let failure { throw PointillistError(file: path, line: failure.line, reason: "expected MID,DisplayName: \(failure.reason)") }
         for record in records where !record.isBlank {
@@ -162,7 +164,7 @@ public struct OpenImagesClasses: Sendable {
             guard fields.count == 2, fields[0].hasPrefix("/m/") || fields[0].hasPrefix("/g/") else {
                 throw PointillistError(file: path, line: record.line, reason: "expected MID,DisplayName")
             }
-            count += 1
+            entries.append((fields[0], fields[1]))
             let key = Lexicon.key(fields[1])
             if byName[key] == nil { byName[key] = (fields[0], fields[1]) }
             if names[fields[0]] == nil { names[fields[0]] = fields[1] }
@@ -170,7 +172,7 @@ public struct OpenImagesClasses: Sendable {
         self.path = path
         self.byName = byName
         self.names = names
-        self.count = count
+        self.entries = entries
     }
 
     /// The display name of a MID, nil when the list lacks it.

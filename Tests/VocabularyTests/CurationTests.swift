@@ -204,8 +204,9 @@ struct VocabCopy {
         #expect(oi.count == 19_994)
         #expect(oi.match(name: "woman", lemmas: [])?.mid == "/m/03bt1vf")
         #expect(oi.match(name: "sky", lemmas: [])?.mid == "/m/01bqvp")
+        let mapping = OpenImagesMapping(classes: oi, hierarchy: nil, extractor: extractor)
         let dictionary = ClassDictionary(
-            tally: tally(Self.captions), extractor: extractor, options: DictionaryOptions(minimumMentions: 1), openImages: oi)
+            tally: tally(Self.captions), extractor: extractor, options: DictionaryOptions(minimumMentions: 1), openImages: mapping)
         #expect(dictionary.classes.first { $0.name == "dog" }?.openImagesMID == "/m/0bt9lr")
         // A quoted display name with a comma, a blank line, CRLF endings; a bad row is named by its line.
         let small = FileManager.default.temporaryDirectory.appendingPathComponent("oi-\(UUID().uuidString).csv").path
@@ -235,7 +236,8 @@ struct VocabCopy {
                 t.add(extractor.candidates(in: c), caption: c, image: "image-\(i)", imageNumber: Int32(i))
             }
             let e = MentionExtractor(lexicon: extractor.lexicon, curation: curation, wordList: extractor.wordList)
-            let d = ClassDictionary(tally: t, extractor: e, options: DictionaryOptions(minimumMentions: 1), openImages: oi)
+            let mapping = OpenImagesMapping(classes: oi, hierarchy: nil, extractor: e)
+            let d = ClassDictionary(tally: t, extractor: e, options: DictionaryOptions(minimumMentions: 1), openImages: mapping)
             return Dictionary(d.classes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         }
         // The shipped mids.tsv: the body part carries "Human hand"; a ball both of its reviewed MIDs' senses.

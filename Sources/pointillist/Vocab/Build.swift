@@ -39,7 +39,7 @@ extension Pointillist.Vocab {
             help: ArgumentHelp("Mark this many of the most mentioned classes for embedding training.", valueName: "n"))
         var trainClasses = DictionaryOptions().trainClasses
 
-        @OptionGroup var openImages: OpenImagesOption
+        @OptionGroup var openImages: OpenImagesMappingOptions
 
         @Option(
             help: ArgumentHelp(
@@ -62,16 +62,13 @@ extension Pointillist.Vocab {
             let started = Terminal.now()
             let extractor = try lexicon.source.loadExtractor()
             let loaded = Terminal.now()
-            var classes: OpenImagesClasses?
-            if let openImagesPath = openImages.path {
-                classes = try OpenImagesClasses(path: openImagesPath)
-            }
+            let mapping = try openImages.mapping(extractor: extractor)
             var options = VocabularyJob.Options(database: corpus.db)
             options.dictionary = dictionary
             options.settings = DictionaryOptions(minimumMentions: minimumMentions, trainClasses: trainClasses)
             options.counts = counts
             let bar = ProgressBar(enabled: !quiet)
-            let job = VocabularyJob(options: options, extractor: extractor, openImages: classes)
+            let job = VocabularyJob(options: options, extractor: extractor, openImages: mapping)
             let done = try job.run { phase, n, total in bar.updateCount(done: n, total: total, label: phase.rawValue) }
             bar.finish()
             let (result, report, dictionaryPath) = (done.dictionary, done.build, done.path)
@@ -81,7 +78,12 @@ extension Pointillist.Vocab {
                 "lexicon        \(extractor.lexicon.source): \(extractor.lexicon.synsets.count) noun synsets, \(extractor.lexicon.lemmaCount) lemmas (\(Format.seconds(loaded - started)) to load)"
             )
             print("word list      \(extractor.wordList.path): \(extractor.wordList.count) common words")
-            if let classes { print("Open Images    \(classes.path): \(classes.count) classes") }
+            if let mapping {
+                let counts = mapping.counts
+                print(
+                    "Open Images    \(mapping.classes.path): \(mapping.classes.count) classes (\(counts[.curated] ?? 0) curated, \(counts[.mapped] ?? 0) mapped, \(counts[.ambiguous] ?? 0) ambiguous, \(counts[.unmapped] ?? 0) unmapped; vocab mids reports them)"
+                )
+            }
             print("narratives     \(report.narratives)")
             if !counts.isEmpty { print("counts         \(counts.count) files merged: the dictionary of all their shards") }
             print("candidates     \(report.candidates) noun phrases: \(report.keptCandidates) passed the filters")
@@ -96,9 +98,9 @@ extension Pointillist.Vocab {
             let curated = result.classes.filter { c in
                 !c.openImagesMIDs.isEmpty && (extractor.lexicon.resolve(c.synset).map { curation.mids[$0] != nil } ?? false)
             }.count
-            if classes != nil {
+            if mapping != nil {
                 print(
-                    "               \(mapped) mapped to Open Images MIDs (\(curated) by mids.tsv, the rest by name; \(curation.midRowsOfOtherLexicons) mids.tsv rows name another lexicon's synsets)"
+                    "               \(mapped) mapped to Open Images MIDs (\(curated) by mids.tsv, the rest through the class mapping; \(curation.midRowsOfOtherLexicons) mids.tsv rows name another lexicon's synsets)"
                 )
                 let byMentions = result.classes.sorted { ($0.mentions, $1.id) > ($1.mentions, $0.id) }
                 let several = byMentions.filter { $0.openImagesMIDs.count > 1 }

@@ -52,6 +52,27 @@ struct LexiconOptions: ParsableArguments {
     }
 }
 
+/// The Open Images class list and box hierarchy that classes are mapped to MIDs through.
+struct OpenImagesMappingOptions: ParsableArguments {
+    @OptionGroup var classes: OpenImagesOption
+
+    @Option(
+        name: .customLong("hierarchy"),
+        help: ArgumentHelp(
+            "Open Images box hierarchy JSON (bbox_labels_600_hierarchy.json): a class's place in it picks its sense (Chicken under Bird is the bird). Default: the shipped Data/openimages copy; 'none' for no hierarchy.",
+            valueName: "path"))
+    var hierarchyFile: String?
+
+    /// The mapping of every class in the list to the extractor's lexicon; nil without a list.
+    func mapping(extractor: MentionExtractor) throws -> OpenImagesMapping? {
+        guard let path = classes.path else { return nil }
+        let hierarchyPath = hierarchyFile == "none" ? nil : hierarchyFile ?? ShippedFiles.openImagesHierarchy
+        var hierarchy: OpenImagesHierarchy?
+        if let hierarchyPath { hierarchy = try OpenImagesHierarchy(path: hierarchyPath) }
+        return OpenImagesMapping(classes: try OpenImagesClasses(path: path), hierarchy: hierarchy, extractor: extractor)
+    }
+}
+
 extension Pointillist {
     struct Vocab: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -65,7 +86,8 @@ extension Pointillist {
                 apply:   turn the decisions of an edited review sheet into Vocab/ edits.
                 diff:    compare two dictionary files.
                 check-nouns: measure mention extraction against the human noun spans of VidLN files.
+                mids:    map every Open Images class to the lexicon's senses, for review.
                 """,
-            subcommands: [Build.self, Count.self, Explain.self, Review.self, Apply.self, Diff.self, CheckNouns.self])
+            subcommands: [Build.self, Count.self, Explain.self, Review.self, Apply.self, Diff.self, CheckNouns.self, Mids.self])
     }
 }

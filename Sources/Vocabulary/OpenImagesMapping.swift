@@ -1,0 +1,304 @@
+import Lexicon
+import Narratives
+import Support
+
+/// The Open Images box hierarchy (`bbox_labels_600_hierarchy.json`: `LabelName`,
+/// `Subcategory`, `Part`): each class's parents, the classes it is a kind of. A class may sit
+/// under several (Crab under Animal and under Seafood). A part is no kind of its whole (a
+/// hand is no kind of body), so `Part` lists give no parent.
+public struct OpenImagesHierarchy: Sendable {
+    public let path: String
+    let parents: [String: [String]]
+    let root: String
+
+    public init(path: String) throws(PointillistError) {
+        guard let text = try TSV.readText(path, optional: false) else { throw PointillistError(file: path, reason: "missing") }
+        let bytes = Array(text.utf8)
+        var parents: [String: [String]] = [:]
+        var root = ""
+        do throws(JSONError) {
+            try bytes.withUnsafeBufferPointer { (buffer) throws(JSONError) in
+                var scanner = JSONScanner(buffer)
+                root = try Self.readNode(&scanner, into: &parents)
+                try scanner.expectEnd()
+            }
+        } catch {
+            throw PointillistError(file: path, reason: "not a class hierarchy at byte \(error.offset): \(error.reason)")
+        }
+        self.path = path
+        self.parents = parents
+        self.root = root
+    }
+
+    /// `{"LabelName": MID, "Subcategory": [nodes], "Part": [nodes]}`; returns its MID.
+    static func readNode(_ scanner: inout JSONScanner, into parents: inout [String: [String]]) throws(JSONError) -> String {
+        var label = ""
+        var children: [String] = []
+        try scanner.forEachMember { (s, key) throws(JSONError) in
+            if key.equals("LabelName") {
+                label = try s.readString()
+            } else if key.equals("Subcategory") {
+                try s.forEachElement { (s, _) throws(JSONError) in children.append(try readNode(&s, into: &parents)) }
+            } else if key.equals("Part") {
+                try s.forEachElement { (s, _) throws(JSONError) in _ = try readNode(&s, into: &parents) }
+            } else {
+                try s.skipValue()
+            }
+        }
+        guard !label.isEmpty else { throw JSONError(offset: scanner.position, reason: "a node without LabelName") }
+        for child in children where parents[child]?.contains(label) != true { parents[child, default: []].append(label) }
+        return label
+    }
+
+    /// Every class above `mid`, nearest first, the root left out.
+    public func ancestors(of mid: String) -> [String] {
+        var result: [String] = []
+        var queue = parents[mid] ?? []
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
+            guard next != root, !result.contains(next) else { continue }
+            result.append(next)
+            queue += parents[next] ?? []
+        }
+        return result
+    }
+
+    public var classCount: Int { parents.count }
+}
+
+/// What an Open Images class means in the lexicon: its synsets (several for a union name such
+/// as "Rays and skates"), how they were found, or why none was.
+public struct MIDMapping: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        /// `mids.tsv` names the sense.
+        case curated
+        /// Found by its place in the hierarchy or its qualifier, or one clear sense.
+        case mapped
+        /// Found, but the name has tangible senses in other lexicographer files and nothing
+        /// placed it: a linguist should look.
+        case ambiguous
+        /// No tangible sense: not in the lexicon, abstract, or only a name.
+        case unmapped
+    }
+    public var mid: String
+    public var name: String
+    public var synsets: [Int32]
+    public var status: Status
+    /// How: "under Bird", "qualifier Animal", "sense choice", "mids.tsv:12".
+    public var evidence: String
+}
+
+/// Maps every Open Images class to the lexicon's synsets: by the display name's forms (the
+/// name, its singular, the closed compound: "Street light" is streetlight), read without its
+/// qualifier ("Bat (Animal)"), split into its parts when it names several kinds ("Rays and
+/// skates", "Kitchen & dining room table": kitchen table and dining room table), "Human X" as X.
+/// Among a form's senses, the ones whose hypernyms include a sense of the qualifier or of a
+/// class above it in the hierarchy win ("Chicken" under Bird is the bird; "Maple" under Tree
+/// the tree); without such evidence, the sense the mention extractor would choose in a
+/// caption. `mids.tsv` decides before all of it. A class's MIDs are then the classes mapped to
+/// its synset, the one whose name is the class name first: no longer every class whose
+/// display name equals one of the synset's lemmas ("Paw" is a paw, not the hand).
+public struct OpenImagesMapping: Sendable {
+    public let classes: OpenImagesClasses
+    public let hierarchy: OpenImagesHierarchy?
+    public let mappings: [MIDMapping]
+    let bySynset: [Int32: [Int]]
+
+    public init(classes: OpenImagesClasses, hierarchy: OpenImagesHierarchy?, extractor: MentionExtractor, workers: Int = 2) {
+        var resolver = Resolver(extractor: extractor, classes: classes, hierarchy: hierarchy)
+        var curated: [String: (synsets: [Int32], rule: String)] = [:]
+        for (synset, entry) in extractor.curation.mids.sorted(by: { $0.key < $1.key }) {
+            for mid in entry.mids {
+                curated[mid, default: ([], entry.rule.description)].synsets.append(synset)
+            }
+        }
+        // The classes of the hierarchy first (each other's context), then the rest in shares
+        // on the worker threads, each with a copy of the resolver.
+        for (mid, name) in classes.entries where hierarchy?.parents[mid] != nil { _ = resolver.resolve(mid: mid, name: name) }
+        let (entries, context, curatedByMID) = (classes.entries, resolver, curated)
+        let mappings = parallelMap(entries.count, workers: workers) { range in
+            var resolver = context
+            return entries[range].map { (mid, name) in
+                if let c = curatedByMID[mid] {
+                    return MIDMapping(mid: mid, name: name, synsets: c.synsets, status: .curated, evidence: c.rule)
+                }
+                return resolver.resolve(mid: mid, name: name)
+            }
+        }.flatMap { $0 }
+        var bySynset: [Int32: [Int]] = [:]
+        for (i, m) in mappings.enumerated() where m.status != .unmapped {
+            for s in Set(m.synsets) { bySynset[s, default: []].append(i) }
+        }
+        self.classes = classes
+        self.hierarchy = hierarchy
+        self.mappings = mappings
+        self.bySynset = bySynset
+    }
+
+    /// The display name of a MID, nil when the list lacks it.
+    public func name(of mid: String) -> String? { classes.name(of: mid) }
+
+    /// The classes mapped to `synset` (curated ones aside: `mids.tsv` is read by sense), the
+    /// one named `name` first, then in the list's order.
+    public func classes(of synset: Int32, name: String) -> [MIDMapping] {
+        let found = (bySynset[synset] ?? []).map { mappings[$0] }.filter { $0.status != .curated }
+        let key = Lexicon.key(name)
+        return found.filter { Lexicon.key($0.name) == key } + found.filter { Lexicon.key($0.name) != key }
+    }
+
+    /// How many classes have each status.
+    public var counts: [MIDMapping.Status: Int] {
+        mappings.reduce(into: [:]) { $0[$1.status, default: 0] += 1 }
+    }
+}
+
+/// One class name to synsets: the parsing and the choice. Classes above others are resolved
+/// once and remembered: they are the context of the classes below.
+struct Resolver {
+    let extractor: MentionExtractor
+    let classes: OpenImagesClasses
+    let hierarchy: OpenImagesHierarchy?
+    var resolved: [String: MIDMapping] = [:]
+    var lexicon: Lexicon { extractor.lexicon }
+
+    init(extractor: MentionExtractor, classes: OpenImagesClasses, hierarchy: OpenImagesHierarchy?) {
+        self.extractor = extractor
+        self.classes = classes
+        self.hierarchy = hierarchy
+    }
+
+    mutating func resolve(mid: String, name: String) -> MIDMapping {
+        if let known = resolved[mid] { return known }
+        let (head, qualifier) = Self.splitQualifier(name)
+        // Context: the qualifier's senses, then the synsets of every class above, nearest first.
+        var context: [(name: String, synsets: Set<Int32>)] = []
+        if let qualifier { context.append(("qualifier " + qualifier, senses(of: qualifier))) }
+        for above in hierarchy?.ancestors(of: mid) ?? [] {
+            guard let aboveName = classes.name(of: above) else { continue }
+            let placed = resolve(mid: above, name: aboveName)
+            if !placed.synsets.isEmpty { context.append(("under " + aboveName, Set(placed.synsets))) }
+        }
+        var synsets: [Int32] = []
+        var evidence: [String] = []
+        var ambiguous = false
+        var missing: [String] = []
+        for part in parts(of: head) {
+            guard let choice = choose(part, context: context) else {
+                missing.append(part)
+                continue
+            }
+            if !synsets.contains(choice.synset) { synsets.append(choice.synset) }
+            if !evidence.contains(choice.evidence) { evidence.append(choice.evidence) }
+            ambiguous = ambiguous || choice.ambiguous
+        }
+        let mapping: MIDMapping
+        if synsets.isEmpty {
+            let why = missing.first.map { extractor.judge(Lexicon.key($0)).verdict.explanation } ?? "no name"
+            mapping = MIDMapping(mid: mid, name: name, synsets: [], status: .unmapped, evidence: why)
+        } else {
+            if !missing.isEmpty { evidence.append("no sense for " + missing.joined(separator: ", ")) }
+            let status: MIDMapping.Status = ambiguous || !missing.isEmpty ? .ambiguous : .mapped
+            mapping = MIDMapping(mid: mid, name: name, synsets: synsets, status: status, evidence: evidence.joined(separator: "; "))
+        }
+        resolved[mid] = mapping
+        return mapping
+    }
+
+    /// "Bat (Animal)" → ("Bat", "Animal").
+    static func splitQualifier(_ name: String) -> (head: String, qualifier: String?) {
+        guard name.hasSuffix(")"), let open = name.lastIndex(of: "("), open > name.startIndex else { return (name, nil) }
+        let head = String(name[..<open]).trimmingSpaces()
+        let qualifier = String(name[name.index(after: open)..<name.index(before: name.endIndex)]).trimmingSpaces()
+        return (head, qualifier.isEmpty ? nil : qualifier)
+    }
+
+    /// The kinds a name covers: itself when the lexicon knows it whole ("Bow and arrow"), else
+    /// its parts around "and", "&" and commas, a one-word part taking the last part's head
+    /// ("Kitchen & dining room table" → kitchen table, dining room table); "Human X" is X
+    /// where the lexicon lacks the whole.
+    func parts(of head: String) -> [String] {
+        let key = Lexicon.key(head)
+        if !forms(of: key).isEmpty { return [head] }
+        if key.hasPrefix("human "), !forms(of: String(key.dropFirst(6))).isEmpty { return [String(key.dropFirst(6))] }
+        let pieces = head.lowercased().replacing(" and ", with: ",").replacing("&", with: ",").split(separator: ",")
+            .map { Lexicon.key(String($0)) }.filter { !$0.isEmpty }
+        guard pieces.count > 1 else { return [head] }
+        let lastWords = pieces[pieces.count - 1].split(separator: " ")
+        return pieces.map { piece in
+            let words = piece.split(separator: " ")
+            if words.count == 1, lastWords.count > 1, let shared = lastWords.last,
+                forms(of: piece).isEmpty || !forms(of: piece + " " + shared).isEmpty
+            {
+                return piece + " " + shared
+            }
+            return piece
+        }
+    }
+
+    /// The lemma keys a name may be written as: itself, its base forms, then closed up at
+    /// each space and at all of them, with their base forms ("street light" → streetlight,
+    /// "dining room table" → dining-room table).
+    func forms(of key: String) -> [String] {
+        var result = lexicon.baseForms(of: key)
+        let words = key.split(separator: " ")
+        guard words.count > 1 else { return result }
+        var closed = (1..<words.count).map { i in (words[..<i].joined(separator: " ") + words[i...].joined(separator: " ")) }
+        closed.append(words.joined())
+        for variant in closed {
+            for form in lexicon.baseForms(of: variant) where !result.contains(form) { result.append(form) }
+        }
+        return result
+    }
+
+    /// Every noun sense of every form of a context name (and of its parts).
+    func senses(of name: String) -> Set<Int32> {
+        var result: Set<Int32> = []
+        for part in parts(of: Self.splitQualifier(name).head) {
+            for form in forms(of: Lexicon.key(part)) { result.formUnion(lexicon.senses(of: form).map(\.synset)) }
+        }
+        return result
+    }
+
+    /// The sense of one part. The nearest context placing any of its senses (their hypernyms
+    /// reach a context synset) gives the first sense it places, tangible ones first, in
+    /// frequency order. (Preferring the caption sense or the more tagged one among the placed,
+    /// or keeping a more tagged caption sense of the same lexicographer file, was measured on
+    /// the boxable classes and lost more than it won: tags pick the drive belt and the
+    /// baseball glove.) Without a context that places a sense, the caption sense.
+    func choose(_ part: String, context: [(name: String, synsets: Set<Int32>)])
+        -> (synset: Int32, evidence: String, ambiguous: Bool)?
+    {
+        let key = Lexicon.key(part)
+        guard let form = forms(of: key).first else { return nil }
+        let senses = lexicon.senses(of: form).filter { !lexicon.synsets[Int($0.synset)].isInstance }
+        let ordered = senses.filter { extractor.isTangible($0.synset) } + senses.filter { !extractor.isTangible($0.synset) }
+        for (name, synsets) in context where !synsets.isEmpty {
+            let placed = ordered.filter { !lexicon.closure($0.synset).isDisjoint(with: synsets) && !synsets.contains($0.synset) }
+            if let best = placed.first { return (best.synset, name, false) }
+        }
+        let judged = extractor.judge(form)
+        guard let sense = judged.sense else { return nil }
+        let evidence = form == key ? "sense choice" : "sense choice of \(form)"
+        return (sense, evidence, judged.ambiguous)
+    }
+}
+
+extension OpenImagesMapping {
+    public static let reportColumns = ["mid", "name", "status", "senses", "synsets", "lexfiles", "evidence", "gloss"]
+
+    /// The mapping as a TSV for review: every class in the list's order, with its senses,
+    /// how they were found or why none was, and the first sense's gloss.
+    public func writeReport(to path: String, lexicon: Lexicon) throws(PointillistError) {
+        var text = Self.reportColumns.joined(separator: "\t") + "\n"
+        for m in mappings {
+            let nodes = m.synsets.map { lexicon.synsets[Int($0)] }
+            let fields = [
+                m.mid, m.name, m.status.rawValue, m.synsets.map { lexicon.senseName(of: $0) }.joined(separator: " "),
+                nodes.map(\.id).joined(separator: " "), nodes.map(\.lexFile.name).joined(separator: " "), m.evidence,
+                nodes.first?.gloss ?? "",
+            ]
+            text += fields.map(TSV.clean).joined(separator: "\t") + "\n"
+        }
+        try PointillistError.replacingFile(path, with: text)
+    }
+}
