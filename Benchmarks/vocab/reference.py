@@ -772,11 +772,30 @@ class Extractor:
                 chunk = []
                 previous = "verb"
                 continue
+            if not chunk and self.coordinated_adjective(caption, toks, i):
+                previous = "adjective"
+                continue
             chunk.append(i)
             previous = None
         if chunk:
             self.flush(chunk, toks, result)
         return result
+
+    def coordinated_adjective(self, caption, toks, i):
+        """MentionExtractor.isCoordinatedAdjective: a word that can be an adjective, then a
+        conjunction, an adjective and a content word, no punctuation between."""
+        if i + 3 >= len(toks):
+            return False
+        for j in (i + 1, i + 2, i + 3):
+            if caption[toks[j - 1][0] + toks[j - 1][1]:toks[j][0]].strip(WHITE_SPACE):
+                return False
+        fw, lex = self.curation.function_words, self.lexicon
+        def category(word):
+            return "number" if is_number(word) else fw.get(word)
+        other = toks[i + 2][2]
+        return (toks[i][2] in lex.adjectives and category(toks[i + 1][2]) == "conjunction"
+                and (category(other) == "adjective" or (category(other) is None and other in lex.adjectives))
+                and category(toks[i + 3][2]) is None)
 
     def starts_known_phrase(self, caption, toks, i):
         """MentionExtractor.startsKnownPhrase: this word and the next, no punctuation between,

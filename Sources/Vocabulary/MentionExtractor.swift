@@ -9,6 +9,8 @@ public enum Verdict: Sendable, Equatable {
     case functionWord(WordCategory)
     /// A word read as a verb from its context ("holding" after a noun, "see" after "can").
     case verbContext(String)
+    /// An adjective that could be a noun, read as an adjective by its context.
+    case adjective(String)
     case blocklisted(reason: String, rule: RuleSource)
     /// Not a noun lemma of the lexicon, even after morphology.
     case unknown
@@ -29,6 +31,7 @@ public enum Verdict: Sendable, Equatable {
         case .kept: "kept"
         case .functionWord: "function-word"
         case .verbContext: "verb"
+        case .adjective: "adjective"
         case .blocklisted: "blocklist"
         case .unknown: "unknown"
         case .notTangible: "not-tangible"
@@ -44,6 +47,7 @@ public enum Verdict: Sendable, Equatable {
         case .kept: "passed every filter"
         case .functionWord(let c): "function word (\(c.rawValue))"
         case .verbContext(let why): "read as a verb: \(why)"
+        case .adjective(let why): "read as an adjective: \(why)"
         case .blocklisted(let reason, let rule): "blocklisted at \(rule): \(reason)"
         case .unknown: "not a noun in the lexicon"
         case .notTangible(let sense, let lexFile): "not tangible: dominant sense \(sense) is \(lexFile)"
@@ -253,12 +257,31 @@ public struct MentionExtractor: Sendable {
                 previousIsContent = false
                 continue
             }
+            if chunk.isEmpty, isCoordinatedAdjective(at: i, tokens, gaps: gaps, memo: &memo) {
+                skip(i, .adjective("coordinated with '\(tokens[i + 2].normalized)' before '\(tokens[i + 3].normalized)'"))
+                previous = .adjective
+                previousIsContent = false
+                continue
+            }
             chunk.append(i)
             previous = nil
             previousIsContent = true
         }
         flush(&chunk, tokens, &result, memo: &memo)
         return result
+    }
+
+    /// Whether the word at `i`, which can be an adjective, is one joined by a conjunction to
+    /// another adjective before a content word: "dry and green trees", "plastic and metal
+    /// chairs" (not "gold and silver." nor "salt and pepper").
+    func isCoordinatedAdjective(at i: Int, _ tokens: [Token], gaps: [Bool], memo: inout ExtractionMemo) -> Bool {
+        guard i + 3 < tokens.count, !gaps[i + 1], !gaps[i + 2], !gaps[i + 3], lexicon.isAdjective(tokens[i].normalized),
+            wordFacts(tokens[i + 1].normalized, memo: &memo).category == .conjunction
+        else { return false }
+        let other = tokens[i + 2].normalized
+        let otherCategory = wordFacts(other, memo: &memo).category
+        return (otherCategory == .adjective || (otherCategory == nil && lexicon.isAdjective(other)))
+            && wordFacts(tokens[i + 3].normalized, memo: &memo).category == nil
     }
 
     /// Whether the word at `i` and the next (no punctuation between) are a known phrase or

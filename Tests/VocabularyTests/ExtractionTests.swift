@@ -139,6 +139,18 @@ enum Real {
         }
     }
 
+    /// A word that can be an adjective, joined by a conjunction to another adjective before a
+    /// noun, describes the noun (the real Video LN caption "dry and green trees" gave a class
+    /// "dry", a prohibitionist); a pair of nouns stays two mentions.
+    @Test func adjectivesJoinedBeforeANounAreNoMentions() {
+        #expect(Real.kept("a yellow dry grassland with dry and green trees and a blue sky") == ["grassland", "tree", "sky"])
+        #expect(Real.kept("plastic and metal chairs") == ["chair"])
+        #expect(Real.kept("salt and pepper on the table") == ["salt", "pepper", "table"])
+        #expect(Real.kept("a necklace of gold and silver.") == ["necklace", "gold", "silver"])
+        let dry = Real.extractor.candidates(in: "dry and green trees", includeSkipped: true).first
+        #expect(dry?.verdict.code == "adjective")
+    }
+
     /// A word's person sense is what is said of someone, not what a picture shows, when the
     /// word also names a thing and the tag counts do not say otherwise; a communication is
     /// seen as the thing that carries it; a made thing further down the list beats the abstract.
