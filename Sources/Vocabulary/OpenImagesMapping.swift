@@ -77,7 +77,8 @@ public struct MIDMapping: Sendable, Equatable {
         /// Found, but the name has tangible senses in other lexicographer files and nothing
         /// placed it: a linguist should look.
         case ambiguous
-        /// No tangible sense: not in the lexicon, abstract, or only a name.
+        /// No tangible sense (not in the lexicon, abstract, or only a name), or none for one
+        /// of the kinds a union name covers; such a class gives no dictionary class its MID.
         case unmapped
     }
     public var mid: String
@@ -103,6 +104,8 @@ public struct OpenImagesMapping: Sendable {
     public let hierarchy: OpenImagesHierarchy?
     public let mappings: [MIDMapping]
     let bySynset: [Int32: [Int]]
+    let byName: [String: [Int]]
+    let lexicon: Lexicon
 
     public init(classes: OpenImagesClasses, hierarchy: OpenImagesHierarchy?, extractor: MentionExtractor, workers: Int = 2) {
         var resolver = Resolver(extractor: extractor, classes: classes, hierarchy: hierarchy)
@@ -126,24 +129,36 @@ public struct OpenImagesMapping: Sendable {
             }
         }.flatMap { $0 }
         var bySynset: [Int32: [Int]] = [:]
+        var byName: [String: [Int]] = [:]
         for (i, m) in mappings.enumerated() where m.status != .unmapped {
             for s in Set(m.synsets) { bySynset[s, default: []].append(i) }
+            byName[Lexicon.key(m.name), default: []].append(i)
         }
         self.classes = classes
         self.hierarchy = hierarchy
         self.mappings = mappings
         self.bySynset = bySynset
+        self.byName = byName
+        self.lexicon = extractor.lexicon
     }
 
     /// The display name of a MID, nil when the list lacks it.
     public func name(of mid: String) -> String? { classes.name(of: mid) }
 
-    /// The classes mapped to `synset` (curated ones aside: `mids.tsv` is read by sense), the
-    /// one named `name` first, then in the list's order.
+    /// The Open Images classes of a dictionary class: those mapped to its `synset` (curated
+    /// ones aside: `mids.tsv` is read by sense), ambiguous ones only when named like the class
+    /// or one of the synset's lemmas ("Sign" for the signboard), the one named `name` first,
+    /// then in the list's order. Without any, the classes named like it that map to another
+    /// sense of its name: the class's sense or theirs is doubtful, but both mean the word
+    /// ("belt" chosen as the drive belt still carries Open Images' Belt).
     public func classes(of synset: Int32, name: String) -> [MIDMapping] {
-        let found = (bySynset[synset] ?? []).map { mappings[$0] }.filter { $0.status != .curated }
         let key = Lexicon.key(name)
-        return found.filter { Lexicon.key($0.name) == key } + found.filter { Lexicon.key($0.name) != key }
+        let names = Set([key] + lexicon.synsets[Int(synset)].lemmas.map(Lexicon.key))
+        let found = (bySynset[synset] ?? []).map { mappings[$0] }
+            .filter { $0.status == .mapped || ($0.status == .ambiguous && names.contains(Lexicon.key($0.name))) }
+        if !found.isEmpty { return found.filter { Lexicon.key($0.name) == key } + found.filter { Lexicon.key($0.name) != key } }
+        let senses = Set(lexicon.senses(of: key).map(\.synset))
+        return (byName[key] ?? []).map { mappings[$0] }.filter { m in m.status != .unmapped && m.synsets.contains(where: senses.contains) }
     }
 
     /// How many classes have each status.
@@ -181,10 +196,16 @@ struct Resolver {
         var synsets: [Int32] = []
         var evidence: [String] = []
         var ambiguous = false
-        var missing: [String] = []
+        var missing: [(part: String, why: String)] = []
         for part in parts(of: head) {
             guard let choice = choose(part, context: context) else {
-                missing.append(part)
+                missing.append((part, extractor.judge(Lexicon.key(part)).verdict.explanation))
+                continue
+            }
+            // A qualifier says the name means something other than its usual sense: when
+            // neither it nor the hierarchy places a sense, the class is not that sense.
+            if let qualifier, !choice.evidence.hasPrefix("qualifier "), !choice.evidence.hasPrefix("under ") {
+                missing.append((part, "the qualifier \(qualifier) places no sense of it"))
                 continue
             }
             if !synsets.contains(choice.synset) { synsets.append(choice.synset) }
@@ -192,12 +213,13 @@ struct Resolver {
             ambiguous = ambiguous || choice.ambiguous
         }
         let mapping: MIDMapping
-        if synsets.isEmpty {
-            let why = missing.first.map { extractor.judge(Lexicon.key($0)).verdict.explanation } ?? "no name"
-            mapping = MIDMapping(mid: mid, name: name, synsets: [], status: .unmapped, evidence: why)
+        if let first = missing.first {
+            // A kind without a sense: the class is more than the senses found (listed, not used).
+            let found = evidence.isEmpty ? "" : "; the rest " + evidence.joined(separator: "; ")
+            let reason = synsets.isEmpty && missing.count == 1 ? first.why : "no sense for \(first.part): \(first.why)\(found)"
+            mapping = MIDMapping(mid: mid, name: name, synsets: synsets, status: .unmapped, evidence: reason)
         } else {
-            if !missing.isEmpty { evidence.append("no sense for " + missing.joined(separator: ", ")) }
-            let status: MIDMapping.Status = ambiguous || !missing.isEmpty ? .ambiguous : .mapped
+            let status: MIDMapping.Status = ambiguous ? .ambiguous : .mapped
             mapping = MIDMapping(mid: mid, name: name, synsets: synsets, status: status, evidence: evidence.joined(separator: "; "))
         }
         resolved[mid] = mapping
@@ -213,9 +235,10 @@ struct Resolver {
     }
 
     /// The kinds a name covers: itself when the lexicon knows it whole ("Bow and arrow"), else
-    /// its parts around "and", "&" and commas, a one-word part taking the last part's head
-    /// ("Kitchen & dining room table" → kitchen table, dining room table); "Human X" is X
-    /// where the lexicon lacks the whole.
+    /// its parts around "and", "&" and commas when they are plurals ("Rays and skates") or
+    /// share the last part's head ("Kitchen & dining room table" → kitchen table, dining room
+    /// table; "Baby & toddler clothing" → baby clothing, toddler clothing); "Human X" is X where
+    /// the lexicon lacks the whole.
     func parts(of head: String) -> [String] {
         let key = Lexicon.key(head)
         if !forms(of: key).isEmpty { return [head] }
@@ -224,15 +247,17 @@ struct Resolver {
             .map { Lexicon.key(String($0)) }.filter { !$0.isEmpty }
         guard pieces.count > 1 else { return [head] }
         let lastWords = pieces[pieces.count - 1].split(separator: " ")
-        return pieces.map { piece in
-            let words = piece.split(separator: " ")
-            if words.count == 1, lastWords.count > 1, let shared = lastWords.last,
-                forms(of: piece).isEmpty || !forms(of: piece + " " + shared).isEmpty
-            {
-                return piece + " " + shared
-            }
-            return piece
+        if lastWords.count > 1, let shared = lastWords.last {
+            // "Wall & ball sports" is wall sports and ball sports, not a wall.
+            return pieces.map { $0.contains(" ") ? $0 : $0 + " " + shared }
         }
+        // Kinds are named in the plural ("Rays and skates"); "Chicken and chips" is a dish.
+        return pieces.allSatisfy(isPlural) ? pieces : [head]
+    }
+
+    /// Whether a key reads as a noun plural: an irregular form or a detached -s form of a lemma.
+    func isPlural(_ key: String) -> Bool {
+        !lexicon.exceptionBases(of: key).isEmpty || Lexicon.detachedForms(of: key).contains(where: lexicon.contains)
     }
 
     /// The lemma keys a name may be written as: itself, its base forms, then closed up at
@@ -278,7 +303,12 @@ struct Resolver {
         }
         let judged = extractor.judge(form)
         guard let sense = judged.sense else { return nil }
-        let evidence = form == key ? "sense choice" : "sense choice of \(form)"
+        var evidence = form == key ? "sense choice" : "sense choice of \(form)"
+        // The name's first sense is abstract (the sport, not the fence): doubtful.
+        if let first = senses.first, !extractor.isEligible(first.synset) {
+            evidence += " (sense 1, \(lexicon.senseName(of: first.synset)), is not tangible)"
+            return (sense, evidence, true)
+        }
         return (sense, evidence, judged.ambiguous)
     }
 }

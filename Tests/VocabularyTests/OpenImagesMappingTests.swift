@@ -63,6 +63,16 @@ import Testing
         #expect(mapped("Trousers")?.senses == ["trouser.n.01"])
     }
 
+    /// A union is of kinds when its parts are plurals or share a head; a dish named by two
+    /// foods is no union, and a qualifier that places no sense leaves the class unmapped.
+    @Test func dishesAndUnplacedQualifiersAreNotGuessed() throws {
+        #expect(mapped("Pigeons and doves")?.senses.count == 2)
+        #expect(mapped("Chicken and chips")?.status == .unmapped)
+        #expect(mapped("Wall & ball sports")?.status == .unmapped)  // wall sports, ball sports
+        let measure = try #require(mapped("Cup (Measurement)"))
+        #expect(measure.status == .unmapped && measure.evidence.contains("qualifier Measurement"), "\(measure)")
+    }
+
     @Test func classesWithoutATangibleSenseAreUnmappedWithAReason() throws {
         let whiteboard = try #require(mapped("Whiteboard"))  // not in WordNet 3.0
         #expect(whiteboard.status == .unmapped && whiteboard.evidence == "not a noun in the lexicon")
@@ -81,6 +91,11 @@ import Testing
         #expect(names.contains("Human hand") && !names.contains("Paw"), "\(names)")
         let dog = try #require(lexicon.resolve("dog.n.01"))
         #expect(Self.mapping.classes(of: dog, name: "dog").first?.mid == "/m/0bt9lr")
+        // A class whose sense no Open Images class maps to keeps the one named like it that
+        // maps to another sense of its word: belt.n.01, the drive belt, still carries Belt.
+        let driveBelt = try #require(lexicon.resolve("belt.n.01"))
+        #expect(Self.mapping.classes(of: driveBelt, name: "belt").map(\.name) == ["Belt"])
+        #expect(Self.mapping.classes(of: driveBelt, name: "drive belt").isEmpty)
     }
 
     @Test func theReportListsEveryClass() throws {
