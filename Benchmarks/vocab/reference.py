@@ -700,26 +700,34 @@ class Extractor:
                 self.prefixes.add(" ".join(words[:n]))
         roots = {s for s, _ in curation.roots}
         synsets = lexicon.synsets
-        state = bytearray(len(synsets))   # 0 unknown, 1 in progress, 2 reaches, 3 does not
 
-        def reaches(s):
-            st = state[s]
-            if st == 2:
-                return True
-            if st:
-                return False
-            state[s] = 1
-            node = synsets[s]
-            result = s in roots
-            if not result:
-                for h in node.hypernyms + node.instance_of:
-                    if reaches(h):
-                        result = True
-                        break
-            state[s] = 2 if result else 3
-            return result
+        def descends(tops):
+            """MentionExtractor.descends: per synset, whether its closure reaches `tops`."""
+            state = bytearray(len(synsets))   # 0 unknown, 1 in progress, 2 reaches, 3 does not
 
-        self.tangible = [lf not in curation.denied and (lf in curation.allowed or reaches(i))
+            def reaches(s):
+                st = state[s]
+                if st == 2:
+                    return True
+                if st:
+                    return False
+                state[s] = 1
+                node = synsets[s]
+                result = s in tops
+                if not result:
+                    for h in node.hypernyms + node.instance_of:
+                        if reaches(h):
+                            result = True
+                            break
+                state[s] = 2 if result else 3
+                return result
+            return [reaches(i) for i in range(len(synsets))]
+
+        under_root = descends(roots)
+        # A root filed under a denied lexicographer file opens its own subtree there.
+        opened = {r for r in roots if synsets[r].lexfile in curation.denied}
+        under_opened = descends(opened) if opened else [False] * len(synsets)
+        self.tangible = [(lf not in curation.denied and (lf in curation.allowed or under_root[i])) or under_opened[i]
                          for i, lf in enumerate(s.lexfile for s in synsets)]
 
     # -- chunking -----------------------------------------------------------
@@ -902,6 +910,17 @@ class Extractor:
         result.append(c)
 
     # -- verdicts -------------------------------------------------------------
+    def split_compound_forms(self, surface):
+        """MentionExtractor.splitCompoundForms: a one-word name the lexicon knows written apart:
+        the first split into pieces of at least three characters whose spaced form has base forms."""
+        if len(surface) < 6 or " " in surface:
+            return []
+        for cut in range(3, len(surface) - 2):
+            forms = self.lexicon.base_forms(surface[:cut] + " " + surface[cut:])
+            if forms:
+                return forms
+        return []
+
     def judge(self, surface: str) -> dict:
         lex, cur = self.lexicon, self.curation
         c = {"surface": surface, "lemma": surface, "sense": None, "synset": None,
@@ -922,7 +941,7 @@ class Extractor:
             c["rules"].append(alias[1])
             curated = True
         else:
-            every = lex.base_forms(surface)
+            every = lex.base_forms(surface) or self.split_compound_forms(surface)
             # Base forms the word list has first ("vases": vase before vas).
             forms = [f for f in every if f in self.words[0]] + [f for f in every if f not in self.words[0]]
             if not forms:

@@ -144,6 +144,24 @@ public struct MentionExtractor: Sendable {
         hasTagCounts = lexicon.lemmaKeys.contains { key in lexicon.senses(of: key).contains { $0.count > 0 } }
         agents = Set(["person.n.01", "animal.n.01"].compactMap(lexicon.resolve))
         let roots = Set(curation.tangibleRoots.map(\.synset))
+        let underRoot = Self.descends(lexicon, from: roots)
+        // A root filed under a denied lexicographer file opens its own subtree there (coin,
+        // which WordNet files as a possession).
+        let opened = roots.filter { curation.deniedLexFiles[lexicon.synsets[Int($0)].lexFile] != nil }
+        let underOpened = opened.isEmpty ? nil : Self.descends(lexicon, from: opened)
+        var tangible = [Bool](repeating: false, count: lexicon.synsets.count)
+        for i in lexicon.synsets.indices {
+            let f = lexicon.synsets[i].lexFile
+            tangible[i] =
+                (curation.deniedLexFiles[f] == nil && (curation.allowedLexFiles[f] != nil || underRoot[i])) || underOpened?[i] == true
+        }
+        self.tangible = tangible
+    }
+
+    public func isTangible(_ synset: Int32) -> Bool { tangible[Int(synset)] }
+
+    /// Per synset: its hypernym and instance closure reaches one of `roots`.
+    static func descends(_ lexicon: Lexicon, from roots: Set<Int32>) -> [Bool] {
         // 0 unknown, 1 in progress, 2 reaches a root, 3 does not.
         var state = [UInt8](repeating: 0, count: lexicon.synsets.count)
         func reaches(_ s: Int32) -> Bool {
@@ -164,16 +182,8 @@ public struct MentionExtractor: Sendable {
             state[Int(s)] = result ? 2 : 3
             return result
         }
-        var tangible = [Bool](repeating: false, count: lexicon.synsets.count)
-        for i in lexicon.synsets.indices {
-            let f = lexicon.synsets[i].lexFile
-            tangible[i] =
-                curation.deniedLexFiles[f] == nil && (curation.allowedLexFiles[f] != nil || reaches(Int32(i)))
-        }
-        self.tangible = tangible
+        return lexicon.synsets.indices.map { reaches(Int32($0)) }
     }
-
-    public func isTangible(_ synset: Int32) -> Bool { tangible[Int(synset)] }
 
     /// The mentions of a caption. With `includeSkipped`, content-looking words that the rules
     /// skipped (function words, verbs) are returned too, for explaining.
@@ -488,7 +498,7 @@ public struct MentionExtractor: Sendable {
             curated = true
         } else {
             // Base forms the word list has first: "vases" is a vase before it is a vas.
-            let all = lexicon.baseForms(of: surface)
+            let all = lexicon.baseForms(of: surface).nonEmpty ?? splitCompoundForms(of: surface)
             let forms = all.filter { wordList.contains($0) } + all.filter { !wordList.contains($0) }
             guard !forms.isEmpty else { return c }
             for form in forms {
@@ -545,6 +555,22 @@ public struct MentionExtractor: Sendable {
         }
         c.verdict = .kept
         return c
+    }
+
+    /// The base forms of a one-word name the lexicon knows only written apart ("coffeemaker"
+    /// → coffee maker, "lifejackets" → life jacket): the first split, from the left, into two
+    /// pieces of at least three letters whose spaced form has base forms.
+    func splitCompoundForms(of surface: String) -> [String] {
+        let scalars = Array(surface.unicodeScalars)
+        guard scalars.count >= 6, !surface.contains(" ") else { return [] }
+        for cut in 3...(scalars.count - 3) {
+            var spaced = String.UnicodeScalarView(scalars[..<cut])
+            spaced.append(" ")
+            spaced.append(contentsOf: scalars[cut...])
+            let forms = lexicon.baseForms(of: String(spaced))
+            if !forms.isEmpty { return forms }
+        }
+        return []
     }
 
     /// Whether the lexicon has the key as a noun with a sense that is not an instance (a
@@ -659,4 +685,9 @@ public struct ExtractionMemo: Sendable {
             verdicts = [:]
         }
     }
+}
+
+extension Array {
+    /// The array, nil when empty.
+    var nonEmpty: Self? { isEmpty ? nil : self }
 }
