@@ -862,6 +862,21 @@ class Extractor:
         known = pair in cur.blocklist or cur.alias_for(pair) is not None or bool(lex.base_forms(pair))
         return not known and pair not in self.prefixes
 
+    def is_kind(self, synset, word):
+        """MentionExtractor.isKind: the synset is, or is a kind of, a sense of the word."""
+        lex = self.lexicon
+        senses = {s for f in lex.base_forms(word) for s, _, _ in lex.senses[f]}
+        seen, todo = set(), [synset]
+        while todo:
+            s = todo.pop()
+            if s in senses:
+                return True
+            if s in seen:
+                continue
+            seen.add(s)
+            todo += lex.synsets[s].hypernyms + lex.synsets[s].instance_of
+        return False
+
     def glued_function_words(self, caption, toks):
         """MentionExtractor.gluedFunctionWords: the function words inside the longest known
         phrase of three words or more that starts and ends with a content word, without
@@ -885,6 +900,24 @@ class Extractor:
                 k = " ".join(t[2] for t in toks[i:last + 1])
                 if (k in cur.blocklist or cur.alias_for(k) is not None or lex.base_forms(k)) and self.judge(k)["verdict"] == "kept":
                     glued.update(j for j in range(i + 1, last) if function(toks[j][2]))
+                    break
+        # An adjective that begins a name kept as a class of its own that is not a person.
+        for i in range(n):
+            if fw.get(toks[i][2]) != "adjective":
+                continue
+            end = i
+            while end + 1 < n and not caption[toks[end][0] + toks[end][1]:toks[end + 1][0]].strip(WHITE_SPACE):
+                end += 1
+            for last in range(min(end, i + self.phrase_limit - 1), i, -1):
+                if function(toks[last][2]):
+                    continue
+                k = " ".join(t[2] for t in toks[i:last + 1])
+                if not (k in cur.blocklist or cur.alias_for(k) is not None or lex.base_forms(k)):
+                    continue
+                c = self.judge(k)
+                if (c["verdict"] == "kept" and c["sense"] is not None and self.lexfile_of(c["sense"]) != "noun.person"
+                        and self.is_kind(c["sense"], toks[last][2])):
+                    glued.update(j for j in range(i, last) if function(toks[j][2]))
                     break
         return glued
 

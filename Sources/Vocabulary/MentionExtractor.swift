@@ -336,7 +336,7 @@ public struct MentionExtractor: Sendable {
     }
 
     /// Function words inside a name the lexicon or the curation knows whole ("chest of
-    /// drawers", "bow and arrow"): for each content word, the longest known phrase starting
+    /// drawers", "bow and arrow"), and adjectives that begin one ("blue jay"): for each content word, the longest known phrase starting
     /// there, within one stretch without punctuation, of three words or more, ending in a
     /// content word, with a function word inside, that would be kept as a class ("bread and
     /// butter", a livelihood, is not: bread and butter stay two mentions). Those function words are read as part of
@@ -358,6 +358,27 @@ public struct MentionExtractor: Sendable {
             }
             guard let last = best else { continue }
             for k in (i + 1)..<last where wordFacts(tokens[k].normalized, memo: &memo).category != nil { glued[k] = true }
+        }
+        // An adjective that begins a name kept as a class of its own, a kind of what its last
+        // word names and not a person ("blue jay", "red panda", "black pepper"; not "white
+        // house", a name, "white man", "black cat", a marten, nor "pink lady", a cocktail).
+        for i in tokens.indices where wordFacts(tokens[i].normalized, memo: &memo).category == .adjective {
+            var key = tokens[i].normalized
+            var end = i
+            var best: Int?
+            while end + 1 < tokens.count, !gaps[end + 1], phraseFacts(key, memo: &memo).isPrefix {
+                end += 1
+                key += " " + tokens[end].normalized
+                guard wordFacts(tokens[end].normalized, memo: &memo).category == nil, phraseFacts(key, memo: &memo).isKnown else { continue }
+                let judged = verdict(of: key, memo: &memo)
+                if judged.verdict.isKept, let sense = judged.sense, lexFileName(sense) != "noun.person",
+                    isKind(sense, of: tokens[end].normalized)
+                {
+                    best = end
+                }
+            }
+            guard let last = best else { continue }
+            for k in i..<last where wordFacts(tokens[k].normalized, memo: &memo).category != nil { glued[k] = true }
         }
         return glued
     }
@@ -555,6 +576,12 @@ public struct MentionExtractor: Sendable {
         }
         c.verdict = .kept
         return c
+    }
+
+    /// Whether `synset` is, or is a kind of, a sense of `word` (a blue jay is a jay).
+    func isKind(_ synset: Int32, of word: String) -> Bool {
+        let senses = Set(lexicon.baseForms(of: word).flatMap { lexicon.senses(of: $0).map(\.synset) })
+        return !lexicon.closure(synset).isDisjoint(with: senses)
     }
 
     /// The base forms of a one-word name the lexicon knows only written apart ("coffeemaker"
