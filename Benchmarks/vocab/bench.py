@@ -167,7 +167,8 @@ def main(argv=None) -> int:
     work = args.workdir or tempfile.mkdtemp(prefix="vocab-bench-")
     os.makedirs(work, exist_ok=True)
     py = [sys.executable, REFERENCE, "explain", "--timings"]
-    # The reference reads WordNet 3.0 (the database, or WN-LMF without tag counts): so does ours here.
+    # The reference reads WordNet 3.0's database, or WN-LMF files as they are (no tag counts):
+    # so does ours here (`--lmf` files are read without tag counts).
     sw = [args.binary, "vocab", "explain", "--timings", "--lexicon", "wordnet-3.0"]
 
     load1 = os.getloadavg()[0]

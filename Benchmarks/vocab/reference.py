@@ -836,11 +836,15 @@ class Extractor:
         """MentionExtractor.agents: the synset descends from person.n.01 or animal.n.01
         through hypernym and instance links (itself included)."""
         lex = self.lexicon
-        agents = {a for a in (lex.resolve("person.n.01"), lex.resolve("animal.n.01")) if a is not None}
+        return self.reaches_any(synset, {a for a in (lex.resolve("person.n.01"), lex.resolve("animal.n.01")) if a is not None})
+
+    def reaches_any(self, synset, targets):
+        """Whether the synset or one above it (hypernym and instance links) is in `targets`."""
+        lex = self.lexicon
         seen, todo = set(), [synset]
         while todo:
             s = todo.pop()
-            if s in agents:
+            if s in targets:
                 return True
             if s in seen:
                 continue
@@ -865,17 +869,7 @@ class Extractor:
     def is_kind(self, synset, word):
         """MentionExtractor.isKind: the synset is, or is a kind of, a sense of the word."""
         lex = self.lexicon
-        senses = {s for f in lex.base_forms(word) for s, _, _ in lex.senses[f]}
-        seen, todo = set(), [synset]
-        while todo:
-            s = todo.pop()
-            if s in senses:
-                return True
-            if s in seen:
-                continue
-            seen.add(s)
-            todo += lex.synsets[s].hypernyms + lex.synsets[s].instance_of
-        return False
+        return self.reaches_any(synset, {s for f in lex.base_forms(word) for s, _, _ in lex.senses[f]})
 
     def glued_function_words(self, caption, toks):
         """MentionExtractor.gluedFunctionWords: the function words inside the longest known

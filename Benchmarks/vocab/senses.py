@@ -147,7 +147,7 @@ def main():
                 status, synsets = found.get(mid, ("unmapped", []))
                 mapped += status != "unmapped"
                 mine = {g for g in good if g.startswith("oewn-") == lexicon.startswith("oewn")}
-                ok = bool(synsets) and all(s in good for s in synsets)
+                ok = status != "unmapped" and bool(synsets) and all(s in good for s in synsets)
                 acceptable += ok
                 if mine:
                     reachable += 1

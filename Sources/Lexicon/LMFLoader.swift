@@ -36,12 +36,16 @@ public enum LMFLoader {
     }
 
     /// The WordNet sense key an OEWN sense id spells: `oewn-` dropped, `__` for `%`, dots for
-    /// colons, `-apos-` for an apostrophe, `-plus-` for a plus ("oewn-o-apos-clock__4.02.00.."
-    /// → "o'clock%4:02:00::"); nil for an id of another form.
+    /// colons, and the lemma's escapes undone: `--` a hyphen, `-apos-` an apostrophe, `-sol-` a
+    /// slash, `-plus-` a plus ("oewn-o-apos-clock__4.02.00.." → "o'clock%4:02:00::",
+    /// "oewn-jack--in--the--box__1.06.00.." → "jack-in-the-box%1:06:00::"); nil for an id of
+    /// another form.
     static func senseKey(ofID id: String) -> String? {
         guard id.hasPrefix("oewn-"), let split = id.firstRange(of: "__") else { return nil }
-        let lemma = id[id.index(id.startIndex, offsetBy: 5)..<split.lowerBound]
-            .replacing("-apos-", with: "'").replacing("-plus-", with: "+")
+        let escaped = String(id[id.index(id.startIndex, offsetBy: 5)..<split.lowerBound])
+        // Named escapes first, so that the "-" around them is not read as half of "--".
+        let lemma = escaped.replacing("-apos-", with: "'").replacing("-sol-", with: "/").replacing("-plus-", with: "+")
+            .replacing("--", with: "-")
         return lemma + "%" + id[split.upperBound...].replacing(".", with: ":")
     }
 

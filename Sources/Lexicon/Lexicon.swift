@@ -113,6 +113,13 @@ public struct Lexicon: Sendable, Equatable {
 
     public var lemmaCount: Int { senses.count }
 
+    /// What tells lexicons apart across machines (no paths): the first synset id, the numbers
+    /// of synsets and lemmas, and whether senses carry tag counts.
+    public var signature: String {
+        let tagged = senses.values.contains { $0.contains { $0.count > 0 } }
+        return "\(synsets.first?.id ?? "none") \(synsets.count) synsets \(lemmaCount) lemmas\(tagged ? " tag counts" : "")"
+    }
+
     /// Every lemma key ("traffic light", "dog").
     public var lemmaKeys: Dictionary<String, [Sense]>.Keys { senses.keys }
 

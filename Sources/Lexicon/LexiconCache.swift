@@ -226,7 +226,9 @@ extension LMFLoader {
     /// `load(files:tagCounts:)` through `cache` when there is one.
     public static func load(files: [String], tagCounts: String? = nil, cache: LexiconCache?) throws(PointillistError) -> Lexicon {
         guard let cache else { return try load(files: files, tagCounts: tagCounts) }
-        return try cache.lexicon(sources: files + (tagCounts.map { [$0] } ?? [])) { () throws(PointillistError) in
+        // A marker before the counts file: "--lmf a --lmf c" is another lexicon than "a"
+        // weighed by counts "c" (the marker is no file; the counts file is stamped as one).
+        return try cache.lexicon(sources: files + (tagCounts.map { ["--tag-counts", $0] } ?? [])) { () throws(PointillistError) in
             try load(files: files, tagCounts: tagCounts)
         }
     }

@@ -11,8 +11,8 @@ public struct LexiconSource: Sendable {
     /// The lexicons a user chooses by name.
     public enum Choice: String, CaseIterable, Sendable {
         /// The Open English WordNet 2025 (`Data/oewn/`), its senses weighed by WordNet 3.0's
-        /// tag counts: the default (more senses accepted in `Benchmarks/vocab/senses.py`, and
-        /// today's words: whiteboard, nightstand, humidifier).
+        /// tag counts: the default (as many senses accepted in `Benchmarks/vocab/senses.py` or
+        /// more, and newer words: humidifier, coffee maker, life jacket).
         case oewn2025 = "oewn-2025"
         /// The Princeton WordNet 3.0 database (Debian's wordnet-base).
         case wordnet30 = "wordnet-3.0"
@@ -21,7 +21,8 @@ public struct LexiconSource: Sendable {
     /// Princeton WordNet 3.0 database directory: the lexicon when `choice` is `wordnet30`,
     /// and where the tag counts (`cntlist.rev`) come from for the others.
     public var wordnet = PrincetonLoader.defaultDirectory
-    /// WN-LMF XML files making one lexicon; when given, they are the lexicon whatever `choice` says.
+    /// WN-LMF XML files making one lexicon; when given, they are the lexicon whatever `choice`
+    /// says, read as they are (no tag counts: their sense ids need not spell WordNet's keys).
     public var lmfFiles: [String] = []
     /// The curation directory; nil: the one the program ships with (`ShippedFiles`).
     public var curation: String?
@@ -32,16 +33,24 @@ public struct LexiconSource: Sendable {
     public init() {}
 
     public func loadLexicon() throws -> Lexicon {
-        if lmfFiles.isEmpty, choice == .wordnet30 { return try PrincetonLoader.load(directory: wordnet, cache: cache) }
-        let files = lmfFiles.isEmpty ? [try ShippedFiles.openEnglishWordNet()] : lmfFiles
-        return try LMFLoader.load(files: files, tagCounts: tagCounts, cache: cache)
+        if !lmfFiles.isEmpty { return try LMFLoader.load(files: lmfFiles, cache: cache) }
+        switch choice {
+        case .wordnet30: return try PrincetonLoader.load(directory: wordnet, cache: cache)
+        case .oewn2025: return try LMFLoader.load(files: [try ShippedFiles.openEnglishWordNet()], tagCounts: try tagCounts(), cache: cache)
+        }
     }
 
-    /// WordNet 3.0's sense tag counts (`cntlist.rev` in `wordnet`), which a WN-LMF lexicon
-    /// takes through its sense keys; nil where the file is absent.
-    public var tagCounts: String? {
+    /// WordNet 3.0's sense tag counts (`cntlist.rev` in `wordnet`), which the shipped OEWN
+    /// takes through its sense keys. Required: without them its senses would be numbered and
+    /// chosen otherwise, and `Vocab/`'s `lemma.n.NN` names would point elsewhere.
+    func tagCounts() throws -> String {
         let path = wordnet + "/cntlist.rev"
-        return FileManager.default.isReadableFile(atPath: path) ? path : nil
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw PointillistError(
+                "WordNet 3.0's tag counts \(path) not found: the Open English WordNet is weighed by them. Install wordnet-base (script/setup) or pass --wordnet <dir>"
+            )
+        }
+        return path
     }
 
     /// The curation directory, which must exist.

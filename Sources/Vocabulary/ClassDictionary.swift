@@ -120,7 +120,8 @@ public struct ClassDictionary: Sendable {
 
     /// The Open Images MIDs of a class (space-separated; the first is the one the export
     /// writes) and their display names ("; "-separated): those `mids.tsv` lists for its sense,
-    /// else the Open Images classes the mapping gives its synset (the one named like the class first).
+    /// else the Open Images classes the mapping gives its synset (the one named like the class
+    /// first). `assignNamesakes` fills in the classes left without.
     static func openImagesClasses(
         of synset: Int32, name: String, curation: Curation, openImages: OpenImagesMapping?
     ) -> (mids: String, names: String) {
@@ -129,6 +130,20 @@ public struct ClassDictionary: Sendable {
         }
         let found = openImages?.classes(of: synset, name: name) ?? []
         return (found.map(\.mid).joined(separator: " "), found.map(\.name).joined(separator: "; "))
+    }
+
+    /// A class without MIDs takes the Open Images classes named like it that map to another
+    /// sense of its word (`OpenImagesMapping.namesakes`), unless another class carries them:
+    /// one MID never names two classes this way.
+    static func assignNamesakes(_ entries: inout [ClassEntry], openImages: OpenImagesMapping) {
+        var carried = Set(entries.flatMap(\.openImagesMIDs))
+        for i in entries.indices where entries[i].openImagesMID.isEmpty {
+            let found = openImages.namesakes(of: entries[i].name).filter { !carried.contains($0.mid) }
+            guard !found.isEmpty else { continue }
+            entries[i].openImagesMID = found.map(\.mid).joined(separator: " ")
+            entries[i].openImagesName = found.map(\.name).joined(separator: "; ")
+            carried.formUnion(found.map(\.mid))
+        }
     }
 
     /// Builds the dictionary from a tally. `previous` maps synset ids to the ids an earlier
@@ -172,6 +187,7 @@ public struct ClassDictionary: Sendable {
         // Ids: previous ones kept; new classes numbered after the largest previous id, most
         // mentioned first, so a fresh build numbers classes by frequency.
         entries.sort { ($0.mentions, $1.synset) > ($1.mentions, $0.synset) }
+        if let openImages { Self.assignNamesakes(&entries, openImages: openImages) }
         var next = (previous.values.max() ?? 0) + 1
         for i in entries.indices {
             if let id = previous[entries[i].synset] {

@@ -10,6 +10,7 @@ import Support
 /// equal tallies give equal bytes. Synsets are written by the lexicon's synset id.
 ///
 ///     # pointillist dictionary counts 1
+///     lexicon   signature (`Lexicon.signature`; a file without it is read by any lexicon)
 ///     totals    captions candidates kept
 ///     verdict   code count
 ///     fired     file line entry count
@@ -25,7 +26,9 @@ public enum DictionaryCountsFile {
 
     /// The file's text for `tally`.
     public static func text(of tally: DictionaryTally, lexicon: Lexicon) -> String {
-        var rows: [[String]] = [["totals", "\(tally.captions)", "\(tally.candidates)", "\(tally.kept)"]]
+        var rows: [[String]] = [
+            ["lexicon", lexicon.signature], ["totals", "\(tally.captions)", "\(tally.candidates)", "\(tally.kept)"],
+        ]
         rows += tally.verdicts.map { ["verdict", $0.key, "\($0.value)"] }
         rows += tally.rulesFired.map { ["fired", $0.key.file, "\($0.key.line)", $0.key.entry, "\($0.value)"] }
         for (synset, t) in tally.classes {
@@ -93,6 +96,12 @@ public enum DictionaryCountsFile {
 
         func add(to t: inout DictionaryTally) throws(PointillistError) {
             switch fields[0] {
+            case "lexicon":
+                // Counted with another lexicon (or the same one with or without tag counts), its
+                // senses were chosen otherwise.
+                guard try field(1) == lexicon.signature else {
+                    throw failure("counted with another lexicon (\(try field(1))); this build reads \(lexicon.signature)")
+                }
             case "totals": (t.captions, t.candidates, t.kept) = (try number(1), try number(2), try number(3))
             case "verdict": t.verdicts[try field(1)] = try number(2)
             case "fired": t.rulesFired[try rule(1)] = try number(4)

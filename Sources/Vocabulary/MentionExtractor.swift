@@ -121,7 +121,8 @@ public struct MentionExtractor: Sendable {
     /// Proper word prefixes of every multiword lemma and curated phrase ("traffic" for
     /// "traffic light"): phrase matching extends a phrase only while it is one of these.
     let phrasePrefixes: Set<String>
-    /// Whether the lexicon has sense tag counts (WordNet 3.0 does, OEWN does not): without
+    /// Whether the lexicon has sense tag counts (WordNet 3.0 and the shipped OEWN do, other
+    /// WN-LMF files do not): without
     /// them every sense of a word is dominant, and `seenBefore` would make a man a hominid.
     let hasTagCounts: Bool
     /// person.n.01 and animal.n.01: a word whose first sense descends from one names someone
@@ -588,16 +589,7 @@ public struct MentionExtractor: Sendable {
     /// → coffee maker, "lifejackets" → life jacket): the first split, from the left, into two
     /// pieces of at least three letters whose spaced form has base forms.
     func splitCompoundForms(of surface: String) -> [String] {
-        let scalars = Array(surface.unicodeScalars)
-        guard scalars.count >= 6, !surface.contains(" ") else { return [] }
-        for cut in 3...(scalars.count - 3) {
-            var spaced = String.UnicodeScalarView(scalars[..<cut])
-            spaced.append(" ")
-            spaced.append(contentsOf: scalars[cut...])
-            let forms = lexicon.baseForms(of: String(spaced))
-            if !forms.isEmpty { return forms }
-        }
-        return []
+        surface.cutsInTwo().lazy.map { self.lexicon.baseForms(of: $0.left + " " + $0.right) }.first { !$0.isEmpty } ?? []
     }
 
     /// Whether the lexicon has the key as a noun with a sense that is not an instance (a

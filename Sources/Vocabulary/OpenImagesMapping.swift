@@ -74,8 +74,9 @@ public struct MIDMapping: Sendable, Equatable {
         case curated
         /// Found by its place in the hierarchy or its qualifier, or one clear sense.
         case mapped
-        /// Found, but the name has tangible senses in other lexicographer files and nothing
-        /// placed it: a linguist should look.
+        /// Found, but nothing placed it and the name has tangible senses in other
+        /// lexicographer files, or its sense 1 is abstract (the sport "Fencing"): a linguist
+        /// should look.
         case ambiguous
         /// No tangible sense (not in the lexicon, abstract, or only a name), or none for one
         /// of the kinds a union name covers; such a class gives no dictionary class its MID.
@@ -115,8 +116,14 @@ public struct OpenImagesMapping: Sendable {
                 curated[mid, default: ([], entry.rule.description)].synsets.append(synset)
             }
         }
-        // The classes of the hierarchy first (each other's context), then the rest in shares
-        // on the worker threads, each with a copy of the resolver.
+        // Curated classes are what they say, also as the context of those below them; then the
+        // classes of the hierarchy (each other's context), then the rest in shares on the
+        // worker threads, each with a copy of the resolver.
+        for (mid, name) in classes.entries {
+            if let c = curated[mid] {
+                resolver.resolved[mid] = MIDMapping(mid: mid, name: name, synsets: c.synsets, status: .curated, evidence: c.rule)
+            }
+        }
         for (mid, name) in classes.entries where hierarchy?.parents[mid] != nil { _ = resolver.resolve(mid: mid, name: name) }
         let (entries, context, curatedByMID) = (classes.entries, resolver, curated)
         let mappings = parallelMap(entries.count, workers: workers) { range in
@@ -145,20 +152,25 @@ public struct OpenImagesMapping: Sendable {
     /// The display name of a MID, nil when the list lacks it.
     public func name(of mid: String) -> String? { classes.name(of: mid) }
 
-    /// The Open Images classes of a dictionary class: those mapped to its `synset` (curated
+    /// The Open Images classes of a dictionary class's synset: those mapped to it (curated
     /// ones aside: `mids.tsv` is read by sense), ambiguous ones only when named like the class
-    /// or one of the synset's lemmas ("Sign" for the signboard), the one named `name` first,
-    /// then in the list's order. Without any, the classes named like it that map to another
-    /// sense of its name: the class's sense or theirs is doubtful, but both mean the word
-    /// ("belt" chosen as the drive belt still carries Open Images' Belt).
+    /// or one of the synset's lemmas ("Sign" for the signboard); the one named `name` first,
+    /// then in the list's order.
     public func classes(of synset: Int32, name: String) -> [MIDMapping] {
         let key = Lexicon.key(name)
         let names = Set([key] + lexicon.synsets[Int(synset)].lemmas.map(Lexicon.key))
         let found = (bySynset[synset] ?? []).map { mappings[$0] }
             .filter { $0.status == .mapped || ($0.status == .ambiguous && names.contains(Lexicon.key($0.name))) }
-        if !found.isEmpty { return found.filter { Lexicon.key($0.name) == key } + found.filter { Lexicon.key($0.name) != key } }
+        return found.filter { Lexicon.key($0.name) == key } + found.filter { Lexicon.key($0.name) != key }
+    }
+
+    /// The Open Images classes named `name` that map to another sense of that word: for a
+    /// dictionary class no class maps to, whose sense or theirs is doubtful while both mean
+    /// the word ("belt" chosen as the drive belt and Open Images' Belt, curated as the worn one).
+    public func namesakes(of name: String) -> [MIDMapping] {
+        let key = Lexicon.key(name)
         let senses = Set(lexicon.senses(of: key).map(\.synset))
-        return (byName[key] ?? []).map { mappings[$0] }.filter { m in m.status != .unmapped && m.synsets.contains(where: senses.contains) }
+        return (byName[key] ?? []).map { mappings[$0] }.filter { $0.synsets.contains(where: senses.contains) }
     }
 
     /// How many classes have each status.
@@ -174,6 +186,7 @@ struct Resolver {
     let classes: OpenImagesClasses
     let hierarchy: OpenImagesHierarchy?
     var resolved: [String: MIDMapping] = [:]
+    var inProgress: Set<String> = []
     var lexicon: Lexicon { extractor.lexicon }
 
     init(extractor: MentionExtractor, classes: OpenImagesClasses, hierarchy: OpenImagesHierarchy?) {
@@ -184,6 +197,9 @@ struct Resolver {
 
     mutating func resolve(mid: String, name: String) -> MIDMapping {
         if let known = resolved[mid] { return known }
+        // A hierarchy with a cycle: a class in progress is no context for itself.
+        guard inProgress.insert(mid).inserted else { return MIDMapping(mid: mid, name: name, synsets: [], status: .unmapped, evidence: "") }
+        defer { inProgress.remove(mid) }
         let (head, qualifier) = Self.splitQualifier(name)
         // Context: the qualifier's senses, then the synsets of every class above, nearest first.
         var context: [(name: String, synsets: Set<Int32>)] = []
@@ -262,7 +278,7 @@ struct Resolver {
 
     /// The lemma keys a name may be written as: itself, its base forms, then closed up at
     /// each space and at all of them, with their base forms ("street light" → streetlight,
-    /// "dining room table" → dining-room table).
+    /// "dining room table" → "diningroom table", the key of dining-room table).
     func forms(of key: String) -> [String] {
         var result = lexicon.baseForms(of: key)
         let words = key.split(separator: " ")

@@ -45,12 +45,7 @@ public struct WordList: Sendable {
     /// ("christmas", not "nike").
     public func isCommon(_ word: String, surface: String? = nil, isCommonNoun: (String) -> Bool) -> Bool {
         if words.contains(word) || surface.map(words.contains) == true || words.contains(word + "s") { return true }
-        let letters = Array(word)
-        if letters.count >= 6 {
-            for cut in 3...(letters.count - 3) where words.contains(String(letters[..<cut])) && words.contains(String(letters[cut...])) {
-                return true
-            }
-        }
+        if word.cutsInTwo().contains(where: { words.contains($0.left) && words.contains($0.right) }) { return true }
         return capitalised.contains(word) && isCommonNoun(word)
     }
 
@@ -62,5 +57,17 @@ public struct WordList: Sendable {
         return lemmaWords.indices.first { i in
             !isCommon(lemmaWords[i], surface: written.count == lemmaWords.count ? written[i] : nil, isCommonNoun: isCommonNoun)
         }.map { lemmaWords[$0] }
+    }
+}
+
+extension String {
+    /// Every cut of a one-word string into two pieces of at least `minimum` Unicode scalars,
+    /// from the left ("coffeemaker": cof|feemaker … coffee|maker … coffeem|aker).
+    func cutsInTwo(minimum: Int = 3) -> [(left: String, right: String)] {
+        let scalars = Array(unicodeScalars)
+        guard scalars.count >= 2 * minimum, !contains(" ") else { return [] }
+        return (minimum...(scalars.count - minimum)).map { cut in
+            (String(String.UnicodeScalarView(scalars[..<cut])), String(String.UnicodeScalarView(scalars[cut...])))
+        }
     }
 }

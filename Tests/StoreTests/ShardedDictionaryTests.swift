@@ -115,5 +115,20 @@ import Vocabulary
         }
         try "totals\t3\t2\t1\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: PointillistError.self) { try DictionaryCountsFile.read(path, lexicon: lexicon) }
+        // Counted with another lexicon (or the same one without its tag counts): refused by name.
+        let other = "oewn-00001740-n 71873 synsets 97303 lemmas"
+        try "# pointillist dictionary counts 1\nlexicon\t\(other)\ntotals\t3\t2\t1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(
+            throws: PointillistError(
+                file: path, line: 2, field: "lexicon", reason: "counted with another lexicon (\(other)); this build reads \(lexicon.signature)")
+        ) {
+            try DictionaryCountsFile.read(path, lexicon: lexicon)
+        }
+        // A file written by this lexicon names it and reads back.
+        var tally = DictionaryTally()
+        tally.add(RealVocabulary.extractor.candidates(in: "a dog on the grass"), caption: "a dog on the grass", image: "i", imageNumber: 0)
+        try DictionaryCountsFile.text(of: tally, lexicon: lexicon).write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("lexicon\t\(lexicon.signature)\n"))
+        #expect(try DictionaryCountsFile.read(path, lexicon: lexicon).kept == tally.kept && tally.kept == 2)
     }
 }

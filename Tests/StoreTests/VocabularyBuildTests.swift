@@ -273,5 +273,9 @@ enum RealVocabulary {
         #expect(noCorpus.err.contains("run `pointillist ingest` first"))
         let noText = try run(["vocab", "explain"], in: dir)
         #expect(noText.status != 0)
+        // The shipped OEWN is weighed by WordNet 3.0's tag counts: without them, an error.
+        let noCounts = try run(["vocab", "explain", "--vocab", RealVocabulary.directory, "--wordnet", "/nonexistent", "dog"], in: dir)
+        #expect(noCounts.status != 0)
+        #expect(noCounts.err.contains("/nonexistent/cntlist.rev not found") && noCounts.err.contains("--wordnet"), "\(noCounts.err)")
     }
 }

@@ -221,6 +221,7 @@ enum Real {
         #expect(Real.verdict("coffeemaker").sense.map { Real.extractor.lexicon.senseName(of: $0) } == "coffee_maker.n.01")
         #expect(Real.verdict("selfie").verdict == .unknown)
         #expect(Real.verdict("tabel").verdict == .unknown)
+        #expect(Real.verdict("flurbingle").verdict == .unknown)  // long enough to split: nothing known
     }
 
     /// A name the lexicon knows whole stays one mention across its function words; one it

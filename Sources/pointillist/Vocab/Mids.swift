@@ -11,7 +11,8 @@ extension Pointillist.Vocab {
                 include the qualifier or a class above it in the box hierarchy wins ("Chicken" \
                 under Bird is the bird), else the sense captions would get. Vocab/mids.tsv \
                 decides first. The report lists every class as curated, mapped, ambiguous (tangible \
-                senses in several lexicographer files and nothing to place it) or unmapped, with \
+                senses in several lexicographer files or an abstract sense 1, and nothing \
+                to place it) or unmapped, with \
                 how its senses were found. `vocab build` gives each dictionary class the MIDs \
                 mapped to its sense.
                 """)

@@ -18,14 +18,15 @@ struct LexiconOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Princeton WordNet 3.0 database directory (Debian wordnet-base): the lexicon with --lexicon wordnet-3.0, and the tag counts (cntlist.rev) for the others.",
+            "Princeton WordNet 3.0 database directory (Debian wordnet-base): the lexicon with --lexicon wordnet-3.0, and the tag counts (cntlist.rev) that weigh oewn-2025's senses.",
             valueName: "dir"))
     var wordnet: String = PrincetonLoader.defaultDirectory
 
     @Option(
         name: .customLong("lmf"),
         help: ArgumentHelp(
-            "Use these WN-LMF XML lexicon files instead (repeatable: one lexicon from several files).", valueName: "file"))
+            "Use these WN-LMF XML lexicon files instead, read as they are, without tag counts (repeatable: one lexicon from several files).",
+            valueName: "file"))
     var lmfFiles: [String] = []
 
     @Option(
