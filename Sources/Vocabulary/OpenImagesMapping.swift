@@ -23,7 +23,8 @@ public struct OpenImagesHierarchy: Sendable {
                 try scanner.expectEnd()
             }
         } catch {
-            throw PointillistError(file: path, reason: "not a class hierarchy at byte \(error.offset): \(error.reason)")
+            let line = bytes.prefix(error.offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw PointillistError(file: path, line: line, reason: "not a class hierarchy: \(error.reason)")
         }
         self.path = path
         self.parents = parents

@@ -120,15 +120,15 @@ import Testing
         #expect(chicken[2] == "mapped" && chicken[3] == "chicken.n.02" && chicken[5] == "noun.animal")
     }
 
-    @Test func aBrokenHierarchyNamesItsFile() throws {
+    @Test func aBrokenHierarchyNamesItsFileAndLine() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("h-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try #"{"LabelName": "/m/0bl9f", "Subcategory": [{"LabelName": "/m/01"}, {"Subcategory": []}]}"#.write(
+        try #"{"LabelName": "/m/0bl9f", "Subcategory": [\#n  {"LabelName": "/m/01"},\#n  {"Subcategory": []}\#n]}\#n"#.write(
             toFile: path, atomically: true, encoding: .utf8)
         #expect {
             try OpenImagesHierarchy(path: path)
         } throws: { error in
-            "\(error)".contains(path) && "\(error)".contains("without LabelName")
+            "\(error)".contains(path + ":3") && "\(error)".contains("without LabelName")
         }
     }
 }
