@@ -344,44 +344,47 @@ public struct MentionExtractor: Sendable {
     /// the name, so the name is one mention instead of its last word with another meaning.
     func gluedFunctionWords(_ tokens: [Token], gaps: [Bool], memo: inout ExtractionMemo) -> [Bool] {
         var glued = [Bool](repeating: false, count: tokens.count)
-        for i in tokens.indices where wordFacts(tokens[i].normalized, memo: &memo).category == nil {
-            var key = tokens[i].normalized
-            var end = i
-            var best: Int?
-            while end + 1 < tokens.count, !gaps[end + 1], phraseFacts(key, memo: &memo).isPrefix {
-                end += 1
-                key += " " + tokens[end].normalized
-                if end - i >= 2, wordFacts(tokens[end].normalized, memo: &memo).category == nil, phraseFacts(key, memo: &memo).isKnown,
-                    verdict(of: key, memo: &memo).verdict.isKept
-                {
-                    best = end
+        for i in tokens.indices {
+            let category = wordFacts(tokens[i].normalized, memo: &memo).category
+            var first = i + 1
+            var found: Int?
+            if category == nil {
+                found = longestName(from: i, words: 3, tokens, gaps: gaps, memo: &memo) { judged, _ in judged.verdict.isKept }
+            } else if category == .adjective {
+                // An adjective that begins a name kept as a class of its own, a kind of what
+                // its last word names and not a person ("blue jay", "red panda", "black
+                // pepper"; not "white house", a name, "white man", "black cat", a marten, nor
+                // "pink lady", a cocktail).
+                first = i
+                found = longestName(from: i, words: 2, tokens, gaps: gaps, memo: &memo) { judged, lastWord in
+                    guard judged.verdict.isKept, let sense = judged.sense else { return false }
+                    return self.lexFileName(sense) != "noun.person" && self.isKind(sense, of: lastWord)
                 }
             }
-            guard let last = best else { continue }
-            for k in (i + 1)..<last where wordFacts(tokens[k].normalized, memo: &memo).category != nil { glued[k] = true }
-        }
-        // An adjective that begins a name kept as a class of its own, a kind of what its last
-        // word names and not a person ("blue jay", "red panda", "black pepper"; not "white
-        // house", a name, "white man", "black cat", a marten, nor "pink lady", a cocktail).
-        for i in tokens.indices where wordFacts(tokens[i].normalized, memo: &memo).category == .adjective {
-            var key = tokens[i].normalized
-            var end = i
-            var best: Int?
-            while end + 1 < tokens.count, !gaps[end + 1], phraseFacts(key, memo: &memo).isPrefix {
-                end += 1
-                key += " " + tokens[end].normalized
-                guard wordFacts(tokens[end].normalized, memo: &memo).category == nil, phraseFacts(key, memo: &memo).isKnown else { continue }
-                let judged = verdict(of: key, memo: &memo)
-                if judged.verdict.isKept, let sense = judged.sense, lexFileName(sense) != "noun.person",
-                    isKind(sense, of: tokens[end].normalized)
-                {
-                    best = end
-                }
-            }
-            guard let last = best else { continue }
-            for k in i..<last where wordFacts(tokens[k].normalized, memo: &memo).category != nil { glued[k] = true }
+            guard let last = found else { continue }
+            for k in first..<last where wordFacts(tokens[k].normalized, memo: &memo).category != nil { glued[k] = true }
         }
         return glued
+    }
+
+    /// The last token of the longest phrase of at least `words` words starting at `i`, without
+    /// punctuation inside, ending in a content word, that the lexicon or the curation knows
+    /// and whose verdict `accept` takes (given that last word too).
+    func longestName(
+        from i: Int, words: Int, _ tokens: [Token], gaps: [Bool], memo: inout ExtractionMemo, accept: (Candidate, String) -> Bool
+    ) -> Int? {
+        var key = tokens[i].normalized
+        var end = i
+        var best: Int?
+        while end + 1 < tokens.count, !gaps[end + 1], phraseFacts(key, memo: &memo).isPrefix {
+            end += 1
+            key += " " + tokens[end].normalized
+            guard end - i + 1 >= words, wordFacts(tokens[end].normalized, memo: &memo).category == nil,
+                phraseFacts(key, memo: &memo).isKnown
+            else { continue }
+            if accept(verdict(of: key, memo: &memo), tokens[end].normalized) { best = end }
+        }
+        return best
     }
 
     /// The rules that look at one word alone: its closed class (`.number` for numerals), and
