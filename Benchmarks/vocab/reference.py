@@ -780,6 +780,13 @@ class Extractor:
                 chunk = []
                 previous = "verb"
                 continue
+            if (chunk and fw.get(word) is None and not is_number(word)
+                    and not (len(word) >= 6 and (word.endswith("ing") or word.endswith("ed")))
+                    and self.bare_verb_reading(word) and self.reads_as_bare_verb(toks[i - 1][2], word)):
+                self.flush(chunk, toks, result)
+                chunk = []
+                previous = "verb"
+                continue
             if not chunk and self.coordinated_adjective(caption, toks, i):
                 previous = "adjective"
                 continue
@@ -861,6 +868,44 @@ class Extractor:
             return False
         synset = lex.senses[bases[0]][0][0]
         if not self.is_agent(synset):
+            return False
+        pair = previous + " " + word
+        known = pair in cur.blocklist or cur.alias_for(pair) is not None or bool(lex.base_forms(pair))
+        return not known and pair not in self.prefixes
+
+    def is_plural(self, k):
+        """Lexicon.isPlural: an irregular noun form or a detached form that is a lemma."""
+        lex = self.lexicon
+        return bool(lex.exceptions.get(k)) or any(k[:len(k) - len(s)] + r in lex.senses
+                                                   for s, r in DETACHMENTS if k.endswith(s))
+
+    def bare_verb_reading(self, word):
+        """MentionExtractor.verbDominantBareForm: no noun plural, >= 3 tagged verb uses and more
+        than 1.5 times the word's tagged noun uses."""
+        lex = self.lexicon
+        if not lex.verb_counts or self.is_plural(word):
+            return None
+        verb = lex.verb_counts.get(word, 0)
+        noun = sum(c for _, _, c in lex.senses.get(word, ()))
+        return (verb, noun) if verb >= 3 and verb > 1.5 * noun else None
+
+    def reads_as_bare_verb(self, previous, word):
+        """MentionExtractor.readsAsBareVerb: after a noun plural or an alias naming a person or
+        an animal (no adjective), the two no known phrase or its start."""
+        lex, cur = self.lexicon, self.curation
+        if previous in lex.adjectives:
+            return False
+        alias = cur.alias_for(previous)
+        if alias is not None:
+            subject = alias[0]
+        else:
+            bases = list(lex.exceptions.get(previous, ())) + [
+                previous[:len(previous) - len(s)] + r for s, r in DETACHMENTS
+                if previous.endswith(s) and previous[:len(previous) - len(s)] + r in lex.senses]
+            if not bases or not lex.senses.get(bases[0]):
+                return False
+            subject = lex.senses[bases[0]][0][0]
+        if not self.is_agent(subject):
             return False
         pair = previous + " " + word
         known = pair in cur.blocklist or cur.alias_for(pair) is not None or bool(lex.base_forms(pair))

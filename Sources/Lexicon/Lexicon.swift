@@ -161,6 +161,12 @@ public struct Lexicon: Sendable, Equatable {
         return result
     }
 
+    /// Whether a key reads as a noun plural: an irregular form ("men", "geese") or a form one
+    /// of the detachment rules takes to a lemma ("dogs", "boxes").
+    public func isPlural(_ key: String) -> Bool {
+        !exceptionBases(of: key).isEmpty || Lexicon.detachedForms(of: key).contains(where: contains)
+    }
+
     /// The key with each noun detachment rule that fits its end applied, lemmas or not
     /// ("street lights" → street light), in the rules' order.
     public static func detachedForms(of key: String) -> [String] {

@@ -268,6 +268,18 @@ public struct MentionExtractor: Sendable {
                 previousIsContent = false
                 continue
             }
+            if previousIsContent, let reading = facts.bareVerbReading,
+                readsAsBareVerb(after: tokens[i - 1].normalized, word, memo: &memo)
+            {
+                flush(&chunk, tokens, &result, memo: &memo)
+                skip(
+                    i,
+                    .verbContext(
+                        "after the plural '\(tokens[i - 1].normalized)', mostly a verb (\(reading.verb) verb tags, \(reading.noun) noun tags)"))
+                previous = .verb
+                previousIsContent = false
+                continue
+            }
             if chunk.isEmpty, isCoordinatedAdjective(at: i, tokens, gaps: gaps, memo: &memo) {
                 skip(i, .adjective("coordinated with '\(tokens[i + 2].normalized)' before '\(tokens[i + 3].normalized)'"))
                 previous = .adjective
@@ -324,6 +336,34 @@ public struct MentionExtractor: Sendable {
     /// not wheels (13, 17), signs (40, 36) or branches (0, 39). Measured on the labelled -s forms
     /// of OEWN's example sentences (`Benchmarks/vocab/pos.py`). Nil in a lexicon without verb
     /// tag counts.
+    /// A word that is a verb's base form, no noun plural, with at least 3 tagged verb uses and
+    /// more than 1.5 times its tagged noun uses ("walk", "stand", "watch", "fly"; not "park",
+    /// "light", "face").
+    func verbDominantBareForm(_ word: String) -> (verb: Int, noun: Int)? {
+        guard lexicon.hasVerbTagCounts, !lexicon.isPlural(word) else { return nil }
+        let verb = lexicon.verbTagCount(word)
+        let noun = lexicon.nounTagCount(word)
+        guard verb >= 3, Double(verb) > 1.5 * Double(noun) else { return nil }
+        return (verb, noun)
+    }
+
+    /// Whether a verb's base form after `previous` is a verb: `previous` names several who can
+    /// act, a noun plural or an alias ("people") of a person or an animal, and the two are no
+    /// known phrase ("people walk", "children play", "birds fly"; not "people mover").
+    func readsAsBareVerb(after previous: String, _ word: String, memo: inout ExtractionMemo) -> Bool {
+        guard !lexicon.isAdjective(previous) else { return false }
+        let subject: Int32?
+        if let alias = curation.alias(for: previous) {
+            subject = alias.synset
+        } else {
+            let bases = lexicon.exceptionBases(of: previous) + Lexicon.detachedForms(of: previous).filter(lexicon.contains)
+            subject = bases.first.flatMap { lexicon.senses(of: $0).first?.synset }
+        }
+        guard let subject, !lexicon.closure(subject).isDisjoint(with: agents) else { return false }
+        let pair = phraseFacts(previous + " " + word, memo: &memo)
+        return !pair.isKnown && !pair.isPrefix
+    }
+
     func verbDominantSForm(_ word: String) -> (base: String, verb: Int, noun: Int)? {
         guard lexicon.hasVerbTagCounts, word.hasSuffix("s"), !word.hasSuffix("ss"), word.unicodeScalars.count >= 3 else { return nil }
         var bases = [String(word.dropLast())]
@@ -397,6 +437,7 @@ public struct MentionExtractor: Sendable {
         if word.unicodeScalars.count >= 6 { suffix = word.hasSuffix("ing") ? "ing" : word.hasSuffix("ed") ? "ed" : nil }
         let facts = ExtractionMemo.WordFacts(
             category: category, verbSuffix: suffix, verbReading: category == nil && suffix == nil ? verbDominantSForm(word) : nil,
+            bareVerbReading: category == nil && suffix == nil ? verbDominantBareForm(word) : nil,
             isNameModifier: isNameModifier(word))
         memo.words[word] = facts
         return facts
@@ -685,6 +726,9 @@ public struct ExtractionMemo: Sendable {
         /// For an -s form whose verb reading dominates its noun reading in the tag counts:
         /// the verb's base form and both counts (`verbDominantSForm`).
         var verbReading: (base: String, verb: Int, noun: Int)?
+        /// For a word that is no noun plural and whose verb reading dominates its noun reading:
+        /// both counts (`verbDominantBareForm`).
+        var bareVerbReading: (verb: Int, noun: Int)?
         /// `isNameModifier`: the word before a kept head may make a compound with it.
         var isNameModifier: Bool
     }

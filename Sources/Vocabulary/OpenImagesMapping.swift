@@ -269,12 +269,7 @@ struct Resolver {
             return pieces.map { $0.contains(" ") ? $0 : $0 + " " + shared }
         }
         // Kinds are named in the plural ("Rays and skates"); "Chicken and chips" is a dish.
-        return pieces.allSatisfy(isPlural) ? pieces : [head]
-    }
-
-    /// Whether a key reads as a noun plural: an irregular form or a detached -s form of a lemma.
-    func isPlural(_ key: String) -> Bool {
-        !lexicon.exceptionBases(of: key).isEmpty || Lexicon.detachedForms(of: key).contains(where: lexicon.contains)
+        return pieces.allSatisfy(lexicon.isPlural) ? pieces : [head]
     }
 
     /// The lemma keys a name may be written as: itself, its base forms, then closed up at

@@ -294,6 +294,20 @@ enum Real {
         #expect(Real.kept("we can see can opener") == ["can opener"], "a modal that begins a known name is a noun")
     }
 
+    /// A verb's base form after a plural of people or animals is a verb when the tag counts
+    /// say it is mostly one ("people walk", "birds fly", "girls watch"); a noun there stays
+    /// ("dogs park"? the park: its noun uses outnumber), and so does a known phrase.
+    @Test func bareVerbsAfterPluralSubjectsAreVerbs() {
+        #expect(Real.kept("people walk on the road") == ["person", "road"])
+        #expect(Real.kept("two men stand near the dogs") == ["man", "dog"])
+        #expect(Real.kept("birds fly over the water and children play") == ["bird", "water", "child"])
+        #expect(Real.kept("girls watch a football match") == ["girl", "match"])
+        #expect(Real.kept("dogs park near the cars") == ["park", "car"])
+        #expect(Real.kept("a watch and a fly") == ["watch", "fly"])
+        let walk = Real.extractor.candidates(in: "people walk", includeSkipped: true).last
+        #expect(walk?.verdict.code == "verb" && walk?.verdict.explanation.contains("after the plural 'people'") == true)
+    }
+
     /// The part-of-speech traps of real captions: an -s form after a person or an animal is a
     /// verb when WordNet's tag counts say it mostly is one; compounds, known phrases and
     /// plurals after words that can be adjectives stay nouns.
