@@ -742,6 +742,7 @@ class Extractor:
         result = []
         chunk = []
         previous = None
+        fw_after_content = False
         prev_end = 0
         for i, (start, length, word) in enumerate(toks):
             if i > 0 and caption[prev_end:start].strip(WHITE_SPACE):
@@ -756,6 +757,7 @@ class Extractor:
             if category == "modal" and (previous in MODIFIERS or self.starts_known_phrase(caption, toks, i)):
                 category = None  # "a can of soda", "can opener"
             if category is not None and i not in glued:
+                fw_after_content = bool(chunk)
                 if chunk:
                     self.flush(chunk, toks, result)
                     chunk = []
@@ -768,8 +770,10 @@ class Extractor:
                 previous = "verb"
                 continue
             if len(word) >= 6 and (word.endswith("ing") or word.endswith("ed")):
-                obj = previous == "verb" and bool(self.lexicon.base_forms(word))  # "we can see building"
-                if previous not in MODIFIERS and not obj and not self.starts_known_phrase(caption, toks, i):
+                noun = bool(self.lexicon.base_forms(word))
+                obj = previous == "verb" and noun  # "we can see building"
+                peer = previous == "conjunction" and fw_after_content and noun  # "shoes and railing"
+                if previous not in MODIFIERS and not obj and not peer and not self.starts_known_phrase(caption, toks, i):
                     if chunk:
                         self.flush(chunk, toks, result)
                         chunk = []
@@ -786,6 +790,11 @@ class Extractor:
                 self.flush(chunk, toks, result)
                 chunk = []
                 previous = "verb"
+                continue
+            if (previous == "auxiliary" and fw_after_content and word in self.lexicon.adjectives
+                    and (i + 1 == len(toks) or caption[start + length:toks[i + 1][0]].strip(WHITE_SPACE)
+                         or fw.get(toks[i + 1][2]) is not None or is_number(toks[i + 1][2]))):
+                previous = "adjective"  # "the grass is dry"
                 continue
             if not chunk and self.coordinated_adjective(caption, toks, i):
                 previous = "adjective"

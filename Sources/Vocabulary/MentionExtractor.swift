@@ -209,6 +209,8 @@ public struct MentionExtractor: Sendable {
         var chunk: [Int] = []
         var previous: WordCategory?  // category of the previous token; nil for a content word
         var previousIsContent = false
+        // For a function word: whether a content word came right before it ("shoes and", "grass is").
+        var functionWordAfterContent = false
 
         func skip(_ i: Int, _ verdict: Verdict) {
             guard includeSkipped else { return }
@@ -237,6 +239,7 @@ public struct MentionExtractor: Sendable {
             if let category, !glued[i] {
                 flush(&chunk, tokens, &result, memo: &memo)
                 skip(i, .functionWord(category))
+                functionWordAfterContent = previousIsContent
                 previous = category
                 previousIsContent = false
                 continue
@@ -250,9 +253,12 @@ public struct MentionExtractor: Sendable {
             }
             if let suffix = facts.verbSuffix {
                 let modified = previous.map { [.determiner, .quantifier, .number, .adjective].contains($0) } ?? false
-                // Right after a verb, a noun of the lexicon is its object ("we can see building").
-                let object = previous == .verb && !lexicon.baseForms(of: word).isEmpty
-                if !modified, !object, !startsKnownPhrase(at: i, tokens, gaps: gaps, memo: &memo) {
+                // Right after a verb, a noun of the lexicon is its object ("we can see building");
+                // after a conjunction that follows a noun, one is that noun's peer ("shoes and railing").
+                let nounReading = !lexicon.baseForms(of: word).isEmpty
+                let object = previous == .verb && nounReading
+                let peer = previous == .conjunction && functionWordAfterContent && nounReading
+                if !modified, !object, !peer, !startsKnownPhrase(at: i, tokens, gaps: gaps, memo: &memo) {
                     flush(&chunk, tokens, &result, memo: &memo)
                     let context = previousIsContent ? "after a noun" : i == 0 ? "at the start" : "after '\(tokens[i - 1].normalized)'"
                     skip(i, .verbContext("-\(suffix) form \(context)"))
@@ -277,6 +283,16 @@ public struct MentionExtractor: Sendable {
                     .verbContext(
                         "after the plural '\(tokens[i - 1].normalized)', mostly a verb (\(reading.verb) verb tags, \(reading.noun) noun tags)"))
                 previous = .verb
+                previousIsContent = false
+                continue
+            }
+            // After a noun and "is", a word that can be an adjective and ends the phrase is said
+            // of the noun ("the grass is dry", "the chairs are metal"; not "there is light").
+            if previous == .auxiliary, functionWordAfterContent, lexicon.isAdjective(word),
+                i + 1 == tokens.count || gaps[i + 1] || wordFacts(tokens[i + 1].normalized, memo: &memo).category != nil
+            {
+                skip(i, .adjective("said of the noun before '\(tokens[i - 1].normalized)'"))
+                previous = .adjective
                 previousIsContent = false
                 continue
             }

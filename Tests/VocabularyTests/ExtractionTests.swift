@@ -294,6 +294,19 @@ enum Real {
         #expect(Real.kept("we can see can opener") == ["can opener"], "a modal that begins a known name is a noun")
     }
 
+    /// After a noun and a conjunction, an -ing noun is that noun's peer ("shoes and railing"),
+    /// after a verb and a conjunction a verb ("holding and painting"); after a noun and "is",
+    /// a word that can be an adjective and ends the phrase is said of the noun ("the grass is
+    /// dry"), while "there is light" keeps the light.
+    @Test func conjunctionsAndCopulasKeepTheirSides() {
+        #expect(Real.kept("shoes and railing near a wall and ceiling") == ["shoe", "railing", "wall", "ceiling"])
+        #expect(Real.kept("a woman holding and painting") == ["woman"])
+        #expect(Real.kept("the grass is dry and the chairs are metal.") == ["grass", "chair"])
+        #expect(Real.kept("there is light and there is metal") == ["light", "metal"])
+        let dry = Real.extractor.candidates(in: "the grass is dry", includeSkipped: true).last
+        #expect(dry?.verdict.code == "adjective")
+    }
+
     /// A verb's base form after a plural of people or animals is a verb when the tag counts
     /// say it is mostly one ("people walk", "birds fly", "girls watch"); a noun there stays
     /// ("dogs park"? the park: its noun uses outnumber), and so does a known phrase.
