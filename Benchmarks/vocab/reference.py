@@ -826,7 +826,11 @@ class Extractor:
         are a known phrase or begin one."""
         if i + 1 >= len(toks) or caption[toks[i][0] + toks[i][1]:toks[i + 1][0]].strip(WHITE_SPACE):
             return False
-        pair = toks[i][2] + " " + toks[i + 1][2]
+        return self.starts_known_pair(toks[i][2], toks[i + 1][2])
+
+    def starts_known_pair(self, first, second):
+        """MentionExtractor.startsKnownPhrase(_:_:): the two words are a known phrase or begin one."""
+        pair = first + " " + second
         lex, cur = self.lexicon, self.curation
         return pair in cur.blocklist or cur.alias_for(pair) is not None or bool(lex.base_forms(pair)) or pair in self.prefixes
 
@@ -871,16 +875,14 @@ class Extractor:
     def reads_as_verb(self, previous, word):
         """MentionExtractor.readsAsVerb: after a word that is no adjective and whose first sense
         is a person or animal, not an irregular noun plural, not a known phrase or its start."""
-        lex, cur = self.lexicon, self.curation
+        lex = self.lexicon
         bases = lex.base_forms(previous)
         if lex.exceptions.get(word) or previous in lex.adjectives or not bases:
             return False
         synset = lex.senses[bases[0]][0][0]
         if not self.is_agent(synset):
             return False
-        pair = previous + " " + word
-        known = pair in cur.blocklist or cur.alias_for(pair) is not None or bool(lex.base_forms(pair))
-        return not known and pair not in self.prefixes
+        return not self.starts_known_pair(previous, word)
 
     def is_plural(self, k):
         """Lexicon.isPlural: an irregular noun form or a detached form that is a lemma."""
@@ -914,11 +916,7 @@ class Extractor:
             if not bases or not lex.senses.get(bases[0]):
                 return False
             subject = lex.senses[bases[0]][0][0]
-        if not self.is_agent(subject):
-            return False
-        pair = previous + " " + word
-        known = pair in cur.blocklist or cur.alias_for(pair) is not None or bool(lex.base_forms(pair))
-        return not known and pair not in self.prefixes
+        return self.is_agent(subject) and not self.starts_known_pair(previous, word)
 
     def is_kind(self, synset, word):
         """MentionExtractor.isKind: the synset is, or is a kind of, a sense of the word."""

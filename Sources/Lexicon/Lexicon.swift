@@ -87,6 +87,8 @@ public struct Lexicon: Sendable, Equatable {
     /// The lemma keys that can be adjectives (WordNet 3.0's `index.adj`); empty for a lexicon
     /// loaded without them.
     let adjectives: Set<String>
+    /// Whether any noun sense carries a tag count (WordNet 3.0 and the shipped OEWN).
+    public let hasNounTagCounts: Bool
 
     init(
         source: String, synsets: [Synset], senses: [String: [Sense]], exceptions: [String: [String]],
@@ -99,6 +101,7 @@ public struct Lexicon: Sendable, Equatable {
         self.unresolvedRelations = unresolvedRelations
         self.verbTagCounts = verbTagCounts
         self.adjectives = adjectives
+        hasNounTagCounts = senses.values.contains { $0.contains { $0.count > 0 } }
         var byID: [String: Int32] = [:]
         byID.reserveCapacity(synsets.count)
         for (i, s) in synsets.enumerated() { byID[s.id] = Int32(i) }
@@ -116,8 +119,7 @@ public struct Lexicon: Sendable, Equatable {
     /// What tells lexicons apart across machines (no paths): the first synset id, the numbers
     /// of synsets and lemmas, and whether senses carry tag counts.
     public var signature: String {
-        let tagged = senses.values.contains { $0.contains { $0.count > 0 } }
-        return "\(synsets.first?.id ?? "none") \(synsets.count) synsets \(lemmaCount) lemmas\(tagged ? " tag counts" : "")"
+        "\(synsets.first?.id ?? "none") \(synsets.count) synsets \(lemmaCount) lemmas\(hasNounTagCounts ? " tag counts" : "")"
     }
 
     /// Every lemma key ("traffic light", "dog").

@@ -122,9 +122,9 @@ public struct MentionExtractor: Sendable {
     /// "traffic light"): phrase matching extends a phrase only while it is one of these.
     let phrasePrefixes: Set<String>
     /// Whether the lexicon has sense tag counts (WordNet 3.0 and the shipped OEWN do, other
-    /// WN-LMF files do not): without
-    /// them every sense of a word is dominant, and `seenBefore` would make a man a hominid.
-    let hasTagCounts: Bool
+    /// WN-LMF files do not): without them every sense of a word is dominant, and `seenBefore`
+    /// would make a man a hominid.
+    var hasTagCounts: Bool { lexicon.hasNounTagCounts }
     /// person.n.01 and animal.n.01: a word whose first sense descends from one names someone
     /// who can act ("the man falls", "an animal runs").
     let agents: Set<Int32>
@@ -142,7 +142,6 @@ public struct MentionExtractor: Sendable {
             }
         }
         phrasePrefixes = prefixes
-        hasTagCounts = lexicon.lemmaKeys.contains { key in lexicon.senses(of: key).contains { $0.count > 0 } }
         agents = Set(["person.n.01", "animal.n.01"].compactMap(lexicon.resolve))
         let roots = Set(curation.tangibleRoots.map(\.synset))
         let underRoot = Self.descends(lexicon, from: roots)
@@ -230,10 +229,8 @@ public struct MentionExtractor: Sendable {
             }
             let facts = wordFacts(word, memo: &memo)
             var category = facts.category
-            if category == .modal,
-                previous.map({ [.determiner, .quantifier, .number, .adjective].contains($0) }) == true
-                    || startsKnownPhrase(at: i, tokens, gaps: gaps, memo: &memo)
-            {
+            let modified = previous.map(Self.modifiers.contains) ?? false
+            if category == .modal, modified || startsKnownPhrase(at: i, tokens, gaps: gaps, memo: &memo) {
                 category = nil  // "a can of soda", "can opener"
             }
             if let category, !glued[i] {
@@ -252,7 +249,6 @@ public struct MentionExtractor: Sendable {
                 continue
             }
             if let suffix = facts.verbSuffix {
-                let modified = previous.map { [.determiner, .quantifier, .number, .adjective].contains($0) } ?? false
                 // Right after a verb, a noun of the lexicon is its object ("we can see building");
                 // after a conjunction that follows a noun, one is that noun's peer ("shoes and railing").
                 let nounReading = !lexicon.baseForms(of: word).isEmpty
@@ -328,9 +324,17 @@ public struct MentionExtractor: Sendable {
     /// "stuffed animal"), with or without an article before it.
     func startsKnownPhrase(at i: Int, _ tokens: [Token], gaps: [Bool], memo: inout ExtractionMemo) -> Bool {
         guard i + 1 < tokens.count, !gaps[i + 1] else { return false }
-        let pair = phraseFacts(tokens[i].normalized + " " + tokens[i + 1].normalized, memo: &memo)
+        return startsKnownPhrase(tokens[i].normalized, tokens[i + 1].normalized, memo: &memo)
+    }
+
+    /// Whether two words are a known phrase or begin one ("trash cans", "people mover").
+    func startsKnownPhrase(_ first: String, _ second: String, memo: inout ExtractionMemo) -> Bool {
+        let pair = phraseFacts(first + " " + second, memo: &memo)
         return pair.isKnown || pair.isPrefix
     }
+
+    /// Whether a synset descends from person.n.01 or animal.n.01: someone who can act.
+    func isAgent(_ synset: Int32) -> Bool { !lexicon.closure(synset).isDisjoint(with: agents) }
 
     /// Whether an -s form whose verb reading dominates (`verbDominantSForm`) is a verb after
     /// `previous`: the word before names someone who acts, its first sense a person or an
@@ -340,10 +344,9 @@ public struct MentionExtractor: Sendable {
     /// plurals stay nouns ("leaves").
     func readsAsVerb(after previous: String, _ word: String, memo: inout ExtractionMemo) -> Bool {
         guard lexicon.exceptionBases(of: word).isEmpty, !lexicon.isAdjective(previous), let first = firstNounSense(of: previous),
-            !lexicon.closure(first).isDisjoint(with: agents)
+            isAgent(first)
         else { return false }
-        let pair = phraseFacts(previous + " " + word, memo: &memo)
-        return !pair.isKnown && !pair.isPrefix
+        return !startsKnownPhrase(previous, word, memo: &memo)
     }
 
     /// An -s form ("falls", "watches", "flies") whose verb base has at least 3 tagged verb uses
@@ -352,6 +355,18 @@ public struct MentionExtractor: Sendable {
     /// not wheels (13, 17), signs (40, 36) or branches (0, 39). Measured on the labelled -s forms
     /// of OEWN's example sentences (`Benchmarks/vocab/pos.py`). Nil in a lexicon without verb
     /// tag counts.
+    func verbDominantSForm(_ word: String) -> (base: String, verb: Int, noun: Int)? {
+        guard lexicon.hasVerbTagCounts, word.hasSuffix("s"), !word.hasSuffix("ss"), word.unicodeScalars.count >= 3 else { return nil }
+        var bases = [String(word.dropLast())]
+        if word.hasSuffix("es") { bases.append(String(word.dropLast(2))) }
+        if word.hasSuffix("ies") { bases.append(String(word.dropLast(3)) + "y") }
+        guard let base = bases.max(by: { lexicon.verbTagCount($0) < lexicon.verbTagCount($1) }) else { return nil }
+        let verb = lexicon.verbTagCount(base)
+        let noun = lexicon.baseForms(of: word).map(lexicon.nounTagCount).max() ?? 0
+        guard verb >= 3, Double(verb) > 1.5 * Double(noun) else { return nil }
+        return (base, verb, noun)
+    }
+
     /// A word that is a verb's base form, no noun plural, with at least 3 tagged verb uses and
     /// more than 1.5 times its tagged noun uses ("walk", "stand", "watch", "fly"; not "park",
     /// "light", "face").
@@ -375,21 +390,8 @@ public struct MentionExtractor: Sendable {
             let bases = lexicon.exceptionBases(of: previous) + Lexicon.detachedForms(of: previous).filter(lexicon.contains)
             subject = bases.first.flatMap { lexicon.senses(of: $0).first?.synset }
         }
-        guard let subject, !lexicon.closure(subject).isDisjoint(with: agents) else { return false }
-        let pair = phraseFacts(previous + " " + word, memo: &memo)
-        return !pair.isKnown && !pair.isPrefix
-    }
-
-    func verbDominantSForm(_ word: String) -> (base: String, verb: Int, noun: Int)? {
-        guard lexicon.hasVerbTagCounts, word.hasSuffix("s"), !word.hasSuffix("ss"), word.unicodeScalars.count >= 3 else { return nil }
-        var bases = [String(word.dropLast())]
-        if word.hasSuffix("es") { bases.append(String(word.dropLast(2))) }
-        if word.hasSuffix("ies") { bases.append(String(word.dropLast(3)) + "y") }
-        guard let base = bases.max(by: { lexicon.verbTagCount($0) < lexicon.verbTagCount($1) }) else { return nil }
-        let verb = lexicon.verbTagCount(base)
-        let noun = lexicon.baseForms(of: word).map(lexicon.nounTagCount).max() ?? 0
-        guard verb >= 3, Double(verb) > 1.5 * Double(noun) else { return nil }
-        return (base, verb, noun)
+        guard let subject, isAgent(subject) else { return false }
+        return !startsKnownPhrase(previous, word, memo: &memo)
     }
 
     /// Function words inside a name the lexicon or the curation knows whole ("chest of
@@ -719,6 +721,9 @@ public struct MentionExtractor: Sendable {
     func isEligible(_ synset: Int32) -> Bool {
         (isTangible(synset) || curation.includes[synset] != nil) && !lexicon.synsets[Int(synset)].isInstance
     }
+
+    /// The categories before a word that make it a noun ("a can", "the building").
+    static let modifiers: Set<WordCategory> = [.determiner, .quantifier, .number, .adjective]
 
     /// Lexicographer files whose sense an image shows rather than the listed ones' sense of
     /// the same word: a banana photographed is the fruit (noun.food), not the plant; a canary

@@ -126,15 +126,10 @@ public struct OpenImagesMapping: Sendable {
             }
         }
         for (mid, name) in classes.entries where hierarchy?.parents[mid] != nil { _ = resolver.resolve(mid: mid, name: name) }
-        let (entries, context, curatedByMID) = (classes.entries, resolver, curated)
+        let (entries, context) = (classes.entries, resolver)
         let mappings = parallelMap(entries.count, workers: workers) { range in
             var resolver = context
-            return entries[range].map { (mid, name) in
-                if let c = curatedByMID[mid] {
-                    return MIDMapping(mid: mid, name: name, synsets: c.synsets, status: .curated, evidence: c.rule)
-                }
-                return resolver.resolve(mid: mid, name: name)
-            }
+            return entries[range].map { resolver.resolve(mid: $0.mid, name: $0.name) }
         }.flatMap { $0 }
         var bySynset: [Int32: [Int]] = [:]
         var byName: [String: [Int]] = [:]
@@ -309,9 +304,12 @@ struct Resolver {
         guard let form = forms(of: key).first else { return nil }
         let senses = lexicon.senses(of: form).filter { !lexicon.synsets[Int($0.synset)].isInstance }
         let ordered = senses.filter { extractor.isTangible($0.synset) } + senses.filter { !extractor.isTangible($0.synset) }
+        // Each sense's hypernyms once, for every context.
+        let above = context.isEmpty ? [] : ordered.map { lexicon.closure($0.synset) }
         for (name, synsets) in context where !synsets.isEmpty {
-            let placed = ordered.filter { !lexicon.closure($0.synset).isDisjoint(with: synsets) && !synsets.contains($0.synset) }
-            if let best = placed.first { return (best.synset, name, false) }
+            if let best = ordered.indices.first(where: { !above[$0].isDisjoint(with: synsets) && !synsets.contains(ordered[$0].synset) }) {
+                return (ordered[best].synset, name, false)
+            }
         }
         let judged = extractor.judge(form)
         guard let sense = judged.sense else { return nil }
@@ -330,7 +328,7 @@ extension OpenImagesMapping {
 
     /// The mapping as a TSV for review: every class in the list's order, with its senses,
     /// how they were found or why none was, and the first sense's gloss.
-    public func writeReport(to path: String, lexicon: Lexicon) throws(PointillistError) {
+    public func writeReport(to path: String) throws(PointillistError) {
         var text = Self.reportColumns.joined(separator: "\t") + "\n"
         for m in mappings {
             let nodes = m.synsets.map { lexicon.synsets[Int($0)] }

@@ -112,7 +112,7 @@ import Testing
     @Test func theReportListsEveryClass() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mids-\(UUID().uuidString).tsv").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try Self.mapping.writeReport(to: path, lexicon: Self.extractor.lexicon)
+        try Self.mapping.writeReport(to: path)
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 19_995)
         #expect(lines[0] == "mid\tname\tstatus\tsenses\tsynsets\tlexfiles\tevidence\tgloss")

@@ -31,7 +31,7 @@ extension Pointillist.Vocab {
             guard let mapping = try openImages.mapping(extractor: extractor) else {
                 throw ValidationError("no Open Images class list: pass --openimages <csv>")
             }
-            try mapping.writeReport(to: out, lexicon: extractor.lexicon)
+            try mapping.writeReport(to: out)
             let counts = mapping.counts
             print("lexicon        \(extractor.lexicon.source)")
             print("Open Images    \(mapping.classes.path): \(mapping.classes.count) classes")
