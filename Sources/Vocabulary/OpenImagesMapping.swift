@@ -269,11 +269,12 @@ struct Resolver {
 
     /// The lemma keys a name may be written as: itself, its base forms, then closed up at
     /// each space and at all of them, with their base forms ("street light" → streetlight,
-    /// "dining room table" → "diningroom table", the key of dining-room table).
+    /// "dining room table" → "diningroom table", the key of dining-room table); a one-word name
+    /// the lexicon knows only written apart as captions find it ("Wetsuit" → wet suit).
     func forms(of key: String) -> [String] {
         var result = lexicon.baseForms(of: key)
         let words = key.split(separator: " ")
-        guard words.count > 1 else { return result }
+        guard words.count > 1 else { return result.isEmpty ? extractor.splitCompoundForms(of: key) : result }
         var closed = (1..<words.count).map { i in (words[..<i].joined(separator: " ") + words[i...].joined(separator: " ")) }
         closed.append(words.joined())
         for variant in closed {

@@ -58,6 +58,8 @@ import Testing
         #expect(mapped("Rays and skates")?.senses.count == 2)
         #expect(mapped("Kitchen & dining room table")?.senses == ["kitchen_table.n.01", "diningroom_table.n.01"])
         #expect(mapped("Human hand")?.senses == ["hand.n.01"])
+        // A one-word name the lexicon writes apart, found as captions find it.
+        #expect(mapped("Wetsuit")?.senses == ["wet_suit.n.01"])
         // A paw is a paw, not the hand (whose lemmas include paw); a hand is no kind of body.
         #expect(mapped("Paw")?.senses == ["paw.n.01"])
         #expect(mapped("Trousers")?.senses == ["trouser.n.01"])
