@@ -12,7 +12,7 @@ Re-implements, from the documented behaviour of the Swift sources, the work that
     xml.etree.ElementTree.iterparse;
   * the curation files of Vocab/ (function words, blocklist, aliases, senses,
     merges, includes, tangible roots and lexicographer-file rules);
-  * the English word list /usr/share/dict/american-english.
+  * the English word list /usr/share/dict/american-english-large.
 
 Rules (Sources/Vocabulary/MentionExtractor.swift): tokenise; punctuation,
 function words and words read as verbs split the caption into chunks; each chunk
@@ -45,7 +45,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 
 WORDNET_DIR = "/usr/share/wordnet"
-WORD_LIST = "/usr/share/dict/american-english"
+WORD_LIST = "/usr/share/dict/american-english-large"
 
 # --------------------------------------------------------------------------
 # Tokeniser (Sources/Narratives/WordAligner.swift, `Tokenizer`).
@@ -1021,8 +1021,10 @@ class Extractor:
             curated = True
         else:
             every = lex.base_forms(surface) or self.split_compound_forms(surface)
-            # Base forms the word list has first ("vases": vase before vas).
-            forms = [f for f in every if f in self.words[0]] + [f for f in every if f not in self.words[0]]
+            # Base forms the word list has first; in each group the surface itself, then the
+            # others by tagged noun uses ("vases": vase before vas).
+            forms = sorted(every, key=lambda f: (f not in self.words[0], f != surface,
+                                                 -sum(cnt for _, _, cnt in lex.senses.get(f, ()))))
             if not forms:
                 return c
             for form in forms:
@@ -1076,8 +1078,13 @@ class Extractor:
         if not curated:
             lemma_words = c["lemma"].split()
             written = key(surface).split()
+            known_whole = len(lemma_words) > 1 and any(
+                not lex.synsets[s].instance_of for s, _, _ in lex.senses.get(c["lemma"], ()))
             for i, w in enumerate(lemma_words):
                 s = written[i] if len(written) == len(lemma_words) else None
+                # In a name known whole, a capitalised entry before its last word: what the kind is named after.
+                if known_whole and i < len(lemma_words) - 1 and w in self.words[1]:
+                    continue
                 if not self.is_common(w, s):
                     c["verdict"] = "uncommon"
                     c["reason"] = f"'{w}' is not in the English word list"

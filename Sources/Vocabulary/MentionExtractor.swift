@@ -581,9 +581,7 @@ public struct MentionExtractor: Sendable {
             c.rules.append(alias.rule)
             curated = true
         } else {
-            // Base forms the word list has first: "vases" is a vase before it is a vas.
-            let all = lexicon.baseForms(of: surface).nonEmpty ?? splitCompoundForms(of: surface)
-            let forms = all.filter { wordList.contains($0) } + all.filter { !wordList.contains($0) }
+            let forms = orderedBaseForms(of: surface)
             guard !forms.isEmpty else { return c }
             for form in forms {
                 if let blocked = curation.blocklist[form] {
@@ -639,6 +637,22 @@ public struct MentionExtractor: Sendable {
         }
         c.verdict = .kept
         return c
+    }
+
+    /// The base forms of a surface the sense is looked for in: those the word list has first;
+    /// in each group the surface itself when it is a lemma ("glasses", "shorts"), then the
+    /// others by tagged noun uses, most first ("vases" is a vase, 12 tags, before a vas, none),
+    /// then in the lexicon's order.
+    func orderedBaseForms(of surface: String) -> [String] {
+        let all = lexicon.baseForms(of: surface).nonEmpty ?? splitCompoundForms(of: surface)
+        return all.enumerated().sorted { a, b in
+            let listed = (wordList.contains(a.element), wordList.contains(b.element))
+            if listed.0 != listed.1 { return listed.0 }
+            let itself = (a.element == surface, b.element == surface)
+            if itself.0 != itself.1 { return itself.0 }
+            let tags = (lexicon.nounTagCount(a.element), lexicon.nounTagCount(b.element))
+            return tags.0 != tags.1 ? tags.0 > tags.1 : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// Whether `synset` is, or is a kind of, a sense of `word` (a blue jay is a jay).

@@ -1,8 +1,8 @@
 import Lexicon
 import Support
 
-/// An English word list (Debian `wamerican`: `/usr/share/dict/american-english`, SCOWL size 50;
-/// `wamerican-small`/`-large`/`-huge`/`-insane` are sizes 35/70/80/95). A class lemma is
+/// An English word list (Debian `wamerican-large`: `/usr/share/dict/american-english-large`,
+/// SCOWL size 70; `wamerican-small`/`wamerican`/`-huge`/`-insane` are sizes 35/50/80/95). A class lemma is
 /// "common" when every word of it is (`isCommon`).
 ///
 /// Entries starting with a capital are proper names ("Nike") or words a name begins
@@ -15,7 +15,7 @@ public struct WordList: Sendable {
     /// Entries that start with a capital, normalised.
     let capitalised: Set<String>
 
-    public static let defaultPath = "/usr/share/dict/american-english"
+    public static let defaultPath = "/usr/share/dict/american-english-large"
 
     public init(path: String = WordList.defaultPath) throws(PointillistError) {
         guard let text = try TSV.readText(path, optional: false) else { throw PointillistError(file: path, reason: "missing") }
@@ -50,12 +50,17 @@ public struct WordList: Sendable {
     }
 
     /// The first word of a lemma key that is not common (`isCommon`), or nil when all are.
-    /// `surface` is the text as written, word for word when it has as many words.
+    /// `surface` is the text as written, word for word when it has as many words. In a name
+    /// `isCommonNoun` knows whole, a word before the last counts when the list has it
+    /// capitalised: the place or person a kind is named after ("atlantic salmon",
+    /// "chesapeake bay retriever"), never the kind's own word.
     public func uncommonWord(in key: String, surface: String? = nil, isCommonNoun: (String) -> Bool = { _ in false }) -> String? {
         let lemmaWords = key.split(separator: " ").map(String.init)
         let written = surface.map { $0.split(separator: " ").map(String.init) } ?? []
+        let knownWhole = lemmaWords.count > 1 && isCommonNoun(key)
         return lemmaWords.indices.first { i in
-            !isCommon(lemmaWords[i], surface: written.count == lemmaWords.count ? written[i] : nil, isCommonNoun: isCommonNoun)
+            if knownWhole, i < lemmaWords.count - 1, capitalised.contains(lemmaWords[i]) { return false }
+            return !isCommon(lemmaWords[i], surface: written.count == lemmaWords.count ? written[i] : nil, isCommonNoun: isCommonNoun)
         }.map { lemmaWords[$0] }
     }
 }

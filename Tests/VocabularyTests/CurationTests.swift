@@ -128,7 +128,7 @@ struct VocabCopy {
         let words = try WordList()
         let common = ["sneaker", "hydrant", "pelican", "accessibilitys"].filter { words.contains($0) }
         #expect(common == ["sneaker", "hydrant", "pelican"])  // "accessibility's" is not read as a word
-        #expect(words.count > 60_000 && words.count < 80_000)
+        #expect(words.count > 100_000 && words.count < 120_000)  // wamerican-large (SCOWL 70)
         let nike = words.contains("nike")  // "Nike" is a proper name
         #expect(!nike)
         #expect(words.uncommonWord(in: "fire hydrant") == nil)

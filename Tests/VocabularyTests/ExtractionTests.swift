@@ -115,7 +115,7 @@ enum Real {
         #expect(found[1].2 == "proper-name")
         #expect(Real.verdict("nike").verdict.code == "proper-name")
         // A lemma with a word outside the word list is uncommon.
-        #expect(Real.verdict("abelmosk").verdict.code == "uncommon")
+        #expect(Real.verdict("bandoneon").verdict.code == "uncommon")
         #expect(Real.kept("he wears sneakers") == ["sneaker"])
     }
 
@@ -195,14 +195,21 @@ enum Real {
         #expect(Real.kept("a billiard table") == ["billiard table"])
         #expect(Real.kept("the countertop") == ["countertop"])
         #expect(Real.verdict("nike").verdict.code == "proper-name")
-        #expect(Real.verdict("abelmosk").verdict == .uncommon(word: "abelmosk"))
+        #expect(Real.verdict("bandoneon").verdict == .uncommon(word: "bandoneon"))
         let words = Real.extractor.wordList
         #expect(words.isCommon("countertop", isCommonNoun: { _ in false }))
         #expect(!words.isCommon("xyzzyplugh", isCommonNoun: { _ in true }))
         #expect(words.isCommon("christmas", isCommonNoun: { $0 == "christmas" }))
         #expect(!words.isCommon("christmas", isCommonNoun: { _ in false }))
         #expect(words.uncommonWord(in: "jean", surface: "jeans") == nil)
-        #expect(words.uncommonWord(in: "abelmosk seed") == "abelmosk")
+        #expect(words.uncommonWord(in: "bandoneon seed") == "bandoneon")
+        // A kind named after a place: the capitalised entry before the last word counts,
+        // never the kind's own word.
+        #expect(Real.kept("an atlantic salmon and a chesapeake bay retriever") == ["atlantic salmon", "chesapeake bay retriever"])
+        let known: (String) -> Bool = { ["atlantic salmon", "salmon atlantic"].contains($0) }
+        #expect(words.uncommonWord(in: "atlantic salmon", isCommonNoun: known) == nil)
+        #expect(words.uncommonWord(in: "atlantic salmon") == "atlantic")  // not known whole
+        #expect(words.uncommonWord(in: "salmon atlantic", isCommonNoun: known) == "atlantic")
     }
 
     /// An adjective that begins a name of a kind of what its last word names is part of it

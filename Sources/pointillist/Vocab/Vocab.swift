@@ -38,7 +38,8 @@ struct LexiconOptions: ParsableArguments {
     @Option(
         name: .customLong("word-list"),
         help: ArgumentHelp(
-            "English word list deciding which lemmas are common (wamerican: size 50; wamerican-small/-large/-huge: 35/70/80).", valueName: "path"))
+            "English word list deciding which lemmas are common (Debian wamerican-large: SCOWL size 70; wamerican-small/wamerican/-huge: 35/50/80).",
+            valueName: "path"))
     var wordList: String = WordList.defaultPath
 
     /// The lexicon, curation and word list these options name.
