@@ -484,7 +484,8 @@ public struct JSONScanner {
         var fraction = 0
         if p < stop, base[p] == UInt8(ascii: ".") {
             p += 1
-            guard p < stop, base[p] &- 0x30 < 10 else { return nil }
+            // A 20th digit would wrap the mantissa: the general reader takes those.
+            guard p < stop, base[p] &- 0x30 < 10, digits < 19 else { return nil }
             // Up to 7 fraction digits with at least 8 bytes left: all at once.
             if stop - p >= 8, digits <= 11, case let (count, v) = JSONScanner.leadingDigits(base + p), count < 8 {
                 mantissa = mantissa &* JSONScanner.integerPowerOfTen(count) &+ v

@@ -85,6 +85,12 @@ public struct IngestJob {
         let clock = ContinuousClock()
         let started = clock.now
         let files = try FileSystem.expandInputs(options.inputs)
+        let path = options.rejects ?? DefaultPaths.besideDatabase(options.database, suffix: ".rejects.jsonl")
+        for output in [path, path + ".tsv", options.database] {
+            if let input = files.first(where: { FileSystem.isSameFile($0.path, output) }) {
+                throw PointillistError("\(output) is the input file \(input.path): writing there would overwrite it; choose another path")
+            }
+        }
         let corpus = try Corpus(path: options.database)
         var ingest = options.ingest
         let recorded = try corpus.segmenter()
@@ -94,7 +100,6 @@ public struct IngestJob {
         }
         let report = try Ingester(corpus: corpus, options: ingest).run(files, progress: progress, onReject: onReject)
         let seconds = (clock.now - started) / .seconds(1)
-        let path = options.rejects ?? DefaultPaths.besideDatabase(options.database, suffix: ".rejects.jsonl")
         let sourceIDs = try corpus.sources().filter { s in files.contains { $0.path == s.path } }.map(\.id)
         let rejected = try corpus.rejects(sourceIDs: sourceIDs)
         if !rejected.isEmpty { try RejectsFile.write(rejected, to: path) }

@@ -29,6 +29,14 @@ public enum FileSystem {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// Whether two paths name one existing file (the same device and inode: through links,
+    /// relative spellings and hard links alike).
+    package static func isSameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat()
+        var y = stat()
+        return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino
+    }
+
     package static func exists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0

@@ -120,5 +120,15 @@ import Testing
         #expect(noCorpus.err.contains("no corpus at none.sqlite"))
         let help = try Fixture.run(["ingest", "--help"], in: dir)
         #expect(help.out.contains("read = stored + duplicates + rejected"))
+
+        // An output that is an input is refused before anything is written, by any spelling.
+        let input = dir.appendingPathComponent("a.jsonl")
+        try Fixture.write(Fixture.lines(3) + oddLines.map(\.line), to: input)
+        let before = try Data(contentsOf: input)
+        let overwrite = try Fixture.run(["ingest", "--db", "c.sqlite", "--rejects", "./a.jsonl", "a.jsonl"], in: dir)
+        #expect(overwrite.status == 1)
+        #expect(overwrite.err.contains("is the input file \(input.path)"), "\(overwrite.err)")
+        #expect(try Data(contentsOf: input) == before)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("c.sqlite").path))
     }
 }
