@@ -25,7 +25,8 @@ public struct PointModelOptions: Sendable {
     public var exemplarThreshold = 0.35
     /// Model candidates: a class the embedding classifier gives at least this probability,
     /// among all the classes it knows, at one of the image's sampled points becomes a candidate
-    /// of the image (scored as a class only an image-level label names); 0: none. On by
+    /// of the image (scored as a class only an image-level label names); 0: none, and none
+    /// when `prior` is 0. On by
     /// default: it raised first-question Yes at every setting measured, with and without
     /// image-level labels (README, section 4, "Defaults and why").
     public var modelCandidates = 0.9
@@ -266,9 +267,12 @@ struct ImageModel {
                     .sorted { ($0.score, $1.classID) > ($1.score, $0.classID) }
             }
         }
+        // Then the other candidates: the label-only ones, and the proposals where the
+        // classifier could not weigh them (it knows no other candidate of the image).
+        let others = candidates + proposed.map(\.classID)
         return ranked.map { list in
             let ids = list.map(\.classID).filter { !absent.contains($0) }
-            return ids + candidates.filter { !ids.contains($0) }
+            return ids + others.filter { !ids.contains($0) }
         }
     }
 
@@ -344,9 +348,10 @@ struct ImageModel {
 
     /// The classes the classifier gives at least `modelCandidates` probability, among all it
     /// knows, at one of `count` points, that are not candidates already nor verified absent:
-    /// class ids with their output indices, in id order.
+    /// class ids with their output indices, in id order. None without the prior (`prior` 0:
+    /// the neighbours alone rank, and the classifier proposes nothing).
     func modelCandidates(_ logits: [Float], count: Int) -> [(classID: Int, index: Int)] {
-        guard options.modelCandidates > 0 else { return [] }
+        guard options.modelCandidates > 0, options.prior > 0 else { return [] }
         let k = model.network.classCount
         let all = Array(0..<k)
         let logThreshold = log(options.modelCandidates)

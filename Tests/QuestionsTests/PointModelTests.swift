@@ -133,6 +133,23 @@ import Testing
         let missed = proposed.points.filter { p in abs(p.x - 0.5) > 0.03 && p.ranked.first != (p.x < 0.5 ? Self.sand : Self.grass) }
         #expect(missed.count <= 2, "\(missed.count) of \(proposed.points.count)")
         #expect(proposed.sources == [Self.sand: .mention, Self.grass: .model])
+        // A proposal stays when the classifier knows no other candidate of the image (a field
+        // of grass whose only mention is of a class it was not trained on); without the prior,
+        // none is made.
+        var field = image
+        for y in 0..<field.height {
+            for x in 0..<(field.width / 2) {
+                for c in 0..<3 { field.pixels[field.offset(x: x, y: y) + c] = image.pixels[image.offset(x: x + image.width / 2, y: y) + c] }
+            }
+        }
+        let untrained = 99
+        let alone = proposing.points(imageID: "test", image: field, mentions: [(classID: untrained, points: mentions[0].points)])
+        #expect(alone.candidates == [Self.grass, untrained])
+        #expect(alone.points.allSatisfy { Set($0.ranked) == [Self.grass, untrained] })
+        #expect(alone.sources == [Self.grass: .model, untrained: .mention])
+        var neighboursOnly = proposing
+        neighboursOnly.options.prior = 0
+        #expect(neighboursOnly.points(imageID: "test", image: image, mentions: mentions).candidates == [Self.sand])
         // A class both mentioned and labelled present is recorded as a mention.
         builder.labels = ["test": ImageLabelSet(present: [Self.sand, Self.grass])]
         #expect(builder.points(imageID: "test", image: image, mentions: mentions).sources == [Self.sand: .mention, Self.grass: .label])

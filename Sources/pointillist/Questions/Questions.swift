@@ -49,7 +49,7 @@ struct PointModelArguments: ParsableArguments {
     @Option(
         name: .customLong("model-candidates"),
         help: ArgumentHelp(
-            "Also make a candidate of every class the embedding classifier gives at least this probability (among all its classes) at one of an image's sampled points, ranked as a class only an image label names; 0: none.",
+            "Also make a candidate of every class the embedding classifier gives at least this probability (among all its classes) at one of an image's sampled points, ranked as a class only an image label names; 0: none (none either with --prior 0).",
             valueName: "p"))
     var modelCandidates = PointModelOptions().modelCandidates
 
