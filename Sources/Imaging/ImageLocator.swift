@@ -99,6 +99,12 @@ public struct ImageLocator: Sendable, Equatable {
         return candidates.first(where: ImageLocator.isFile)
     }
 
+    /// The width and height stored in the header of the image file for `id` (`ImageFile.readSize`).
+    public func size(_ id: String) throws(PointillistError) -> (width: Int, height: Int) {
+        guard let path = locate(id) else { throw PointillistError(file: root, reason: "image \(id) not found") }
+        return try ImageFile.readSize(path)
+    }
+
     /// The decoded image for `id` (see `ImageFile.read`).
     public func load(_ id: String, layout: ImageFile.Layout = .rgb, workingSide: Int? = nil) throws(PointillistError) -> Image {
         let candidates: [String]

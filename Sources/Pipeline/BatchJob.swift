@@ -13,19 +13,19 @@ public struct BatchJob {
         public var folder: String
         /// The image address shown to annotators; `{id}` is the image id.
         public var imageURL: String
-        public var imageWidth: Int
-        public var imageHeight: Int
+        /// The size of images without a recorded one (sampled before sizes were recorded);
+        /// nil: such an image is an error.
+        public var imageSize: ImageSize?
         public var batches = BatchOptions()
         /// Put before `batch-NNNNNN` in the files' names: a corpus's shards number their
         /// batches each from 1, so each names its files apart (the cluster driver: `sNNNNN-`).
         public var prefix = ""
 
-        public init(database: String, folder: String, imageURL: String, imageWidth: Int, imageHeight: Int) {
+        public init(database: String, folder: String, imageURL: String, imageSize: ImageSize? = nil) {
             self.database = database
             self.folder = folder
             self.imageURL = imageURL
-            self.imageWidth = imageWidth
-            self.imageHeight = imageHeight
+            self.imageSize = imageSize
         }
     }
 
@@ -49,12 +49,19 @@ public struct BatchJob {
         let classes = try corpus.classesByID()
         let pending = try corpus.questions(batch: .unbatched)
         guard !pending.isEmpty else { return [] }
+        let sizes = try corpus.imageSizes()
+        if options.imageSize == nil, let q = pending.first(where: { sizes[$0.imageID] == nil }) {
+            throw PointillistError(
+                "image \(q.imageID) has no recorded size (it was sampled before sizes were recorded): pass --image-size WxH for such images")
+        }
         try FileManager.default.createDirectory(atPath: options.folder, withIntermediateDirectories: true)
         let describe = { (q: Question) -> QuestionText in
             let c = classes[q.classID]
+            // Checked above: a recorded size or the fallback.
+            let size = sizes[q.imageID] ?? options.imageSize ?? ImageSize(width: 1, height: 1)
             return QuestionText(
                 imageURL: options.imageURL.replacingOccurrences(of: "{id}", with: q.imageID), className: c?.name ?? "class \(q.classID)",
-                gloss: c?.gloss ?? "", widthPixels: options.imageWidth, heightPixels: options.imageHeight)
+                gloss: c?.gloss ?? "", widthPixels: size.width, heightPixels: size.height)
         }
         var done: [Written] = []
         for batch in Batcher.batches(pending, options: options.batches) {

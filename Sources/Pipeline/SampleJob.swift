@@ -33,6 +33,8 @@ public struct SampleJob {
         /// The mentions M was built from, by image (for another ranking of the same images).
         public var mentions: [(imageID: String, mentions: PointModelBuilder.Mentions)]
         public var images: [ImagePoints]
+        /// Each ranked image's size as stored (its header), for the batch files' pixel coordinates.
+        public var sizes: [String: ImageSize]
         public var skipped: [SkippedImage]
         /// The image-level labels read, when files were given.
         public var labels: ImageLevelLabels?
@@ -66,7 +68,15 @@ public struct SampleJob {
         let (locator, side) = (options.images, builder.model.features.decodeSide)
         let mentions = try corpus.mentionsByImage()
         let (images, skipped) = builder.run(mentions, loadImage: { try locator.load($0, workingSide: side) }, progress: progress)
-        return Ranking(corpus: corpus, builder: builder, mentions: mentions, images: images, skipped: skipped, labels: labels, classes: classes)
+        // Decoding may have reduced an image: its header gives the size annotators see.
+        var sizes: [String: ImageSize] = [:]
+        for image in images {
+            let s = try locator.size(image.imageID)
+            sizes[image.imageID] = ImageSize(width: s.width, height: s.height)
+        }
+        return Ranking(
+            corpus: corpus, builder: builder, mentions: mentions, images: images, sizes: sizes, skipped: skipped, labels: labels,
+            classes: classes)
     }
 
     /// The dictionary classes carrying each Open Images MID.
@@ -80,7 +90,7 @@ public struct SampleJob {
 
     /// Stores the first-round questions of a ranking.
     public func store(_ ranking: Ranking) throws -> Report {
-        Report(stored: try ranking.corpus.storeFirstRound(ranking.images), skipped: ranking.skipped)
+        Report(stored: try ranking.corpus.storeFirstRound(ranking.images, sizes: ranking.sizes), skipped: ranking.skipped)
     }
 
     public func run(progress: ((Int, Int) -> Void)? = nil) throws -> Report {

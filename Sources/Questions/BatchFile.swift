@@ -1,5 +1,23 @@
 import Support
 
+/// An image's width and height in pixels, as stored in its file.
+public struct ImageSize: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    /// "1024x768"; nil unless both are positive integers.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 2, let w = parts[0], let h = parts[1], w > 0, h > 0 else { return nil }
+        self.init(width: w, height: h)
+    }
+}
+
 /// What a batch file says about a question besides its position: filled in by the caller
 /// from the class dictionary and the image store.
 public struct QuestionText: Sendable, Equatable {

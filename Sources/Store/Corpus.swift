@@ -35,6 +35,10 @@ import Support
 /// classes and where each came from (`CandidateSource`: mention, label, model). For images
 /// sampled before it, the migration records the mentioned classes; a class asked there that
 /// no narrative mentions reads as `unrecorded`.
+///
+/// Migration 8: `image_sizes(image_id, width, height)`, each sampled image's width and height
+/// as stored in its file (the batch files' pixel coordinates). Images sampled before it have
+/// none; `questions batch --image-size` gives theirs.
 public final class Corpus {
     /// The connection; Store's own (commands and jobs above go through the corpus's methods).
     let database: Database
@@ -258,6 +262,15 @@ public final class Corpus {
             INSERT INTO candidates(image_id, class_id, source)
                 SELECT DISTINCT n.image_id, m.class_id, 'mention' FROM mentions m JOIN narratives n ON n.id = m.narrative_id
                 WHERE n.image_id IN (SELECT image_id FROM question_points);
+            """),
+        Migration(
+            "each sampled image's size as stored",
+            """
+            CREATE TABLE image_sizes (
+                image_id TEXT PRIMARY KEY,
+                width INTEGER NOT NULL,
+                height INTEGER NOT NULL
+            ) WITHOUT ROWID;
             """),
     ]
 

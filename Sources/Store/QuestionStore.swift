@@ -25,11 +25,13 @@ extension Corpus {
     }
 
     /// Stores sampled points with their ranking and the first-round question of each point
-    /// (its top class). Images already sampled are left as they are. One transaction.
-    public func storeFirstRound(_ images: [ImagePoints]) throws -> SamplingReport {
+    /// (its top class), and each image's size as stored (`sizes`, by image id). Images already
+    /// sampled are left as they are. One transaction.
+    public func storeFirstRound(_ images: [ImagePoints], sizes: [String: ImageSize] = [:]) throws -> SamplingReport {
         var report = SamplingReport()
         let done = try sampledImages()
         try database.transaction { () throws(PointillistError) in
+            let size = try database.prepare("INSERT OR REPLACE INTO image_sizes(image_id, width, height) VALUES (?, ?, ?)")
             let point = try database.prepare("INSERT INTO question_points(image_id, point_index, x, y, ranked) VALUES (?, ?, ?, ?, ?)")
             let question = try database.prepare(
                 "INSERT OR IGNORE INTO questions(id, image_id, point_index, class_id, round) VALUES (?, ?, ?, ?, 1)")
@@ -40,6 +42,9 @@ extension Corpus {
                     continue
                 }
                 report.images += 1
+                if let s = sizes[image.imageID] {
+                    try size.run([.text(image.imageID), .integer(Int64(s.width)), .integer(Int64(s.height))])
+                }
                 for (classID, source) in image.sources.sorted(by: { $0.key < $1.key }) {
                     try candidate.run([.text(image.imageID), .integer(Int64(classID)), .text(source.rawValue)])
                     report.candidates[source, default: 0] += 1
@@ -64,6 +69,14 @@ extension Corpus {
             }
         }
         return report
+    }
+
+    /// The recorded size of each sampled image that has one, by image id.
+    public func imageSizes() throws(PointillistError) -> [String: ImageSize] {
+        let s = try database.prepare("SELECT image_id, width, height FROM image_sizes")
+        var result: [String: ImageSize] = [:]
+        while try s.step() { result[s.text("image_id")] = ImageSize(width: s.int("width"), height: s.int("height")) }
+        return result
     }
 
     /// Every sampled point with its ranking and the source of each ranked class (`.unrecorded`

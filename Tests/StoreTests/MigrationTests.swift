@@ -57,6 +57,8 @@ import Testing
         after["sources"] = after["sources"]?.map { Array($0.dropLast(2)) }
         // Migration 7 adds the candidates of sampled images: none here.
         #expect(after.removeValue(forKey: "candidates") == [])
+        // Migration 8 adds the sampled images' sizes: none here.
+        #expect(after.removeValue(forKey: "image_sizes") == [])
         #expect(after == before)
 
         // One index on the key, led by image_id; the separate image index is gone.

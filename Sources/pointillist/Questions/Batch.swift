@@ -34,17 +34,21 @@ extension Pointillist.Questions {
 
         @Option(
             name: .customLong("image-size"),
-            help: ArgumentHelp("Width x height of the images, for pixel coordinates (generated scenes: 320x240).", valueName: "WxH"))
-        var imageSize = "320x240"
+            help: ArgumentHelp(
+                "Width x height, for the pixel coordinates of images without a recorded size (sampled by an older version); `questions sample` records each image's own.",
+                valueName: "WxH"))
+        var imageSize: String?
 
         @Option(help: ArgumentHelp("Put before batch-NNNNNN in the files' names (one per shard of a corpus).", valueName: "text"))
         var prefix = ""
 
         func run() throws {
-            let parts = imageSize.split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else { throw ValidationError("--image-size must look like 640x480") }
+            let fallback = try imageSize.map { text in
+                guard let s = ImageSize(parsing: text) else { throw ValidationError("--image-size must look like 640x480") }
+                return s
+            }
             guard replication >= 1, size >= 1 else { throw ValidationError("--replication and --size must be at least 1") }
-            var options = BatchJob.Options(database: corpus.db, folder: out, imageURL: imageURL, imageWidth: parts[0], imageHeight: parts[1])
+            var options = BatchJob.Options(database: corpus.db, folder: out, imageURL: imageURL, imageSize: fallback)
             options.batches = BatchOptions(replication: replication, size: size)
             guard !prefix.contains("/") else { throw ValidationError("--prefix names files in --out: no '/'") }
             options.prefix = prefix
