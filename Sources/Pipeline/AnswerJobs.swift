@@ -43,25 +43,28 @@ public struct AnswersJob {
 }
 
 /// `pointillist questions next`: the answers aggregated into labels, and the next round's
-/// questions added for the points whose latest question got No.
+/// questions added for the points whose latest question got No. The rule is recorded in the
+/// corpus, so that export and later rounds decide as these did.
 public struct NextRoundJob {
     public var database: String
-    public var rule: AggregationRule
+    public var rule: AggregationRequest
     public var maxRounds: Int
     /// Rounds at most, unless told otherwise: the method's campaign asked up to three classes per point.
     public static let defaultMaxRounds = 3
 
-    public init(database: String, rule: AggregationRule, maxRounds: Int = NextRoundJob.defaultMaxRounds) {
+    public init(database: String, rule: AggregationRequest = AggregationRequest(), maxRounds: Int = NextRoundJob.defaultMaxRounds) {
         self.database = database
         self.rule = rule
         self.maxRounds = maxRounds
     }
 
-    public func run() throws -> (labels: [String: PointLabel], added: [Question]) {
+    public func run() throws -> (labels: [String: PointLabel], added: [Question], rule: AggregationRule) {
         let corpus = try Corpus(path: database)
+        let rule = self.rule.resolved(recorded: try corpus.aggregationRule())
         let labels = Aggregation.aggregate(try corpus.answers(), rule: rule).mapValues(\.label)
         let next = Rounds.next(points: try corpus.pointCandidates(), labels: labels, asked: try corpus.questions(), maxRounds: maxRounds)
         try corpus.storeQuestions(next)
-        return (labels, next)
+        try corpus.recordAggregationRule(rule)
+        return (labels, next, rule)
     }
 }

@@ -35,7 +35,7 @@ public struct Votes: Sendable, Equatable, Hashable {
 /// Unsure answers are counted but never decide: both rules look only at yes and no, and need
 /// at least `minimumAnswers` of them.
 public struct AggregationRule: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
         /// Yes (No) when every non-unsure answer is yes (no) and there are at least
         /// `minimumAnswers` of them; any disagreement, or too few, is Unresolved. The paper's
         /// strict setting: a label is kept only when annotators agree.
@@ -89,5 +89,22 @@ public enum Aggregation {
             votes[answer.questionID] = tally
         }
         return votes.mapValues { (label: rule.label(for: $0), votes: $0) }
+    }
+}
+
+/// A rule as a command asks for it: what is not given comes from the rule the corpus
+/// recorded (the one its rounds were decided by), else from `AggregationRule()`.
+public struct AggregationRequest: Sendable, Equatable {
+    public var kind: AggregationRule.Kind?
+    public var minimumAnswers: Int?
+
+    public init(kind: AggregationRule.Kind? = nil, minimumAnswers: Int? = nil) {
+        self.kind = kind
+        self.minimumAnswers = minimumAnswers
+    }
+
+    public func resolved(recorded: AggregationRule?) -> AggregationRule {
+        let base = recorded ?? AggregationRule()
+        return AggregationRule(minimumAnswers: minimumAnswers ?? base.minimumAnswers, kind: kind ?? base.kind)
     }
 }

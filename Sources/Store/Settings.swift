@@ -1,4 +1,5 @@
 import Narratives
+import Questions
 import Support
 import Vocabulary
 
@@ -10,6 +11,7 @@ import Vocabulary
 /// | `segment.margin`, `segment.minimum_points`, `segment.out_of_image` | the first ingest | the word-segment settings (`TraceSegmenter`), fixed for the corpus's life |
 /// | `vocabulary` | `vocab build` | `building` while a build runs, `complete` when its last batch has committed |
 /// | `vocabulary.min_mentions`, `vocabulary.train_classes` | `vocab build` | the last build's `DictionaryOptions`, for `vocab review` |
+/// | `questions.aggregation` | `questions next` | the rule the rounds were decided by (`unanimous 2`, `majority 3`), which `questions export` and later rounds use unless told otherwise |
 enum Settings {
     static let segmentMargin = "segment.margin"
     static let segmentMinimumPoints = "segment.minimum_points"
@@ -17,6 +19,7 @@ enum Settings {
     static let vocabulary = "vocabulary"
     static let minimumMentions = "vocabulary.min_mentions"
     static let trainClasses = "vocabulary.train_classes"
+    static let aggregation = "questions.aggregation"
 
     static func value(_ key: String, in database: Database) throws(PointillistError) -> String? {
         let s = try database.prepare("SELECT value FROM settings WHERE key = ?")
@@ -62,12 +65,35 @@ extension Corpus {
             outOfImage: try value(Settings.segmentOutOfImage).flatMap(OutOfImagePolicy.init(rawValue:)) ?? standard.outOfImage)
     }
 
-    /// Records `segmenter` as the corpus setting unless one is recorded; returns the one in force.
+    /// Records `segmenter` as the corpus setting unless one is recorded (the three values in
+    /// one transaction: an interrupted first ingest records all or none); returns the one in force.
     public func fixSegmenter(_ segmenter: TraceSegmenter) throws(PointillistError) -> TraceSegmenter {
-        try Settings.setDefault(Settings.segmentMargin, "\(segmenter.margin)", in: database)
-        try Settings.setDefault(Settings.segmentMinimumPoints, "\(segmenter.minimumPoints)", in: database)
-        try Settings.setDefault(Settings.segmentOutOfImage, segmenter.outOfImage.rawValue, in: database)
+        do {
+            try database.transaction { () throws(PointillistError) in
+                try Settings.setDefault(Settings.segmentMargin, "\(segmenter.margin)", in: database)
+                try Settings.setDefault(Settings.segmentMinimumPoints, "\(segmenter.minimumPoints)", in: database)
+                try Settings.setDefault(Settings.segmentOutOfImage, segmenter.outOfImage.rawValue, in: database)
+            }
+        } catch let error as PointillistError {
+            throw error
+        } catch {
+            throw PointillistError("\(error)", doing: "recording the word-segment settings in \(path)")
+        }
         return try self.segmenter()
+    }
+
+    /// The aggregation rule the last `questions next` decided its rounds by; nil before one ran.
+    public func aggregationRule() throws(PointillistError) -> AggregationRule? {
+        guard let text = try Settings.value(Settings.aggregation, in: database) else { return nil }
+        let parts = text.split(separator: " ")
+        guard parts.count == 2, let n = Int(parts[1]), let kind = AggregationRule.Kind(rawValue: String(parts[0])) else {
+            throw PointillistError("setting \(Settings.aggregation) is '\(text)', not a rule such as 'unanimous 2'", doing: "reading \(path)")
+        }
+        return AggregationRule(minimumAnswers: n, kind: kind)
+    }
+
+    public func recordAggregationRule(_ rule: AggregationRule) throws(PointillistError) {
+        try Settings.set(Settings.aggregation, "\(rule.kind.rawValue) \(rule.minimumAnswers)", in: database)
     }
 
     /// Whether a dictionary build has completed (`nil`: never run; `false`: interrupted).

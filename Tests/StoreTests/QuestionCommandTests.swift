@@ -92,13 +92,23 @@ import Testing
         while try numbers.step() { ids.append(numbers.int(0)) }
         #expect(ids == Array(1...ids.count))
 
-        // Export in the Open Images layout; it parses back.
-        _ = try run(["questions", "export", "--out", "labels.csv"])
+        // Export in the Open Images layout, by the rule the rounds were decided by; it parses back.
+        let byRounds = try run(["questions", "export", "--out", "labels.csv"])
+        #expect(byRounds.out.contains("unanimous, at least 2 decisive answers (the rule `questions next` decided its rounds by)"), "\(byRounds.out)")
         let exported = try String(contentsOf: dir.appendingPathComponent("labels.csv"), encoding: .utf8)
         #expect(exported.hasPrefix("ImageId,X,Y,Label,EstimatedYesNo,Source,YesVotes,NoVotes,UnsureVotes,TextLabel\n"))
         let rows = try PointLabelExport.parse(exported)
         #expect(rows.count > 400)
         #expect(PointLabelExport.csv(rows) == exported)
+        // Rounds by majority are exported by majority unless another rule is asked for.
+        #expect(try run(["questions", "next", "--majority"]).out.contains("rule       majority, at least 2 decisive answers"))
+        #expect(try corpus.aggregationRule() == AggregationRule(minimumAnswers: 2, kind: .majority))
+        let byMajority = try run(["questions", "export", "--out", "majority.csv"])
+        #expect(byMajority.out.contains("majority, at least 2 decisive answers (the rule"), "\(byMajority.out)")
+        let asked = try run(["questions", "export", "--out", "unanimous.csv", "--unanimous", "--min-answers", "3"])
+        #expect(asked.out.contains("unanimous, at least 3 decisive answers (not the rule `questions next` recorded)"), "\(asked.out)")
+        let zero = try Fixture.run(["questions", "export", "--min-answers", "0"], in: dir)
+        #expect(zero.status != 0 && zero.err.contains("--min-answers must be at least 1"))
 
         // Pictures and the quality report.
         let render = try run(["render", some.imageID, "--out", "one.png"] + images)

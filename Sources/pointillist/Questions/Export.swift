@@ -22,8 +22,7 @@ extension Pointillist.Questions {
         @Option(help: ArgumentHelp("CSV to write.", valueName: "path"))
         var out: String = "point-labels.csv"
 
-        @Option(name: .customLong("min-answers"), help: "Decisive answers needed for Yes or No.")
-        var minimumAnswers = AggregationRule().minimumAnswers
+        @OptionGroup var aggregation: AggregationOptions
 
         @Option(
             help: ArgumentHelp(
@@ -34,9 +33,10 @@ extension Pointillist.Questions {
         func run() throws {
             var options = ExportJob.Options(database: corpus.db, out: out)
             options.classes = classes
-            options.aggregation = AggregationRule(minimumAnswers: minimumAnswers)
+            options.aggregation = aggregation.request
             let report = try ExportJob(options: options).run()
-            print("wrote \(out): \(report.rows) point labels (\(report.yes) yes)")
+            let origin = report.ruleIsRecorded ? "the rule `questions next` decided its rounds by" : "not the rule `questions next` recorded"
+            print("wrote \(out): \(report.rows) point labels (\(report.yes) yes); \(AggregationOptions.describe(report.rule)) (\(origin))")
             if let path = classes, let names = report.labelNames { print("wrote \(path): \(names) label names") }
         }
     }

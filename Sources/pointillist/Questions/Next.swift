@@ -15,7 +15,8 @@ extension Pointillist.Questions {
             abstract: "Aggregate the answers and add the next round: points answered No get their next-ranked class.",
             discussion: """
                 Aggregation: unanimous (default; all non-unsure answers agree, at least --min-answers) or \
-                majority. Yes and Unresolved points stop; so do points past --max-rounds or out of classes.
+                majority. Yes and Unresolved points stop; so do points past --max-rounds or out of classes. \
+                The rule is recorded in the corpus: later rounds and `questions export` use it unless told otherwise.
                 """)
 
         @OptionGroup var corpus: CorpusOption
@@ -23,15 +24,11 @@ extension Pointillist.Questions {
         @Option(name: .customLong("max-rounds"), help: "Rounds at most.")
         var maxRounds = NextRoundJob.defaultMaxRounds
 
-        @Option(name: .customLong("min-answers"), help: "Decisive answers needed for Yes or No.")
-        var minimumAnswers = AggregationRule().minimumAnswers
-
-        @Flag(help: "Decide by majority instead of unanimity.")
-        var majority = false
+        @OptionGroup var aggregation: AggregationOptions
 
         func run() throws {
-            let rule = AggregationRule(minimumAnswers: minimumAnswers, kind: majority ? .majority : .unanimous)
-            let (labels, added) = try NextRoundJob(database: corpus.db, rule: rule, maxRounds: maxRounds).run()
+            let (labels, added, rule) = try NextRoundJob(database: corpus.db, rule: aggregation.request, maxRounds: maxRounds).run()
+            print("rule       \(AggregationOptions.describe(rule))")
             let counts = Dictionary(grouping: labels.values, by: { $0 }).mapValues(\.count)
             print("labels     Yes \(counts[.yes] ?? 0), No \(counts[.no] ?? 0), Unresolved \(counts[.unresolved] ?? 0) (questions with answers)")
             print("next round \(added.count) new questions")
