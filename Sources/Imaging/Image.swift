@@ -28,10 +28,15 @@ public struct Image: Sendable, Equatable {
     /// is the one place they become pixels: (0, 0) is the top-left corner of the first pixel,
     /// (1, 1) the bottom-right corner of the last, so the pixel is `floor(x · width)`, clamped.
     @inlinable public func pixel(normalizedX x: Float, y: Float) -> (x: Int, y: Int) {
-        (
-            min(max(Int((x * Float(width)).rounded(.down)), 0), width - 1),
-            min(max(Int((y * Float(height)).rounded(.down)), 0), height - 1)
-        )
+        (Image.pixelIndex(x, size: width), Image.pixelIndex(y, size: height))
+    }
+
+    /// `floor(v · size)` clamped to 0 ..< size, clamped before it becomes an integer: a
+    /// coordinate far outside the image (kept by `--out-of-image keep`, 1e16) or NaN cannot trap.
+    @inlinable public static func pixelIndex(_ v: Float, size: Int) -> Int {
+        let scaled = (v * Float(size)).rounded(.down)
+        guard scaled > 0 else { return 0 }  // also NaN
+        return scaled < Float(size - 1) ? Int(scaled) : size - 1
     }
 }
 

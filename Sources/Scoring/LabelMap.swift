@@ -40,9 +40,7 @@ public struct LabelMap: Sendable, Equatable {
 
     /// The pixel of a normalised position: `floor(x · width)`, clamped (as `Image.pixel`).
     @inlinable public func pixel(x: Float, y: Float) -> Int {
-        let px = min(max(Int((x * Float(width)).rounded(.down)), 0), width - 1)
-        let py = min(max(Int((y * Float(height)).rounded(.down)), 0), height - 1)
-        return py * width + px
+        Image.pixelIndex(y, size: height) * width + Image.pixelIndex(x, size: width)
     }
 
     /// The classes at a pixel index (empty: none).

@@ -23,5 +23,9 @@ import Testing
         #expect(image.pixel(normalizedX: 0.5, y: 0.5) == (320, 240))
         #expect(image.pixel(normalizedX: 1, y: 1) == (639, 479))
         #expect(image.pixel(normalizedX: -0.05, y: 1.04) == (0, 479))
+        // Far outside (a trace kept with --out-of-image keep), infinite or NaN: clamped, no trap.
+        #expect(image.pixel(normalizedX: 1e16, y: -1e16) == (639, 0))
+        #expect(image.pixel(normalizedX: .infinity, y: .nan) == (639, 0))
+        #expect(image.pixel(normalizedX: 0.999_999_9, y: 0.5) == (639, 240))
     }
 }
