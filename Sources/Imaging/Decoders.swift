@@ -151,6 +151,19 @@ enum PNGDecoder {
                     ? "a palette PNG: its class indices cannot be read as stored; save the mask as 8- or 16-bit grey, one class value per pixel"
                     : "a colour PNG: a class-index mask must be 8- or 16-bit grey, one class value per pixel")
         }
+        if hasTransparencyChunk(bytes) {
+            throw PointillistError(
+                file: path,
+                reason: "a grey PNG with a transparency chunk (tRNS): its values would come back composited; save the mask without transparency")
+        }
+        if depth < 8 {
+            // libpng widens 1-, 2- and 4-bit grey to 8 bits by scaling (1 → 255): scaled back,
+            // the stored values are the classes.
+            var image = try decode(bytes, path: path, layout: .asStored)
+            let step = UInt8(255 / ((1 << Int(depth)) - 1))
+            for i in image.pixels.indices { image.pixels[i] /= step }
+            return .eightBit(image)
+        }
         guard depth == 16 else { return .eightBit(try decode(bytes, path: path, layout: .asStored)) }
         return try reading(bytes, path: path) { (png, size) throws(PointillistError) in
             png.format = pointillist_png_format_linear_gray()
@@ -161,6 +174,20 @@ enum PNGDecoder {
             guard finished != 0 else { throw failure(&png, path: path, what: "cannot decode PNG") }
             return .sixteenBit(width: size.width, height: size.height, values: values)
         }
+    }
+
+    /// Whether a tRNS chunk comes before the image data (chunks: 4-byte length, 4-byte type,
+    /// data, 4-byte CRC, from byte 8).
+    static func hasTransparencyChunk(_ bytes: [UInt8]) -> Bool {
+        var at = 8
+        while at + 8 <= bytes.count {
+            let length = bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) }
+            let type = bytes[at + 4..<at + 8]
+            if type.elementsEqual("tRNS".utf8) { return true }
+            if type.elementsEqual("IDAT".utf8) { return false }
+            at += 12 + length
+        }
+        return false
     }
 
     /// Width and height from the IHDR chunk, which the PNG format puts first.

@@ -201,6 +201,28 @@ private func at(_ x: Int, _ y: Int) -> String { "\((Double(x) + 0.5) / 4),\((Dou
         do { _ = try masks.labelMap("b") } catch { #expect("\(error)".contains("a colour PNG"), "\(error)") }
     }
 
+    /// 1-, 2- and 4-bit grey masks keep their stored values (libpng widens them by scaling);
+    /// a grey mask with a transparency chunk is refused.
+    @Test func lowBitDepthMasksKeepTheirValuesAndTransparentOnesAreRefused() throws {
+        let root = folder("low-depth")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let files = [
+            "one.png": "iVBORw0KGgoAAAANSUhEUgAAAAQAAAACAQAAAABX00DOAAAADElEQVR4nGMIYDgAAAG0ARF42ARpAAAAAElFTkSuQmCC",
+            "two.png": "iVBORw0KGgoAAAANSUhEUgAAAAQAAAABAgAAAACW50iwAAAACklEQVR4nGOQBgAAHQAcjvT1IQAAAABJRU5ErkJggg==",
+            "four.png": "iVBORw0KGgoAAAANSUhEUgAAAAQAAAABBAAAAAAZp70QAAAAC0lEQVR4nGNgnQ8AAKwApU/NrgMAAAAASUVORK5CYII=",
+            "trns.png": "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAAAAADRSSBWAAAAAnRSTlMAAHaTzTgAAAALSURBVHicY2BgBwAACgAI06WJ8AAAAABJRU5ErkJggg==",
+        ]
+        for (name, text) in files { try #require(Data(base64Encoded: text)).write(to: URL(fileURLWithPath: "\(root)/\(name)")) }
+        let identity = (0...255).map { Int32($0) }
+        #expect(try ImageFile.readClassValues("\(root)/one.png").mapped(through: identity) == [0, 1, 0, 1, 1, 1, 0, 0])
+        #expect(try ImageFile.readClassValues("\(root)/two.png").mapped(through: identity) == [0, 1, 2, 3])
+        #expect(try ImageFile.readClassValues("\(root)/four.png").mapped(through: identity) == [0, 5, 9, 15])
+        do {
+            _ = try ImageFile.readClassValues("\(root)/trns.png")
+            Issue.record("a mask with tRNS was read")
+        } catch { #expect("\(error)".contains("transparency chunk (tRNS)"), "\(error)") }
+    }
+
     @Test func aPredictionOfAnotherSizeIsReadAtTheSamePlace() throws {
         let truth = LabelMap(width: 4, height: 2, labels: Self.truth.map { Int32($0) - 1 })
         // The prediction at twice the size, each pixel doubled: the same counts as at 4 × 2.
