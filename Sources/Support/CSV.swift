@@ -116,11 +116,14 @@ public enum CSV {
 }
 
 extension String {
+    /// Every double quote doubled, scalar by scalar: a quote followed by a combining mark is
+    /// one `Character` that is not `"`, but it is a quote byte a CSV reader sees.
     fileprivate func replacingQuotes() -> String {
-        var out = ""
-        for character in self {
-            if character == "\"" { out += "\"\"" } else { out.append(character) }
+        var out = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            if scalar == "\"" { out.append(scalar) }
+            out.append(scalar)
         }
-        return out
+        return String(out)
     }
 }

@@ -49,6 +49,10 @@ import Testing
         #expect(records[1].fields == BatchFile.fields(batch[0], text: describe(tricky)))
         #expect(records[2].fields[1] == "1")
         #expect(records[2].line == 4)  // the first row spans lines 2 and 3 (the gloss has a line break)
+        // A quote followed by a combining mark is one Character but still a quote to a reader.
+        let combining = "a\"\u{301}b"
+        #expect(CSV.field(combining) == "\"a\"\"\u{301}b\"")
+        #expect(CSV.records(CSV.line([combining, "x"], ending: "\n")).records.first?.fields == [combining, "x"])
     }
 
     @Test func jsonlEscapesStringsAndKeepsNumbersBare() {
