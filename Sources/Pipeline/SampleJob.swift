@@ -45,6 +45,8 @@ public struct SampleJob {
     public struct Report: Sendable {
         public var stored: SamplingReport
         public var skipped: [SkippedImage]
+        /// The image-level labels read, when files were given (their rejected rows included).
+        public var labels: ImageLevelLabels?
     }
 
     public var options: Options
@@ -90,7 +92,8 @@ public struct SampleJob {
 
     /// Stores the first-round questions of a ranking.
     public func store(_ ranking: Ranking) throws -> Report {
-        Report(stored: try ranking.corpus.storeFirstRound(ranking.images, sizes: ranking.sizes), skipped: ranking.skipped)
+        Report(
+            stored: try ranking.corpus.storeFirstRound(ranking.images, sizes: ranking.sizes), skipped: ranking.skipped, labels: ranking.labels)
     }
 
     public func run(progress: ((Int, Int) -> Void)? = nil) throws -> Report {

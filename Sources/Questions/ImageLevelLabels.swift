@@ -67,7 +67,13 @@ public struct ImageLevelLabels: Sendable {
             for (i, range) in batch.lines.enumerated() {
                 let line = batch.firstLineNumber + i
                 let text = batch.bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
-                let fields = Self.fields(text)
+                guard let fields = Self.fields(text) else {
+                    let error = PointillistError(file: path, line: line, reason: "unterminated quoted field")
+                    guard columns != nil else { throw error }
+                    rows += 1
+                    rejected.append(error)
+                    continue
+                }
                 if fields.allSatisfy({ $0.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" } }) { continue }
                 guard let at = columns else {
                     columns = try Self.header(fields, path: path, line: line)
@@ -81,12 +87,15 @@ public struct ImageLevelLabels: Sendable {
         if columns == nil { throw PointillistError(file: path, reason: "empty: expected a header ImageID,Source,LabelName,Confidence") }
     }
 
-    /// A line's fields: split at commas, or read as CSV when it quotes.
-    static func fields(_ line: String) -> [String] {
+    /// A line's fields: split at commas, or read as CSV when it quotes; nil when a quote is
+    /// left open.
+    static func fields(_ line: String) -> [String]? {
         var text = Substring(line)
         if text.last == "\r" { text = text.dropLast() }
         guard text.contains("\"") else { return text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        return CSV.records(String(text)).records.first?.fields ?? []
+        let read = CSV.records(String(text))
+        guard read.failure == nil else { return nil }
+        return read.records.first?.fields ?? []
     }
 
     static func header(_ fields: [String], path: String, line: Int) throws(PointillistError) -> (image: Int, label: Int, confidence: Int) {

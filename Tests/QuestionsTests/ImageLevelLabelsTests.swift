@@ -21,6 +21,7 @@ import Testing
             "\"verification, human\",img3,1,/m/01g317",  // a quoted field
             "verification,img1,1,/m/0k4j",  // contradicts line 3
             "verification,img4,1.5,/m/01g317",  // line 12: Confidence
+            "verification,img5,\"1,/m/01g317",  // line 13: a quote left open
         ].joined(separator: "\n") + "\n"
 
     static func write(_ text: String) throws -> String {
@@ -33,9 +34,10 @@ import Testing
         let path = try Self.write(Self.text)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let labels = try ImageLevelLabels.read([path])
-        #expect(labels.rows == 10 && labels.presentRows == 4 && labels.absentRows == 1 && labels.unverifiedRows == 1)
-        #expect(labels.rejected.map { [$0.line ?? 0] } == [[7], [8], [9], [12]])
-        #expect(labels.rejected.map(\.field) == ["Confidence", "LabelName", "ImageID", "Confidence"])
+        #expect(labels.rows == 11 && labels.presentRows == 4 && labels.absentRows == 1 && labels.unverifiedRows == 1)
+        #expect(labels.rejected.map { [$0.line ?? 0] } == [[7], [8], [9], [12], [13]])
+        #expect(labels.rejected.map(\.field) == ["Confidence", "LabelName", "ImageID", "Confidence", nil])
+        #expect(labels.rejected.last?.reason == "unterminated quoted field")
         #expect(labels.rejected.allSatisfy { $0.file == path })
         #expect(labels.present == ["img1": ["/m/01g317", "/m/0k4j"], "img2": ["/m/0k4j"], "img3": ["/m/01g317"]])
         #expect(labels.absent == ["img1": []])

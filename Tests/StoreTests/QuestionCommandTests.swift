@@ -36,6 +36,13 @@ import Testing
         // Sampling again adds nothing; the points are those of the sampler.
         #expect(try run(["questions", "sample", "--quiet"] + images).out.contains("0 sampled, 40 already sampled"))
         #expect(try corpus.questions() == firstQuestions)
+        // Image-level label rows it cannot use are named with their line, as the report names them.
+        let labelLines = try String(contentsOf: dir.appendingPathComponent("scenes/image-labels.csv"), encoding: .utf8)
+        try (labelLines + "img,verification,/m/01g317,maybe\n").write(
+            to: dir.appendingPathComponent("bad-labels.csv"), atomically: true, encoding: .utf8)
+        let badLabels = try run(["questions", "sample", "--quiet", "--image-labels", "bad-labels.csv"] + images)
+        #expect(badLabels.out.contains(", 1 rejected"), "\(badLabels.out)")
+        #expect(badLabels.err.contains("bad-labels.csv:\(labelLines.split(separator: "\n").count + 1)"), "\(badLabels.err)")
         let some = try #require(firstQuestions.first)
         let expected = PointSampler.uniform(imageID: some.imageID, options: SamplingOptions())[some.pointIndex]
         #expect(abs(expected.x - some.x) < 1e-12 && abs(expected.y - some.y) < 1e-12)

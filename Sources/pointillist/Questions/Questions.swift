@@ -140,3 +140,13 @@ struct MaskOptions: ParsableArguments {
 func reportSkipped(_ skipped: [SkippedImage], limit: Int) {
     for s in skipped.prefix(limit) { Terminal.error("skipped image \(s.imageID): \(s.reason)") }
 }
+
+/// The image-level label files' counts on standard output, and their first rejected rows
+/// (file, line and field) on standard error.
+func reportImageLabels(_ labels: ImageLevelLabels, limit: Int = 10) {
+    print(
+        "image labels \(labels.rows) rows: \(labels.presentRows) verified present, \(labels.absentRows) verified absent, \(labels.unverifiedRows) unverified, \(labels.rejected.count) rejected"
+    )
+    for error in labels.rejected.prefix(limit) { Terminal.error("rejected \(error)") }
+    if labels.rejected.count > limit { Terminal.error("… and \(labels.rejected.count - limit) more rejected rows") }
+}

@@ -51,10 +51,7 @@ extension Pointillist.Questions {
                         format: "             the true class is among the image's mentioned classes at %.1f%% of the points", 100 * r.mentionedShare))
             }
             if let labels = report.labels, let e = report.labelEffect {
-                print(
-                    "image labels \(labels.rows) rows: \(labels.presentRows) verified present, \(labels.absentRows) verified absent, \(labels.unverifiedRows) unverified, \(labels.rejected.count) rejected"
-                )
-                for error in labels.rejected.prefix(5) { Terminal.error("rejected \(error)") }
+                reportImageLabels(labels)
                 print(
                     "             on the ranked images: \(e.present) present (\(e.added) not mentioned), \(e.absent) absent (\(e.conflicts) of them mentioned); \(e.unmappedRows) rows of MIDs no class carries, \(e.unknownImageRows) rows of other images"
                 )

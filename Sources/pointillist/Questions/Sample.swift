@@ -39,6 +39,7 @@ extension Pointillist.Questions {
             )
             print("questions  \(r.questions) first-round questions stored\(bySource(r.firstQuestions))")
             print("candidates \(r.candidates.values.reduce(0, +)) (image, class) pairs\(bySource(r.candidates))")
+            if let labels = report.labels { reportImageLabels(labels) }
         }
 
         /// " (by source: 3012 mention, 120 label)" for the sources with a count.
