@@ -14,7 +14,7 @@ public struct SourceFile: Sendable, Equatable {
 
     /// Reads the identity of the file at `path`.
     public init(path: String) throws(PointillistError) {
-        let absolute = path.hasPrefix("/") ? path : (FileSystem.currentDirectory + "/" + path)
+        let absolute = FileSystem.absolute(path)
         let fd = open(absolute, O_RDONLY)
         guard fd >= 0 else { throw PointillistError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -26,7 +26,7 @@ public struct SourceFile: Sendable, Equatable {
         let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard n >= 0 else { throw PointillistError(file: path, reason: "cannot read: \(String(cString: strerror(errno)))") }
         let hash = StableHash.fnv1a(head[0..<n])
-        self.path = FileSystem.normalize(absolute)
+        self.path = absolute
         self.size = Int64(info.st_size)
         self.fingerprint = String(hash, radix: 16)
         self.isGzip = n >= 2 && head[0] == 0x1F && head[1] == 0x8B

@@ -1,5 +1,6 @@
 import Questions
 import Store
+import Support
 
 /// `pointillist questions answers`: one answers file checked against the known questions, the
 /// answers already stored and an earlier import of the same file (whose lines are skipped, so
@@ -25,7 +26,10 @@ public struct AnswersJob {
     /// Imports one file. With `skipUnknown` (a corpus that is one shard, given every shard's
     /// answers), an answer to a question the corpus does not hold is counted as `elsewhere`,
     /// neither stored nor rejected: the shard that holds the question takes it.
-    public func run(file: String, text: String, skipUnknown: Bool = false) throws -> Report {
+    /// The file is known by its absolute path, however it was named, so that a rerun by
+    /// another spelling finds the earlier import.
+    public func run(file named: String, text: String, skipUnknown: Bool = false) throws -> Report {
+        let file = FileSystem.absolute(named)
         let known = Set(try corpus.questions().map(\.id))
         var result = AnswerImport.parse(
             file: file, text: text, knownQuestions: known, existing: try corpus.answers(), previous: try corpus.previousImport(of: file))

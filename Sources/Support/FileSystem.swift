@@ -24,6 +24,12 @@ public enum FileSystem {
         return "/" + parts.joined(separator: "/")
     }
 
+    /// The path made absolute from the current directory and normalised: one spelling of a
+    /// file however it was named ("answers.csv", "./answers.csv").
+    package static func absolute(_ path: String) -> String {
+        normalize(path.hasPrefix("/") ? path : currentDirectory + "/" + path)
+    }
+
     package static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR

@@ -67,6 +67,8 @@ import Testing
         #expect(imported.out.contains("read 1320 = accepted 1320 + rejected 0"))
         let once = try Fixture.dump(dir.appendingPathComponent("corpus.sqlite").path)
         #expect(try run(["questions", "answers", "--quiet", "a1.csv"]).out.contains("read 1320 = accepted 0 + rejected 0 + already imported 1320"))
+        // The same file by another spelling is the same import.
+        #expect(try run(["questions", "answers", "--quiet", "./a1.csv"]).out.contains("read 1320 = accepted 0 + rejected 0 + already imported 1320"))
         let twice = try Fixture.dump(dir.appendingPathComponent("corpus.sqlite").path)
         #expect(twice["answers"] == once["answers"] && twice["answer_rejects"] == once["answer_rejects"])
         try FileManager.default.copyItem(at: dir.appendingPathComponent("a1.csv"), to: dir.appendingPathComponent("a1-copy.csv"))
