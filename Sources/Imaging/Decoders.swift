@@ -42,6 +42,9 @@ final class JPEGDecoder {
             height = Int32(scale.height)
         }
         let size = (width: Int(width), height: Int(height))
+        if colorspace == TJCS_CMYK.rawValue || colorspace == TJCS_YCCK.rawValue {
+            return try decodeCMYK(bytes, size: size)
+        }
         let grey = layout == .asStored && colorspace == TJCS_GRAY.rawValue
         let channels = grey ? 1 : 3
         let format = grey ? TJPF_GRAY : TJPF_RGB
@@ -62,6 +65,34 @@ final class JPEGDecoder {
             throw failure(kind)
         }
         return Image(width: size.width, height: size.height, channels: channels, pixels: pixels)
+    }
+
+    /// A CMYK (or YCCK) JPEG, as print workflows save photos, decoded to its inks and brought
+    /// to RGB: each channel is (1 − ink)(1 − black). Files with Adobe's APP14 marker (nearly
+    /// all) store the inks inverted, so there R = C·K / 255 on the stored values.
+    func decodeCMYK(_ bytes: [UInt8], size: (width: Int, height: Int)) throws(PointillistError) -> Image {
+        guard let handle else { throw PointillistError(file: path, reason: "cannot start the JPEG decoder: \(message(nil))") }
+        var inks = [UInt8](repeating: 0, count: size.width * size.height * 4)
+        let status = inks.withUnsafeMutableBufferPointer { target in
+            bytes.withUnsafeBufferPointer { source in
+                tjDecompress2(
+                    handle, source.baseAddress, UInt(source.count), target.baseAddress, Int32(size.width), Int32(size.width * 4),
+                    Int32(size.height), TJPF_CMYK.rawValue, TJFLAG_STOPONWARNING)
+            }
+        }
+        guard status == 0 else {
+            throw failure(tjGetErrorCode(handle) == TJERR_WARNING.rawValue ? "corrupt or truncated JPEG" : "cannot decode JPEG")
+        }
+        let inverted = JPEGHeader.hasAdobeMarker(bytes)
+        var pixels = [UInt8](repeating: 0, count: size.width * size.height * 3)
+        for p in 0..<(size.width * size.height) {
+            let k = Int(inverted ? inks[4 * p + 3] : 255 - inks[4 * p + 3])
+            for c in 0..<3 {
+                let ink = Int(inverted ? inks[4 * p + c] : 255 - inks[4 * p + c])
+                pixels[3 * p + c] = UInt8((ink * k + 127) / 255)
+            }
+        }
+        return Image(width: size.width, height: size.height, channels: 3, pixels: pixels)
     }
 
     /// The scaled size libjpeg-turbo gives for the smallest scale among 1/1, 1/2, 1/4 and 1/8

@@ -198,6 +198,25 @@ enum JPEGHeader {
         case needsBytes(Int)
     }
 
+    /// Whether an APP14 segment saying "Adobe" comes before the image data: its CMYK inks
+    /// are stored inverted.
+    static func hasAdobeMarker(_ bytes: [UInt8]) -> Bool {
+        var i = 2
+        while i + 3 < bytes.count, bytes[i] == 0xFF {
+            let code = bytes[i + 1]
+            if code == 0xDA || code == 0xD9 { return false }
+            if code == 0xFF || code == 0x01 || (0xD0...0xD7).contains(code) {
+                i += code == 0xFF ? 1 : 2
+                continue
+            }
+            let length = Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
+            if code == 0xEE, i + 9 <= bytes.count, bytes[(i + 4)..<(i + 9)].elementsEqual("Adobe".utf8) { return true }
+            guard length >= 2 else { return false }
+            i += 2 + length
+        }
+        return false
+    }
+
     static func size(in bytes: [UInt8], path: String) throws(PointillistError) -> Result {
         var i = 2  // After SOI.
         while true {
