@@ -16,6 +16,9 @@ public struct RankingFigures: Sendable {
 /// The question stage measured on generated scenes: M against two baselines, in one run.
 public struct QualityReport: Sendable {
     public var images = 0
+    /// Ranked images left out because their mask could not be read, with why (first ones).
+    public var withoutMask = 0
+    public var maskErrors: [String] = []
     public var points = 0
     /// Points over void or over a class the dictionary does not have.
     public var unlabelled = 0
@@ -83,7 +86,12 @@ public enum QuestionQuality {
         var report = QualityReport()
         var tallies = [Tally](repeating: Tally(), count: 3)
         for image in images {
-            guard let m = try? mask(image.imageID) else { continue }
+            let m: Image
+            do { m = try mask(image.imageID) } catch {
+                report.withoutMask += 1
+                if report.maskErrors.count < 5 { report.maskErrors.append("\(error)") }
+                continue
+            }
             report.images += 1
             for p in image.points {
                 report.points += 1

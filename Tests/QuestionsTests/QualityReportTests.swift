@@ -51,5 +51,14 @@ import Testing
         #expect(narrow.mentionedShare == 2.0 / 5.0)
         #expect(narrow.model.firstYes == 2.0 / 5.0)
         #expect(narrow.firstYesAmongReachable == 1)
+
+        // An image whose mask cannot be read is counted and named, not dropped unseen.
+        var other = image
+        other.imageID = "b"
+        struct Missing: Error, CustomStringConvertible { var description: String { "b.png: missing" } }
+        let partial = QuestionQuality.report(
+            [image, other], seed: 1, mask: { id in if id == "b" { throw Missing() } else { return Self.mask() } }, classOf: [10: 1, 20: 2])
+        #expect(partial.images == 1 && partial.withoutMask == 1 && partial.maskErrors == ["b.png: missing"])
+        #expect(partial.points == report.points)
     }
 }

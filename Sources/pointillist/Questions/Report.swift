@@ -40,6 +40,10 @@ extension Pointillist.Questions {
                 "images       \(r.images) (\(skipped.count) skipped), \(r.points) sampled points (\(m.points) per image\(m.balanced ? ", class-balanced" : "")), \(r.unlabelled) over void or classes not in the dictionary"
             )
             if !unmapped.isEmpty { print("             mask classes not in the dictionary: \(unmapped.joined(separator: ", "))") }
+            if r.withoutMask > 0 {
+                print("             \(r.withoutMask) ranked images left out: their mask could not be read")
+                for e in r.maskErrors { Terminal.error("no mask: \(e)") }
+            }
             if let plain = report.alternatives.first?.quality {
                 print(
                     String(
