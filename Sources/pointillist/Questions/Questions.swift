@@ -11,6 +11,16 @@ extension ScoringRule: ExpressibleByArgument {
         default: return nil
         }
     }
+
+    /// As typed: the help shows the default this way.
+    public var defaultValueDescription: String {
+        switch self {
+        case .meanOfTopK: "mean"
+        case .voteOfTopK: "vote"
+        }
+    }
+
+    public static var allValueStrings: [String] { ["mean", "vote"] }
 }
 
 /// How M is built and points are sampled.
