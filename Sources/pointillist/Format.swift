@@ -30,6 +30,11 @@ enum Format {
         return String(out.reversed())
     }
 
+    /// `text` followed by spaces up to `width`; longer text is kept whole, never cut.
+    static func padded(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+
     static func time(_ t: Float) -> String { String(format: "%.2f", t) }
 
     static func seconds(_ s: Double) -> String { s < 60 ? String(format: "%.2f s", s) : duration(s) }

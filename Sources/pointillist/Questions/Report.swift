@@ -70,7 +70,7 @@ extension Pointillist.Questions {
             for (name, q) in rows {
                 print(
                     String(
-                        format: "%@ %8.1f%% %17.2f %9.1f%% %19.1f%% | %13.1f%% %19.1f%%", name.padding(toLength: 46, withPad: " ", startingAt: 0),
+                        format: "%@ %8.1f%% %17.2f %9.1f%% %19.1f%% | %13.1f%% %19.1f%%", Format.padded(name, 46),
                         100 * q.model.firstYes, q.model.meanQuestionsToYes, 100 * q.mentionedShare, 100 * q.firstYesAmongReachable,
                         100 * q.random.firstYes, 100 * q.nearestTrace.firstYes))
             }

@@ -88,7 +88,7 @@ extension Pointillist.Vocab {
             if !counts.isEmpty { print("counts         \(counts.count) files merged: the dictionary of all their shards") }
             print("candidates     \(report.candidates) noun phrases: \(report.keptCandidates) passed the filters")
             for (code, n) in report.verdicts.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) where code != "kept" {
-                print("  \(code.padding(toLength: 14, withPad: " ", startingAt: 0)) \(n)")
+                print("  \(Format.padded(code, 14)) \(n)")
             }
             print(
                 "dictionary     \(report.classes) classes with at least \(minimumMentions) mentions (\(report.keptIDs) ids kept, \(report.newIDs) new); \(min(trainClasses, report.classes)) marked for training"
@@ -121,7 +121,7 @@ extension Pointillist.Vocab {
                 print("rules fired")
                 for (rule, n) in report.rulesFired.sorted(by: { ($0.key.file, $0.key.line) < ($1.key.file, $1.key.line) }) {
                     print(
-                        "  \(rule.description.padding(toLength: 26, withPad: " ", startingAt: 0)) \(String(n).padding(toLength: 6, withPad: " ", startingAt: 0)) \(rule.entry)"
+                        "  \(Format.padded(rule.description, 26)) \(Format.padded(String(n), 6)) \(rule.entry)"
                     )
                 }
             }
@@ -130,7 +130,7 @@ extension Pointillist.Vocab {
                 for c in result.classes.sorted(by: { ($0.mentions, $1.id) > ($1.mentions, $0.id) }).prefix(top) {
                     let oi = c.openImagesMID.isEmpty ? "" : "  \(c.openImagesMID) \(c.openImagesName)"
                     print(
-                        "  \(String(c.id).padding(toLength: 5, withPad: " ", startingAt: 0)) \(c.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(c.mentions).padding(toLength: 7, withPad: " ", startingAt: 0)) \(c.sense)\(oi)"
+                        "  \(Format.padded(String(c.id), 5)) \(Format.padded(c.name, 18)) \(Format.padded(String(c.mentions), 7)) \(c.sense)\(oi)"
                     )
                 }
             }

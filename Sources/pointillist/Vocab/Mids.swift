@@ -37,7 +37,7 @@ extension Pointillist.Vocab {
             print("Open Images    \(mapping.classes.path): \(mapping.classes.count) classes")
             print("hierarchy      \(mapping.hierarchy.map { "\($0.path): \($0.classCount) classes placed" } ?? "none")")
             for status in [MIDMapping.Status.curated, .mapped, .ambiguous, .unmapped] {
-                print("  \(status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(counts[status] ?? 0)")
+                print("  \(Format.padded(status.rawValue, 12)) \(counts[status] ?? 0)")
             }
             for status in [MIDMapping.Status.ambiguous, .unmapped] where top > 0 {
                 let some = mapping.mappings.filter { $0.status == status }.prefix(top)
@@ -45,7 +45,7 @@ extension Pointillist.Vocab {
                 print("first \(status.rawValue)")
                 for m in some {
                     let senses = m.synsets.map { extractor.lexicon.senseName(of: $0) }.joined(separator: " ")
-                    let mid = m.mid.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    let mid = Format.padded(m.mid, 12)
                     print("  \(mid) \(m.name)  \(senses.isEmpty ? "-" : senses)  (\(m.evidence))")
                 }
             }
