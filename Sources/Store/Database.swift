@@ -17,6 +17,12 @@ final class Database {
             if let db { sqlite3_close_v2(db) }
             throw PointillistError(message, doing: "opening database \(path)")
         }
+        // SQLite reads the file at the first statement: a file that is something else (the
+        // narratives given as --db) is named here, not in whatever statement comes first.
+        if sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", nil, nil, nil) == SQLITE_NOTADB {
+            sqlite3_close_v2(db)
+            throw PointillistError(file: path, reason: "not an SQLite database (--db names a corpus file, which commands create)")
+        }
         self.handle = db
         self.path = path
         sqlite3_busy_timeout(db, 5000)

@@ -130,5 +130,9 @@ import Testing
         #expect(overwrite.err.contains("is the input file \(input.path)"), "\(overwrite.err)")
         #expect(try Data(contentsOf: input) == before)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("c.sqlite").path))
+        // A --db that is some other file is named as such.
+        let notCorpus = try Fixture.run(["vocab", "build", "--db", "a.jsonl"], in: dir)
+        #expect(notCorpus.status == 1 && notCorpus.err.contains("a.jsonl: not an SQLite database"), "\(notCorpus.err)")
+        #expect(try Data(contentsOf: input) == before)
     }
 }
