@@ -26,6 +26,9 @@ public struct VocabularyJob {
         public var dictionary: ClassDictionary
         public var build: VocabularyReport
         public var path: String
+        /// Classes that questions already ask about and this build no longer keeps: their
+        /// batches and exports name them by id only from now on.
+        public var droppedAsked: [(id: Int, name: String, questions: Int)] = []
     }
 
     public var options: Options
@@ -44,9 +47,14 @@ public struct VocabularyJob {
         let previous = try DictionaryFile.ids(options.dictionaryPath, lexicon: extractor.lexicon)
         let build = VocabularyBuild(extractor: extractor, options: options.settings, openImages: openImages)
         let counts = try mergedCounts()
+        let asked = try corpus.questionCountsByClass()
+        let names = asked.isEmpty ? [:] : ((try? corpus.classesByID()) ?? [:]).mapValues(\.name)
         let (dictionary, report) = try build.run(corpus: corpus, previousIDs: previous, counts: counts, progress: progress)
         try DictionaryFile.write(dictionary.classes, to: options.dictionaryPath)
-        return Report(dictionary: dictionary, build: report, path: options.dictionaryPath)
+        let kept = Set(dictionary.classes.map(\.id))
+        let dropped = asked.filter { !kept.contains($0.key) }.sorted { $0.key < $1.key }
+            .map { (id: $0.key, name: names[$0.key] ?? "class \($0.key)", questions: $0.value) }
+        return Report(dictionary: dictionary, build: report, path: options.dictionaryPath, droppedAsked: dropped)
     }
 
     /// The tally of the counts files, nil when none is given.

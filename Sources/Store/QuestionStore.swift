@@ -71,6 +71,14 @@ extension Corpus {
         return report
     }
 
+    /// How many questions ask about each class, by class id.
+    public func questionCountsByClass() throws(PointillistError) -> [Int: Int] {
+        let s = try database.prepare("SELECT class_id, count(*) AS n FROM questions GROUP BY class_id")
+        var result: [Int: Int] = [:]
+        while try s.step() { result[s.int("class_id")] = s.int("n") }
+        return result
+    }
+
     /// The recorded size of each sampled image that has one, by image id.
     public func imageSizes() throws(PointillistError) -> [String: ImageSize] {
         let s = try database.prepare("SELECT image_id, width, height FROM image_sizes")

@@ -143,5 +143,10 @@ import Testing
         #expect(withLabels > mentionsOnly + 3 && withModel > mentionsOnly && both > mentionsOnly + 3, "\(labelled.out)")
         #expect(labelled.out.contains("(mentions alone: "))
         #expect(labelled.out.contains("0 rejected"))
+
+        // A rebuild that drops classes the questions ask about says so.
+        let askedClasses = Set(try corpus.questions().map(\.classID))
+        let rebuilt = try run(["vocab", "build", "--min-mentions", "100000", "--quiet"])
+        #expect(rebuilt.err.contains("questions ask about \(askedClasses.count) classes this build no longer keeps"), "\(rebuilt.err)")
     }
 }

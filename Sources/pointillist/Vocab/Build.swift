@@ -135,6 +135,13 @@ extension Pointillist.Vocab {
                 }
             }
             print("wrote          \(dictionaryPath)")
+            if !done.droppedAsked.isEmpty {
+                let total = done.droppedAsked.map(\.questions).reduce(0, +)
+                let named = done.droppedAsked.prefix(8).map { "\($0.name) (\($0.id), \($0.questions))" }.joined(separator: ", ")
+                Terminal.error(
+                    "warning: \(total) questions ask about \(done.droppedAsked.count) classes this build no longer keeps: \(named); their batches and exports name them by id only. Keep them with Vocab/includes.tsv, or restore the earlier dictionary"
+                )
+            }
             print(
                 "time           \(Format.seconds(finished - started)) (mentions counted in \(Format.seconds(report.countingSeconds)), stored in \(Format.seconds(report.writingSeconds)))"
             )
