@@ -72,11 +72,7 @@ public enum TrainingPointsFile {
     }
 
     public static func read(_ path: String) throws(PointillistError) -> (Header, LabelledPoints) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw PointillistError(file: path, reason: "cannot read: \(error.localizedDescription)")
-        }
-        return try decode(Array(data), path: path)
+        try decode(try FileSystem.readBytes(path), path: path)
     }
 
     public static func decode(_ bytes: [UInt8], path: String) throws(PointillistError) -> (Header, LabelledPoints) {

@@ -30,6 +30,53 @@ public enum FileSystem {
         normalize(path.hasPrefix("/") ? path : currentDirectory + "/" + path)
     }
 
+    /// The bytes of the regular file at `path`, or its first `limit` bytes; a missing file, a
+    /// directory or a file over `maxFileBytes` is an error naming the path and why.
+    public static func readBytes(_ path: String, limit: Int? = nil, maxFileBytes: Int = .max) throws(PointillistError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw PointillistError(file: path, reason: systemReason(errno)) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw PointillistError(file: path, reason: systemReason(errno)) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw PointillistError(file: path, reason: (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file")
+        }
+        let size = Int(info.st_size)
+        guard size <= maxFileBytes else {
+            throw PointillistError(file: path, reason: "file too large: \(size) bytes (limit \(maxFileBytes))")
+        }
+        let wanted = min(size, limit ?? size)
+        var bytes = [UInt8](repeating: 0, count: wanted)
+        var filled = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            while filled < wanted {
+                let n = Glibc.read(fd, base + filled, wanted - filled)
+                if n > 0 {
+                    filled += n
+                } else if n == 0 {
+                    break  // The file shrank since fstat; keep what there is.
+                } else if errno != EINTR {
+                    failure = errno
+                    return
+                }
+            }
+        }
+        guard failure == 0 else { throw PointillistError(file: path, reason: systemReason(failure)) }
+        return filled == wanted ? bytes : Array(bytes.prefix(filled))
+    }
+
+    /// A system error number in words, the common ones as this program words them.
+    package static func systemReason(_ code: Int32) -> String {
+        switch code {
+        case ENOENT: return "no such file"
+        case EACCES: return "permission denied"
+        case EISDIR: return "is a directory"
+        default: return String(cString: strerror(code))
+        }
+    }
+
     package static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR

@@ -31,7 +31,24 @@ struct Pointillist: ParsableCommand {
         Platform.keepLargeBlocksInHeap(below: 64 << 20, trimAbove: 256 << 20)
         LinearAlgebra.restartWithMatchingKernels()
         LinearAlgebra.runOnCallingThreads()
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: readable(error))
+        }
+    }
+
+    /// Foundation's file errors as the program's own: the path and what went wrong, instead of
+    /// "Error Domain=NSCocoaErrorDomain Code=4 …".
+    static func readable(_ error: Error) -> Error {
+        guard !(error is PointillistError) else { return error }
+        let ns = error as NSError
+        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return error }
+        let path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        var reason = ns.localizedDescription
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError { reason += " (\(underlying.localizedDescription))" }
+        return path.map { PointillistError(file: $0, reason: reason) } ?? PointillistError(reason)
     }
 }
 

@@ -47,6 +47,10 @@ import Testing
         let expected = PointSampler.uniform(imageID: some.imageID, options: SamplingOptions())[some.pointIndex]
         #expect(abs(expected.x - some.x) < 1e-12 && abs(expected.y - some.y) < 1e-12)
 
+        // A folder that cannot be made is named in the program's words, nothing recorded.
+        let unwritable = try Fixture.run(["questions", "batch", "--out", "/proc/batches"], in: dir)
+        #expect(
+            unwritable.status == 1 && unwritable.err.contains("/proc/batches") && !unwritable.err.contains("NSCocoaErrorDomain"), "\(unwritable.err)")
         // Batches: every question once, numbered from 1, numbering continues later.
         _ = try run(["questions", "batch", "--size", "500", "--image-url", "scenes/images/{id}.png"])
         #expect(try run(["questions", "batch"]).out.contains("no questions waiting"))
