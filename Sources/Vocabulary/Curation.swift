@@ -199,10 +199,17 @@ public enum TSV {
 
     public static func read(
         _ path: String, columns: [String], optional: Bool, minimumColumns: Int? = nil, firstRequired: Int = 0,
-        _ body: (Row) throws(PointillistError) -> Void
+        headerRequired: String? = nil, _ body: (Row) throws(PointillistError) -> Void
     ) throws(PointillistError) {
         guard let text = try readText(path, optional: optional) else { return }
         var number = 0
+        var sawHeader = false
+        /// With `headerRequired` (what the file must be), the header row comes before any data.
+        func missingHeader(line: Int?) -> PointillistError {
+            PointillistError(
+                file: path, line: line,
+                reason: "not a \(headerRequired ?? "TSV"): its header row (\(columns.prefix(3).joined(separator: ", ")), …) is missing")
+        }
         // LF or CRLF: a CRLF file read as one line would, starting with a comment, be silently empty.
         for rawLine in text.fileLines(omittingEmpty: false) {
             number += 1
@@ -212,35 +219,31 @@ public enum TSV {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map {
                 String($0).trimmingSpaces()
             }
-            if fields.count >= columns.count, Array(fields.prefix(columns.count)) == columns { continue }  // header
+            if fields.count >= columns.count, Array(fields.prefix(columns.count)) == columns {  // header
+                sawHeader = true
+                continue
+            }
+            if headerRequired != nil, !sawHeader { throw missingHeader(line: number) }
             let needed = minimumColumns ?? columns.count
             guard fields.count >= needed else {
+                let named = columns.prefix(needed).joined(separator: ", ") + (needed < columns.count ? ", …" : "")
                 throw PointillistError(
                     file: path, line: number, field: columns[fields.count],
-                    reason: "expected \(needed) tab-separated columns (\(columns.joined(separator: ", "))), found \(fields.count)")
+                    reason: "expected \(needed < columns.count ? "at least " : "")\(needed) tab-separated columns (\(named)), found \(fields.count)")
             }
             if let empty = fields.prefix(needed).indices.first(where: { $0 >= firstRequired && fields[$0].isEmpty }) {
                 throw PointillistError(file: path, line: number, field: columns[empty], reason: "empty")
             }
             try body(Row(fields: fields, file: path, line: number))
         }
+        if headerRequired != nil, !sawHeader { throw missingHeader(line: nil) }
     }
 
     /// The whole file as text, without the UTF-8 byte-order mark a spreadsheet export may
     /// begin with; nil when it is absent and `optional`.
     public static func readText(_ path: String, optional: Bool) throws(PointillistError) -> String? {
-        guard let file = fopen(path, "rb") else {
-            if optional, errno == ENOENT { return nil }
-            throw PointillistError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))")
-        }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            bytes.append(contentsOf: chunk[0..<n])
-            if n < chunk.count { break }
-        }
+        if optional, !FileSystem.exists(path) { return nil }
+        let bytes = try FileSystem.readBytes(path)
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
         guard let text = String(validating: body, as: UTF8.self) else {
             throw PointillistError(file: path, reason: "not valid UTF-8")

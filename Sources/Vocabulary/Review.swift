@@ -207,7 +207,10 @@ public struct ReviewDecisions: Sendable {
     /// error naming its line, and nothing is applied.
     public init(sheet path: String, lexicon: Lexicon) throws(PointillistError) {
         var edits: [Edit] = []
-        try TSV.read(path, columns: ReviewSheet.columns, optional: false, minimumColumns: 2, firstRequired: 1) { (row) throws(PointillistError) in
+        try TSV.read(
+            path, columns: ReviewSheet.columns, optional: false, minimumColumns: 2, firstRequired: 1,
+            headerRequired: "review sheet (vocab review's review.tsv)"
+        ) { (row) throws(PointillistError) in
             let decision = row[0]
             guard !decision.isEmpty else { return }
             let kind = row[1]

@@ -425,6 +425,19 @@ struct VocabCopy {
         try s.tsv.write(toFile: path, atomically: true, encoding: .utf8)
         _ = try ReviewDecisions(sheet: path, lexicon: extractor.lexicon).apply(to: copy.path)
         #expect(try copy.contents("aliases.tsv").hasSuffix("bicycle helmet\thelmet.n.02\n"))
+        // What is not a review sheet is refused: a folder, an empty file, rows without the header.
+        func refusal(_ sheet: String) -> String {
+            do {
+                _ = try ReviewDecisions(sheet: sheet, lexicon: extractor.lexicon)
+                return "accepted"
+            } catch { return "\(error)" }
+        }
+        #expect(refusal(copy.path).contains("is a directory"))
+        let other = copy.url.appendingPathComponent("other.tsv").path
+        try "".write(toFile: other, atomically: true, encoding: .utf8)
+        #expect(refusal(other).contains("not a review sheet"))
+        try "keep\tclass\n".write(toFile: other, atomically: true, encoding: .utf8)
+        #expect(refusal(other).contains("other.tsv:1: not a review sheet"), "\(refusal(other))")
         let curation = try Curation(directory: copy.path, lexicon: extractor.lexicon)
         let edited = MentionExtractor(lexicon: extractor.lexicon, curation: curation, wordList: extractor.wordList)
         let found = edited.candidates(in: "two bicycle helmets").filter { $0.verdict.isKept }
