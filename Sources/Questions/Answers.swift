@@ -308,7 +308,8 @@ public enum AnswerImport {
                 for (index, name) in names.enumerated() where map[name] == nil { map[name] = index }
                 header = map
                 if let missing = required.first(where: { map[$0] == nil }) {
-                    checker.result.headerProblem = "line \(record.line): the header has no \(missing) column"
+                    let tabs = record.raw.contains("\t") ? " (its columns are tab-separated; answers are read as CSV or JSONL)" : ""
+                    checker.result.headerProblem = "the header on line \(record.line) has no \(missing) column\(tabs)"
                 }
                 continue
             }

@@ -167,11 +167,14 @@ import Testing
     @Test func missingHeaderColumnRejectsEveryLine() {
         let text = "question_id,worker,answer\nq1,a,yes\n\nq2,b,no\n"
         let r = AnswerImport.parse(file: "e.csv", text: text, knownQuestions: known, existing: [])
-        #expect(r.headerProblem == "line 1: the header has no annotator_id column")
+        #expect(r.headerProblem == "the header on line 1 has no annotator_id column")
         #expect(r.accepted.isEmpty)
         #expect(r.rejected.map(\.line) == [2, 4])
         #expect(r.rejected.allSatisfy { $0.field == "annotator_id" })
         reconcile(r, dataLines: 2, blank: 1)
+        // A tab-separated file is told so.
+        let tsv = AnswerImport.parse(file: "e.csv", text: "question_id\tannotator_id\tanswer\nq1\ta\tyes\n", knownQuestions: known, existing: [])
+        #expect(tsv.headerProblem == "the header on line 1 has no question_id column (its columns are tab-separated; answers are read as CSV or JSONL)")
     }
 
     @Test func unterminatedQuoteIsOneRejectedRecord() {
