@@ -174,7 +174,8 @@ import Testing
         reconcile(r, dataLines: 2, blank: 1)
         // A tab-separated file is told so.
         let tsv = AnswerImport.parse(file: "e.csv", text: "question_id\tannotator_id\tanswer\nq1\ta\tyes\n", knownQuestions: known, existing: [])
-        #expect(tsv.headerProblem == "the header on line 1 has no question_id column (its columns are tab-separated; answers are read as CSV or JSONL)")
+        #expect(
+            tsv.headerProblem == "the header on line 1 has no question_id column (its columns are tab-separated; answers are read as CSV or JSONL)")
     }
 
     @Test func unterminatedQuoteIsOneRejectedRecord() {

@@ -14,7 +14,7 @@ struct ImageOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "File name pattern under the image directory: {id} is the image id, {id:012} zero-pads a numeric id (Open Images: {id}.jpg; COCO: {id:012}.jpg; VidLN: {id}.jpg with ids like OVIS_train/<video>/<frame>).",
+            "File name pattern under the image directory: {id} is the image id, {id:012} zero-pads a numeric id, {ext} tries jpg, jpeg and png in turn (Open Images: {id}.jpg; COCO: {id:012}.jpg; VidLN: {id}.jpg with ids like OVIS_train/<video>/<frame>).",
             valueName: "pattern"))
     var pattern: String = "{id}.jpg"
 

@@ -11,7 +11,7 @@ extension Pointillist.Embed {
             commandName: "count",
             abstract: "Write the points each training class's mentions offer in this corpus (one shard).",
             discussion: """
-                A TSV (class_id, points). The sum over all shards sets each class's sampling rate \\
+                A TSV (class_id, points). The sum over all shards sets each class's sampling rate \
                 (--points-per-class over its points); `embed points --class-points` takes every shard's file.
                 """)
 
@@ -37,8 +37,8 @@ extension Pointillist.Embed {
             commandName: "points",
             abstract: "Write this corpus's (one shard's) training set, features included, for embed fit.",
             discussion: """
-                The points `embed train` would train on, drawn from this corpus's images with the \\
-                sampling rates of the whole corpus (--class-points: every shard's `embed count` file; \\
+                The points `embed train` would train on, drawn from this corpus's images with the \
+                sampling rates of the whole corpus (--class-points: every shard's `embed count` file; \
                 without it, this corpus's own), in image-id order.
                 """)
 
@@ -73,8 +73,8 @@ extension Pointillist.Embed {
             commandName: "fit",
             abstract: "Train the embedding on the training points of a corpus's shards (embed points).",
             discussion: """
-                The files' points are merged in image-id order and trained on as `embed train` trains \\
-                on the whole corpus: the same model file, byte for byte. The files must come from the \\
+                The files' points are merged in image-id order and trained on as `embed train` trains \
+                on the whole corpus: the same model file, byte for byte. The files must come from the \
                 same dictionary, features and sampling; the seed is theirs.
                 """)
 

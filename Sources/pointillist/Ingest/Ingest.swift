@@ -10,7 +10,7 @@ extension Pointillist {
             commandName: "ingest",
             abstract: "Read Localized Narratives JSONL into the corpus, aligning caption words with traces.",
             discussion: """
-                Inputs are files, directories (their .jsonl/.jsonl.gz files, recursively) or quoted glob \
+                Inputs are files, directories (their .jsonl, .json and .ndjson files, plain or .gz, recursively) or quoted glob \
                 patterns such as 'shards/*.jsonl.gz'; plain or gzip-compressed. Each narrative is keyed by \
                 (dataset_id, image_id, annotator_id): ingesting the same data again adds nothing. An \
                 interrupted ingest resumes where its last commit (every 32 MB of input, more often \
@@ -55,7 +55,7 @@ extension Pointillist {
         @Option(
             name: .customLong("max-line-bytes"),
             help: ArgumentHelp(
-                "Reject lines longer than this many bytes without holding them in memory (default 4194304, 4 MiB; a narrative line holds a few kilobytes, a Video LN line a few hundred).",
+                "Reject lines longer than this many bytes without holding them in memory (4194304 is 4 MiB; a narrative line holds a few kilobytes, a Video LN line a few hundred).",
                 valueName: "n"))
         var maxLineBytes: Int = LineReader.defaultMaximumLineBytes
 

@@ -16,7 +16,7 @@ extension Pointillist.Questions {
             discussion: """
                 Unknown question ids, duplicates, conflicting re-submissions and malformed rows are \
                 reported with their line and kept aside in the corpus (answer_rejects); read = accepted + \
-                rejected. Importing the same file (the same path) again, after an interrupted run or a \
+                rejected + already imported. Importing the same file again, after an interrupted run or a \
                 finished one, stores nothing more: the lines its earlier import stored are counted as \
                 already imported, not rejected again.
                 """)

@@ -26,6 +26,10 @@ extension Pointillist.Questions {
 
         @OptionGroup var aggregation: AggregationOptions
 
+        func validate() throws {
+            guard maxRounds >= 1 else { throw ValidationError("--max-rounds must be at least 1") }
+        }
+
         func run() throws {
             let (labels, added, rule) = try NextRoundJob(database: corpus.db, rule: aggregation.request, maxRounds: maxRounds).run()
             print("rule       \(AggregationOptions.describe(rule))")

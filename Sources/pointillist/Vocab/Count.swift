@@ -7,10 +7,10 @@ extension Pointillist.Vocab {
             commandName: "count",
             abstract: "Count the corpus's mention candidates into a counts file, for a dictionary built over shards.",
             discussion: """
-                The first pass of `vocab build` alone: every caption's candidates, counted per class \\
-                and per near-miss, with examples. Counts files of a corpus's shards (images split \\
-                between them, as `pointillist shard` does) merge into the tally of the whole corpus: \\
-                `vocab build --counts FILE...` decides the dictionary from them. The file is text, \\
+                The first pass of `vocab build` alone: every caption's candidates, counted per class \
+                and per near-miss, with examples. Counts files of a corpus's shards (images split \
+                between them, as `pointillist shard` does) merge into the tally of the whole corpus: \
+                `vocab build --counts FILE...` decides the dictionary from them. The file is text, \
                 one record per line, sorted (see ARCHITECTURE.md).
                 """)
 

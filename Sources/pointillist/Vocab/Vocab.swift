@@ -84,6 +84,7 @@ extension Pointillist {
                 build:   extract mentions from every caption of the corpus, filter them, write the \
                 dictionary TSV and store each mention with its trace points.
                 explain: show, for words, phrases or captions, what each mention becomes and why.
+                count:   the first pass of build alone, one shard's counts file for build --counts.
                 review:  write the linguists' review sheet (TSV and HTML) from the last build.
                 apply:   turn the decisions of an edited review sheet into Vocab/ edits.
                 diff:    compare two dictionary files.
