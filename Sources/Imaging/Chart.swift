@@ -14,10 +14,14 @@ public enum Chart {
     /// count, largest first (ties by name), rank on x and count on y, each axis spanning whole
     /// powers of ten with a labelled tick at each and unlabelled ticks at 2–9 times each. The
     /// five most frequent classes are named next to their points. Counts of zero or less are
-    /// left out (log scale); with nothing left the chart says "no labels". The result is an
+    /// left out (log scale); with nothing left the chart says "no labels". `unit` names what is
+    /// counted (labels, mentions) in the summary and the vertical axis. The result is an
     /// RGB image of exactly `width` × `height` (each at least 1); below about 300 × 200 the
     /// plot gets cramped.
-    public static func zipf(counts: [(name: String, count: Int)], title: String, width: Int = 900, height: Int = 600) -> Image {
+    public static func zipf(
+        counts: [(name: String, count: Int)], title: String, unit: (one: String, many: String) = ("label", "labels"), width: Int = 900,
+        height: Int = 600
+    ) -> Image {
         precondition(width > 0 && height > 0, "a chart needs a positive size")
         let ranked = counts.filter { $0.count > 0 }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
         var image = Image(width: width, height: height, channels: 3, fill: 255)
@@ -27,7 +31,7 @@ public enum Chart {
 
         // Title and a one-line summary, centred at the top.
         let total = ranked.reduce(0.0) { $0 + Double($1.count) }
-        let summary = ranked.isEmpty ? "" : "\(plural(ranked.count, "class", "classes")), \(plural(Int(min(total, 1e18)), "label", "labels"))"
+        let summary = ranked.isEmpty ? "" : "\(plural(ranked.count, "class", "classes")), \(plural(Int(min(total, 1e18)), unit.one, unit.many))"
         drawCentred(Overlay.shortened(title, to: max(width / (BitmapFont.cellWidth * big), 1)), on: &image, y: pad, scale: big)
         drawCentred(summary, on: &image, y: pad + line * big + 2, scale: 1)
 
@@ -42,12 +46,12 @@ public enum Chart {
         guard right - left > 20, bottom - top > 20 else { return image }
         let frame = (left: Double(left), right: Double(right), top: Double(top), bottom: Double(bottom))
 
-        drawAxisTitles(on: &image, frame: frame, scale: big, pad: pad)
+        drawAxisTitles(on: &image, frame: frame, unit: unit.many, scale: big, pad: pad)
         guard !ranked.isEmpty else {
             image.strokeRect(frame, color: ink)
-            let size = BitmapFont.size(of: "no labels", scale: big)
+            let size = BitmapFont.size(of: "no \(unit.many)", scale: big)
             image.drawText(
-                "no labels", x: (left + right - size.width) / 2, y: (top + bottom - size.height) / 2, color: faint, scale: big)
+                "no \(unit.many)", x: (left + right - size.width) / 2, y: (top + bottom - size.height) / 2, color: faint, scale: big)
             return image
         }
 
@@ -107,14 +111,14 @@ public enum Chart {
     }
 
     static func drawAxisTitles(
-        on image: inout Image, frame: (left: Double, right: Double, top: Double, bottom: Double), scale: Int, pad: Int
+        on image: inout Image, frame: (left: Double, right: Double, top: Double, bottom: Double), unit: String, scale: Int, pad: Int
     ) {
         let xTitle = "rank (log)"
         let xSize = BitmapFont.size(of: xTitle, scale: scale)
         image.drawText(
             xTitle, x: Int((frame.left + frame.right) / 2) - xSize.width / 2, y: Int(frame.bottom) + BitmapFont.cellHeight + 2 * pad,
             color: ink, scale: scale)
-        let yTitle = "labels per class (log)"
+        let yTitle = "\(unit) per class (log)"
         let ySize = BitmapFont.size(of: yTitle, scale: scale)
         image.drawTextUpwards(yTitle, x: pad, y: Int((frame.top + frame.bottom) / 2) + ySize.width / 2, color: ink, scale: scale)
     }

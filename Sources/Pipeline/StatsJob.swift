@@ -39,11 +39,12 @@ public struct StatsJob {
         if options.mentions {
             for c in classes { counts[c.id] = c.mentions }
         } else {
-            let labels = Aggregation.aggregate(try corpus.answers(), rule: AggregationRule())
+            let labels = Aggregation.aggregate(try corpus.answers(), rule: AggregationRequest().resolved(recorded: try corpus.aggregationRule()))
             for q in try corpus.questions() where labels[q.id]?.label == .yes { counts[q.classID, default: 0] += 1 }
         }
         let named = classes.map { (name: $0.name, count: counts[$0.id] ?? 0) }
-        let chart = Chart.zipf(counts: named, title: "\(options.counted) per class")
+        let chart = Chart.zipf(
+            counts: named, title: "\(options.counted) per class", unit: options.mentions ? ("mention", "mentions") : ("label", "labels"))
         try FileSystem.writeAtomically(to: options.out) { try $0.write(PNGFile.encode(chart)) }
         return Report(classesCounted: named.filter { $0.count > 0 }.count, total: named.reduce(0) { $0 + $1.count })
     }

@@ -244,6 +244,9 @@ private func colour(_ image: Image, _ x: Int, _ y: Int) -> Color {
         #expect(chart.width == 900 && chart.height == 600)
         #expect(count(chart, Chart.series) > 200)
         #expect(count(chart, Chart.highlight) > 0)
+        // What is counted is named in the summary and on the axis: the words differ, the plot does not.
+        let mentions = Chart.zipf(counts: counts, title: "Labels per class", unit: ("mention", "mentions"))
+        #expect(mentions != chart && count(mentions, Chart.series) == count(chart, Chart.series))
         let small = Chart.zipf(counts: counts, title: "small", width: 120, height: 50)
         #expect(small.width == 120 && small.height == 50)
         let huge = Chart.zipf(counts: [(name: "big", count: Int.max), (name: "one", count: 1)], title: "", width: 500, height: 400)
