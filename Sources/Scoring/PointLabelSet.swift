@@ -186,11 +186,11 @@ struct RowAccumulator {
         line number: Int
     ) -> PointillistError? {
         func field(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: text[ranges[i]]) }
-        func failure(_ name: String, _ reason: String) -> PointillistError {
+        func failure(_ name: String?, _ reason: String) -> PointillistError {
             PointillistError(file: path, line: number, field: name, reason: reason)
         }
         guard ranges.count >= columns.count else {
-            return failure("", "\(ranges.count) fields where the header has \(columns.count)")
+            return failure(nil, "\(ranges.count) fields where the header has \(columns.count)")
         }
         guard !ranges[columns.image].isEmpty else { return failure("ImageId", "empty") }
         guard let px = DecimalText.parse(field(columns.x)), px >= 0, px <= 1 else {

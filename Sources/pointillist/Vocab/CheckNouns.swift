@@ -40,9 +40,17 @@ extension Pointillist.Vocab {
             let (all, kept, captions, skipped) = (report.all, report.kept, report.captions, report.skipped.count)
             print("captions \(captions), noun segments \(all.segments)\(skipped > 0 ? ", \(skipped) lines skipped" : "")")
             print("mentions\tcount\tmatched\tprecision\tsegments found\trecall")
+            // A share of nothing is no figure: n/a, not 0.000.
+            func share(_ value: Double, of whole: Int) -> String { whole > 0 ? String(format: "%.3f", value) : "n/a" }
             for (name, m) in [("all candidates", all), ("kept", kept)] {
-                print(String(format: "%@\t%d\t%d\t%.3f\t%d\t%.3f", name, m.mentions, m.matchedMentions, m.precision, m.matchedSegments, m.recall))
+                print(
+                    [
+                        name, "\(m.mentions)", "\(m.matchedMentions)", share(m.precision, of: m.mentions), "\(m.matchedSegments)",
+                        share(m.recall, of: all.segments),
+                    ]
+                    .joined(separator: "\t"))
             }
+            if captions == 0 { Terminal.error("no Video Localized Narratives caption was read: are these VidLN files?") }
         }
     }
 }
