@@ -21,12 +21,23 @@ public struct WordList: Sendable {
         guard let text = try TSV.readText(path, optional: false) else { throw PointillistError(file: path, reason: "missing") }
         var words: Set<String> = []
         var capitalised: Set<String> = []
-        words.reserveCapacity(110_000)
-        for line in text.split(separator: "\n") {
-            guard let first = line.first, !line.contains("'") else { continue }
-            let key = Lexicon.key(String(line))
+        words.reserveCapacity(120_000)
+        for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
+            guard !line.contains(UInt8(ascii: "'")) else { continue }
+            // Nearly every entry is lower-case ASCII letters, its own key; the others are
+            // normalised as captions are.
+            let key: String
+            let upper: Bool
+            if line.allSatisfy({ $0 &- UInt8(ascii: "a") < 26 }) {
+                key = String(decoding: line, as: UTF8.self)
+                upper = false
+            } else {
+                let entry = String(decoding: line, as: UTF8.self)
+                key = Lexicon.key(entry)
+                upper = entry.first?.isUppercase == true
+            }
             guard !key.isEmpty, !key.contains(" ") else { continue }
-            if first.isUppercase { capitalised.insert(key) } else { words.insert(key) }
+            if upper { capitalised.insert(key) } else { words.insert(key) }
         }
         guard !words.isEmpty else { throw PointillistError(file: path, reason: "no common words in the list") }
         self.path = path
