@@ -1,3 +1,4 @@
+import Imaging
 import Support
 
 /// An image's width and height in pixels, as stored in its file.
@@ -76,16 +77,10 @@ public enum BatchFile {
         return "aeiou".unicodeScalars.contains(first) ? "an" : "a"
     }
 
-    /// The pixel column or row of a normalised coordinate: floor(value · size) clamped to
-    /// 0..<size, computed in `Float` exactly as `Imaging.Image.pixel(normalizedX:y:)` does so
-    /// that the file, the embedding and the renderer agree on the pixel.
+    /// The pixel column or row of a normalised coordinate: `Image.pixelIndex`, the one place
+    /// coordinates become pixels, so that the file, the embedding and the renderer agree.
     public static func pixel(_ value: Double, size: Int) -> Int {
-        guard size > 0 else { return 0 }
-        let scaled = (Float(value) * Float(size)).rounded(.down)
-        guard scaled.isFinite else { return scaled > 0 ? size - 1 : 0 }
-        if scaled <= 0 { return 0 }
-        if scaled >= Float(size - 1) { return size - 1 }
-        return Int(scaled)
+        size > 0 ? Image.pixelIndex(Float(value), size: size) : 0
     }
 
     /// The fields of one assignment, in `columns` order, as text.
