@@ -9,8 +9,8 @@ struct AggregationOptions: ParsableArguments {
 
         static func help(for value: Kind) -> ArgumentHelp? {
             switch value {
-            case .unanimous: "Yes or No when every non-unsure answer agrees (the default)."
-            case .majority: "Yes or No by a strict majority of the non-unsure answers."
+            case .unanimous: "Yes or No when every non-unsure answer agrees (the default before `questions next` records a rule)."
+            case .majority: "Yes or No by a strict majority of the non-unsure answers (without either: the rule `questions next` recorded)."
             }
         }
     }
