@@ -3,6 +3,7 @@ import Foundation
 import Narratives
 import Pipeline
 import Store
+import Support
 
 extension Pointillist {
     struct Show: ParsableCommand {
@@ -24,7 +25,7 @@ extension Pointillist {
 
         func run() throws {
             guard FileManager.default.fileExists(atPath: corpus.db) else {
-                throw ValidationError("no corpus at \(corpus.db): run `pointillist ingest` first, or pass --db")
+                throw PointillistError("no corpus at \(corpus.db): run `pointillist ingest` first, or pass --db")
             }
             let store = try Corpus(path: corpus.db, readOnly: true)
             let segmenter = segments.overrides.applied(to: try store.segmenter())

@@ -26,8 +26,8 @@ import Testing
         #expect(try run(["vocab", "build", "--min-mentions", "3", "--quiet"]).status == 0)
 
         let missing = try run(["embed", "train", "--images", "nowhere", "--quiet"])
-        #expect(missing.status != 0)
-        #expect(missing.err.contains("'nowhere' not found"))
+        #expect(missing.status == 1)  // a missing input, not a usage error (64)
+        #expect(missing.err.contains("nowhere: image directory not found"))
 
         let arguments = ["--images", "scenes/images", "--pattern", "{id}.png"]
         let train = try run(["embed", "train", "--epochs", "4", "--quiet"] + arguments)

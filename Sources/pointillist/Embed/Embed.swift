@@ -21,7 +21,7 @@ struct ImageOptions: ParsableArguments {
     func locator() throws -> ImageLocator {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: images, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("image directory '\(images)' not found")
+            throw PointillistError(file: images, reason: "image directory not found")
         }
         return try ImageLocator(root: images, pattern: pattern)
     }

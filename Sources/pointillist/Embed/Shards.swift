@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Support
 
 // The embedding of a corpus sharded by image, in three steps whose model is `embed train`'s
 // on the whole corpus: count (per shard), points (per shard, with every shard's counts), fit.
@@ -56,7 +57,9 @@ extension Pointillist.Embed {
         var quiet = false
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: corpus.db) else { throw ValidationError("no corpus at \(corpus.db)") }
+            guard FileManager.default.fileExists(atPath: corpus.db) else {
+                throw PointillistError("no corpus at \(corpus.db): run `pointillist ingest` first, or pass --db")
+            }
             var options = PointsJob.Options(database: corpus.db, images: try imageOptions.locator(), output: out)
             sampling.apply(to: &options.sampling, features: &options.features)
             options.classPoints = classPoints

@@ -6,6 +6,7 @@ import Narratives
 import Pipeline
 import Questions
 import Store
+import Support
 import Vocabulary
 
 extension Pointillist.Questions {
@@ -39,7 +40,9 @@ extension Pointillist.Questions {
         func run() throws {
             let job = try AnswersJob(database: corpus.db)
             for file in files {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
+                guard let text = String(validating: try FileSystem.readBytes(file), as: UTF8.self) else {
+                    throw PointillistError(file: file, reason: "not valid UTF-8")
+                }
                 let r = try job.run(file: file, text: text, skipUnknown: skipUnknown)
                 if !quiet { for reject in r.rejected.prefix(20) { Terminal.error(reject.description) } }
                 print(

@@ -30,7 +30,7 @@ extension Pointillist.Vocab {
 
         func run() throws {
             let files: [SourceFile]
-            do { files = try FileSystem.expandInputs(inputs) } catch { throw ValidationError("\(error)") }
+            files = try FileSystem.expandInputs(inputs)
             let extractor = try lexicon.source.loadExtractor()
             let report = try NounSegmentCheck.run(files: files, extractor: extractor, differences: verbose)
             for line in report.skipped { Terminal.error("\(line.path):\(line.line): skipped: \(line.reason)") }
