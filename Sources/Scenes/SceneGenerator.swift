@@ -33,6 +33,9 @@ public struct GenerationSummary: Sendable, Equatable {
     public var tracePoints = 0
     public var outOfImagePoints = 0
     public var bytesWritten: Int64 = 0
+    /// Files in images/ and masks/ that are not this run's scenes (an earlier run's, with
+    /// more scenes or other settings): left alone, and reported.
+    public var staleFiles: [String] = []
     /// Image count per class value (index 0 unused).
     public var imagesPerClass: [Int] = []
     /// Image-level labels written: verified present, verified absent.
@@ -107,11 +110,11 @@ public struct SceneGenerator: Sendable {
         }
     }
 
-    /// Writes `count` scenes under `directory`: `images/<id>.png`, `masks/<id>.png`,
-    /// `classes.tsv` and `narratives.jsonl`. `progress` is called after each image.
+    /// Writes `count` scenes into `directory`: `images/<id>.png`, `masks/<id>.png`,
+    /// narratives.jsonl, classes.tsv, and with `labels` image-labels.csv (`SceneImageLabels`).
+    /// `progress` is called after each image. Other files already in images/ and masks/ are
+    /// left alone and listed in the summary.
     @discardableResult
-    /// Writes `count` scenes into `directory`: images/, masks/, narratives.jsonl, classes.tsv,
-    /// and with `labels` image-labels.csv (`SceneImageLabels`).
     public func write(
         count: Int, into directory: String, labels: SceneImageLabels? = nil, progress: (Int) -> Void = { _ in }
     ) throws(PointillistError) -> GenerationSummary {
@@ -130,6 +133,7 @@ public struct SceneGenerator: Sendable {
         summary.bytesWritten += Int64(classesText.utf8.count)
 
         var jsonl: [UInt8] = []
+        var written: Set<String> = []
         var labelRows = [SceneImageLabels.header + "\n"]
         try forEachScene(count: count) { (scene: GeneratedScene) throws(PointillistError) in
             let image: [UInt8]
@@ -142,6 +146,8 @@ public struct SceneGenerator: Sendable {
             }
             try Self.writeFile(image, to: "\(images)/\(scene.imageID).png")
             try Self.writeFile(mask, to: "\(masks)/\(scene.imageID).png")
+            summary.bytesWritten += Int64(image.count + mask.count)
+            written.insert(scene.imageID + ".png")
             for narrative in scene.narratives {
                 NarrativeLine.append(narrative, imageID: scene.imageID, datasetID: configuration.datasetID, to: &jsonl)
             }
@@ -162,12 +168,8 @@ public struct SceneGenerator: Sendable {
             summary.bytesWritten += Int64(text.count)
         }
         for name in [images, masks] {
-            if let files = try? FileManager.default.contentsOfDirectory(atPath: name) {
-                for file in files {
-                    let size = (try? FileManager.default.attributesOfItem(atPath: name + "/" + file)[.size] as? Int) ?? nil
-                    summary.bytesWritten += Int64(size ?? 0)
-                }
-            }
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: name)) ?? []
+            summary.staleFiles += files.filter { !written.contains($0) }.sorted().map { name + "/" + $0 }
         }
         return summary
     }

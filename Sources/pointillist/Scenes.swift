@@ -112,6 +112,12 @@ extension Pointillist.Scenes {
             bar.finish()
             let seconds = Terminal.now() - started
             print(Self.summary(report.summary, configuration: c, classes: report.classes, out: out, seconds: seconds))
+            let stale = report.summary.staleFiles
+            if !stale.isEmpty {
+                Terminal.error(
+                    "warning: \(stale.count) files in \(out)/images and masks are not this run's scenes (\(stale.prefix(3).joined(separator: ", "))\(stale.count > 3 ? ", …" : "")): an earlier run's; they were left, but image and mask folders read whole (evaluate) will see them. Use a fresh --out"
+                )
+            }
             if report.labelsWritten {
                 let s = report.summary
                 print(

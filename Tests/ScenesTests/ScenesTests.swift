@@ -46,12 +46,16 @@ private func files(under directory: String) -> [String: Data] {
             try? FileManager.default.removeItem(atPath: b)
         }
         let generator = try SceneGenerator(configuration: configuration())
-        try generator.write(count: 6, into: a)
+        let written = try generator.write(count: 6, into: a)
         try generator.write(count: 6, into: b)
         let first = files(under: a)
         let second = files(under: b)
         #expect(first.count == 2 + 6 * 2)
         #expect(first == second)
+        #expect(written.staleFiles.isEmpty)
+        // Fewer scenes into the same folder: the earlier run's other files are left and listed.
+        let fewer = try generator.write(count: 4, into: a)
+        #expect(fewer.staleFiles.count == 4 && fewer.staleFiles.allSatisfy { $0.hasPrefix(a) && $0.hasSuffix(".png") })
     }
 
     @Test func differentSeedGivesDifferentScenes() throws {
