@@ -64,13 +64,15 @@ public struct VocabularyBuild: Sendable {
         case writing = "writing mentions"
     }
 
-    /// Runs the build. `previousIDs` (synset → id) keeps ids stable across rebuilds. With
+    /// Runs the build. `previousIDs` (synset → id) keeps ids stable across rebuilds, and new
+    /// classes are numbered above `idsUsedUpTo` too (ids of classes since dropped). With
     /// `counts` (the merged tallies of this corpus's shards, `vocab count`), the dictionary is
     /// decided from them instead of from a first pass over this corpus, which then holds one
     /// shard and stores the mentions of its own narratives. `progress` gets the phase,
     /// narratives done and the total.
     public func run(
-        corpus: Corpus, previousIDs: [String: Int], counts: DictionaryTally? = nil, progress: ((Phase, Int, Int) -> Void)? = nil
+        corpus: Corpus, previousIDs: [String: Int], idsUsedUpTo: Int = 0, counts: DictionaryTally? = nil,
+        progress: ((Phase, Int, Int) -> Void)? = nil
     ) throws -> (ClassDictionary, VocabularyReport) {
         let tables = try DictionaryTables(corpus: corpus)
         defer { tables.finish() }
@@ -83,7 +85,7 @@ public struct VocabularyBuild: Sendable {
 
         let tally = try counts ?? countMentions(tables, total: report.narratives, memos: memos, progress: progress)
         let dictionary = ClassDictionary(
-            tally: tally, extractor: extractor, options: options, previous: previousIDs, openImages: openImages)
+            tally: tally, extractor: extractor, options: options, previous: previousIDs, idsUsedUpTo: idsUsedUpTo, openImages: openImages)
         report.record(tally, dictionary)
         let counted = clock.now
         report.countingSeconds = (counted - started) / .seconds(1)

@@ -49,9 +49,15 @@ public struct VocabularyJob {
         let counts = try mergedCounts()
         let asked = try corpus.questionCountsByClass()
         let names = asked.isEmpty ? [:] : ((try? corpus.classesByID()) ?? [:]).mapValues(\.name)
-        let (dictionary, report) = try build.run(corpus: corpus, previousIDs: previous, counts: counts, progress: progress)
-        try DictionaryFile.write(dictionary.classes, to: options.dictionaryPath)
+        // Ids given before, in the dictionary file (retired classes too) or to this corpus's
+        // classes and questions, are never given to another class.
+        let path = options.dictionaryPath
+        let before = FileSystem.exists(path) ? try DictionaryFile.read(path) + DictionaryFile.retired(path) : []
+        let (dictionary, report) = try build.run(
+            corpus: corpus, previousIDs: previous, idsUsedUpTo: try corpus.highestClassID(), counts: counts, progress: progress)
         let kept = Set(dictionary.classes.map(\.id))
+        let retired = Dictionary(before.filter { !kept.contains($0.id) }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }).values
+        try DictionaryFile.write(dictionary.classes, retired: Array(retired), to: options.dictionaryPath)
         let dropped = asked.filter { !kept.contains($0.key) }.sorted { $0.key < $1.key }
             .map { (id: $0.key, name: names[$0.key] ?? "class \($0.key)", questions: $0.value) }
         return Report(dictionary: dictionary, build: report, path: options.dictionaryPath, droppedAsked: dropped)

@@ -71,6 +71,13 @@ extension Corpus {
         return report
     }
 
+    /// The largest class id the corpus holds, in its dictionary or its questions; 0 for none.
+    public func highestClassID() throws(PointillistError) -> Int {
+        let classes = try database.scalar("SELECT coalesce(max(id), 0) FROM classes")
+        let asked = try database.scalar("SELECT coalesce(max(class_id), 0) FROM questions")
+        return Int(max(classes, asked))
+    }
+
     /// How many questions ask about each class, by class id.
     public func questionCountsByClass() throws(PointillistError) -> [Int: Int] {
         let s = try database.prepare("SELECT class_id, count(*) AS n FROM questions GROUP BY class_id")

@@ -147,10 +147,11 @@ public struct ClassDictionary: Sendable {
     }
 
     /// Builds the dictionary from a tally. `previous` maps synset ids to the ids an earlier
-    /// dictionary gave them.
+    /// dictionary gave them; new classes are numbered above those and above `idsUsedUpTo`
+    /// (ids given before to classes since dropped, which stored questions may still name).
     public init(
         tally: DictionaryTally, extractor: MentionExtractor, options: DictionaryOptions, previous: [String: Int] = [:],
-        openImages: OpenImagesMapping? = nil
+        idsUsedUpTo: Int = 0, openImages: OpenImagesMapping? = nil
     ) {
         let lexicon = extractor.lexicon
         var entries: [ClassEntry] = []
@@ -188,7 +189,7 @@ public struct ClassDictionary: Sendable {
         // mentioned first, so a fresh build numbers classes by frequency.
         entries.sort { ($0.mentions, $1.synset) > ($1.mentions, $0.synset) }
         if let openImages { Self.assignNamesakes(&entries, openImages: openImages) }
-        var next = (previous.values.max() ?? 0) + 1
+        var next = max(previous.values.max() ?? 0, idsUsedUpTo) + 1
         for i in entries.indices {
             if let id = previous[entries[i].synset] {
                 entries[i].id = id

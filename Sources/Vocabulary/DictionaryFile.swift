@@ -4,12 +4,38 @@ import Narratives
 import Support
 
 /// The dictionary TSV: a header row of `ClassEntry.columns`, then one class per row in id
-/// order. It is the file a team commits under `Vocab/` and the source of stable ids.
+/// order. It is the file a team commits under `Vocab/` and the source of stable ids. Classes
+/// an earlier build had and this one does not follow as comment lines, `# retired` with id,
+/// synset, sense and name, so that their ids are never given to another class (questions may
+/// still name them) and a class that comes back gets its own again.
 public enum DictionaryFile {
-    public static func write(_ classes: [ClassEntry], to path: String) throws(PointillistError) {
+    static let retiredMark = "# retired"
+
+    public static func write(_ classes: [ClassEntry], retired: [ClassEntry] = [], to path: String) throws(PointillistError) {
         var text = ClassEntry.columns.joined(separator: "\t") + "\n"
         for c in classes.sorted(by: { $0.id < $1.id }) { text += c.fields.joined(separator: "\t") + "\n" }
+        for r in retired.sorted(by: { $0.id < $1.id }) {
+            text += [retiredMark, String(r.id), r.synset, r.sense, r.name].map(TSV.clean).joined(separator: "\t") + "\n"
+        }
         try PointillistError.replacingFile(path, with: text)
+    }
+
+    /// The retired classes of a dictionary file (id, synset, sense and name); empty when the
+    /// file does not exist.
+    public static func retired(_ path: String) throws(PointillistError) -> [ClassEntry] {
+        guard access(path, F_OK) == 0, let text = try TSV.readText(path, optional: true) else { return [] }
+        var result: [ClassEntry] = []
+        for (n, line) in text.fileLines(omittingEmpty: true).enumerated() where line.hasPrefix(retiredMark + "\t") {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 5, let id = Int(f[1]), id > 0, !f[2].isEmpty else {
+                throw PointillistError(file: path, line: n + 1, reason: "a retired class is '# retired', id, synset, sense, name")
+            }
+            result.append(
+                ClassEntry(
+                    id: id, name: f[4], sense: f[3], synset: f[2], ili: "", lexFile: "", mentions: 0, images: 0, train: false,
+                    openImagesMID: "", openImagesName: "", ambiguous: 0, variants: "", gloss: "", example: "", rules: "", examples: []))
+        }
+        return result
     }
 
     /// Reads a dictionary written by `write` (or edited by hand, keeping the header).
@@ -28,7 +54,7 @@ public enum DictionaryFile {
         var result: [ClassEntry] = []
         var seenIDs: [Int: Int] = [:]
         var seenSynsets: [String: Int] = [:]
-        for (n, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+        for (n, line) in lines.enumerated().dropFirst() where !line.isEmpty && !line.hasPrefix("#") {
             let number = n + 1
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == header.count else {
@@ -67,10 +93,11 @@ public enum DictionaryFile {
         return result
     }
 
-    /// Synset id → class id of an existing dictionary; empty when the file does not exist.
+    /// Synset id → class id of an existing dictionary, its retired classes included; empty
+    /// when the file does not exist.
     public static func ids(_ path: String) throws(PointillistError) -> [String: Int] {
         guard access(path, F_OK) == 0 else { return [:] }
-        return Dictionary(uniqueKeysWithValues: try read(path).map { ($0.synset, $0.id) })
+        return Dictionary(try (read(path) + retired(path)).map { ($0.synset, $0.id) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// `ids(path)` with synset ids of `lexicon`: a class whose synset the lexicon lacks (a
@@ -80,7 +107,7 @@ public enum DictionaryFile {
         guard access(path, F_OK) == 0 else { return [:] }
         var result: [String: Int] = [:]
         var unmatched: [ClassEntry] = []
-        for entry in try read(path) {
+        for entry in try read(path) + retired(path) {
             if lexicon.resolve(entry.synset) != nil { result[entry.synset] = entry.id } else { unmatched.append(entry) }
         }
         for entry in unmatched {

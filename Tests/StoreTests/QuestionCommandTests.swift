@@ -1,6 +1,7 @@
 import Foundation
 import Questions
 import Testing
+import Vocabulary
 
 @testable import Store
 
@@ -148,9 +149,17 @@ import Testing
         #expect(labelled.out.contains("(mentions alone: "))
         #expect(labelled.out.contains("0 rejected"))
 
-        // A rebuild that drops classes the questions ask about says so.
+        // A rebuild that drops classes the questions ask about says so; the dictionary file
+        // keeps them as retired, and a class that comes back gets its own id again.
         let askedClasses = Set(try corpus.questions().map(\.classID))
+        let dictionaryPath = dir.appendingPathComponent("corpus.dictionary.tsv").path
+        let first = try DictionaryFile.ids(dictionaryPath)
         let rebuilt = try run(["vocab", "build", "--min-mentions", "100000", "--quiet"])
         #expect(rebuilt.err.contains("questions ask about \(askedClasses.count) classes this build no longer keeps"), "\(rebuilt.err)")
+        #expect(try DictionaryFile.read(dictionaryPath).isEmpty)
+        #expect(try DictionaryFile.retired(dictionaryPath).count == first.count)
+        _ = try run(["vocab", "build", "--min-mentions", "3", "--quiet"])
+        #expect(try DictionaryFile.ids(dictionaryPath) == first)
+        #expect(try DictionaryFile.retired(dictionaryPath).isEmpty)
     }
 }

@@ -14,7 +14,8 @@ extension Pointillist.Vocab {
             abstract: "Build the class dictionary from the corpus and store the mentions of its classes.",
             discussion: """
                 Ids are stable: classes already in the dictionary file keep their id, new ones get ids \
-                above the largest ever used. Rebuilding replaces the corpus's classes, mentions and \
+                above the largest ever used (classes dropped since stay in the file as '# retired' rows, \
+                and get their id back if they return). Rebuilding replaces the corpus's classes, mentions and \
                 near-misses; an interrupted build is redone from the start by the next run.
 
                 A corpus sharded by image (one corpus per shard): run `vocab count` on each shard, \
