@@ -1,5 +1,6 @@
 import Narratives
 import Support
+import Vocabulary
 
 /// `pointillist shard`: every line of the input files tagged with its shard (`Sharding`), as
 /// a stream of records a cluster job routes to per-shard ingests.
@@ -132,7 +133,7 @@ public struct ShardJob {
 
     /// The record that ends a file.
     static func endRecord(_ r: FileReport) -> String {
-        let damage = r.damage.map { String("\($0)".map { $0 == "\t" || $0 == "\n" ? " " : $0 }) } ?? ""
+        let damage = r.damage.map { TSV.clean("\($0)") } ?? ""
         return "F\t\(r.index)\t\(r.routed)\t\(r.blank)\t\(r.byteOrderMark ? 1 : 0)\t\(damage)\t\(r.path)\n"
     }
 }

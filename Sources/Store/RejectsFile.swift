@@ -1,5 +1,6 @@
 import Narratives
 import Support
+import Vocabulary
 
 /// Writes rejected lines where a person can fix and re-ingest them.
 ///
@@ -14,7 +15,7 @@ public enum RejectsFile {
             raw += r.raw
             raw.append(0x0A)
             let fields = [r.path, "\(r.line)", r.column.map(String.init) ?? "", r.field ?? "", r.reason]
-            table += Array(fields.map { $0.replacingTabs }.joined(separator: "\t").utf8)
+            table += Array(fields.map(TSV.clean).joined(separator: "\t").utf8)
             table.append(0x0A)
         }
         for (bytes, file) in [(raw, path), (table, path + ".tsv")] {
@@ -26,12 +27,5 @@ public enum RejectsFile {
                 throw PointillistError("\(error)", doing: "writing \(file)")
             }
         }
-    }
-}
-
-extension String {
-    /// Tabs and newlines replaced by spaces, for a TSV cell.
-    var replacingTabs: String {
-        String(unicodeScalars.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : Character($0) })
     }
 }

@@ -251,10 +251,13 @@ public enum TSV {
         return text
     }
 
-    /// A field with tabs and newlines replaced by spaces, so it cannot break the row.
+    /// A field with tabs and line breaks replaced by spaces, scalar by scalar (CR LF is one
+    /// `Character`, equal to neither), so it cannot break the row.
     public static func clean(_ field: String) -> String {
         guard field.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return field }
-        return String(field.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+        var scalars = String.UnicodeScalarView()
+        for s in field.unicodeScalars { scalars.append(s == "\t" || s == "\n" || s == "\r" ? " " : s) }
+        return String(scalars)
     }
 }
 

@@ -124,6 +124,15 @@ struct VocabCopy {
         }
     }
 
+    /// A field written into a TSV row cannot break it: tabs and line breaks, CR LF included
+    /// (one Character in Swift, equal neither to CR nor to LF), become spaces.
+    @Test func cleanedFieldsCannotBreakARow() {
+        #expect(TSV.clean("a\tb\r\nc\nd\re") == "a b  c d e")
+        #expect(TSV.clean("plain") == "plain")
+        let row = ["x", TSV.clean("caption line one\r\nline two")].joined(separator: "\t")
+        #expect(row.split(whereSeparator: \.isNewline).count == 1)
+    }
+
     @Test func wordListKeepsCommonWordsOnly() throws {
         let words = try WordList()
         let common = ["sneaker", "hydrant", "pelican", "accessibilitys"].filter { words.contains($0) }
