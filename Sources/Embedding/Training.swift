@@ -209,7 +209,8 @@ public enum Trainer {
                 &model.network, optimiser: &optimiser, x: x, labels: training.labels, dimension: d, order: order, batch: options.batch
             ) { b in batchProgress?((epoch - 1) * batchesPerEpoch + b + 1, options.epochs * batchesPerEpoch) }
             let (validationLoss, validationAccuracy) = evaluateLoss(model.network, vx, validation.labels)
-            let improved = best.map { validationLoss < $0.loss - 1e-6 } ?? true
+            // Without validation images there is nothing to stop early on: the last epoch is the best.
+            let improved = validation.count == 0 || (best.map { validationLoss < $0.loss - 1e-6 } ?? true)
             if improved {
                 best = (validationLoss, validationAccuracy, epoch, model.network)
                 stale = 0

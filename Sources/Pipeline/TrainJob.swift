@@ -93,6 +93,11 @@ public struct TrainJob {
         var model = Trainer.train(
             points: points, classes: classes, features: features, options: training, progress: progress.epoch,
             batchProgress: progress.batches)
+        guard model.training.trainingPoints > 0 else {
+            throw PointillistError(
+                "no training points: all \(Set(points.images).count) images with trace points fell into the validation share (--validation \(training.validationFraction)); add images or lower it"
+            )
+        }
         model.training.pointsPerMention = sampling.pointsPerMention
         model.training.pointsPerClass = sampling.pointsPerClass
         let bytes = try ModelFile.encode(model)

@@ -119,6 +119,29 @@ func syntheticPoints(seed: UInt64 = 5) -> LabelledPoints {
         #expect(report.rawAccuracy > report.majorityAccuracy, "\(report)")
     }
 
+    /// Without validation images there is no early stopping: the last epoch's network is kept,
+    /// not the first's.
+    @Test func withoutValidationImagesTheLastEpochIsKept() throws {
+        let points = syntheticPoints()
+        var o = options(seed: 1)
+        o.validationFraction = 0
+        o.cleaningRounds = 0
+        var reports: [EpochReport] = []
+        let model = Trainer.train(points: points, classes: classes, features: features, options: o) { reports.append($0) }
+        #expect(model.training.validationPoints == 0 && model.training.epochs == o.epochs)
+        #expect(model.training.bestEpoch == o.epochs)
+        #expect(reports.last!.trainingLoss < reports.first!.trainingLoss)
+        var fewer = o
+        fewer.epochs = 1
+        let first = Trainer.train(points: points, classes: classes, features: features, options: fewer)
+        #expect(first.training.bestEpoch == 1)
+        #expect(try ModelFile.encode(first) != ModelFile.encode(model))
+        // Every image held out: no training point, which `embed train` refuses to write as a model.
+        var allHeldOut = o
+        allHeldOut.validationFraction = 1
+        #expect(Trainer.train(points: points, classes: classes, features: features, options: allHeldOut).training.trainingPoints == 0)
+    }
+
     @Test func theBankHoldsPlausibleTypicalPointsOfEachClass() throws {
         var points = syntheticPoints()
         // Every fifth point of class 0 relabelled 1: strays the bank should leave out.
