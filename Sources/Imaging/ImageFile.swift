@@ -87,6 +87,17 @@ public enum ImageFile {
         return try PNGDecoder.decodeGreyValues(bytes, path: path)
     }
 
+    /// An 8-bit class-index mask as a one-channel image of its stored values (`readClassValues`:
+    /// 1-, 2- and 4-bit values kept; colour, palette and transparent files refused); a 16-bit
+    /// mask is an error here, for the readers that hold one byte per pixel.
+    public static func readEightBitClassMask(_ path: String) throws(PointillistError) -> Image {
+        switch try readClassValues(path) {
+        case .eightBit(let image): return image
+        case .sixteenBit:
+            throw PointillistError(file: path, reason: "a 16-bit class mask: this reads 8-bit masks (class values 0–255)")
+        }
+    }
+
     /// The width and height stored in the header of the image at `path`, reading only as much
     /// of the file as it takes to reach them (for a PNG 24 bytes, for a JPEG its segments up
     /// to the frame header). It checks the header only: a file truncated after it still has

@@ -43,7 +43,7 @@ public struct DamageJob {
             var failed: [PointillistError] = []
             for id in ids[range] {
                 do {
-                    let mask = try ImageFile.read(o.masks + "/" + id + ".png", layout: .asStored)
+                    let mask = try ImageFile.readEightBitClassMask(o.masks + "/" + id + ".png")
                     let bytes = try PNGFile.encode(o.damage.applied(to: mask, imageID: id, values: values, seed: o.seed))
                     try FileSystem.writeAtomically(to: o.out + "/" + id + ".png", durable: false) { try $0.write(bytes) }
                 } catch {

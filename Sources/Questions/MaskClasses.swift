@@ -42,10 +42,11 @@ public struct GroundTruthMasks: Sendable {
 
     /// Mask value → class name, from the class table.
     public func names() throws -> [Int: String] {
-        let text: String
-        do { text = try String(contentsOfFile: classTable, encoding: .utf8) } catch {
-            throw PointillistError(file: classTable, reason: "cannot read the mask class table: \(error.localizedDescription)")
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.readBytes(classTable) } catch {
+            throw PointillistError(file: classTable, reason: "the mask class table (beside the masks folder): \(error.reason)")
         }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw PointillistError(file: classTable, reason: "not valid UTF-8") }
         return try MaskClasses.parse(text, path: classTable)
     }
 
@@ -54,9 +55,12 @@ public struct GroundTruthMasks: Sendable {
         MaskClasses.mapping(try names(), to: classes)
     }
 
-    /// Reads the mask of an image as stored (one grey channel).
+    /// Reads the mask of an image as stored (one grey channel, `ImageFile.readEightBitClassMask`).
     public func loader() throws -> @Sendable (String) throws -> Image {
         let locator = try ImageLocator(root: folder, pattern: "{id}.png")
-        return { try locator.load($0, layout: .asStored) }
+        return { id in
+            guard let path = locator.locate(id) else { throw PointillistError(file: folder, reason: "no mask for image \(id)") }
+            return try ImageFile.readEightBitClassMask(path)
+        }
     }
 }

@@ -18,6 +18,19 @@ import Testing
             let r = try run(["scenes", "damage", "--masks", "scenes/masks", "--out", name, "--damage", damage, "--quiet"])
             #expect(r.out.contains("24 masks damaged by \(damage)"))
         }
+        // Masks are read as class values: a 1-bit mask keeps class 1 (libpng had widened it to
+        // 255), a colour PNG is an error naming it (it had trapped the process).
+        let odd = dir.appendingPathComponent("odd/masks")
+        try FileManager.default.createDirectory(at: odd, withIntermediateDirectories: true)
+        try "1\tcar\n".write(to: dir.appendingPathComponent("odd/classes.tsv"), atomically: true, encoding: .utf8)
+        let oneBit = "iVBORw0KGgoAAAANSUhEUgAAAAQAAAACAQAAAABX00DOAAAADElEQVR4nGMIYDgAAAG0ARF42ARpAAAAAElFTkSuQmCC"
+        try #require(Data(base64Encoded: oneBit)).write(to: odd.appendingPathComponent("a.png"))
+        _ = try run(["scenes", "damage", "--masks", "odd/masks", "--out", "odd-eroded", "--damage", "swap:0", "--quiet"])
+        let kept = try ImageFile.readClassValues(dir.appendingPathComponent("odd-eroded/a.png").path).mapped(through: (0...255).map { Int32($0) })
+        #expect(kept == [0, 1, 0, 1, 1, 1, 0, 0])
+        try Data(PNGFile.encode(Image(width: 2, height: 1, channels: 3, pixels: [1, 1, 1, 0, 0, 0]))).write(to: odd.appendingPathComponent("b.png"))
+        let colour = try Fixture.run(["scenes", "damage", "--masks", "odd/masks", "--out", "odd-2", "--damage", "swap:0", "--quiet"], in: dir)
+        #expect(colour.status == 1 && colour.err.contains("b.png: a colour PNG"), "\(colour.err)")
         // The truth again, as Open Images' per-class binary masks, and point labels read off it:
         // Yes for the class under a point, No for class 1 where it is not; and a Yes at the first
         // pixel of every class in the image, so that each mask class name meets its MID.
