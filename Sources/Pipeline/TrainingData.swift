@@ -21,6 +21,13 @@ public struct TrainingSampling: Sendable {
         self.pointsPerClass = pointsPerClass
         self.seed = seed
     }
+
+    /// The stride through a mention's `count` trace points that keeps at most
+    /// `pointsPerMention` of them, evenly spaced.
+    func step(_ count: Int) -> Int { max(1, (count + pointsPerMention - 1) / max(pointsPerMention, 1)) }
+
+    /// How many of a mention's `count` points that stride keeps (49 points: every second, 25).
+    func kept(_ count: Int) -> Int { count > 0 ? (count + step(count) - 1) / step(count) : 0 }
 }
 
 /// What went into a training set.
@@ -82,7 +89,7 @@ public enum TrainingData {
     /// Per class, the points its mentions in `corpus` offer to training: what sets each
     /// class's sampling rate (summed over a corpus's shards, `embed count`).
     public static func classPointCounts(corpus: Corpus, sampling: TrainingSampling) throws -> [Int: Int] {
-        try corpus.trainingPointCounts(pointsPerMention: sampling.pointsPerMention)
+        try corpus.mentionPointCounts().mapValues { histogram in histogram.reduce(0) { $0 + sampling.kept($1.key) * $1.value } }
     }
 
     /// The training classes' mentions by image, each with its label (index in `classes`), its
@@ -123,7 +130,7 @@ public enum TrainingData {
             var row = [Float](repeating: 0, count: features.dimension)
             for m in mentions {
                 mentionCount += 1
-                let step = max(1, (m.points.count + sampling.pointsPerMention - 1) / sampling.pointsPerMention)
+                let step = sampling.step(m.points.count)
                 for (k, p) in m.points.enumerated() where k % step == 0 {
                     guard keep(seed: sampling.seed, image: id, mention: m.rank, point: k, rate: m.rate) else { continue }
                     let (x, y) = image.pixel(normalizedX: p.x, y: p.y)

@@ -14,13 +14,14 @@ extension Corpus {
         try storedDictionary().classes.filter(\.train).sorted { $0.id < $1.id }.map { .init(id: $0.id, name: $0.name) }
     }
 
-    /// Per class, the trace points its mentions offer when each gives at most `pointsPerMention`.
-    public func trainingPointCounts(pointsPerMention: Int) throws -> [Int: Int] {
+    /// Per class, how many of its mentions have each number of trace points (point count →
+    /// mentions; mentions without points left out).
+    public func mentionPointCounts() throws -> [Int: [Int: Int]] {
         try requireCompleteDictionary()
-        var perClass: [Int: Int] = [:]
+        var perClass: [Int: [Int: Int]] = [:]
         let counts = try database.prepare(
-            "SELECT class_id, sum(min(point_count, \(pointsPerMention))) AS points FROM mentions WHERE point_count > 0 GROUP BY class_id")
-        while try counts.step() { perClass[counts.int("class_id")] = counts.int("points") }
+            "SELECT class_id, point_count, count(*) AS n FROM mentions WHERE point_count > 0 GROUP BY class_id, point_count")
+        while try counts.step() { perClass[counts.int("class_id"), default: [:]][counts.int("point_count")] = counts.int("n") }
         return perClass
     }
 

@@ -66,6 +66,16 @@ import Testing
             corpus: corpus,
             classes: classes, features: features, sampling: sampling, workers: 1, loadImage: { try locator.load($0) })
         #expect(again.features == points.features && again.labels == points.labels && again.images == points.images)
+        // The points each class offers, as its sampling rate counts them, are the points a
+        // full read keeps (every image present here; a mention of 9 points at 8 per mention
+        // gives 5: every second one).
+        let offered = try TrainingData.classPointCounts(corpus: corpus, sampling: sampling)
+        let present = try #require(all.last)
+        let (whole, wholeReport) = try TrainingData.labelledPoints(
+            corpus: corpus, classes: classes, features: features, sampling: sampling,
+            loadImage: { id in try locator.load(missing.contains(id) ? present : id) })
+        #expect(wholeReport.skipped.isEmpty)
+        for (label, c) in classes.enumerated() { #expect(whole.labels.filter { $0 == label }.count == offered[c.id], "\(c.name)") }
         // A per-class cap subsamples.
         sampling.pointsPerClass = 20
         let (capped, _) = try TrainingData.labelledPoints(
