@@ -208,7 +208,8 @@ public struct ClassDictionary: Sendable {
                     lemma: lemma, sense: m.sense.map { lexicon.senseName(of: $0) } ?? "", verdict: m.code,
                     reason: m.explanation, mentions: m.mentions, examples: m.examples.map(\.text)))
         }
-        misses.sort { ($0.mentions, $1.lemma, $1.verdict) > ($1.mentions, $0.lemma, $0.verdict) }
+        // Fully ordered (the tally's dictionaries iterate in a per-process order).
+        misses.sort { ($0.mentions, $1.lemma, $1.verdict, $1.sense, $1.reason) > ($1.mentions, $0.lemma, $0.verdict, $0.sense, $0.reason) }
         classes = entries
         nearMisses = misses
     }

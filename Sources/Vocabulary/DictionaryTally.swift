@@ -20,6 +20,8 @@ public struct DictionaryTally: Sendable {
 
         var imageCount: Int { images.count + imagesElsewhere }
     }
+    /// A near-miss: its explanation and sense are those of its first example (the smallest),
+    /// so a tally merged from shards in any order says what one machine's does.
     struct MissTally: Sendable {
         var code: String
         var explanation: String
@@ -98,18 +100,25 @@ public struct DictionaryTally: Sendable {
     /// review lists it (an `alias:<sense>` decision makes it a name of its own).
     mutating func countCompound(_ compound: Candidate.Compound, of c: Candidate, caption: String, image: String) {
         let key = MissKey(lemma: compound.text, code: "compound")
-        let explanation = { "not a name in the lexicon: counted as its head '\(c.lemma)'" }
+        let explanation = "not a name in the lexicon: counted as its head '\(c.lemma)'"
         Self.count(
-            image: image, caption: caption, start: compound.start, length: compound.length,
-            in: &misses[key, default: MissTally(code: "compound", explanation: explanation(), sense: c.sense)])
+            image: image, caption: caption, start: compound.start, length: compound.length, explanation: explanation, sense: c.sense,
+            in: &misses[key, default: MissTally(code: "compound", explanation: explanation, sense: c.sense)])
     }
 
     static func count(_ c: Candidate, caption: String, image: String, in t: inout MissTally) {
-        count(image: image, caption: caption, start: c.start, length: c.length, in: &t)
+        count(
+            image: image, caption: caption, start: c.start, length: c.length, explanation: c.verdict.explanation, sense: c.sense, in: &t)
     }
 
-    static func count(image: String, caption: String, start: Int, length: Int, in t: inout MissTally) {
+    static func count(
+        image: String, caption: String, start: Int, length: Int, explanation: @autoclosure () -> String, sense: Int32?,
+        in t: inout MissTally
+    ) {
         t.mentions += 1
+        if let first = t.examples.first, image <= first.image, Example(image: image, caption: caption, start: start, length: length) < first {
+            (t.explanation, t.sense) = (explanation(), sense)
+        }
         offer(image: image, caption: caption, start: start, length: length, to: &t.examples)
     }
 
@@ -160,6 +169,9 @@ public struct DictionaryTally: Sendable {
         for (key, o) in other.misses {
             if var t = misses[key] {
                 t.mentions += o.mentions
+                if let theirs = o.examples.first, t.examples.first.map({ theirs < $0 }) ?? true {
+                    (t.explanation, t.sense) = (o.explanation, o.sense)
+                }
                 Self.keep(o.examples, in: &t.examples)
                 misses[key] = t
             } else {

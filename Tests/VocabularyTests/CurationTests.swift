@@ -163,6 +163,30 @@ struct VocabCopy {
         return t
     }
 
+    /// A near-miss says what its first example (the smallest image id) says, whichever way
+    /// tallies are merged: a corpus counted in shards says what one machine's count says.
+    @Test func aNearMissSaysWhatItsFirstExampleSaysInAnyMergeOrder() {
+        func miss(_ why: String) -> Candidate {
+            Candidate(
+                tokens: 1..<2, start: 2, length: 3, surface: "foo", lemma: "foo", sense: nil, synset: nil, verdict: .verbContext(why),
+                rules: [], ambiguous: false)
+        }
+        var later = DictionaryTally()
+        later.add([miss("after 'x'")], caption: "a foo", image: "b-image", imageNumber: 1)
+        var earlier = DictionaryTally()
+        earlier.add([miss("after 'y'")], caption: "a foo", image: "a-image", imageNumber: 0)
+        var whole = DictionaryTally()
+        whole.add([miss("after 'x'")], caption: "a foo", image: "b-image", imageNumber: 1)
+        whole.add([miss("after 'y'")], caption: "a foo", image: "a-image", imageNumber: 0)
+        var one = later
+        one.merge(earlier)
+        var other = earlier
+        other.merge(later)
+        let texts = [whole, one, other].map { DictionaryCountsFile.text(of: $0, lexicon: extractor.lexicon) }
+        #expect(texts[0].contains("read as a verb: after 'y'") && !texts[0].contains("after 'x'"), "\(texts[0])")
+        #expect(texts[1] == texts[0] && texts[2] == texts[0])
+    }
+
     @Test func countsFiltersAndNumbersClassesByFrequency() throws {
         let dictionary = ClassDictionary(
             tally: tally(Self.captions), extractor: extractor, options: DictionaryOptions(minimumMentions: 2, trainClasses: 2))
