@@ -73,22 +73,52 @@ def default_binary() -> str:
     sys.exit("pointillist_spark: no pointillist binary (build it: swift build -c release, or pass --binary)")
 
 
+# The suffixes ingest reads from a directory (FileSystem.inputSuffixes).
+INPUT_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz", ".ndjson", ".ndjson.gz")
+
+
+def files_under(directory: str) -> list[str]:
+    """The input files under `directory`, recursively, hidden names skipped, sorted by path (FileSystem.filesUnder)."""
+    found: list[str] = []
+    for name in os.listdir(directory):
+        if name.startswith("."):
+            continue
+        path = directory + name if directory.endswith("/") else directory + "/" + name
+        if os.path.isdir(path):
+            found += files_under(path)
+        elif name.endswith(INPUT_SUFFIXES):
+            found.append(path)
+    return sorted(found)
+
+
 def expand_inputs(patterns: list[str]) -> list[str]:
-    """Files, directories (their .jsonl and .jsonl.gz files, recursively) and glob patterns, as ingest expands them."""
-    files: list[str] = []
+    """Files, directories and glob patterns as ingest expands them (FileSystem.expandInputs): the same files in the
+    same order, each once, as absolute paths."""
+    paths: list[str] = []
     for pattern in patterns:
-        matches = sorted(glob.glob(pattern)) if any(c in pattern for c in "*?[") else [pattern]
-        if not matches:
-            sys.exit(f"pointillist_spark: {pattern}: no file matches")
-        for path in matches:
-            if os.path.isdir(path):
-                for root, _, names in sorted(os.walk(path)):
-                    files += [os.path.join(root, n) for n in sorted(names) if n.endswith((".jsonl", ".jsonl.gz"))]
-            elif os.path.isfile(path):
-                files.append(path)
-            else:
-                sys.exit(f"pointillist_spark: {path}: no such file")
-    return [os.path.abspath(f) for f in files]
+        if any(c in pattern for c in "*?[") and not os.path.exists(pattern):
+            matches = sorted(glob.glob(pattern))
+            if not matches:
+                sys.exit(f"pointillist_spark: {pattern}: pattern matches no file")
+            for path in matches:
+                paths += files_under(path) if os.path.isdir(path) else [path]
+        elif os.path.isdir(pattern):
+            found = files_under(pattern)
+            if not found:
+                sys.exit(f"pointillist_spark: {pattern}: directory holds no {', '.join(INPUT_SUFFIXES)} file")
+            paths += found
+        elif os.path.exists(pattern):
+            paths.append(pattern)
+        else:
+            sys.exit(f"pointillist_spark: {pattern}: no such file")
+    files: list[str] = []
+    seen: set[str] = set()
+    for path in paths:
+        absolute = os.path.abspath(path)
+        if absolute not in seen:
+            seen.add(absolute)
+            files.append(absolute)
+    return files
 
 
 def replace_file(source: str, target: str) -> None:

@@ -65,6 +65,26 @@ def counts(database: str) -> tuple:
         return db.execute("SELECT total(read), total(stored), total(duplicates), total(rejected), total(blank) FROM sources").fetchone()
 
 
+class InputExpansionTests(unittest.TestCase):
+    """The driver reads the files ingest reads, in ingest's order, each once."""
+
+    def test_inputs_expand_as_ingest_expands_them(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            d = os.path.join(tmp, "d")
+            for name in ["b.jsonl", "a/x.jsonl", "a/.hidden.jsonl", ".skipped/y.jsonl", "c.ndjson", "e.json.gz", "notes.txt"]:
+                os.makedirs(os.path.dirname(os.path.join(d, name)), exist_ok=True)
+                open(os.path.join(d, name), "w").close()
+            found = pointillist_spark.expand_inputs([d, os.path.join(d, "b.jsonl"), os.path.join(tmp, "d/./c.ndjson")])
+            self.assertEqual(found, [os.path.join(d, n) for n in ["a/x.jsonl", "b.jsonl", "c.ndjson", "e.json.gz"]])
+            # The binary's own expansion: the sources an ingest of the same arguments records, in order.
+            database = os.path.join(tmp, "c.sqlite")
+            subprocess.run([BINARY, "ingest", "--quiet", "--db", database, d, os.path.join(d, "b.jsonl")], check=True,
+                           stdout=subprocess.DEVNULL)
+            with sqlite3.connect(database) as db:
+                recorded = [row[0] for row in db.execute("SELECT path FROM sources ORDER BY id")]
+            self.assertEqual(recorded, found)
+
+
 class SparkIngestTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
