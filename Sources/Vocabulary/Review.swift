@@ -6,7 +6,9 @@ import Support
 ///
 /// The `decision` column is the only one a reviewer edits. Values:
 /// - empty: no change;
-/// - `drop` (a class): its name and variants go to `blocklist.tsv`;
+/// - `drop` (a class): its name goes to `blocklist.tsv` (the class's other words, listed in the
+///   dictionary's `variants`, still reach it until they are blocklisted too or the class is
+///   merged elsewhere);
 /// - `keep` (a near-miss with a sense): the sense goes to `includes.tsv`;
 /// - `sense:<sense>`: the lemma is read as that sense (`senses.tsv`);
 /// - `alias:<sense>`: the lemma or phrase maps to that sense (`aliases.tsv`);
