@@ -11,7 +11,7 @@ Re-implements, from the documented behaviour of the Swift sources, the work that
   * or WN-LMF XML files (`--lmf`, repeatable), streamed with
     xml.etree.ElementTree.iterparse;
   * the curation files of Vocab/ (function words, blocklist, aliases, senses,
-    merges, includes, tangible roots and lexicographer-file rules);
+    merges, includes, excludes, tangible roots and lexicographer-file rules);
   * the English word list /usr/share/dict/american-english-large.
 
 Rules (Sources/Vocabulary/MentionExtractor.swift): tokenise; punctuation,
@@ -580,6 +580,7 @@ class Curation:
         self.sense_overrides = {}  # key -> (synset, rule)
         self.merges = {}           # synset -> (into, rule)
         self.includes = {}         # synset -> (reason, rule)
+        self.excludes = {}         # synset -> (reason, rule)
         self.roots = []
         self.denied = {}
         self.allowed = {}
@@ -630,6 +631,9 @@ class Curation:
         p = path("includes.tsv")
         for f, n in read_tsv(p, ["sense", "reason"], True):
             self.includes[sense(f[0], p, n, "sense")] = (f[1], f"{p}:{n}")
+        p = path("excludes.tsv")
+        for f, n in read_tsv(p, ["sense", "reason"], True):
+            self.excludes[sense(f[0], p, n, "sense")] = (f[1], f"{p}:{n}")
         p = path("tangible.tsv")
         for f, n in read_tsv(p, ["rule", "value"], False):
             if f[0] == "root":
@@ -1070,6 +1074,11 @@ class Extractor:
         c["synset"] = merged
         if rule is not None:
             c["rules"].append(rule)
+        exclude = cur.excludes.get(merged)  # a sense a review dropped
+        if exclude is not None:
+            c["verdict"] = "blocklist"
+            c["reason"] = f"blocklisted at {exclude[1]}: {exclude[0]}"
+            return c
         include = cur.includes.get(merged)
         if include is not None:
             c["rules"].append(include[1])

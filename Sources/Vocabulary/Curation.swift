@@ -29,6 +29,7 @@ public enum WordCategory: String, Sendable, CaseIterable {
 /// | `merges.tsv` | sense, sense it merges into |
 /// | `mids.tsv` | sense, Open Images MID (or `-`): the MIDs a class carries instead of the name match |
 /// | `includes.tsv` | sense, reason: kept whatever the filters say |
+/// | `excludes.tsv` | sense, reason: never a class, whatever word reads as it (a review's `drop`) |
 /// | `tangible.tsv` | `root` + sense, `deny-lexfile` + name, or `allow-lexfile` + name |
 public struct Curation: Sendable {
     public var functionWords: [String: WordCategory] = [:]
@@ -38,6 +39,7 @@ public struct Curation: Sendable {
     public var senseOverrides: [String: (synset: Int32, rule: RuleSource)] = [:]
     public var merges: [Int32: (into: Int32, rule: RuleSource)] = [:]
     public var includes: [Int32: (reason: String, rule: RuleSource)] = [:]
+    public var excludes: [Int32: (reason: String, rule: RuleSource)] = [:]
     public var tangibleRoots: [(synset: Int32, rule: RuleSource)] = []
     public var deniedLexFiles: [LexFile: RuleSource] = [:]
     public var allowedLexFiles: [LexFile: RuleSource] = [:]
@@ -49,7 +51,7 @@ public struct Curation: Sendable {
     public var directory: String
 
     public static let fileNames = [
-        "function-words.tsv", "blocklist.tsv", "aliases.tsv", "senses.tsv", "merges.tsv", "includes.tsv",
+        "function-words.tsv", "blocklist.tsv", "aliases.tsv", "senses.tsv", "merges.tsv", "includes.tsv", "excludes.tsv",
         "tangible.tsv", "mids.tsv",
     ]
 
@@ -115,6 +117,9 @@ public struct Curation: Sendable {
         }
         try TSV.read(path("includes.tsv"), columns: ["sense", "reason"], optional: true) { (row) throws(PointillistError) in
             includes[try sense(row[0], row.file, row.line, "sense")] = (row[1], row.source)
+        }
+        try TSV.read(path("excludes.tsv"), columns: ["sense", "reason"], optional: true) { (row) throws(PointillistError) in
+            excludes[try sense(row[0], row.file, row.line, "sense")] = (row[1], row.source)
         }
         var noMID: Set<Int32> = []  // senses with a "-" row: no MID whatever other rows say
         try TSV.read(path("mids.tsv"), columns: ["sense", "mid"], optional: true) { (row) throws(PointillistError) in

@@ -626,6 +626,11 @@ public struct MentionExtractor: Sendable {
         let merged = curation.mergeTarget(sense)
         c.synset = merged.synset
         if let rule = merged.rule { c.rules.append(rule) }
+        // A sense a review dropped is no class, whatever word read as it.
+        if let exclude = curation.excludes[merged.synset] {
+            c.verdict = .blocklisted(reason: exclude.reason, rule: exclude.rule)
+            return c
+        }
         if let include = curation.includes[merged.synset] {
             c.rules.append(include.rule)
             c.verdict = .kept

@@ -6,9 +6,7 @@ import Support
 ///
 /// The `decision` column is the only one a reviewer edits. Values:
 /// - empty: no change;
-/// - `drop` (a class): its name goes to `blocklist.tsv` (the class's other words, listed in the
-///   dictionary's `variants`, still reach it until they are blocklisted too or the class is
-///   merged elsewhere);
+/// - `drop` (a class): its sense goes to `excludes.tsv`: no word makes it a class again;
 /// - `keep` (a near-miss with a sense): the sense goes to `includes.tsv`;
 /// - `sense:<sense>`: the lemma is read as that sense (`senses.tsv`);
 /// - `alias:<sense>`: the lemma or phrase maps to that sense (`aliases.tsv`);
@@ -230,7 +228,7 @@ public struct ReviewDecisions: Sendable {
                 guard kind == "class" else {
                     throw PointillistError(file: path, line: row.line, field: "decision", reason: "drop applies to classes; this row is a \(kind)")
                 }
-                edits.append(Edit(file: "blocklist.tsv", key: name, value: "dropped in review", line: row.line))
+                edits.append(Edit(file: "excludes.tsv", key: sense, value: "dropped in review (\(name))", line: row.line))
             case "keep":
                 guard kind == "near-miss", !sense.isEmpty else {
                     throw PointillistError(

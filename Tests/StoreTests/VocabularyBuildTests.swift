@@ -191,7 +191,7 @@ enum RealVocabulary {
         try sheet.write(to: dir.appendingPathComponent("review/review.tsv"), atomically: true, encoding: .utf8)
         let applied = try run(["vocab", "apply", "review/review.tsv"], in: dir)
         #expect(applied.status == 0, "\(applied.err)")
-        #expect(applied.out.contains("blocklist.tsv: bench"))
+        #expect(applied.out.contains("excludes.tsv: bench.n."), "\(applied.out)")
         #expect(try run(["vocab", "apply", "review/review.tsv"], in: dir).out.contains("0 edits applied"))
 
         #expect(try run(["vocab", "build", "--min-mentions", "5", "--quiet"], in: dir).status == 0)

@@ -501,14 +501,16 @@ struct VocabCopy {
         #expect(decisions.edits.count == 3)
         let made = try decisions.apply(to: copy.path)
         #expect(made.count == 3)
-        #expect(try copy.contents("blocklist.tsv").hasSuffix("tree\tdropped in review\n"))
+        #expect(try copy.contents("excludes.tsv").hasSuffix("tree.n.01\tdropped in review (tree)\n"))
         #expect(try copy.contents("includes.tsv").contains("pelican.n.01\tkept in review"))
         #expect(try copy.contents("merges.tsv").contains("dog.n.01\tanimal.n.01"))
         // Applying again changes nothing; the edited files load and take effect.
         #expect(try decisions.apply(to: copy.path).isEmpty)
         let curation = try Curation(directory: copy.path, lexicon: extractor.lexicon)
         let edited = MentionExtractor(lexicon: extractor.lexicon, curation: curation, wordList: extractor.wordList)
+        // The class is gone whatever word reads as it: "trees", and "tree" as written.
         #expect(edited.judge("tree").verdict.code == "blocklist")
+        #expect(edited.judge("trees").verdict.explanation.contains("excludes.tsv"))
         #expect(edited.judge("dog").synset.map { extractor.lexicon.senseName(of: $0) } == "animal.n.01")
 
         // A bad decision names its line and nothing is written.
