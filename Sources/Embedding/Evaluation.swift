@@ -76,7 +76,9 @@ public enum Evaluation {
                 let score = logits[r * classCount + label]
                 // A NaN score is wrong, not a tie that no class beats (a diverged network).
                 var higher = score.isNaN ? classCount : 0
-                for c in 0..<classCount where !score.isNaN && logits[r * classCount + c] > score { higher += 1 }
+                if !score.isNaN {
+                    for c in 0..<classCount where logits[r * classCount + c] > score { higher += 1 }
+                }
                 if higher == 0 { top1 += 1 }
                 if higher < 5 { top5 += 1 }
             }

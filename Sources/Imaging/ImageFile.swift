@@ -169,57 +169,64 @@ enum JPEGHeader {
         case needsBytes(Int)
     }
 
+    /// What the marker walk finds at byte `i` (after SOI): 0xFF fill, a segment without a
+    /// length (TEM, RST0–7), the start of the image data or its end, a segment with its code
+    /// and length, something that is no marker, or the end of the bytes given.
+    enum Step {
+        case fill, standalone, imageData, notAMarker
+        case segment(code: UInt8, length: Int)
+        case needsBytes(Int)
+    }
+
+    static func step(_ bytes: [UInt8], at i: Int) -> Step {
+        guard i + 1 < bytes.count else { return .needsBytes(i + 2) }
+        guard bytes[i] == 0xFF else { return .notAMarker }
+        let code = bytes[i + 1]
+        if code == 0xFF { return .fill }
+        if code == 0x01 || (0xD0...0xD7).contains(code) { return .standalone }
+        if code == 0xD9 || code == 0xDA { return .imageData }
+        guard i + 3 < bytes.count else { return .needsBytes(i + 4) }
+        return .segment(code: code, length: Int(bytes[i + 2]) << 8 | Int(bytes[i + 3]))
+    }
+
     /// Whether an APP14 segment saying "Adobe" comes before the image data: its CMYK inks
     /// are stored inverted.
     static func hasAdobeMarker(_ bytes: [UInt8]) -> Bool {
         var i = 2
-        while i + 3 < bytes.count, bytes[i] == 0xFF {
-            let code = bytes[i + 1]
-            if code == 0xDA || code == 0xD9 { return false }
-            if code == 0xFF || code == 0x01 || (0xD0...0xD7).contains(code) {
-                i += code == 0xFF ? 1 : 2
-                continue
+        while true {
+            switch step(bytes, at: i) {
+            case .fill: i += 1
+            case .standalone: i += 2
+            case .imageData, .notAMarker, .needsBytes: return false
+            case .segment(let code, let length):
+                if code == 0xEE, i + 9 <= bytes.count, bytes[(i + 4)..<(i + 9)].elementsEqual("Adobe".utf8) { return true }
+                guard length >= 2 else { return false }
+                i += 2 + length
             }
-            let length = Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
-            if code == 0xEE, i + 9 <= bytes.count, bytes[(i + 4)..<(i + 9)].elementsEqual("Adobe".utf8) { return true }
-            guard length >= 2 else { return false }
-            i += 2 + length
         }
-        return false
     }
 
     static func size(in bytes: [UInt8], path: String) throws(PointillistError) -> Result {
         var i = 2  // After SOI.
         while true {
-            // A marker is 0xFF (possibly repeated as fill) and a code byte.
-            guard i + 1 < bytes.count else { return .needsBytes(i + 2) }
-            guard bytes[i] == 0xFF else {
-                throw PointillistError(file: path, reason: "corrupt JPEG: expected a marker at byte \(i)")
+            switch step(bytes, at: i) {
+            case .needsBytes(let count): return .needsBytes(count)
+            case .notAMarker: throw PointillistError(file: path, reason: "corrupt JPEG: expected a marker at byte \(i)")
+            case .fill: i += 1
+            case .standalone: i += 2
+            case .imageData: throw PointillistError(file: path, reason: "corrupt JPEG: no frame header before the image data")
+            case .segment(let code, let length):
+                guard length >= 2 else { throw PointillistError(file: path, reason: "corrupt JPEG: segment length \(length) at byte \(i)") }
+                // SOF0–SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
+                if (0xC0...0xCF).contains(code), code != 0xC4, code != 0xC8, code != 0xCC {
+                    guard length >= 8 else { throw PointillistError(file: path, reason: "corrupt JPEG: frame header too short") }
+                    guard i + 10 < bytes.count else { return .needsBytes(i + 11) }
+                    let height = Int(bytes[i + 5]) << 8 | Int(bytes[i + 6])
+                    let width = Int(bytes[i + 7]) << 8 | Int(bytes[i + 8])
+                    return .found(width: width, height: height)
+                }
+                i += 2 + length
             }
-            let code = bytes[i + 1]
-            if code == 0xFF {
-                i += 1
-                continue
-            }
-            if code == 0x01 || (0xD0...0xD7).contains(code) {  // Segments without a length.
-                i += 2
-                continue
-            }
-            if code == 0xD9 || code == 0xDA {
-                throw PointillistError(file: path, reason: "corrupt JPEG: no frame header before the image data")
-            }
-            guard i + 3 < bytes.count else { return .needsBytes(i + 4) }
-            let length = Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
-            guard length >= 2 else { throw PointillistError(file: path, reason: "corrupt JPEG: segment length \(length) at byte \(i)") }
-            // SOF0–SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
-            if (0xC0...0xCF).contains(code), code != 0xC4, code != 0xC8, code != 0xCC {
-                guard length >= 8 else { throw PointillistError(file: path, reason: "corrupt JPEG: frame header too short") }
-                guard i + 10 < bytes.count else { return .needsBytes(i + 11) }
-                let height = Int(bytes[i + 5]) << 8 | Int(bytes[i + 6])
-                let width = Int(bytes[i + 7]) << 8 | Int(bytes[i + 8])
-                return .found(width: width, height: height)
-            }
-            i += 2 + length
         }
     }
 }

@@ -20,7 +20,7 @@ public struct AnswersJob {
 
     /// Opens the corpus once for every file the job imports.
     public init(database: String) throws {
-        corpus = try Corpus.existing(database, advice: "run `pointillist ingest` first")
+        corpus = try Corpus.existing(database)
     }
 
     /// Imports one file. With `skipUnknown` (a corpus that is one shard, given every shard's
@@ -63,7 +63,7 @@ public struct NextRoundJob {
     }
 
     public func run() throws -> (labels: [String: PointLabel], added: [Question], rule: AggregationRule) {
-        let corpus = try Corpus.existing(database, advice: "run `pointillist ingest` first")
+        let corpus = try Corpus.existing(database)
         let rule = self.rule.resolved(recorded: try corpus.aggregationRule())
         let labels = Aggregation.aggregate(try corpus.answers(), rule: rule).mapValues(\.label)
         let next = Rounds.next(points: try corpus.pointCandidates(), labels: labels, asked: try corpus.questions(), maxRounds: maxRounds)

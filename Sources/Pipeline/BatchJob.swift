@@ -45,7 +45,7 @@ public struct BatchJob {
 
     /// The batches written, in order (none when no question waits); `written` sees each.
     public func run(written: ((Written) -> Void)? = nil) throws -> [Written] {
-        let corpus = try Corpus.existing(options.database, advice: "run `pointillist ingest` first")
+        let corpus = try Corpus.existing(options.database)
         let classes = try corpus.classesByID()
         let pending = try corpus.questions(batch: .unbatched)
         guard !pending.isEmpty else { return [] }

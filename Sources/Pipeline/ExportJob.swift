@@ -36,7 +36,7 @@ public struct ExportJob {
     }
 
     public func run() throws -> Report {
-        let corpus = try Corpus.existing(options.database, advice: "run `pointillist ingest` first")
+        let corpus = try Corpus.existing(options.database)
         let classes = try corpus.classesByID()
         let recorded = try corpus.aggregationRule()
         let rule = options.aggregation.resolved(recorded: recorded)

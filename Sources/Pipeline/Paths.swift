@@ -17,8 +17,8 @@ public enum DefaultPaths {
 extension Corpus {
     /// The corpus at `path`, which must exist: opening a missing path would create an empty
     /// one. `advice` follows the error ("no corpus at X: advice").
-    static func existing(_ path: String, advice: String? = nil) throws -> Corpus {
-        guard FileManager.default.fileExists(atPath: path) else { throw PointillistError("no corpus at \(path)" + (advice.map { ": " + $0 } ?? "")) }
+    static func existing(_ path: String, advice: String = "run `pointillist ingest` first, or pass --db") throws -> Corpus {
+        guard FileManager.default.fileExists(atPath: path) else { throw PointillistError("no corpus at \(path): \(advice)") }
         return try Corpus(path: path)
     }
 }

@@ -39,7 +39,7 @@ public struct StatsJob {
         if options.mentions {
             for c in classes { counts[c.id] = c.mentions }
         } else {
-            let labels = Aggregation.aggregate(try corpus.answers(), rule: AggregationRequest().resolved(recorded: try corpus.aggregationRule()))
+            let labels = Aggregation.aggregate(try corpus.answers(), rule: try corpus.aggregationRule() ?? AggregationRule())
             for q in try corpus.questions() where labels[q.id]?.label == .yes { counts[q.classID, default: 0] += 1 }
         }
         let named = classes.map { (name: $0.name, count: counts[$0.id] ?? 0) }

@@ -43,16 +43,15 @@ public struct VocabularyJob {
 
     /// `progress` gets the phase, narratives done and the total.
     public func run(progress: ((VocabularyBuild.Phase, Int, Int) -> Void)? = nil) throws -> Report {
-        let corpus = try Corpus.existing(options.database, advice: "run `pointillist ingest` first")
-        let previous = try DictionaryFile.ids(options.dictionaryPath, lexicon: extractor.lexicon)
+        let corpus = try Corpus.existing(options.database)
+        // The earlier dictionary, retired classes too: its ids are kept, and never given to
+        // another class (nor are ids this corpus's classes and questions used).
+        let before = try DictionaryFile.entries(options.dictionaryPath)
+        let previous = DictionaryFile.ids(of: before, lexicon: extractor.lexicon)
         let build = VocabularyBuild(extractor: extractor, options: options.settings, openImages: openImages)
         let counts = try mergedCounts()
         let asked = try corpus.questionCountsByClass()
         let names = asked.isEmpty ? [:] : ((try? corpus.classesByID()) ?? [:]).mapValues(\.name)
-        // Ids given before, in the dictionary file (retired classes too) or to this corpus's
-        // classes and questions, are never given to another class.
-        let path = options.dictionaryPath
-        let before = FileSystem.exists(path) ? try DictionaryFile.read(path) + DictionaryFile.retired(path) : []
         let (dictionary, report) = try build.run(
             corpus: corpus, previousIDs: previous, idsUsedUpTo: try corpus.highestClassID(), counts: counts, progress: progress)
         let kept = Set(dictionary.classes.map(\.id))
@@ -87,7 +86,7 @@ public struct CountJob {
 
     /// Writes the counts file; returns the tally.
     public func run(progress: ((VocabularyBuild.Phase, Int, Int) -> Void)? = nil) throws -> DictionaryTally {
-        let corpus = try Corpus.existing(database, advice: "run `pointillist ingest` first")
+        let corpus = try Corpus.existing(database)
         let build = VocabularyBuild(extractor: extractor, options: DictionaryOptions(), openImages: nil)
         let tally = try build.count(corpus: corpus, progress: progress)
         let text = DictionaryCountsFile.text(of: tally, lexicon: extractor.lexicon)

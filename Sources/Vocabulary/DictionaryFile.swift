@@ -23,24 +23,18 @@ public enum DictionaryFile {
     /// The retired classes of a dictionary file (id, synset, sense and name); empty when the
     /// file does not exist.
     public static func retired(_ path: String) throws(PointillistError) -> [ClassEntry] {
-        guard access(path, F_OK) == 0, let text = try TSV.readText(path, optional: true) else { return [] }
-        var result: [ClassEntry] = []
-        for (n, line) in text.fileLines(omittingEmpty: true).enumerated() where line.hasPrefix(retiredMark + "\t") {
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 5, let id = Int(f[1]), id > 0, !f[2].isEmpty else {
-                throw PointillistError(file: path, line: n + 1, reason: "a retired class is '# retired', id, synset, sense, name")
-            }
-            result.append(
-                ClassEntry(
-                    id: id, name: f[4], sense: f[3], synset: f[2], ili: "", lexFile: "", mentions: 0, images: 0, train: false,
-                    openImagesMID: "", openImagesName: "", ambiguous: 0, variants: "", gloss: "", example: "", rules: "", examples: []))
-        }
-        return result
+        guard access(path, F_OK) == 0 else { return [] }
+        return try parse(path).retired
     }
 
     /// Reads a dictionary written by `write` (or edited by hand, keeping the header).
     public static func read(_ path: String) throws(PointillistError) -> [ClassEntry] {
-        guard let text = try TSV.readText(path, optional: false) else { return [] }
+        try parse(path).classes
+    }
+
+    /// The classes and the retired classes of a dictionary file, read once.
+    static func parse(_ path: String) throws(PointillistError) -> (classes: [ClassEntry], retired: [ClassEntry]) {
+        guard let text = try TSV.readText(path, optional: false) else { return ([], []) }
         var lines = text.fileLines(omittingEmpty: false)
         if lines.last == "" { lines.removeLast() }
         guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) else {
@@ -54,8 +48,14 @@ public enum DictionaryFile {
         var result: [ClassEntry] = []
         var seenIDs: [Int: Int] = [:]
         var seenSynsets: [String: Int] = [:]
-        for (n, line) in lines.enumerated().dropFirst() where !line.isEmpty && !line.hasPrefix("#") {
+        var retired: [ClassEntry] = []
+        for (n, line) in lines.enumerated().dropFirst() where !line.isEmpty {
             let number = n + 1
+            if line.hasPrefix(retiredMark + "\t") {
+                retired.append(try retiredClass(line, path: path, line: number))
+                continue
+            }
+            if line.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == header.count else {
                 throw PointillistError(file: path, line: number, reason: "\(fields.count) columns, the header has \(header.count)")
@@ -90,24 +90,47 @@ public enum DictionaryFile {
                     ambiguous: try integer("ambiguous"), variants: field("variants"), gloss: field("gloss"),
                     example: example, rules: field("rules"), examples: example.isEmpty ? [] : [example]))
         }
-        return result
+        return (result, retired)
+    }
+
+    /// A `# retired` line: id, synset, sense and name.
+    static func retiredClass(_ line: Substring, path: String, line number: Int) throws(PointillistError) -> ClassEntry {
+        let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        guard f.count == 5, let id = Int(f[1]), id > 0, !f[2].isEmpty else {
+            throw PointillistError(file: path, line: number, reason: "a retired class is '# retired', id, synset, sense, name")
+        }
+        return ClassEntry(
+            id: id, name: f[4], sense: f[3], synset: f[2], ili: "", lexFile: "", mentions: 0, images: 0, train: false,
+            openImagesMID: "", openImagesName: "", ambiguous: 0, variants: "", gloss: "", example: "", rules: "", examples: [])
     }
 
     /// Synset id → class id of an existing dictionary, its retired classes included; empty
     /// when the file does not exist.
     public static func ids(_ path: String) throws(PointillistError) -> [String: Int] {
-        guard access(path, F_OK) == 0 else { return [:] }
-        return Dictionary(try (read(path) + retired(path)).map { ($0.synset, $0.id) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(try entries(path).map { ($0.synset, $0.id) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// `ids(path)` with synset ids of `lexicon`: a class whose synset the lexicon lacks (a
-    /// dictionary built with another lexicon: WordNet 3.0 offsets against OEWN ids) keeps its
-    /// id on the synset `LexiconMatch` finds for it, so a switch of lexicon keeps class ids.
+    /// Every class of an existing dictionary, its retired ones after; empty when the file does
+    /// not exist.
+    public static func entries(_ path: String) throws(PointillistError) -> [ClassEntry] {
+        guard access(path, F_OK) == 0 else { return [] }
+        let (classes, retired) = try parse(path)
+        return classes + retired
+    }
+
+    /// `ids(path)` with synset ids of `lexicon` (see `ids(of:lexicon:)`).
     public static func ids(_ path: String, lexicon: Lexicon) throws(PointillistError) -> [String: Int] {
-        guard access(path, F_OK) == 0 else { return [:] }
+        ids(of: try entries(path), lexicon: lexicon)
+    }
+
+    /// Synset id → class id of `entries` with synset ids of `lexicon`: a class whose synset the
+    /// lexicon lacks (a dictionary built with another lexicon: WordNet 3.0 offsets against OEWN
+    /// ids) keeps its id on the synset `LexiconMatch` finds for it, so a switch of lexicon
+    /// keeps class ids.
+    public static func ids(of entries: [ClassEntry], lexicon: Lexicon) -> [String: Int] {
         var result: [String: Int] = [:]
         var unmatched: [ClassEntry] = []
-        for entry in try read(path) + retired(path) {
+        for entry in entries {
             if lexicon.resolve(entry.synset) != nil { result[entry.synset] = entry.id } else { unmatched.append(entry) }
         }
         for entry in unmatched {

@@ -100,10 +100,11 @@ public struct DictionaryTally: Sendable {
     /// review lists it (an `alias:<sense>` decision makes it a name of its own).
     mutating func countCompound(_ compound: Candidate.Compound, of c: Candidate, caption: String, image: String) {
         let key = MissKey(lemma: compound.text, code: "compound")
-        let explanation = "not a name in the lexicon: counted as its head '\(c.lemma)'"
+        // Built only when it is kept: most compound mentions add to a tally that has its own.
+        let explanation = { "not a name in the lexicon: counted as its head '\(c.lemma)'" }
         Self.count(
-            image: image, caption: caption, start: compound.start, length: compound.length, explanation: explanation, sense: c.sense,
-            in: &misses[key, default: MissTally(code: "compound", explanation: explanation, sense: c.sense)])
+            image: image, caption: caption, start: compound.start, length: compound.length, explanation: explanation(), sense: c.sense,
+            in: &misses[key, default: MissTally(code: "compound", explanation: explanation(), sense: c.sense)])
     }
 
     static func count(_ c: Candidate, caption: String, image: String, in t: inout MissTally) {

@@ -57,9 +57,6 @@ extension Pointillist.Embed {
         var quiet = false
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: corpus.db) else {
-                throw PointillistError("no corpus at \(corpus.db): run `pointillist ingest` first, or pass --db")
-            }
             var options = PointsJob.Options(database: corpus.db, images: try imageOptions.locator(), output: out)
             sampling.apply(to: &options.sampling, features: &options.features)
             options.classPoints = classPoints

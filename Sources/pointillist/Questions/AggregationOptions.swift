@@ -3,19 +3,17 @@ import Questions
 
 /// How answers become labels, for `questions next` and `questions export`: asked here, or
 /// the rule the corpus recorded when `questions next` last ran.
-struct AggregationOptions: ParsableArguments {
-    enum Kind: String, EnumerableFlag {
-        case unanimous, majority
-
-        static func help(for value: Kind) -> ArgumentHelp? {
-            switch value {
-            case .unanimous: "Yes or No when every non-unsure answer agrees (the default before `questions next` records a rule)."
-            case .majority: "Yes or No by a strict majority of the non-unsure answers (without either: the rule `questions next` recorded)."
-            }
+extension AggregationRule.Kind: EnumerableFlag {
+    public static func help(for value: AggregationRule.Kind) -> ArgumentHelp? {
+        switch value {
+        case .unanimous: "Yes or No when every non-unsure answer agrees (the default before `questions next` records a rule)."
+        case .majority: "Yes or No by a strict majority of the non-unsure answers (without either: the rule `questions next` recorded)."
         }
     }
+}
 
-    @Flag var kind: Kind?
+struct AggregationOptions: ParsableArguments {
+    @Flag var kind: AggregationRule.Kind?
 
     @Option(
         name: .customLong("min-answers"),
@@ -28,7 +26,7 @@ struct AggregationOptions: ParsableArguments {
 
     /// What was asked; the rest comes from the corpus's recorded rule.
     var request: AggregationRequest {
-        AggregationRequest(kind: kind.map { $0 == .majority ? .majority : .unanimous }, minimumAnswers: minimumAnswers)
+        AggregationRequest(kind: kind, minimumAnswers: minimumAnswers)
     }
 
     /// "majority of at least 2 answers".
